@@ -1,0 +1,174 @@
+import * as Y from 'yjs';
+
+/**
+ * Rich text as plain records, and the conversion to and from the `Y.XmlText`
+ * layout that `@lexical/yjs` (binding v1) reads and writes.
+ *
+ * Layout: the root XmlText holds one embedded XmlText per block element
+ * (attribute `__type`: paragraph, heading, list, quote); a list holds listitem
+ * XmlTexts; inline text is a `Y.Map` embed with the text node's properties
+ * (`__type: 'text'`, `__format` bit flags) followed by the characters; a link is
+ * an embedded XmlText with `__type: 'link'` and `__url`.
+ */
+
+/** Lexical's text format bit flags. */
+export const TEXT_FORMAT_BOLD = 1;
+export const TEXT_FORMAT_ITALIC = 2;
+
+export interface RichRun {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+  /** Set when the run is (part of) a link. */
+  link?: string;
+}
+
+export type RichBlock =
+  | { type: 'paragraph'; runs: RichRun[] }
+  | { type: 'heading'; level: 1 | 2 | 3 | 4 | 5 | 6; runs: RichRun[] }
+  | { type: 'quote'; runs: RichRun[] }
+  | { type: 'list'; ordered: boolean; items: RichRun[][] };
+
+function newTextMap(format: number): Y.Map<unknown> {
+  const map = new Y.Map<unknown>();
+  map.set('__type', 'text');
+  map.set('__format', format);
+  map.set('__style', '');
+  map.set('__mode', 0);
+  map.set('__detail', 0);
+  return map;
+}
+
+function newElement(type: string, attrs: Record<string, string | number> = {}): Y.XmlText {
+  const el = new Y.XmlText();
+  el.setAttribute('__type', type);
+  el.setAttribute('__format', 0);
+  el.setAttribute('__indent', 0);
+  el.setAttribute('__dir', 'ltr');
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v as never);
+  return el;
+}
+
+/**
+ * Appends runs to an element. Must be called after `el` is integrated into a
+ * document (Yjs types can only be filled once they have a doc), which is why
+ * the writers below insert the element first and fill it afterwards.
+ */
+function appendRuns(el: Y.XmlText, runs: RichRun[]): void {
+  for (const run of runs) {
+    if (run.text === '') continue;
+    const format = (run.bold ? TEXT_FORMAT_BOLD : 0) | (run.italic ? TEXT_FORMAT_ITALIC : 0);
+    if (run.link) {
+      const link = newElement('link', { __url: run.link, __rel: 'noreferrer', __target: '', __title: '' });
+      el.insertEmbed(el.length, link);
+      link.insertEmbed(0, newTextMap(format));
+      link.insert(link.length, run.text);
+    } else {
+      el.insertEmbed(el.length, newTextMap(format));
+      el.insert(el.length, run.text);
+    }
+  }
+}
+
+/**
+ * Replaces the content of `root` (an integrated XmlText) with `blocks`.
+ * Call it inside the same transaction that creates the item holding `root`,
+ * so that no client ever sees the text empty and seeds it on its own.
+ */
+export function writeRichTextToXml(root: Y.XmlText, blocks: RichBlock[]): void {
+  if (root.length > 0) root.delete(0, root.length);
+  const list = blocks.length > 0 ? blocks : [{ type: 'paragraph', runs: [] } as RichBlock];
+  for (const block of list) {
+    if (block.type === 'list') {
+      const listEl = newElement('list', {
+        __listType: block.ordered ? 'number' : 'bullet',
+        __tag: block.ordered ? 'ol' : 'ul',
+        __start: 1,
+      });
+      root.insertEmbed(root.length, listEl);
+      block.items.forEach((runs, i) => {
+        const item = newElement('listitem', { __value: i + 1 });
+        listEl.insertEmbed(listEl.length, item);
+        appendRuns(item, runs);
+      });
+      continue;
+    }
+    const el =
+      block.type === 'heading'
+        ? newElement('heading', { __tag: `h${block.level}` })
+        : newElement(block.type === 'quote' ? 'quote' : 'paragraph', { __textFormat: 0, __textStyle: '' });
+    root.insertEmbed(root.length, el);
+    appendRuns(el, block.runs);
+  }
+}
+
+/** Splits plain text into paragraphs (one per line) for `writeRichTextToXml`. */
+export function richTextFromPlain(text: string): RichBlock[] {
+  const lines = text.split(/\r?\n/);
+  return lines.map((line) => ({ type: 'paragraph', runs: line ? [{ text: line }] : [] }));
+}
+
+function readRuns(el: Y.XmlText, link?: string): RichRun[] {
+  const runs: RichRun[] = [];
+  let format = 0;
+  for (const op of el.toDelta() as Array<{ insert: unknown }>) {
+    const ins = op.insert;
+    if (typeof ins === 'string') {
+      const run: RichRun = { text: ins };
+      if (format & TEXT_FORMAT_BOLD) run.bold = true;
+      if (format & TEXT_FORMAT_ITALIC) run.italic = true;
+      if (link) run.link = link;
+      runs.push(run);
+    } else if (ins instanceof Y.Map) {
+      const type = ins.get('__type');
+      if (type === 'linebreak') runs.push({ text: '\n', ...(link ? { link } : {}) });
+      format = typeof ins.get('__format') === 'number' ? (ins.get('__format') as number) : 0;
+    } else if (ins instanceof Y.XmlText) {
+      const type = ins.getAttribute('__type');
+      const url = type === 'link' || type === 'autolink' ? String(ins.getAttribute('__url') ?? '') : link;
+      runs.push(...readRuns(ins, url));
+    }
+  }
+  return runs;
+}
+
+/** Reads the block structure of a Lexical-bound XmlText as plain records. */
+export function readRichTextFromXml(root: Y.XmlText): RichBlock[] {
+  const blocks: RichBlock[] = [];
+  for (const op of root.toDelta() as Array<{ insert: unknown }>) {
+    const el = op.insert;
+    if (typeof el === 'string') {
+      // Text directly under the root is not a layout Lexical writes; keep it anyway.
+      blocks.push({ type: 'paragraph', runs: [{ text: el }] });
+      continue;
+    }
+    if (!(el instanceof Y.XmlText)) continue;
+    const type = el.getAttribute('__type');
+    if (type === 'list') {
+      const items: RichRun[][] = [];
+      for (const itemOp of el.toDelta() as Array<{ insert: unknown }>) {
+        if (itemOp.insert instanceof Y.XmlText) items.push(readRuns(itemOp.insert));
+      }
+      blocks.push({ type: 'list', ordered: el.getAttribute('__listType') === 'number', items });
+    } else if (type === 'heading') {
+      const tag = String(el.getAttribute('__tag') ?? 'h2');
+      const level = Math.min(6, Math.max(1, Number(tag.slice(1)) || 2)) as 1 | 2 | 3 | 4 | 5 | 6;
+      blocks.push({ type: 'heading', level, runs: readRuns(el) });
+    } else if (type === 'quote') {
+      blocks.push({ type: 'quote', runs: readRuns(el) });
+    } else {
+      blocks.push({ type: 'paragraph', runs: readRuns(el) });
+    }
+  }
+  return blocks;
+}
+
+/** Plain text of rich blocks: one line per paragraph or list item. */
+export function plainTextFromRichText(blocks: RichBlock[]): string {
+  const lines: string[] = [];
+  for (const b of blocks) {
+    if (b.type === 'list') for (const item of b.items) lines.push(item.map((r) => r.text).join(''));
+    else lines.push(b.runs.map((r) => r.text).join(''));
+  }
+  return lines.join('\n').replace(/\n+$/, '');
+}

@@ -1,0 +1,441 @@
+import * as Y from 'yjs';
+import { parseAmount, toCanonical } from '../money';
+import type {
+  Group,
+  Ledger,
+  PackageLine,
+  PackageSection,
+  Party,
+  PlainPackage,
+  Status,
+  VerbalInstruction,
+  Year,
+} from '../types';
+import { plainTextFromRichText, readRichTextFromXml, richTextFromPlain, writeRichTextToXml, type RichBlock } from './richtext';
+
+/**
+ * The package document schema (documented in docs/schema.md) and the only module
+ * that knows Y types. Everything else reads and writes packages through these
+ * helpers, which turn Y types into plain records at exactly this boundary.
+ *
+ * - `meta`:     title, years, planYears, parties, fundOpeningBalance (plain values)
+ * - `sections`: id → Y.Map { title, order, intro: Y.XmlText }
+ * - `lines`:    id → Y.Map { ledger, group, section, title, order, status, party,
+ *                permanent, area, amounts: Y.Map<year, decimal string>,
+ *                invalid: Y.Map<year, typed text>, rationale: Y.XmlText }
+ * - `verbal`:   id → Y.Map { section, title, order, status, party, text: Y.XmlText }
+ */
+
+export const META = 'meta';
+export const SECTIONS = 'sections';
+export const LINES = 'lines';
+export const VERBAL = 'verbal';
+
+/** Package metadata as stored in `meta`. */
+export interface PackageMeta {
+  title: string;
+  years: Year[];
+  planYears: Year[];
+  parties: Party[];
+  fundOpeningBalance?: string;
+}
+
+/** A line as written by import or creation; rationale may be rich. */
+export interface LineInput {
+  id?: string;
+  ledger: Ledger;
+  group: Group;
+  title: string;
+  amounts?: Record<Year, string>;
+  section?: string;
+  permanent?: boolean;
+  status?: Status;
+  party?: string;
+  area?: string;
+  rationale?: RichBlock[];
+}
+
+/** A field of a line that `setLineFields` may change (amounts go through `setLineAmount`). */
+export type LineFieldPatch = Partial<Pick<PackageLine, 'ledger' | 'group' | 'title' | 'section' | 'permanent' | 'status' | 'party' | 'area'>> & {
+  order?: number;
+};
+
+/** Returns a fresh random id for lines, sections and instructions. */
+export function newId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+export function getLinesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap(LINES);
+}
+export function getSectionsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap(SECTIONS);
+}
+export function getVerbalMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap(VERBAL);
+}
+export function getMetaMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(META);
+}
+
+/** Writes package metadata. Only the given keys change. */
+export function writeMetaToDoc(doc: Y.Doc, meta: Partial<PackageMeta>, origin?: unknown): void {
+  doc.transact(() => {
+    const m = getMetaMap(doc);
+    for (const [k, v] of Object.entries(meta)) {
+      if (v === undefined) m.delete(k);
+      else m.set(k, v);
+    }
+  }, origin);
+}
+
+function asStringArray(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Reads package metadata; missing fields come back empty, never undefined arrays. */
+export function readMetaFromDoc(doc: Y.Doc): PackageMeta {
+  const m = getMetaMap(doc);
+  const meta: PackageMeta = {
+    title: typeof m.get('title') === 'string' ? (m.get('title') as string) : '',
+    years: asStringArray(m.get('years')),
+    planYears: asStringArray(m.get('planYears')),
+    parties: Array.isArray(m.get('parties')) ? (m.get('parties') as Party[]) : [],
+  };
+  const fob = m.get('fundOpeningBalance');
+  if (typeof fob === 'string' && fob !== '') meta.fundOpeningBalance = fob;
+  return meta;
+}
+
+function maxOrder(map: Y.Map<Y.Map<unknown>>): number {
+  let max = 0;
+  for (const item of map.values()) {
+    const o = item.get('order');
+    if (typeof o === 'number' && o > max) max = o;
+  }
+  return max;
+}
+
+function str(m: Y.Map<unknown>, key: string): string | undefined {
+  const v = m.get(key);
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Reads the rich text stored under `key`, or [] when absent. */
+export function readRichField(m: Y.Map<unknown>, key: string): RichBlock[] {
+  const x = m.get(key);
+  return x instanceof Y.XmlText ? readRichTextFromXml(x) : [];
+}
+
+/** Reads one line as plain data. Unknown or malformed amounts are skipped, never coerced. */
+export function readLineFromMap(id: string, m: Y.Map<unknown>): PackageLine {
+  const amounts: Record<Year, string> = {};
+  const am = m.get('amounts');
+  if (am instanceof Y.Map) {
+    for (const [year, v] of am.entries()) if (typeof v === 'string') amounts[year] = v;
+  }
+  const ledger = m.get('ledger');
+  const group = m.get('group');
+  const line: PackageLine = {
+    id,
+    ledger: ledger === 'investering' || ledger === 'fond' ? ledger : 'drift',
+    group: group === 'inndekning' ? 'inndekning' : 'tiltak',
+    title: str(m, 'title') ?? '',
+    amounts,
+  };
+  const section = str(m, 'section');
+  if (section) line.section = section;
+  if (m.get('permanent') === true) line.permanent = true;
+  const status = str(m, 'status');
+  if (status) line.status = status as Status;
+  const party = str(m, 'party');
+  if (party) line.party = party;
+  const area = str(m, 'area');
+  if (area) line.area = area;
+  const inv = m.get('invalid');
+  if (inv instanceof Y.Map && inv.size > 0) {
+    line.invalid = {};
+    for (const [year, v] of inv.entries()) if (typeof v === 'string') line.invalid[year] = v;
+  }
+  const description = plainTextFromRichText(readRichField(m, 'rationale'));
+  if (description) line.description = description;
+  return line;
+}
+
+/** Lines in display order (by `order`, then id for a stable tie-break). */
+export function readLinesFromDoc(doc: Y.Doc): PackageLine[] {
+  const entries = [...getLinesMap(doc).entries()];
+  entries.sort(([ia, a], [ib, b]) => ((a.get('order') as number) ?? 0) - ((b.get('order') as number) ?? 0) || (ia < ib ? -1 : ia > ib ? 1 : 0));
+  return entries.map(([id, m]) => readLineFromMap(id, m));
+}
+
+export function readSectionsFromDoc(doc: Y.Doc): PackageSection[] {
+  const entries = [...getSectionsMap(doc).entries()];
+  entries.sort(([ia, a], [ib, b]) => ((a.get('order') as number) ?? 0) - ((b.get('order') as number) ?? 0) || (ia < ib ? -1 : 1));
+  return entries.map(([id, m]) => {
+    const s: PackageSection = { id, title: str(m, 'title') ?? '' };
+    const intro = plainTextFromRichText(readRichField(m, 'intro'));
+    if (intro) s.intro = intro;
+    return s;
+  });
+}
+
+export function readVerbalFromDoc(doc: Y.Doc): VerbalInstruction[] {
+  const entries = [...getVerbalMap(doc).entries()];
+  entries.sort(([ia, a], [ib, b]) => ((a.get('order') as number) ?? 0) - ((b.get('order') as number) ?? 0) || (ia < ib ? -1 : 1));
+  return entries.map(([id, m]) => {
+    const v: VerbalInstruction = { id, title: str(m, 'title') ?? '', text: plainTextFromRichText(readRichField(m, 'text')) };
+    const section = str(m, 'section');
+    if (section) v.section = section;
+    const status = str(m, 'status');
+    if (status) v.status = status as Status;
+    const party = str(m, 'party');
+    if (party) v.party = party;
+    return v;
+  });
+}
+
+/** The whole package as plain data (rich text flattened to plain text). */
+export function readPackageFromDoc(doc: Y.Doc, id: string): PlainPackage {
+  const meta = readMetaFromDoc(doc);
+  const pkg: PlainPackage = {
+    id,
+    title: meta.title,
+    years: meta.years,
+    planYears: meta.planYears,
+    parties: meta.parties,
+    sections: readSectionsFromDoc(doc),
+    lines: readLinesFromDoc(doc),
+    verbal: readVerbalFromDoc(doc),
+  };
+  if (meta.fundOpeningBalance) pkg.fundOpeningBalance = meta.fundOpeningBalance;
+  return pkg;
+}
+
+/** Creates a section with its introduction text in one transaction; returns its id. */
+export function createSectionInDoc(doc: Y.Doc, title: string, intro: RichBlock[] = [], origin?: unknown, id = newId()): string {
+  doc.transact(() => {
+    const sections = getSectionsMap(doc);
+    const m = new Y.Map<unknown>();
+    m.set('title', title);
+    m.set('order', maxOrder(sections) + 1);
+    const x = new Y.XmlText();
+    m.set('intro', x);
+    sections.set(id, m);
+    writeRichTextToXml(x, intro);
+  }, origin);
+  return id;
+}
+
+/** Finds a section by (trimmed, case-insensitive) title. */
+export function findSectionByTitle(doc: Y.Doc, title: string): string | undefined {
+  const want = title.trim().toLocaleLowerCase('nb');
+  for (const [id, m] of getSectionsMap(doc).entries()) {
+    if (String(m.get('title') ?? '').trim().toLocaleLowerCase('nb') === want) return id;
+  }
+  return undefined;
+}
+
+function fillLineMap(m: Y.Map<unknown>, input: LineInput, order: number): Y.XmlText {
+  m.set('ledger', input.ledger);
+  m.set('group', input.group);
+  m.set('title', input.title);
+  m.set('order', order);
+  if (input.section) m.set('section', input.section);
+  if (input.permanent) m.set('permanent', true);
+  m.set('status', input.status ?? 'draft');
+  if (input.party) m.set('party', input.party);
+  if (input.area) m.set('area', input.area);
+  const amounts = new Y.Map<string>();
+  for (const [year, v] of Object.entries(input.amounts ?? {})) amounts.set(year, v);
+  m.set('amounts', amounts);
+  m.set('invalid', new Y.Map<string>());
+  const x = new Y.XmlText();
+  m.set('rationale', x);
+  return x;
+}
+
+/** Creates a line (with its rationale text) in one transaction; returns its id. */
+export function createLineInDoc(doc: Y.Doc, input: LineInput, origin?: unknown): string {
+  const id = input.id ?? newId();
+  doc.transact(() => {
+    const lines = getLinesMap(doc);
+    const m = new Y.Map<unknown>();
+    const order = maxOrder(lines) + 1;
+    lines.set(id, m);
+    const x = fillLineMap(m, input, order);
+    writeRichTextToXml(x, input.rationale ?? []);
+  }, origin);
+  return id;
+}
+
+/** Deletes a line. */
+export function deleteLineInDoc(doc: Y.Doc, id: string, origin?: unknown): void {
+  doc.transact(() => getLinesMap(doc).delete(id), origin);
+}
+
+/** Changes plain fields of a line; `undefined` values remove the field. */
+export function setLineFields(doc: Y.Doc, id: string, patch: LineFieldPatch, origin?: unknown): void {
+  doc.transact(() => {
+    const m = getLinesMap(doc).get(id);
+    if (!m) return;
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined || v === '' || v === false) m.delete(k);
+      else m.set(k, v);
+    }
+  }, origin);
+}
+
+/** The outcome of writing typed text into an amount cell. */
+export type SetAmountResult = { ok: true; value: string | null } | { ok: false; message: string };
+
+/**
+ * Writes what a person typed into a line's cell for `year`. A valid amount is
+ * stored canonically (and any earlier bad text for that cell is cleared); blank
+ * removes the amount; invalid text is kept under `invalid` with no amount, so
+ * it is never silently 0 and the engine reports it.
+ */
+export function setLineAmount(doc: Y.Doc, id: string, year: Year, typed: string, origin?: unknown): SetAmountResult {
+  const parsed = parseAmount(typed);
+  let result: SetAmountResult = { ok: false, message: 'Linjen finnes ikke' };
+  doc.transact(() => {
+    const m = getLinesMap(doc).get(id);
+    if (!m) return;
+    let amounts = m.get('amounts');
+    if (!(amounts instanceof Y.Map)) {
+      amounts = new Y.Map<string>();
+      m.set('amounts', amounts);
+    }
+    let invalid = m.get('invalid');
+    if (!(invalid instanceof Y.Map)) {
+      invalid = new Y.Map<string>();
+      m.set('invalid', invalid);
+    }
+    const am = amounts as Y.Map<string>;
+    const inv = invalid as Y.Map<string>;
+    if (parsed.ok) {
+      if (parsed.value === null) am.delete(year);
+      else {
+        const canonical = toCanonical(parsed.value);
+        if (am.get(year) !== canonical) am.set(year, canonical);
+      }
+      if (inv.has(year)) inv.delete(year);
+      result = { ok: true, value: parsed.value === null ? null : toCanonical(parsed.value) };
+    } else {
+      if (am.has(year)) am.delete(year);
+      inv.set(year, parsed.text);
+      result = { ok: false, message: parsed.message };
+    }
+  }, origin);
+  return result;
+}
+
+/** Creates a verbal instruction with its text in one transaction; returns its id. */
+export function createVerbalInDoc(
+  doc: Y.Doc,
+  input: { title: string; section?: string; text?: RichBlock[]; status?: Status; party?: string; id?: string },
+  origin?: unknown,
+): string {
+  const id = input.id ?? newId();
+  doc.transact(() => {
+    const verbal = getVerbalMap(doc);
+    const m = new Y.Map<unknown>();
+    m.set('title', input.title);
+    m.set('order', maxOrder(verbal) + 1);
+    if (input.section) m.set('section', input.section);
+    m.set('status', input.status ?? 'draft');
+    if (input.party) m.set('party', input.party);
+    const x = new Y.XmlText();
+    m.set('text', x);
+    verbal.set(id, m);
+    writeRichTextToXml(x, input.text ?? []);
+  }, origin);
+  return id;
+}
+
+/** A line of an import file, sections named by title. */
+export interface ImportedLine {
+  section?: string;
+  ledger: Ledger;
+  group: Group;
+  title: string;
+  amounts: Record<Year, string>;
+  area?: string;
+  party?: string;
+  status?: Status;
+  description?: string;
+}
+
+/**
+ * Adds imported lines to the document in one transaction: sections are found by
+ * title or created, each line's rationale is seeded from its description.
+ * Returns the number of lines added.
+ */
+export function applyImportToDoc(doc: Y.Doc, lines: ImportedLine[], origin?: unknown): number {
+  doc.transact(() => {
+    const sectionIds = new Map<string, string>();
+    for (const line of lines) {
+      let section: string | undefined;
+      if (line.section) {
+        const key = line.section.trim();
+        section = sectionIds.get(key) ?? findSectionByTitle(doc, key) ?? createSectionInDoc(doc, key, [], origin);
+        sectionIds.set(key, section);
+      }
+      const input: LineInput = {
+        ledger: line.ledger,
+        group: line.group,
+        title: line.title,
+        amounts: line.amounts,
+        rationale: line.description ? richTextFromPlain(line.description) : [],
+      };
+      if (section) input.section = section;
+      if (line.area) input.area = line.area;
+      if (line.party) input.party = line.party;
+      if (line.status) input.status = line.status;
+      createLineInDoc(doc, input, origin);
+    }
+  }, origin);
+  return lines.length;
+}
+
+/** Which line ids a transaction touched, for incremental recomputation. */
+export interface LineChanges {
+  changed: Set<string>;
+  deleted: Set<string>;
+  metaChanged: boolean;
+}
+
+/**
+ * Calls `onChange` after each transaction that touches lines or meta, naming the
+ * lines that changed or were deleted. Returns the unsubscribe function.
+ */
+export function observeLineChanges(doc: Y.Doc, onChange: (changes: LineChanges, origin: unknown) => void): () => void {
+  const lines = getLinesMap(doc);
+  const meta = getMetaMap(doc);
+  const onLines = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, tr: Y.Transaction) => {
+    const changes: LineChanges = { changed: new Set(), deleted: new Set(), metaChanged: false };
+    for (const ev of events) {
+      if (ev.target === lines) {
+        for (const [key, change] of ev.changes.keys) {
+          if (change.action === 'delete') changes.deleted.add(key);
+          else changes.changed.add(key);
+        }
+      } else {
+        // A nested change: path[0] is the line id.
+        const id = ev.path[0];
+        if (typeof id === 'string') changes.changed.add(id);
+      }
+    }
+    for (const id of changes.deleted) changes.changed.delete(id);
+    if (changes.changed.size > 0 || changes.deleted.size > 0) onChange(changes, tr.origin);
+  };
+  const onMeta = (_ev: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+    onChange({ changed: new Set(), deleted: new Set(), metaChanged: true }, tr.origin);
+  };
+  lines.observeDeep(onLines);
+  meta.observe(onMeta);
+  return () => {
+    lines.unobserveDeep(onLines);
+    meta.unobserve(onMeta);
+  };
+}

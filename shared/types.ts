@@ -1,0 +1,137 @@
+/**
+ * Plain domain records shared by client, server, engine, import and export.
+ *
+ * These are the only shapes that cross module boundaries: no Yjs types, no
+ * decimal.js instances. Money is always a canonical decimal string in million
+ * NOK (`"-93.65"`, `"2401"`), produced by `toCanonical` in `shared/money.ts`.
+ */
+
+/** The three ledgers of a package (drift, investering, disposisjonsfond). */
+export const LEDGERS = ['drift', 'investering', 'fond'] as const;
+export type Ledger = (typeof LEDGERS)[number];
+
+/** Measures (tiltak) and their financing (inndekning). */
+export const GROUPS = ['tiltak', 'inndekning'] as const;
+export type Group = (typeof GROUPS)[number];
+
+/** Where a line or verbal instruction stands in the negotiation. */
+export const STATUSES = ['draft', 'proposed', 'agreed', 'rejected'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Year as a four-digit string, e.g. `"2024"`. Keys of `amounts`. */
+export type Year = string;
+
+/** A canonical decimal string (`.` decimal point, `-` sign, no exponent). */
+export type DecimalString = string;
+
+/** One amendment line as plain data. */
+export interface PackageLine {
+  id: string;
+  ledger: Ledger;
+  group: Group;
+  title: string;
+  /** Year → canonical decimal string in million NOK. A missing year means no amount. */
+  amounts: Record<Year, DecimalString>;
+  /** Section id (policy area) the line belongs to, if any. */
+  section?: string;
+  permanent?: boolean;
+  status?: Status;
+  party?: string;
+  /** Service area (tjenesteområde) of the baseline budget the line changes. */
+  area?: string;
+  /** Rationale as plain text (rich text lives in the document). */
+  description?: string;
+  /** Cells whose typed text did not parse: year → the original text. Kept, never zeroed. */
+  invalid?: Record<Year, string>;
+}
+
+/** A policy area of the package (Oppvekst, Helse og eldre, …), in display order. */
+export interface PackageSection {
+  id: string;
+  title: string;
+  /** Introduction as plain text. */
+  intro?: string;
+}
+
+/** A verbal instruction (verbal føring): titled text, no amounts. */
+export interface VerbalInstruction {
+  id: string;
+  section?: string;
+  title: string;
+  text: string;
+  status?: Status;
+  party?: string;
+}
+
+/** A coalition party with its display colour. */
+export interface Party {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** The package as the balance engine needs it. */
+export interface BalanceInput {
+  /** All year columns, ascending (e.g. 2022–2026). */
+  years: Year[];
+  /** The economic plan period (e.g. 2023–2026), a subset of `years`. */
+  planYears: Year[];
+  lines: PackageLine[];
+  /** Disposisjonsfond balance before the first year, when known. */
+  fundOpeningBalance?: DecimalString;
+}
+
+/** A whole package as plain data (HTTP API, export, import). */
+export interface PlainPackage extends BalanceInput {
+  id: string;
+  title: string;
+  parties: Party[];
+  sections: PackageSection[];
+  verbal: VerbalInstruction[];
+}
+
+/** Sums of one ledger for one year (or the total over all years). */
+export interface LedgerSums {
+  tiltak: DecimalString;
+  inndekning: DecimalString;
+  /** tiltak + inndekning */
+  net: DecimalString;
+}
+
+export interface LedgerReport {
+  /** Every year of `years` appears here. */
+  byYear: Record<Year, LedgerSums>;
+  total: LedgerSums;
+  balanced: boolean;
+  /** Years that break the ledger's rule, ascending. */
+  unbalancedYears: Year[];
+}
+
+export interface FundLedgerReport extends LedgerReport {
+  /** Opening balance minus cumulative net use, per year (only with an opening balance). */
+  runningBalance: Record<Year, DecimalString>;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A finding of the engine. `code` is a stable English identifier; `message` is Norwegian. */
+export interface BalanceWarning {
+  code: string;
+  severity: Severity;
+  lineId?: string;
+  year?: Year;
+  ledger?: Ledger;
+  message: string;
+}
+
+/** The balance report: a public contract, returned as is by the HTTP API. */
+export interface BalanceReport {
+  years: Year[];
+  planYears: Year[];
+  ledgers: {
+    drift: LedgerReport;
+    investering: LedgerReport;
+    fond: FundLedgerReport;
+  };
+  warnings: BalanceWarning[];
+}
