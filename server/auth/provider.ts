@@ -1,0 +1,96 @@
+import { parse as parseCookies } from 'hono/utils/cookie';
+import type { AuthProvider, MembershipChange, Principal, Role } from './types';
+import type { AuthStore, User } from './store';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'session';
+
+/** Options of `createAccountsAuth`. */
+export type AccountsAuthOptions = Record<string, never>;
+
+/** The accounts provider: `AuthProvider` plus what the auth routes need to announce changes. */
+export interface AccountsAuth extends AuthProvider {
+  /** Tells every `onMembershipChange` listener about a change (called by the members routes). */
+  emitMembershipChange(change: MembershipChange): void;
+  /** The session token carried by request headers, if any. */
+  sessionTokenFrom(headers: Headers): string | undefined;
+}
+
+/** The Principal view of a user. */
+export function principalOf(user: User): Principal {
+  return { userId: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}
+
+/**
+ * The real `AuthProvider`, backed by `AuthStore`: a request is authenticated by the
+ * `session` cookie (an active, unexpired session of an active account — every use
+ * slides its idle expiry); a principal's role in a package is its membership (admins
+ * get no implicit access, so a package stays confidential to its members); admins may
+ * create packages and become their owner. Membership changes made through the members
+ * API reach every `onMembershipChange` listener synchronously, before the HTTP answer
+ * is sent, so the websocket layer can downgrade or close connections at once. A
+ * listener that throws does not keep the others from hearing about the change.
+ */
+export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions = {}): AccountsAuth {
+  const listeners = new Set<(change: MembershipChange) => void>();
+
+  function sessionTokenFrom(headers: Headers): string | undefined {
+    const header = headers.get('cookie');
+    if (!header) return undefined;
+    const token = parseCookies(header, SESSION_COOKIE)[SESSION_COOKIE];
+    return token && token.length <= 128 ? token : undefined;
+  }
+
+  return {
+    sessionTokenFrom,
+
+    async authenticate(headers: Headers): Promise<Principal | null> {
+      const token = sessionTokenFrom(headers);
+      if (!token) return null;
+      const found = store.userForSession(token);
+      return found ? principalOf(found.user) : null;
+    },
+
+    async roleFor(principal: Principal, packageId: string): Promise<Role | null> {
+      return store.getMembership(packageId, principal.userId)?.role ?? null;
+    },
+
+    canCreatePackage(principal: Principal): boolean {
+      // Re-read: an admin flag revoked after the session started must count at once.
+      return store.getUserById(principal.userId)?.isAdmin === true;
+    },
+
+    async afterPackageCreated(principal: Principal, packageId: string): Promise<void> {
+      store.transaction(() => {
+        const existing = store.getMembership(packageId, principal.userId);
+        if (existing) store.updateMembership(packageId, principal.userId, { role: 'owner' });
+        else store.addMembership(packageId, principal.userId, 'owner', null);
+      });
+    },
+
+    async listMemberships(principal: Principal) {
+      return store.listMembershipsOfUser(principal.userId).map((m) => ({
+        packageId: m.packageId,
+        role: m.role,
+        ...(m.party !== null ? { party: m.party } : {}),
+      }));
+    },
+
+    onMembershipChange(listener: (change: MembershipChange) => void): () => void {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    emitMembershipChange(change: MembershipChange): void {
+      for (const listener of [...listeners]) {
+        try {
+          listener(change);
+        } catch (err) {
+          console.error('onMembershipChange listener failed', err);
+        }
+      }
+    },
+  };
+}

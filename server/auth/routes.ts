@@ -1,0 +1,401 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Principal, Role } from './types';
+import type { AuthStore, MemberRecord } from './store';
+import { normalizeEmail } from './store';
+import type { AccountsAuth } from './provider';
+import { SESSION_COOKIE, principalOf } from './provider';
+import { hashPassword } from './password';
+import { originCheck } from './security';
+import {
+  MAX_JSON_BODY_BYTES,
+  acceptBody,
+  addMemberBody,
+  createUserBody,
+  errorBody,
+  loginBody,
+  patchMemberBody,
+  readJsonBody,
+  setupBody,
+} from './validation';
+
+/** Failed logins allowed per account within `LOGIN_FAILURE_WINDOW_MS` before 429. */
+export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+/** Failed logins allowed per client address within `LOGIN_FAILURE_WINDOW_MS` before 429. */
+export const LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
+/** The sliding window over which failed logins are counted. */
+export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+/** Package ids as the server issues them; anything else cannot be a package (→ 404). */
+const PACKAGE_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
+/** User ids are UUIDs. */
+const USER_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** One-time tokens are 32 bytes in base64url (43 characters). */
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+
+const MSG_LOGIN_FAILED = 'Feil e-post eller passord';
+const MSG_UNAUTHENTICATED = 'Du må logge inn';
+const MSG_NOT_FOUND = 'Pakken finnes ikke';
+const MSG_OWNER_ONLY = 'Bare eiere av pakken kan endre medlemmer';
+const MSG_LAST_OWNER = 'Pakken må ha minst én eier';
+const MSG_INVITE_INVALID = 'Invitasjonen er ugyldig, allerede brukt eller utløpt';
+const MSG_PARTY_REQUIRED = 'Redaktører og kommentatorer må høre til et parti (feltet «party»)';
+
+/** What a package looks like to the members routes (title for invitations, parties to validate). */
+export interface PackageInfo {
+  title: string;
+  /** Party ids of the coalition; when non-empty, a member's party must be one of them. */
+  parties: string[];
+}
+
+/** Options of `createAuthRoutes`. */
+export interface AuthRoutesOptions {
+  store: AuthStore;
+  auth: AccountsAuth;
+  config: {
+    /** PUBLIC_ORIGIN: the origin users reach the app at; links are built on it. */
+    publicOrigin: string | undefined;
+    /** Trust `X-Forwarded-For`/`X-Forwarded-Proto` from a reverse proxy (TRUST_PROXY). */
+    trustProxy?: boolean;
+  };
+  /** Whether a package with this id exists (members of deleted packages get 404). */
+  packageExists(id: string): boolean | Promise<boolean>;
+  /** Title and parties of a package, when the server can tell. */
+  packageInfo?(id: string): PackageInfo | null | Promise<PackageInfo | null>;
+}
+
+/** A member as the members API returns it. `status` is shown to owners only. */
+export interface MemberView {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  party: string | null;
+  status?: 'active' | 'invited';
+}
+
+function memberView(m: MemberRecord, forOwner: boolean): MemberView {
+  const view: MemberView = { userId: m.userId, email: m.email, name: m.name, role: m.role, party: m.party };
+  if (forOwner) view.status = m.active ? 'active' : 'invited';
+  return view;
+}
+
+/** Roles that act for a party (edit or comment) and therefore must name one. */
+function roleNeedsParty(role: Role): boolean {
+  return role === 'editor' || role === 'commenter';
+}
+
+/**
+ * The accounts HTTP routes as a Hono sub-app (mount with `app.route('/', …)`):
+ * login/logout/me, first-start setup, invitations, package members, and admin user
+ * creation. Every route validates its JSON with zod (400 naming the field), refuses
+ * bodies over `MAX_JSON_BODY_BYTES` (413) and state-changing requests from a foreign
+ * Origin (403). Member routes answer 401 without a session, 404 when the caller is not
+ * a member (so the existence of a package is not revealed) and 403 for a member whose
+ * role does not allow the change. Login answers a wrong password and an unknown email
+ * identically (same status, body and scrypt cost) and is rate-limited per account and
+ * per client address (429 with Retry-After).
+ */
+export function createAuthRoutes(options: AuthRoutesOptions): Hono {
+  const { store, auth, config } = options;
+  const app = new Hono();
+
+  app.use('*', originCheck(config.publicOrigin));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: (c) => c.json(errorBody(`Forespørselen er for stor (maks ${MAX_JSON_BODY_BYTES / 1024} KiB)`), 413),
+    }),
+  );
+
+  function isHttps(c: Context): boolean {
+    if (config.publicOrigin) return config.publicOrigin.startsWith('https:');
+    if (config.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https') return true;
+    return new URL(c.req.url).protocol === 'https:';
+  }
+
+  function appOrigin(c: Context): string {
+    return config.publicOrigin ? new URL(config.publicOrigin).origin : new URL(c.req.url).origin;
+  }
+
+  function clientAddress(c: Context): string {
+    if (config.trustProxy) {
+      const forwarded = c.req.header('x-forwarded-for');
+      const last = forwarded?.split(',').pop()?.trim();
+      if (last) return last;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  function startSession(c: Context, userId: string): void {
+    const { token } = store.createSession(userId);
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      secure: isHttps(c),
+      maxAge: Math.floor(Math.min(store.sessionTtlMs, store.sessionAbsoluteTtlMs) / 1000),
+    });
+  }
+
+  async function principal(c: Context): Promise<Principal | null> {
+    return auth.authenticate(c.req.raw.headers);
+  }
+
+  /**
+   * Resolves the caller's membership of a package, answering 401/404 itself. A
+   * malformed id, a package the caller is not a member of and a package that does not
+   * exist all give the same 404.
+   */
+  async function memberContext(
+    c: Context,
+  ): Promise<{ ok: true; who: Principal; packageId: string; role: Role } | { ok: false; response: Response }> {
+    const who = await principal(c);
+    if (!who) return { ok: false, response: c.json(errorBody(MSG_UNAUTHENTICATED), 401) };
+    const packageId = c.req.param('id') ?? '';
+    if (!PACKAGE_ID_RE.test(packageId)) return { ok: false, response: c.json(errorBody(MSG_NOT_FOUND), 404) };
+    const role = await auth.roleFor(who, packageId);
+    if (!role || !(await options.packageExists(packageId))) return { ok: false, response: c.json(errorBody(MSG_NOT_FOUND), 404) };
+    return { ok: true, who, packageId, role };
+  }
+
+  /** Checks a party against the package's coalition; returns an error message or null. */
+  async function partyProblem(packageId: string, party: string | null | undefined): Promise<string | null> {
+    if (party === null || party === undefined) return null;
+    const info = await options.packageInfo?.(packageId);
+    if (info && info.parties.length > 0 && !info.parties.includes(party)) {
+      return `Ukjent parti i feltet «party» (tillatt: ${info.parties.join(', ')})`;
+    }
+    return null;
+  }
+
+  // ---- sessions -------------------------------------------------------------------
+
+  app.post('/api/auth/login', async (c) => {
+    const body = await readJsonBody(c, loginBody);
+    if (!body.ok) return body.response;
+    const email = normalizeEmail(body.data.email);
+    const address = clientAddress(c);
+    const now = Date.now();
+    const since = now - LOGIN_FAILURE_WINDOW_MS;
+    const byAccount = store.loginFailuresSince('account', email, since);
+    const byAddress = store.loginFailuresSince('address', address, since);
+    const blocked: number[] = [];
+    if (byAccount.count >= LOGIN_MAX_FAILURES_PER_ACCOUNT) blocked.push((byAccount.oldest ?? now) + LOGIN_FAILURE_WINDOW_MS);
+    if (byAddress.count >= LOGIN_MAX_FAILURES_PER_ADDRESS) blocked.push((byAddress.oldest ?? now) + LOGIN_FAILURE_WINDOW_MS);
+    if (blocked.length > 0) {
+      const retryAfterS = Math.max(1, Math.ceil((Math.max(...blocked) - now) / 1000));
+      c.header('Retry-After', String(retryAfterS));
+      return c.json(errorBody(`For mange mislykkede innlogginger. Prøv igjen om ${Math.ceil(retryAfterS / 60)} min.`), 429);
+    }
+    // Count the attempt before the (slow) password check, so parallel guesses cannot
+    // all slip under the limit; a success takes its row back.
+    const accountRow = store.recordLoginFailure('account', email, now);
+    const addressRow = store.recordLoginFailure('address', address, now);
+    const user = await store.verifyLogin(email, body.data.password);
+    if (!user) return c.json(errorBody(MSG_LOGIN_FAILED), 401);
+    store.forgetLoginFailure(accountRow);
+    store.forgetLoginFailure(addressRow);
+    store.clearLoginFailures('account', email);
+    startSession(c, user.id);
+    return c.json({ user: principalOf(user) });
+  });
+
+  app.post('/api/auth/logout', (c) => {
+    const token = auth.sessionTokenFrom(c.req.raw.headers);
+    if (token) store.deleteSession(token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) });
+    return c.json({ ok: true });
+  });
+
+  app.get('/api/auth/me', async (c) => {
+    const who = await principal(c);
+    if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
+    return c.json({ user: who, memberships: await auth.listMemberships(who) });
+  });
+
+  // ---- first start ----------------------------------------------------------------
+
+  app.post('/api/auth/setup', async (c) => {
+    const body = await readJsonBody(c, setupBody);
+    if (!body.ok) return body.response;
+    const { token, email, password, name } = body.data;
+    if (!TOKEN_RE.test(token) || !store.peekToken(token, 'setup')) {
+      return c.json(errorBody('Oppsettlenken er ugyldig eller allerede brukt'), 403);
+    }
+    const passwordHash = await hashPassword(password);
+    const user = store.transaction(() => {
+      if (store.userCount() > 0 || !store.consumeToken(token, 'setup')) return null;
+      return store.insertUser({ email, name, passwordHash, isAdmin: true });
+    });
+    if (!user) return c.json(errorBody('Oppsettlenken er ugyldig eller allerede brukt'), 403);
+    startSession(c, user.id);
+    return c.json({ user: principalOf(user) }, 201);
+  });
+
+  // ---- invitations ----------------------------------------------------------------
+
+  app.get('/api/auth/invitations/:token', async (c) => {
+    const token = c.req.param('token');
+    const invite = TOKEN_RE.test(token) ? store.peekToken(token, 'invite') : null;
+    const user = invite?.userId ? store.getUserById(invite.userId) : null;
+    if (!invite || !user || user.active) return c.json(errorBody(MSG_INVITE_INVALID), 404);
+    const info = invite.packageId ? await options.packageInfo?.(invite.packageId) : null;
+    return c.json({
+      email: user.email,
+      name: user.name,
+      role: invite.role,
+      packageId: invite.packageId,
+      packageTitle: info?.title ?? null,
+      expiresAt: invite.expiresAt,
+    });
+  });
+
+  app.post('/api/auth/invitations/:token/accept', async (c) => {
+    const token = c.req.param('token');
+    const invite = TOKEN_RE.test(token) ? store.peekToken(token, 'invite') : null;
+    const pending = invite?.userId ? store.getUserById(invite.userId) : null;
+    if (!invite || !pending || pending.active) return c.json(errorBody(MSG_INVITE_INVALID), 404);
+    const body = await readJsonBody(c, acceptBody);
+    if (!body.ok) return body.response;
+    const name = body.data.name ?? pending.name;
+    if (name.trim() === '') return c.json(errorBody('Mangler feltet «name»', 'name'), 400);
+    const passwordHash = await hashPassword(body.data.password);
+    // Consume and activate in one transaction: of two racing accepts, one wins.
+    const activated = store.transaction(() => {
+      const used = store.consumeToken(token, 'invite');
+      const user = used?.userId ? store.getUserById(used.userId) : null;
+      if (!used || !user || user.active) return null;
+      store.setPasswordHash(user.id, passwordHash, name);
+      store.revokeInvitations(user.id);
+      return store.getUserById(user.id);
+    });
+    if (!activated) return c.json(errorBody(MSG_INVITE_INVALID), 404);
+    startSession(c, activated.id);
+    return c.json({ user: principalOf(activated) });
+  });
+
+  // ---- members --------------------------------------------------------------------
+
+  app.get('/api/packages/:id/members', async (c) => {
+    const ctx = await memberContext(c);
+    if (!ctx.ok) return ctx.response;
+    const forOwner = ctx.role === 'owner';
+    return c.json({ members: store.listMembers(ctx.packageId).map((m) => memberView(m, forOwner)) });
+  });
+
+  app.post('/api/packages/:id/members', async (c) => {
+    const ctx = await memberContext(c);
+    if (!ctx.ok) return ctx.response;
+    if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
+    const body = await readJsonBody(c, addMemberBody);
+    if (!body.ok) return body.response;
+    const { email, role, name } = body.data;
+    const party = body.data.party ?? null;
+    if (roleNeedsParty(role) && party === null) return c.json(errorBody(MSG_PARTY_REQUIRED, 'party'), 400);
+    const problem = await partyProblem(ctx.packageId, party);
+    if (problem) return c.json(errorBody(problem, 'party'), 400);
+
+    const result = store.transaction(() => {
+      const user = store.getUserByEmail(email) ?? store.insertUser({ email, name, passwordHash: null });
+      if (store.getMembership(ctx.packageId, user.id)) return null;
+      store.addMembership(ctx.packageId, user.id, role, party);
+      const invite = user.active ? null : store.createInvitation(user.id, ctx.packageId, role);
+      return { user, invite };
+    });
+    if (!result) return c.json(errorBody('Personen er allerede medlem av pakken', 'email'), 409);
+    auth.emitMembershipChange({ packageId: ctx.packageId, userId: result.user.id, role });
+    const member = store.listMembers(ctx.packageId).find((m) => m.userId === result.user.id);
+    const token = result.invite?.token ?? null;
+    return c.json(
+      {
+        member: member ? memberView(member, true) : null,
+        inviteUrl: token ? `${appOrigin(c)}/invite#${token}` : null,
+        token,
+        inviteExpiresAt: result.invite?.expiresAt ?? null,
+      },
+      201,
+    );
+  });
+
+  app.patch('/api/packages/:id/members/:userId', async (c) => {
+    const ctx = await memberContext(c);
+    if (!ctx.ok) return ctx.response;
+    if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
+    const userId = c.req.param('userId');
+    const body = await readJsonBody(c, patchMemberBody);
+    if (!body.ok) return body.response;
+    const problem = await partyProblem(ctx.packageId, body.data.party);
+    if (problem) return c.json(errorBody(problem, 'party'), 400);
+    const outcome = store.transaction(() => {
+      const current = USER_ID_RE.test(userId) ? store.getMembership(ctx.packageId, userId) : null;
+      if (!current) return 'missing' as const;
+      const role = body.data.role ?? current.role;
+      const party = body.data.party === undefined ? current.party : body.data.party;
+      if (current.role === 'owner' && role !== 'owner' && store.countOwners(ctx.packageId) <= 1) return 'last-owner' as const;
+      if (roleNeedsParty(role) && party === null) return 'party' as const;
+      return store.updateMembership(ctx.packageId, userId, { role, party });
+    });
+    if (outcome === 'missing' || outcome === null) return c.json(errorBody('Medlemmet finnes ikke'), 404);
+    if (outcome === 'last-owner') return c.json(errorBody(MSG_LAST_OWNER, 'role'), 409);
+    if (outcome === 'party') return c.json(errorBody(MSG_PARTY_REQUIRED, 'party'), 400);
+    auth.emitMembershipChange({ packageId: ctx.packageId, userId, role: outcome.role });
+    const member = store.listMembers(ctx.packageId).find((m) => m.userId === userId);
+    return c.json({ member: member ? memberView(member, true) : null });
+  });
+
+  app.delete('/api/packages/:id/members/:userId', async (c) => {
+    const ctx = await memberContext(c);
+    if (!ctx.ok) return ctx.response;
+    if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
+    const userId = c.req.param('userId');
+    const outcome = store.transaction(() => {
+      const current = USER_ID_RE.test(userId) ? store.getMembership(ctx.packageId, userId) : null;
+      if (!current) return 'missing' as const;
+      if (current.role === 'owner' && store.countOwners(ctx.packageId) <= 1) return 'last-owner' as const;
+      store.removeMembership(ctx.packageId, userId);
+      store.revokePackageInvitations(userId, ctx.packageId);
+      return 'removed' as const;
+    });
+    if (outcome === 'missing') return c.json(errorBody('Medlemmet finnes ikke'), 404);
+    if (outcome === 'last-owner') return c.json(errorBody(MSG_LAST_OWNER), 409);
+    auth.emitMembershipChange({ packageId: ctx.packageId, userId, role: null });
+    return c.body(null, 204);
+  });
+
+  // ---- admin ----------------------------------------------------------------------
+
+  /** Admins create accounts (e.g. the secretariat, who may create packages) by invitation. */
+  app.post('/api/admin/users', async (c) => {
+    const who = await principal(c);
+    if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
+    if (store.getUserById(who.userId)?.isAdmin !== true) return c.json(errorBody('Bare administratorer kan opprette brukere'), 403);
+    const body = await readJsonBody(c, createUserBody);
+    if (!body.ok) return body.response;
+    const created = store.transaction(() => {
+      if (store.getUserByEmail(body.data.email)) return null;
+      const user = store.insertUser({ email: body.data.email, name: body.data.name, passwordHash: null, isAdmin: body.data.isAdmin ?? false });
+      return { user, invite: store.createInvitation(user.id, null, null) };
+    });
+    if (!created) return c.json(errorBody('Det finnes allerede en bruker med denne e-postadressen', 'email'), 409);
+    return c.json(
+      {
+        user: principalOf(created.user),
+        inviteUrl: `${appOrigin(c)}/invite#${created.invite.token}`,
+        token: created.invite.token,
+        inviteExpiresAt: created.invite.expiresAt,
+      },
+      201,
+    );
+  });
+
+  return app;
+}
