@@ -1,0 +1,190 @@
+/**
+ * One live connection to a package: the content Y.Doc with its WebsocketProvider,
+ * the comments Y.Doc with its own provider, the shared awareness, and the one
+ * Y.UndoManager for everything this user changes (grid and text).
+ *
+ * Everything the UI writes goes through `doc.transact(fn, conn.localOrigin)`
+ * (the schema helpers take the origin as last argument), so the UndoManager can
+ * undo exactly this user's changes and never a collaborator's.
+ *
+ * Rich-text editors (client/editor/**) bind Lexical with @lexical/yjs; the
+ * binding writes with the binding object as transaction origin. To make text
+ * edits part of the same per-user undo history, an editor registers its
+ * binding with `conn.trackTextOrigin(binding)` (returns the unregister
+ * function). Lexical's own CollaborationPlugin undo stays active inside a
+ * focused editor; Ctrl+Z outside an editor uses this shared manager.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+import { readVarString } from 'lib0/decoding';
+import { getLinesMap, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
+import type { Role } from '../../server/auth/types';
+import type { Party } from '../../shared/types';
+
+/** The awareness state every client publishes (presence helper reads the same shape). */
+export interface AwarenessUser {
+  name: string;
+  color: string;
+  party?: string;
+  userId?: string;
+}
+export interface AwarenessEditing {
+  lineId: string;
+  /** A year, or 'title' for the title cell. */
+  year: string;
+}
+export interface AwarenessState {
+  user?: AwarenessUser;
+  editing?: AwarenessEditing | null;
+}
+
+export type ConnectionPhase = 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+export interface ConnectionStatus {
+  phase: ConnectionPhase;
+  /** The content doc has completed its first sync with the server. */
+  synced: boolean;
+  /** Set when the server told us this connection may not write (reason in Norwegian). */
+  readOnlyReason: string | null;
+  /** The role as the server last reported it (a role change applies at once). */
+  role: Role;
+  /** Set when the server closed the connection for good (e.g. access removed). */
+  closedReason: string | null;
+}
+
+export interface PackageConnection {
+  packageId: string;
+  role: Role;
+  /** Whether this user may change the content doc (owner, editor). */
+  canEdit: boolean;
+  /** Whether this user may write comments (owner, editor, commenter). */
+  canComment: boolean;
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  awareness: Awareness;
+  commentsDoc: Y.Doc;
+  commentsProvider: WebsocketProvider;
+  /** Transaction origin of every local UI write. */
+  localOrigin: object;
+  undoManager: Y.UndoManager;
+  trackTextOrigin(origin: unknown): () => void;
+  getStatus(): ConnectionStatus;
+  onStatusChange(listener: (status: ConnectionStatus) => void): () => void;
+  /** Sets or clears which cell this user is editing (shown to others). */
+  setEditing(editing: AwarenessEditing | null): void;
+  destroy(): void;
+}
+
+/**
+ * The server's notice message (server/protocol.ts MESSAGE_NOTICE): varuint 100,
+ * then a varstring holding JSON `{ kind: 'read-only' | 'writable', role, message }`.
+ */
+export const MESSAGE_NOTICE = 100;
+
+interface Notice {
+  kind: string;
+  role?: string;
+  message?: string;
+}
+
+/** Websocket base URL for this page's origin (`ws(s)://host/ws`). */
+export function websocketBase(origin: string = location.origin): string {
+  return origin.replace(/^http/, 'ws') + '/ws';
+}
+
+export interface ConnectOptions {
+  packageId: string;
+  role: Role;
+  user: AwarenessUser;
+  /** Override for tests; defaults to this page's origin. */
+  wsBase?: string;
+}
+
+/** Parties' colours decide the avatar colour; falls back to a calm blue. */
+export function colorForParty(parties: Party[], party: string | undefined): string {
+  return parties.find((p) => p.id === party || p.name === party)?.color ?? '#3b6ea5';
+}
+
+export function createPackageConnection(opts: ConnectOptions): PackageConnection {
+  const { packageId, role } = opts;
+  const wsBase = opts.wsBase ?? websocketBase();
+  const doc = new Y.Doc();
+  const commentsDoc = new Y.Doc();
+  const provider = new WebsocketProvider(wsBase, packageId, doc);
+  // Cursors and "who edits which cell" live in the content doc's awareness; the
+  // comments provider keeps its own awareness for the comments helper.
+  const commentsProvider = new WebsocketProvider(wsBase, `${packageId}/comments`, commentsDoc);
+  const awareness = provider.awareness;
+  awareness.setLocalStateField('user', opts.user);
+  awareness.setLocalStateField('editing', null);
+
+  const localOrigin = { name: 'local-ui', packageId };
+  const undoManager = new Y.UndoManager([getLinesMap(doc), getSectionsMap(doc), getVerbalMap(doc)], {
+    trackedOrigins: new Set<unknown>([localOrigin]),
+    captureTimeout: 400,
+  });
+
+  let status: ConnectionStatus = { phase: 'connecting', synced: false, readOnlyReason: null, closedReason: null, role };
+  const listeners = new Set<(s: ConnectionStatus) => void>();
+  const update = (patch: Partial<ConnectionStatus>) => {
+    status = { ...status, ...patch };
+    for (const l of listeners) l(status);
+  };
+
+  provider.on('status', ({ status: s }) => {
+    if (status.phase !== 'closed') update({ phase: s });
+  });
+  provider.on('sync', (isSynced: boolean) => update({ synced: isSynced || status.synced }));
+  provider.on('closed', (ev: { code: number; reason: string }) => {
+    update({ phase: 'closed', closedReason: ev.reason || String(ev.code) });
+  });
+  provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
+    let notice: Notice | null = null;
+    try {
+      notice = JSON.parse(readVarString(decoder)) as Notice;
+    } catch {
+      notice = null;
+    }
+    if (!notice) return;
+    const newRole = (['owner', 'editor', 'commenter', 'viewer'] as const).find((r) => r === notice.role) ?? status.role;
+    if (notice.kind === 'read-only') update({ readOnlyReason: notice.message || 'Skrivetilgang mangler.', role: newRole });
+    else if (notice.kind === 'writable') update({ readOnlyReason: null, role: newRole });
+  };
+
+  return {
+    packageId,
+    role,
+    canEdit: role === 'owner' || role === 'editor',
+    canComment: role !== 'viewer',
+    doc,
+    provider,
+    awareness,
+    commentsDoc,
+    commentsProvider,
+    localOrigin,
+    undoManager,
+    trackTextOrigin(origin) {
+      undoManager.addTrackedOrigin(origin);
+      return () => undoManager.removeTrackedOrigin(origin);
+    },
+    getStatus: () => status,
+    onStatusChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setEditing(editing) {
+      const cur = (awareness.getLocalState() as AwarenessState | null)?.editing ?? null;
+      if (cur?.lineId === editing?.lineId && cur?.year === editing?.year) return;
+      awareness.setLocalStateField('editing', editing);
+    },
+    destroy() {
+      listeners.clear();
+      undoManager.destroy();
+      provider.destroy();
+      commentsProvider.destroy();
+      doc.destroy();
+      commentsDoc.destroy();
+    },
+  };
+}

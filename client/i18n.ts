@@ -1,0 +1,239 @@
+/**
+ * User-visible text in Norwegian bokmål (default) and English. One flat
+ * dictionary keyed by message id; `{name}` placeholders are filled by `t`.
+ * The chosen language is kept in localStorage and changes re-render through
+ * `useT` (useSyncExternalStore), so no provider is needed.
+ */
+import { useSyncExternalStore } from 'react';
+
+export type Lang = 'nb' | 'en';
+
+const messages = {
+  appName: { nb: 'Budsjettverkstedet', en: 'Budget workshop' },
+  langToggle: { nb: 'English', en: 'Norsk' },
+  langToggleLabel: { nb: 'Switch to English', en: 'Bytt til norsk' },
+  loading: { nb: 'Laster …', en: 'Loading …' },
+  // Auth
+  loginTitle: { nb: 'Logg inn', en: 'Log in' },
+  email: { nb: 'E-post', en: 'Email' },
+  password: { nb: 'Passord', en: 'Password' },
+  name: { nb: 'Navn', en: 'Name' },
+  loginButton: { nb: 'Logg inn', en: 'Log in' },
+  loginFailed: { nb: 'Feil e-post eller passord.', en: 'Wrong email or password.' },
+  loginRateLimited: { nb: 'For mange forsøk. Vent litt og prøv igjen.', en: 'Too many attempts. Wait a little and try again.' },
+  logout: { nb: 'Logg ut', en: 'Log out' },
+  setupTitle: { nb: 'Opprett første administrator', en: 'Create the first administrator' },
+  setupIntro: { nb: 'Denne lenken kan brukes én gang. Kontoen blir administrator og kan opprette pakker.', en: 'This link works once. The account becomes an administrator and can create packages.' },
+  setupButton: { nb: 'Opprett konto', en: 'Create account' },
+  setupMissingToken: { nb: 'Lenken mangler oppsettsnøkkel. Bruk lenken som ble skrevet ut da serveren startet.', en: 'The link has no setup token. Use the link printed when the server started.' },
+  inviteTitle: { nb: 'Velg passord', en: 'Choose a password' },
+  inviteIntro: { nb: 'Du er invitert til en budsjettpakke. Velg et passord for å aktivere kontoen.', en: 'You have been invited to a budget package. Choose a password to activate your account.' },
+  inviteButton: { nb: 'Aktiver og logg inn', en: 'Activate and log in' },
+  passwordHint: { nb: 'Minst 10 tegn.', en: 'At least 10 characters.' },
+  genericError: { nb: 'Noe gikk galt: {message}', en: 'Something went wrong: {message}' },
+  // Package list
+  myPackages: { nb: 'Mine budsjettpakker', en: 'My budget packages' },
+  noPackages: { nb: 'Du er ikke medlem av noen pakke ennå.', en: 'You are not a member of any package yet.' },
+  colTitle: { nb: 'Tittel', en: 'Title' },
+  colRole: { nb: 'Min rolle', en: 'My role' },
+  colParty: { nb: 'Mitt parti', en: 'My party' },
+  colLastChange: { nb: 'Sist endret', en: 'Last change' },
+  colBalance: { nb: 'Balanse', en: 'Balance' },
+  balanced: { nb: 'I balanse', en: 'Balanced' },
+  notBalanced: { nb: 'Ikke i balanse', en: 'Not balanced' },
+  unknown: { nb: 'Ukjent', en: 'Unknown' },
+  createPackage: { nb: 'Ny budsjettpakke', en: 'New budget package' },
+  createButton: { nb: 'Opprett pakke', en: 'Create package' },
+  years: { nb: 'År (fra–til)', en: 'Years (from–to)' },
+  planYears: { nb: 'Planperiode (fra–til)', en: 'Plan period (from–to)' },
+  fromYear: { nb: 'Fra år', en: 'From year' },
+  toYear: { nb: 'Til år', en: 'To year' },
+  parties: { nb: 'Samarbeidspartier', en: 'Coalition parties' },
+  partyName: { nb: 'Parti', en: 'Party' },
+  partyColor: { nb: 'Farge', en: 'Colour' },
+  addParty: { nb: 'Legg til parti', en: 'Add party' },
+  removeParty: { nb: 'Fjern {name}', en: 'Remove {name}' },
+  // Roles
+  role_owner: { nb: 'Eier', en: 'Owner' },
+  role_editor: { nb: 'Forhandler', en: 'Negotiator' },
+  role_commenter: { nb: 'Gruppeleder (kommentar)', en: 'Group leader (comments)' },
+  role_viewer: { nb: 'Leser', en: 'Viewer' },
+  // Package view
+  backToList: { nb: 'Alle pakker', en: 'All packages' },
+  tabSections: { nb: 'Seksjoner', en: 'Sections' },
+  tabLedger: { nb: 'Tabeller', en: 'Tables' },
+  tabBaseline: { nb: 'Rammer', en: 'Baseline' },
+  tabImport: { nb: 'Import og eksport', en: 'Import and export' },
+  tabMembers: { nb: 'Medlemmer', en: 'Members' },
+  statusSynced: { nb: 'Synkronisert', en: 'Synced' },
+  statusConnecting: { nb: 'Kobler til …', en: 'Connecting …' },
+  statusOffline: { nb: 'Frakoblet', en: 'Offline' },
+  statusOfflinePending: { nb: 'Frakoblet — {n} endringer ikke sendt ennå', en: 'Offline — {n} changes not yet sent' },
+  statusPending: { nb: '{n} endringer sendes …', en: 'Sending {n} changes …' },
+  readOnly: { nb: 'Kun lesetilgang', en: 'Read only' },
+  readOnlyNotice: { nb: 'Du kan lese, men ikke endre innholdet. {reason}', en: 'You can read but not change the content. {reason}' },
+  undo: { nb: 'Angre', en: 'Undo' },
+  redo: { nb: 'Gjør om', en: 'Redo' },
+  accessLost: { nb: 'Du har ikke lenger tilgang til denne pakken.', en: 'You no longer have access to this package.' },
+  notFound: { nb: 'Fant ikke pakken, eller du har ikke tilgang.', en: 'Package not found, or you have no access.' },
+  // Sections
+  addSection: { nb: 'Ny seksjon', en: 'New section' },
+  newSectionTitle: { nb: 'Ny seksjon', en: 'New section' },
+  sectionTitle: { nb: 'Seksjonstittel', en: 'Section title' },
+  moveUp: { nb: 'Flytt opp', en: 'Move up' },
+  moveDown: { nb: 'Flytt ned', en: 'Move down' },
+  intro: { nb: 'Innledning', en: 'Introduction' },
+  linesHeading: { nb: 'Endringsforslag', en: 'Amendment lines' },
+  verbalHeading: { nb: 'Verbale føringer', en: 'Verbal instructions' },
+  addVerbal: { nb: 'Ny verbal føring', en: 'New verbal instruction' },
+  verbalTitle: { nb: 'Tittel på føring', en: 'Instruction title' },
+  deleteVerbal: { nb: 'Slett føring', en: 'Delete instruction' },
+  noSections: { nb: 'Ingen seksjoner ennå. Opprett den første, eller importer linjer fra CSV.', en: 'No sections yet. Create the first, or import lines from CSV.' },
+  noSection: { nb: 'Uten seksjon', en: 'No section' },
+  // Grid
+  gridLabel: { nb: 'Endringslinjer, {ledger}', en: 'Amendment lines, {ledger}' },
+  colLine: { nb: 'Tiltak', en: 'Line' },
+  colSection: { nb: 'Seksjon', en: 'Section' },
+  total: { nb: 'Sum', en: 'Total' },
+  sumGroup: { nb: 'Sum {group}', en: 'Total {group}' },
+  net: { nb: 'Netto', en: 'Net' },
+  addLine: { nb: 'Ny linje', en: 'New line' },
+  addLineIn: { nb: 'Ny linje i {ledger}, {group}', en: 'New line in {ledger}, {group}' },
+  duplicateLine: { nb: 'Dupliser', en: 'Duplicate' },
+  deleteLine: { nb: 'Slett', en: 'Delete' },
+  confirmDeleteLine: { nb: 'Slette linjen «{title}»?', en: 'Delete the line “{title}”?' },
+  untitled: { nb: '(uten tittel)', en: '(untitled)' },
+  cellLabel: { nb: '{title}, {year}', en: '{title}, {year}' },
+  invalidCell: { nb: 'Ugyldig beløp «{text}»: {message}', en: 'Invalid amount “{text}”: {message}' },
+  invalidCellShort: { nb: 'Ugyldig beløp', en: 'Invalid amount' },
+  editingBy: { nb: '{name} redigerer', en: '{name} is editing' },
+  noLines: { nb: 'Ingen linjer.', en: 'No lines.' },
+  gridHelp: { nb: 'Piltaster flytter, skriv for å endre, Enter lagrer, Esc avbryter, Delete tømmer. Lim inn blokker fra Excel.', en: 'Arrows move, type to edit, Enter saves, Esc cancels, Delete clears. Paste blocks from Excel.' },
+  pasted: { nb: 'Limte inn {rows} × {cols} celler.', en: 'Pasted {rows} × {cols} cells.' },
+  pasteInvalid: { nb: '{n} innlimte celler er ikke gyldige beløp og er merket.', en: '{n} pasted cells are not valid amounts and are marked.' },
+  // Line details
+  lineDetails: { nb: 'Detaljer for linjen', en: 'Line details' },
+  selectLineHint: { nb: 'Velg en linje i tabellen for å se og endre detaljene.', en: 'Select a line in the table to see and change its details.' },
+  ledger: { nb: 'Regnskap', en: 'Ledger' },
+  group: { nb: 'Gruppe', en: 'Group' },
+  area: { nb: 'Tjenesteområde', en: 'Service area' },
+  party: { nb: 'Parti', en: 'Party' },
+  permanent: { nb: 'Varig (alle år)', en: 'Permanent' },
+  status: { nb: 'Status', en: 'Status' },
+  rationale: { nb: 'Begrunnelse', en: 'Rationale' },
+  none: { nb: '— ingen —', en: '— none —' },
+  ledger_drift: { nb: 'Drift', en: 'Operating (drift)' },
+  ledger_investering: { nb: 'Investering', en: 'Capital (investering)' },
+  ledger_fond: { nb: 'Disposisjonsfond', en: 'Reserve fund' },
+  group_tiltak: { nb: 'Tiltak', en: 'Measures (tiltak)' },
+  group_inndekning: { nb: 'Inndekning', en: 'Financing (inndekning)' },
+  status_draft: { nb: 'Utkast', en: 'Draft' },
+  status_proposed: { nb: 'Foreslått', en: 'Proposed' },
+  status_agreed: { nb: 'Enighet', en: 'Agreed' },
+  status_rejected: { nb: 'Forkastet', en: 'Rejected' },
+  frame: { nb: 'Ramme {year}', en: 'Frame {year}' },
+  frameBeforeAfter: { nb: 'Ramme før → etter', en: 'Frame before → after' },
+  noBaselineArea: { nb: 'Ikke i grunnlaget', en: 'Not in the baseline' },
+  // Balance
+  balanceHeading: { nb: 'Balanse', en: 'Balance' },
+  balanceWaiting: { nb: 'Beregner balanse …', en: 'Computing balance …' },
+  balanceOk: { nb: '{year}: i balanse', en: '{year}: balanced' },
+  balanceOff: { nb: '{year}: {amount}', en: '{year}: {amount}' },
+  flagLabelOk: { nb: '{ledger} {year} i balanse', en: '{ledger} {year} balanced' },
+  flagLabelOff: { nb: '{ledger} {year} ikke i balanse: {amount}. Vis linjene.', en: '{ledger} {year} not balanced: {amount}. Show the lines.' },
+  borrowing: { nb: 'Låneopptak', en: 'Borrowing' },
+  fundBalance: { nb: 'Fondssaldo', en: 'Fund balance' },
+  netChart: { nb: 'Netto drift per år', en: 'Net operating by year' },
+  warnings: { nb: 'Varsler ({n})', en: 'Warnings ({n})' },
+  noWarnings: { nb: 'Ingen varsler', en: 'No warnings' },
+  linesOf: { nb: 'Linjer i {ledger} {year}', en: 'Lines of {ledger} {year}' },
+  close: { nb: 'Lukk', en: 'Close' },
+  goToLine: { nb: 'Gå til linjen', en: 'Go to the line' },
+  // Baseline
+  baselineHeading: { nb: 'Rammer (grunnlag)', en: 'Baseline frames' },
+  baselineIntro: { nb: 'Kommunedirektørens forslag per tjenesteområde. Linjer som er knyttet til et område viser rammen før og etter endringene.', en: 'The chief executive’s proposal per service area. Lines linked to an area show the frame before and after the amendments.' },
+  baselinePaste: { nb: 'Lim inn CSV (tjenesteområde;år;år …)', en: 'Paste CSV (area;year;year …)' },
+  baselineUpload: { nb: 'Eller velg fil', en: 'Or choose a file' },
+  baselineImport: { nb: 'Importer rammer', en: 'Import baseline' },
+  baselineImported: { nb: 'Importerte {n} tjenesteområder.', en: 'Imported {n} service areas.' },
+  baselineEmpty: { nb: 'Ingen rammer er importert. Tjenesteområde er da fritekst.', en: 'No baseline imported. Service area is free text.' },
+  baselineReplaceNote: { nb: 'En ny import erstatter rammene.', en: 'A new import replaces the frames.' },
+  baselineSum: { nb: 'Sum rader', en: 'Sum of rows' },
+  // Import / export
+  importHeading: { nb: 'Importer linjer fra CSV', en: 'Import lines from CSV' },
+  importIntro: { nb: 'Kolonner: seksjon; type; gruppe; tittel; ett år per kolonne; valgfritt tjenesteområde, parti, status, beskrivelse. Importen er alt eller ingenting.', en: 'Columns: section; ledger; group; title; one column per year; optional area, party, status, description. All or nothing.' },
+  importFile: { nb: 'CSV-fil', en: 'CSV file' },
+  importButton: { nb: 'Importer', en: 'Import' },
+  imported: { nb: 'Importerte {n} linjer.', en: 'Imported {n} lines.' },
+  importError: { nb: 'Rad {row}, kolonne «{column}», verdi «{value}»: {message}', en: 'Row {row}, column “{column}”, value “{value}”: {message}' },
+  exportHeading: { nb: 'Eksporter', en: 'Export' },
+  exportScopeAgreed: { nb: 'Bare vedtatt enighet', en: 'Agreed items only' },
+  exportScopeAll: { nb: 'Alt', en: 'Everything' },
+  exportScope: { nb: 'Omfang', en: 'Scope' },
+  // Members
+  membersHeading: { nb: 'Medlemmer og invitasjoner', en: 'Members and invitations' },
+  invite: { nb: 'Inviter', en: 'Invite' },
+  role: { nb: 'Rolle', en: 'Role' },
+  inviteLink: { nb: 'Invitasjonslenke til {email} (vises bare nå — send den selv):', en: 'Invitation link for {email} (shown only now — send it yourself):' },
+  copy: { nb: 'Kopier', en: 'Copy' },
+  copied: { nb: 'Kopiert', en: 'Copied' },
+  remove: { nb: 'Fjern', en: 'Remove' },
+  pendingInvite: { nb: 'Invitert', en: 'Invited' },
+  active: { nb: 'Aktiv', en: 'Active' },
+  save: { nb: 'Lagre', en: 'Save' },
+  cancel: { nb: 'Avbryt', en: 'Cancel' },
+} satisfies Record<string, Record<Lang, string>>;
+
+export type MessageId = keyof typeof messages;
+
+const LANG_STORAGE_KEY = 'budsjett.lang';
+let current: Lang = readStoredLang();
+const listeners = new Set<() => void>();
+
+function readStoredLang(): Lang {
+  try {
+    return globalThis.localStorage?.getItem(LANG_STORAGE_KEY) === 'en' ? 'en' : 'nb';
+  } catch {
+    return 'nb';
+  }
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  try {
+    globalThis.localStorage?.setItem(LANG_STORAGE_KEY, lang);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = lang === 'nb' ? 'nb' : 'en';
+  for (const l of listeners) l();
+}
+
+export function onLangChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Translates `id` in `lang`, filling `{name}` placeholders. Unknown placeholders stay visible. */
+export function translate(lang: Lang, id: MessageId, vars?: Record<string, string | number>): string {
+  const text: string = messages[id][lang];
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
+
+export type TFunction = (id: MessageId, vars?: Record<string, string | number>) => string;
+
+/** The translate function for the current language; re-renders when it changes. */
+export function useT(): TFunction {
+  const lang = useSyncExternalStore(onLangChange, getLang, getLang);
+  return (id, vars) => translate(lang, id, vars);
+}
+
+/** The current language (re-renders on change). */
+export function useLang(): Lang {
+  return useSyncExternalStore(onLangChange, getLang, getLang);
+}
