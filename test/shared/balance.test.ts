@@ -1,0 +1,268 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BalanceEngine, computeBalance } from '../../shared/balance';
+import type { BalanceMeta } from '../../shared/balance';
+import { GROUPS, LEDGERS, type BalanceInput, type PackageLine } from '../../shared/types';
+
+const YEARS = ['2022', '2023', '2024', '2025', '2026'];
+const PLAN = ['2023', '2024', '2025', '2026'];
+
+function line(id: string, ledger: PackageLine['ledger'], group: PackageLine['group'], amounts: Record<string, string>, extra: Partial<PackageLine> = {}): PackageLine {
+  return { id, ledger, group, title: `Linje ${id}`, amounts, ...extra };
+}
+
+function pkg(lines: PackageLine[], extra: Partial<BalanceInput> = {}): BalanceInput {
+  return { years: YEARS, planYears: PLAN, lines, ...extra };
+}
+
+describe('computeBalance', () => {
+  it('a hand-built package with a 0,35 gap in 2024 names that year and -0.35', () => {
+    const r = computeBalance(
+      pkg([
+        line('a', 'drift', 'tiltak', { '2023': '74.7', '2024': '74.7', '2025': '10', '2026': '10' }),
+        line('b', 'drift', 'inndekning', { '2023': '-74.7', '2024': '-75.05', '2025': '-10', '2026': '-10' }),
+      ]),
+    );
+    expect(r.ledgers.drift.balanced).toBe(false);
+    expect(r.ledgers.drift.unbalancedYears).toEqual(['2024']);
+    expect(r.ledgers.drift.byYear['2024']).toEqual({ tiltak: '74.7', inndekning: '-75.05', net: '-0.35' });
+    expect(r.ledgers.drift.byYear['2023']).toEqual({ tiltak: '74.7', inndekning: '-74.7', net: '0' });
+    expect(r.ledgers.drift.total).toEqual({ tiltak: '169.4', inndekning: '-169.75', net: '-0.35' });
+    expect(r.warnings).toEqual([
+      { code: 'drift-unbalanced', severity: 'error', ledger: 'drift', year: '2024', message: 'Drift 2024 går ikke i balanse: \u22120,35' },
+    ]);
+  });
+
+  it('has every year in every ledger, even with no lines, and matches the public JSON shape', () => {
+    const r = computeBalance(pkg([]));
+    for (const l of LEDGERS) {
+      expect(Object.keys(r.ledgers[l].byYear)).toEqual(YEARS);
+      for (const y of YEARS) expect(r.ledgers[l].byYear[y]).toEqual({ tiltak: '0', inndekning: '0', net: '0' });
+      expect(r.ledgers[l].balanced).toBe(true);
+      expect(r.ledgers[l].unbalancedYears).toEqual([]);
+    }
+    expect(r.ledgers.fond.runningBalance).toEqual({});
+    expect(r).toEqual({
+      years: YEARS,
+      planYears: PLAN,
+      ledgers: expect.any(Object),
+      warnings: [],
+    });
+    // JSON round trip: no Decimal instances leak into the contract.
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+
+  it('sums exactly where floats would not', () => {
+    const lines = Array.from({ length: 10 }, (_, i) => line(`t${i}`, 'drift', 'tiltak', { '2023': '0.1' }));
+    lines.push(line('i', 'drift', 'inndekning', { '2023': '-1' }));
+    const r = computeBalance(pkg(lines));
+    expect(r.ledgers.drift.byYear['2023']?.net).toBe('0');
+    expect(r.ledgers.drift.unbalancedYears).toEqual([]);
+  });
+
+  it('judges drift only in plan years, with a signed Norwegian message', () => {
+    const r = computeBalance(pkg([line('a', 'drift', 'tiltak', { '2022': '5', '2025': '1.2' })]));
+    expect(r.ledgers.drift.unbalancedYears).toEqual(['2025']);
+    expect(r.ledgers.drift.byYear['2022']?.net).toBe('5');
+    expect(r.warnings.find((w) => w.code === 'drift-unbalanced')?.message).toBe('Drift 2025 går ikke i balanse: +1,20');
+  });
+
+  it('flags investering per year with the implied borrowing, in every year', () => {
+    const r = computeBalance(
+      pkg([
+        line('a', 'investering', 'tiltak', { '2022': '3', '2024': '12.5' }),
+        line('b', 'investering', 'inndekning', { '2024': '-12.5', '2025': '-2' }),
+      ]),
+    );
+    expect(r.ledgers.investering.unbalancedYears).toEqual(['2022', '2025']);
+    const w = r.warnings.filter((x) => x.code === 'investering-unfinanced');
+    expect(w.map((x) => [x.year, x.severity])).toEqual([
+      ['2022', 'warning'],
+      ['2025', 'warning'],
+    ]);
+    expect(w[0]?.message).toContain('økt låneopptak på 3,00');
+    expect(w[1]?.message).toContain('redusert låneopptak på 2,00');
+  });
+
+  it('keeps the fund running balance as opening − cumulative net and flags years below zero', () => {
+    const r = computeBalance(
+      pkg(
+        [
+          line('dep', 'fond', 'inndekning', { '2022': '-10' }),
+          line('use', 'fond', 'tiltak', { '2023': '8', '2024': '8' }),
+        ],
+        { fundOpeningBalance: '5' },
+      ),
+    );
+    expect(r.ledgers.fond.runningBalance).toEqual({ '2022': '15', '2023': '7', '2024': '-1', '2025': '-1', '2026': '-1' });
+    expect(r.ledgers.fond.unbalancedYears).toEqual(['2024', '2025', '2026']);
+    expect(r.ledgers.fond.balanced).toBe(false);
+    const w = r.warnings.filter((x) => x.code === 'fund-below-zero');
+    expect(w.map((x) => x.year)).toEqual(['2024', '2025', '2026']);
+    expect(w[0]?.message).toBe('Disposisjonsfondet går under null i 2024: saldo \u22121,00.');
+  });
+
+  it('without an opening balance the fund is not judged', () => {
+    const r = computeBalance(pkg([line('use', 'fond', 'tiltak', { '2023': '8' })]));
+    expect(r.ledgers.fond.balanced).toBe(true);
+    expect(r.ledgers.fond.runningBalance).toEqual({});
+    expect(r.ledgers.fond.byYear['2023']?.net).toBe('8');
+  });
+
+  it('reports an unreadable opening balance instead of ignoring it silently', () => {
+    const r = computeBalance(pkg([], { fundOpeningBalance: 'mye' }));
+    expect(r.warnings[0]).toMatchObject({ code: 'invalid-fund-opening-balance', severity: 'error', ledger: 'fond' });
+    expect(r.ledgers.fond.runningBalance).toEqual({});
+  });
+
+  it('warns when one-time fund money pays for a permanent cost', () => {
+    const r = computeBalance(
+      pkg([
+        line('every', 'fond', 'tiltak', { '2023': '1', '2024': '1', '2025': '1', '2026': '1' }),
+        line('perm', 'fond', 'tiltak', { '2023': '1' }, { permanent: true }),
+        line('once', 'fond', 'tiltak', { '2023': '1', '2024': '1' }),
+        line('save', 'fond', 'inndekning', { '2023': '-1', '2024': '-1', '2025': '-1', '2026': '-1' }),
+        line('driftEvery', 'drift', 'tiltak', { '2023': '1', '2024': '1', '2025': '1', '2026': '1' }, { permanent: true }),
+      ]),
+    );
+    const w = r.warnings.filter((x) => x.code === 'one-time-money-permanent-cost');
+    expect(w.map((x) => [x.lineId, x.severity, x.ledger])).toEqual([
+      ['every', 'warning', 'fond'],
+      ['perm', 'warning', 'fond'],
+    ]);
+    expect(w[0]?.message).toContain('Engangspenger kan ikke finansiere varige driftsutgifter');
+  });
+
+  it('reports amounts outside the years, lines without amounts and invalid cells, keeping the typed text', () => {
+    const r = computeBalance(
+      pkg([
+        line('out', 'drift', 'tiltak', { '2030': '4', '2023': '1' }),
+        line('none', 'drift', 'tiltak', {}, { title: '' }),
+        line('bad', 'drift', 'tiltak', { '2024': '1,2,3' }, { invalid: { '2023': 'abc' } }),
+      ]),
+    );
+    expect(r.ledgers.drift.byYear['2023']?.tiltak).toBe('1');
+    expect(r.ledgers.drift.total.tiltak).toBe('1');
+    const lineWarnings = r.warnings.filter((w) => w.lineId);
+    expect(lineWarnings.map((w) => [w.code, w.severity, w.lineId, w.year])).toEqual([
+      ['amount-outside-years', 'error', 'out', '2030'],
+      ['line-without-amounts', 'warning', 'none', undefined],
+      ['invalid-amount', 'error', 'bad', '2023'],
+      ['invalid-amount', 'error', 'bad', '2024'],
+    ]);
+    expect(lineWarnings[0]?.message).toBe('«Linje out» har beløp i 2030 (4), men pakken gjelder 2022–2026. Beløpet er ikke tatt med.');
+    expect(lineWarnings[1]?.message).toBe('Linje uten tittel har ingen beløp.');
+    expect(lineWarnings[2]?.message).toContain('«abc» er ikke et gyldig beløp');
+    expect(lineWarnings[3]?.message).toContain('«1,2,3»');
+  });
+
+  it('refuses stored amounts with more than two decimals rather than rounding them', () => {
+    const r = computeBalance(pkg([line('x', 'drift', 'tiltak', { '2023': '0.125' })]));
+    expect(r.ledgers.drift.byYear['2023']?.tiltak).toBe('0');
+    expect(r.warnings.map((w) => w.code)).toEqual(['invalid-amount']);
+  });
+
+  it('orders warnings deterministically: package level by ledger and year, then lines in input order', () => {
+    const lines = [
+      line('z', 'drift', 'tiltak', {}),
+      line('a', 'investering', 'tiltak', { '2023': '1' }),
+      line('m', 'drift', 'tiltak', { '2025': '1', '2023': '2' }),
+    ];
+    const r = computeBalance(pkg(lines));
+    expect(r.warnings.map((w) => `${w.code}:${w.year ?? ''}:${w.lineId ?? ''}`)).toEqual([
+      'drift-unbalanced:2023:',
+      'drift-unbalanced:2025:',
+      'investering-unfinanced:2023:',
+      'line-without-amounts::z',
+    ]);
+    expect(computeBalance(pkg(lines))).toEqual(r);
+  });
+});
+
+describe('BalanceEngine', () => {
+  it('updates incrementally and equals a full recompute after each change', () => {
+    const meta: BalanceMeta = { years: YEARS, planYears: PLAN, fundOpeningBalance: '3' };
+    const engine = new BalanceEngine(meta);
+    const a = line('a', 'drift', 'tiltak', { '2023': '1.5' });
+    engine.setLine(a);
+    expect(engine.report().ledgers.drift.unbalancedYears).toEqual(['2023']);
+    engine.setLine(line('b', 'drift', 'inndekning', { '2023': '-1.5' }));
+    expect(engine.report().ledgers.drift.balanced).toBe(true);
+    engine.setLine({ ...a, amounts: { '2023': '1.85' } });
+    const r = engine.report();
+    expect(r.ledgers.drift.byYear['2023']?.net).toBe('0.35');
+    expect(r).toEqual(computeBalance({ ...meta, lines: engine.currentLines() }));
+    engine.deleteLine('a');
+    expect(engine.report().ledgers.drift.byYear['2023']?.net).toBe('-1.5');
+    engine.setMeta({ years: ['2023', '2024'], planYears: ['2024'], fundOpeningBalance: '3' });
+    expect(engine.report()).toEqual(computeBalance({ years: ['2023', '2024'], planYears: ['2024'], fundOpeningBalance: '3', lines: engine.currentLines() }));
+    // setMeta replaces: no opening balance given means none.
+    engine.setMeta({ years: YEARS, planYears: PLAN });
+    expect(engine.report().ledgers.fond.runningBalance).toEqual({});
+  });
+
+  it('is not affected by the caller mutating a line after setLine', () => {
+    const engine = new BalanceEngine({ years: YEARS, planYears: PLAN });
+    const l = line('a', 'drift', 'tiltak', { '2023': '1' });
+    engine.setLine(l);
+    l.amounts['2023'] = '100';
+    engine.setLine(line('b', 'drift', 'tiltak', { '2023': '1' }));
+    expect(engine.report().ledgers.drift.byYear['2023']?.tiltak).toBe('2');
+  });
+
+  // Random sequences of set/delete/meta changes against the full recompute.
+  const amountArb = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: -100_000, max: 100_000 }).map((c) => (c / 100).toFixed(2).replace(/\.?0+$/, '') || '0') },
+    { weight: 1, arbitrary: fc.constantFrom('abc', '1,5', '0.125', '', '-0') },
+  );
+  const yearArb = fc.constantFrom('2021', ...YEARS, '2030');
+  const lineArb = fc.record({
+    id: fc.constantFrom('l1', 'l2', 'l3', 'l4', 'l5', 'l6'),
+    ledger: fc.constantFrom(...LEDGERS),
+    group: fc.constantFrom(...GROUPS),
+    title: fc.constantFrom('Skole', '', 'Bolig'),
+    amounts: fc.dictionary(yearArb, amountArb, { maxKeys: 5 }),
+    permanent: fc.boolean(),
+    invalid: fc.option(fc.dictionary(yearArb, fc.constantFrom('abc', '1e400'), { maxKeys: 2 }), { nil: undefined }),
+  });
+  type Op = { kind: 'set'; line: PackageLine } | { kind: 'delete'; id: string } | { kind: 'meta'; meta: BalanceMeta };
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 6, arbitrary: lineArb.map((l) => ({ kind: 'set' as const, line: (l.invalid ? l : (({ invalid: _i, ...rest }) => rest)(l)) as PackageLine })) },
+    { weight: 2, arbitrary: fc.constantFrom('l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'nope').map((id) => ({ kind: 'delete' as const, id })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ fundOpeningBalance: fc.option(fc.constantFrom('0', '10', '2.5', 'x'), { nil: undefined }), wide: fc.boolean() })
+        .map(({ fundOpeningBalance, wide }) => {
+          const meta: BalanceMeta = { years: wide ? YEARS : ['2023', '2024'], planYears: wide ? PLAN : ['2024'] };
+          if (fundOpeningBalance !== undefined) meta.fundOpeningBalance = fundOpeningBalance;
+          return { kind: 'meta' as const, meta };
+        }),
+    },
+  );
+
+  it('property: after any sequence of set/delete/meta, report() deep-equals computeBalance', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 40 }), fc.boolean(), (ops, reportEachStep) => {
+        let meta: BalanceMeta = { years: YEARS, planYears: PLAN };
+        const engine = new BalanceEngine(meta);
+        const model = new Map<string, PackageLine>();
+        for (const op of ops) {
+          if (op.kind === 'set') {
+            engine.setLine(op.line);
+            model.set(op.line.id, op.line);
+          } else if (op.kind === 'delete') {
+            engine.deleteLine(op.id);
+            model.delete(op.id);
+          } else {
+            engine.setMeta(op.meta);
+            meta = op.meta;
+          }
+          if (reportEachStep) expect(engine.report()).toEqual(computeBalance({ ...meta, lines: [...model.values()] }));
+        }
+        expect(engine.report()).toEqual(computeBalance({ ...meta, lines: [...model.values()] }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
