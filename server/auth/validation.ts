@@ -27,7 +27,7 @@ export const partySchema = z.string().trim().min(1).max(PARTY_MAX_CHARS).regex(P
 
 export const loginBody = z.strictObject({ email: emailSchema, password: loginPasswordSchema });
 export const setupBody = z.strictObject({
-  token: z.string().min(1).max(128),
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   email: emailSchema,
   password: newPasswordSchema,
   name: nameSchema,
