@@ -108,7 +108,12 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     '*',
     bodyLimit({
       maxSize: MAX_JSON_BODY_BYTES,
-      onError: (c) => c.json(errorBody(`Forespørselen er for stor (maks ${MAX_JSON_BODY_BYTES / 1024} KiB)`), 413),
+      onError: (c) => {
+        // The unread rest of the body is still on the wire; tell the client not to
+        // reuse this connection, or its next request would be read as that garbage.
+        c.header('Connection', 'close');
+        return c.json(errorBody(`Forespørselen er for stor (maks ${MAX_JSON_BODY_BYTES / 1024} KiB)`), 413);
+      },
     }),
   );
 

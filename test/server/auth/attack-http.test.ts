@@ -1,0 +1,335 @@
+/**
+ * Attack table, HTTP rows (docs/SECURITY.md lists every row and its result).
+ * Each row is a request an attacker could send to the real server on port 0.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes, createHash } from 'node:crypto';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, adminClient, inviteAndAccept } from './harness';
+import { extraProtectedRoutes, startTarget } from './target';
+import type { Target } from './target';
+
+let t: Target;
+let admin: Client;
+let pkgA: string;
+let pkgB: string;
+let memberA: Client;
+let memberAId: string;
+
+function errorMessage(body: unknown): string {
+  return ((body as { error?: { message?: string } }).error?.message ?? '') as string;
+}
+
+beforeAll(async () => {
+  t = await startTarget();
+  admin = await adminClient(t);
+  pkgA = await t.createPackage(admin, 'Pakke A');
+  pkgB = await t.createPackage(admin, 'Pakke B');
+  ({ client: memberA, userId: memberAId } = await inviteAndAccept(admin, pkgA, 'medlem.a@kommune.no', 'editor', 'AP'));
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('attack table — authentication', () => {
+  it('A1 no cookie → 401 on every protected route', async () => {
+    const anon = new Client(t.origin);
+    for (const [method, path] of [
+      ['GET', '/api/auth/me'],
+      ['GET', `/api/packages/${pkgA}`],
+      ['GET', `/api/packages/${pkgA}/members`],
+      ['POST', `/api/packages/${pkgA}/members`],
+      ['PATCH', `/api/packages/${pkgA}/members/${memberAId}`],
+      ['DELETE', `/api/packages/${pkgA}/members/${memberAId}`],
+      ['POST', '/api/admin/users'],
+      ...extraProtectedRoutes(pkgA),
+    ] as Array<[string, string]>) {
+      const res = await anon.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+      expect(res.status, `${method} ${path}`).toBe(401);
+    }
+  });
+
+  it('A2 forged session (random token, or the stored hash itself) → 401', async () => {
+    const forged = new Client(t.origin);
+    forged.cookie = `session=${randomBytes(32).toString('base64url')}`;
+    expect((await forged.get('/api/auth/me')).status).toBe(401);
+    expect((await forged.get(`/api/packages/${pkgA}`)).status).toBe(401);
+    // Someone who read the database gets only hashes; a hash is not a session.
+    const token = memberA.cookie!.slice('session='.length);
+    const stolenHash = createHash('sha256').update(token).digest('hex');
+    forged.cookie = `session=${stolenHash}`;
+    expect((await forged.get('/api/auth/me')).status).toBe(401);
+    forged.cookie = `session=${token}x`;
+    expect((await forged.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('A3 expired session → 401', async () => {
+    const short = await startTarget({ sessionTtlMs: 400 });
+    try {
+      const c = await adminClient(short);
+      expect((await c.get('/api/auth/me')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 600));
+      expect((await c.get('/api/auth/me')).status).toBe(401);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('A4 logout, then replaying the old cookie → 401', async () => {
+    const c = new Client(t.origin);
+    await c.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const old = c.cookie;
+    await c.post('/api/auth/logout');
+    const replay = new Client(t.origin);
+    replay.cookie = old;
+    expect((await replay.get('/api/auth/me')).status).toBe(401);
+  });
+});
+
+describe('attack table — authorisation', () => {
+  it('A5 member of package A opens package B over HTTP → 404, same as a package that does not exist', async () => {
+    const b = await memberA.get(`/api/packages/${pkgB}`);
+    const none = await memberA.get('/api/packages/doesnotexist123');
+    expect(b.status).toBe(404);
+    expect(none.status).toBe(404);
+    expect(await b.json()).toEqual(await none.json());
+    expect((await memberA.get(`/api/packages/${pkgB}/members`)).status).toBe(404);
+    expect((await memberA.post(`/api/packages/${pkgB}/members`, { email: 'x@kommune.no', role: 'owner' })).status).toBe(404);
+    for (const [method, path] of extraProtectedRoutes(pkgB)) {
+      const res = await memberA.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    expect((await memberA.get(`/api/packages/${pkgA}`)).status).toBe(200);
+  });
+
+  it('A6 an editor (not owner) tries to make themself owner or add members → 403', async () => {
+    expect((await memberA.patch(`/api/packages/${pkgA}/members/${memberAId}`, { role: 'owner' })).status).toBe(403);
+    expect((await memberA.post(`/api/packages/${pkgA}/members`, { email: 'venn@kommune.no', role: 'owner' })).status).toBe(403);
+    expect((await memberA.post('/api/admin/users', { email: 'venn@kommune.no', isAdmin: true })).status).toBe(403);
+  });
+});
+
+describe('attack table — cross-site requests', () => {
+  it('A7 POST from a foreign Origin (or with none) → 403, even with a valid session', async () => {
+    const evil = new Client(t.origin, 'https://evil.example');
+    evil.cookie = admin.cookie;
+    const res = await evil.post(`/api/packages/${pkgA}/members`, { email: 'spion@evil.example', role: 'owner' });
+    expect(res.status).toBe(403);
+    expect(errorMessage(await res.json())).not.toBe('');
+    expect((await evil.login(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(403);
+    expect((await evil.post('/api/auth/logout')).status).toBe(403);
+    const nullOrigin = new Client(t.origin, 'null');
+    nullOrigin.cookie = admin.cookie;
+    expect((await nullOrigin.delete(`/api/packages/${pkgA}/members/${memberAId}`)).status).toBe(403);
+    const noOrigin = new Client(t.origin, null);
+    noOrigin.cookie = admin.cookie;
+    expect((await noOrigin.patch(`/api/packages/${pkgA}/members/${memberAId}`, { role: 'viewer' })).status).toBe(403);
+    // A foreign Referer is no better than a foreign Origin.
+    const referer = await noOrigin.request('POST', `/api/packages/${pkgA}/members`, { email: 'r@kommune.no', role: 'viewer' }, { referer: 'https://evil.example/page' });
+    expect(referer.status).toBe(403);
+    // Nothing changed.
+    const members = ((await (await admin.get(`/api/packages/${pkgA}/members`)).json()) as { members: Array<{ email: string; role: string }> }).members;
+    expect(members.map((m) => m.email)).not.toContain('spion@evil.example');
+    expect(members.find((m) => m.email === 'medlem.a@kommune.no')?.role).toBe('editor');
+  });
+});
+
+describe('attack table — login', () => {
+  it('A8 brute force on one account → 429 with Retry-After after 5 failures, even for the right password', async () => {
+    const s = await startTarget();
+    try {
+      await s.store.createUser({ email: 'offer@kommune.no', password: 'riktig passord 123' });
+      const c = new Client(s.origin);
+      for (let i = 0; i < 5; i++) expect((await c.login('offer@kommune.no', `gjett ${i}`)).status).toBe(401);
+      const blocked = await c.login('offer@kommune.no', 'riktig passord 123');
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(errorMessage(await blocked.json())).toMatch(/For mange/);
+      // An unknown email is limited the same way (the limit does not reveal existence).
+      for (let i = 0; i < 5; i++) expect((await c.login('finnes.ikke@kommune.no', `gjett ${i}`)).status).toBe(401);
+      expect((await c.login('finnes.ikke@kommune.no', 'gjett')).status).toBe(429);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('A9 password spraying from one address → 429 after 20 failures across accounts', async () => {
+    const s = await startTarget();
+    try {
+      await s.store.createUser({ email: 'ekte@kommune.no', password: 'riktig passord 123' });
+      const c = new Client(s.origin);
+      for (let i = 0; i < 20; i++) expect((await c.login(`bruker${i}@kommune.no`, 'Sommer2026!')).status).toBe(401);
+      expect((await c.login('ekte@kommune.no', 'riktig passord 123')).status).toBe(429);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('A10 parallel guesses cannot slip under the limit', async () => {
+    const s = await startTarget();
+    try {
+      await s.store.createUser({ email: 'parallell@kommune.no', password: 'riktig passord 123' });
+      const c = new Client(s.origin);
+      const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => c.login('parallell@kommune.no', `gjett ${i}`).then((r) => r.status)));
+      expect(statuses.filter((x) => x === 401).length).toBe(5);
+      expect(statuses.filter((x) => x === 429).length).toBe(7);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('A11 login does not reveal whether an email exists (same status and body; scrypt time spent either way)', async () => {
+    const s = await startTarget();
+    try {
+      await s.store.createUser({ email: 'finnes@kommune.no', password: 'riktig passord 123' });
+      await s.store.createUser({ email: 'invitert@kommune.no' }); // pending, no password yet
+      const c = new Client(s.origin);
+      const answers: Array<{ status: number; body: string; ms: number }> = [];
+      for (const email of ['finnes@kommune.no', 'finnes.ikke@kommune.no', 'invitert@kommune.no']) {
+        const times: number[] = [];
+        let last: Response | undefined;
+        for (let i = 0; i < 3; i++) {
+          const start = performance.now();
+          last = await c.login(email, `feil passord ${i}`);
+          times.push(performance.now() - start);
+        }
+        times.sort((a, b) => a - b);
+        answers.push({ status: last!.status, body: await last!.text(), ms: times[1]! });
+      }
+      expect(answers.map((a) => a.status)).toEqual([401, 401, 401]);
+      expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+      expect(JSON.parse(answers[0]!.body)).toEqual({ error: { message: 'Feil e-post eller passord' } });
+      // Skipping scrypt for unknown emails would make them ~50× faster; allow scheduling noise.
+      const known = answers[0]!.ms;
+      for (const a of answers.slice(1)) expect(a.ms).toBeGreaterThan(known * 0.4);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+/** A JSON route with a valid body and, per field, injection-shaped replacements that must be 400. */
+interface JsonRoute {
+  name: string;
+  method: string;
+  path: () => string | Promise<string>;
+  client: () => Client;
+  valid: () => Record<string, unknown>;
+  /** Fields whose format rejects injection-shaped text (400 naming the field). */
+  formatted: string[];
+}
+
+const INJECTIONS = [`' OR '1'='1' --`, `"; DROP TABLE auth_users; --`, `admin@kommune.no' --`, `1; SELECT * FROM auth_sessions`];
+
+describe('attack table — hostile JSON', () => {
+  const routes: JsonRoute[] = [
+    { name: 'login', method: 'POST', path: () => '/api/auth/login', client: () => new Client(t.origin), valid: () => ({ email: 'a@kommune.no', password: 'x' }), formatted: ['email'] },
+    {
+      name: 'setup',
+      method: 'POST',
+      path: () => '/api/auth/setup',
+      client: () => new Client(t.origin),
+      valid: () => ({ token: 'A'.repeat(43), email: 'a@kommune.no', password: 'et langt passord 123', name: 'A' }),
+      formatted: ['token', 'email'],
+    },
+    {
+      name: 'accept invitation',
+      method: 'POST',
+      path: async () => {
+        const res = await admin.post(`/api/packages/${pkgA}/members`, { email: `inv${randomBytes(4).toString('hex')}@kommune.no`, role: 'viewer' });
+        return `/api/auth/invitations/${((await res.json()) as { token: string }).token}/accept`;
+      },
+      client: () => new Client(t.origin),
+      valid: () => ({ password: 'et langt passord 123', name: 'A' }),
+      formatted: [],
+    },
+    {
+      name: 'add member',
+      method: 'POST',
+      path: () => `/api/packages/${pkgA}/members`,
+      client: () => admin,
+      valid: () => ({ email: 'b@kommune.no', role: 'editor', party: 'AP' }),
+      formatted: ['email', 'role', 'party'],
+    },
+    {
+      name: 'change member',
+      method: 'PATCH',
+      path: () => `/api/packages/${pkgA}/members/${memberAId}`,
+      client: () => admin,
+      valid: () => ({ role: 'editor', party: 'AP' }),
+      formatted: ['role', 'party'],
+    },
+    {
+      name: 'create user',
+      method: 'POST',
+      path: () => '/api/admin/users',
+      client: () => admin,
+      valid: () => ({ email: 'c@kommune.no', name: 'C', isAdmin: false }),
+      formatted: ['email', 'isAdmin'],
+    },
+  ];
+
+  it.each(routes.filter((r) => r.formatted.length > 0).map((r) => [r.name, r] as const))('A12 %s: injection-shaped values in formatted fields → 400 naming the field', async (_name, route) => {
+    for (const field of route.formatted) {
+      for (const payload of INJECTIONS) {
+        const res = await route.client().request(route.method, await route.path(), { ...route.valid(), [field]: payload });
+        const body = await res.json();
+        expect(res.status, `${field}=${payload}`).toBe(400);
+        expect(errorMessage(body)).toContain(field);
+      }
+    }
+  });
+
+  it.each(routes.map((r) => [r.name, r] as const))('A13 %s: oversized body → 413, overlong field / wrong type / unknown field / broken JSON → 400 with a message', async (_name, route) => {
+    const big = await route.client().request(route.method, await route.path(), { ...route.valid(), padding: 'x'.repeat(100 * 1024) });
+    expect(big.status).toBe(413);
+    expect(errorMessage(await big.json())).toMatch(/for stor/);
+
+    const firstField = Object.keys(route.valid())[0]!;
+    const long = await route.client().request(route.method, await route.path(), { ...route.valid(), [firstField]: 'x'.repeat(60 * 1024) });
+    expect(long.status).toBe(400);
+    expect(errorMessage(await long.json())).toContain(firstField);
+
+    const wrongType = await route.client().request(route.method, await route.path(), { ...route.valid(), [firstField]: { $ne: null } });
+    expect(wrongType.status).toBe(400);
+    expect(errorMessage(await wrongType.json())).toContain(firstField);
+
+    const unknown = await route.client().request(route.method, await route.path(), { ...route.valid(), isSuperuser: true });
+    expect(unknown.status).toBe(400);
+    expect(errorMessage(await unknown.json())).toMatch(/Ukjent felt/);
+
+    const broken = await route.client().request(route.method, await route.path(), '{"email": "a@');
+    expect(broken.status).toBe(400);
+    expect(errorMessage(await broken.json())).not.toBe('');
+
+    const array = await route.client().request(route.method, await route.path(), '[]');
+    expect(array.status).toBe(400);
+  });
+
+  it('A14 free-text fields (name, password) store injection-shaped text verbatim and execute nothing', async () => {
+    const evilName = `Robert'); DROP TABLE auth_users; --`;
+    const evilPassword = `' OR '1'='1' -- lang nok`;
+    const res = await admin.post(`/api/packages/${pkgA}/members`, { email: 'bobby@kommune.no', role: 'viewer', name: evilName });
+    const { token } = (await res.json()) as { token: string };
+    const bobby = new Client(t.origin);
+    expect((await bobby.post(`/api/auth/invitations/${token}/accept`, { password: evilPassword })).status).toBe(200);
+    expect(((await (await bobby.get('/api/auth/me')).json()) as { user: { name: string } }).user.name).toBe(evilName);
+    // The injection-shaped password is a password like any other: wrong variants fail.
+    expect((await new Client(t.origin).login('bobby@kommune.no', `' OR '1'='1`)).status).toBe(401);
+    expect((await new Client(t.origin).login('bobby@kommune.no', evilPassword)).status).toBe(200);
+    // Tables intact, admin still logs in.
+    expect(t.store.userCount()).toBeGreaterThan(2);
+    expect((await new Client(t.origin).login(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+  });
+
+  it('A15 injection-shaped ids in the path → 404, nothing executed', async () => {
+    for (const id of [`x' OR '1'='1`, `${pkgA}' --`, '1;DROP TABLE auth_memberships']) {
+      const res = await admin.get(`/api/packages/${encodeURIComponent(id)}/members`);
+      expect(res.status).toBe(404);
+      const patch = await admin.patch(`/api/packages/${pkgA}/members/${encodeURIComponent(id)}`, { role: 'viewer' });
+      expect(patch.status).toBe(404);
+      const inv = await new Client(t.origin).get(`/api/auth/invitations/${encodeURIComponent(id)}`);
+      expect(inv.status).toBe(404);
+    }
+    expect((await admin.get(`/api/packages/${pkgA}/members`)).status).toBe(200);
+  });
+});
