@@ -39,14 +39,32 @@ function newTextMap(format: number): Y.Map<unknown> {
   return map;
 }
 
-function newElement(type: string, attrs: Record<string, string | number> = {}): Y.XmlText {
+/**
+ * A block or inline element with exactly the attributes Lexical 0.52 itself writes
+ * for a fresh node (checked against `@lexical/yjs` in test/client/editor/richtext.test.ts),
+ * so that loading the text into an editor and saving it back changes nothing.
+ */
+function newElement(type: string, attrs: Record<string, string | number | null> = {}): Y.XmlText {
   const el = new Y.XmlText();
-  el.setAttribute('__type', type);
-  el.setAttribute('__format', 0);
-  el.setAttribute('__indent', 0);
-  el.setAttribute('__dir', 'ltr');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v as never);
+  const base: Record<string, string | number | null> = {
+    __type: type,
+    __format: 0,
+    __style: '',
+    __indent: 0,
+    __dir: null,
+    __textFormat: 0,
+    __textStyle: '',
+    ...attrs,
+  };
+  // Yjs types attribute values as strings, but Lexical stores numbers and null as is.
+  for (const [k, v] of Object.entries(base)) el.setAttribute(k, v as never);
   return el;
+}
+
+function newLineBreakMap(): Y.Map<unknown> {
+  const map = new Y.Map<unknown>();
+  map.set('__type', 'linebreak');
+  return map;
 }
 
 /**
@@ -58,15 +76,20 @@ function appendRuns(el: Y.XmlText, runs: RichRun[]): void {
   for (const run of runs) {
     if (run.text === '') continue;
     const format = (run.bold ? TEXT_FORMAT_BOLD : 0) | (run.italic ? TEXT_FORMAT_ITALIC : 0);
+    let target = el;
     if (run.link) {
-      const link = newElement('link', { __url: run.link, __rel: 'noreferrer', __target: '', __title: '' });
+      const link = newElement('link', { __url: run.link, __target: null, __rel: null, __title: null });
       el.insertEmbed(el.length, link);
-      link.insertEmbed(0, newTextMap(format));
-      link.insert(link.length, run.text);
-    } else {
-      el.insertEmbed(el.length, newTextMap(format));
-      el.insert(el.length, run.text);
+      target = link;
     }
+    // A newline inside a run is a Lexical LineBreakNode; the text after it is a
+    // new text node and so needs its own property map.
+    run.text.split('\n').forEach((part, i) => {
+      if (i > 0) target.insertEmbed(target.length, newLineBreakMap());
+      if (part === '') return;
+      target.insertEmbed(target.length, newTextMap(format));
+      target.insert(target.length, part);
+    });
   }
 }
 
@@ -96,7 +119,7 @@ export function writeRichTextToXml(root: Y.XmlText, blocks: RichBlock[]): void {
     const el =
       block.type === 'heading'
         ? newElement('heading', { __tag: `h${block.level}` })
-        : newElement(block.type === 'quote' ? 'quote' : 'paragraph', { __textFormat: 0, __textStyle: '' });
+        : newElement(block.type === 'quote' ? 'quote' : 'paragraph');
     root.insertEmbed(root.length, el);
     appendRuns(el, block.runs);
   }
@@ -108,27 +131,45 @@ export function richTextFromPlain(text: string): RichBlock[] {
   return lines.map((line) => ({ type: 'paragraph', runs: line ? [{ text: line }] : [] }));
 }
 
-function readRuns(el: Y.XmlText, link?: string): RichRun[] {
-  const runs: RichRun[] = [];
+function sameFormat(a: RichRun, b: RichRun): boolean {
+  return !!a.bold === !!b.bold && !!a.italic === !!b.italic && a.link === b.link;
+}
+
+function readRunsInto(runs: RichRun[], el: Y.XmlText, link?: string): void {
   let format = 0;
+  const push = (text: string): void => {
+    const run: RichRun = { text };
+    if (format & TEXT_FORMAT_BOLD) run.bold = true;
+    if (format & TEXT_FORMAT_ITALIC) run.italic = true;
+    if (link) run.link = link;
+    const last = runs[runs.length - 1];
+    // Adjacent runs with the same formatting are one run: Lexical splits text
+    // nodes at line breaks and merges them again on edit, the records do not care.
+    if (last && sameFormat(last, run)) last.text += text;
+    else runs.push(run);
+  };
   for (const op of el.toDelta() as Array<{ insert: unknown }>) {
     const ins = op.insert;
     if (typeof ins === 'string') {
-      const run: RichRun = { text: ins };
-      if (format & TEXT_FORMAT_BOLD) run.bold = true;
-      if (format & TEXT_FORMAT_ITALIC) run.italic = true;
-      if (link) run.link = link;
-      runs.push(run);
+      push(ins);
     } else if (ins instanceof Y.Map) {
-      const type = ins.get('__type');
-      if (type === 'linebreak') runs.push({ text: '\n', ...(link ? { link } : {}) });
-      format = typeof ins.get('__format') === 'number' ? (ins.get('__format') as number) : 0;
+      if (ins.get('__type') === 'linebreak') {
+        push('\n');
+        format = 0;
+      } else {
+        format = typeof ins.get('__format') === 'number' ? (ins.get('__format') as number) : 0;
+      }
     } else if (ins instanceof Y.XmlText) {
       const type = ins.getAttribute('__type');
       const url = type === 'link' || type === 'autolink' ? String(ins.getAttribute('__url') ?? '') : link;
-      runs.push(...readRuns(ins, url));
+      readRunsInto(runs, ins, url);
     }
   }
+}
+
+function readRuns(el: Y.XmlText): RichRun[] {
+  const runs: RichRun[] = [];
+  readRunsInto(runs, el);
   return runs;
 }
 

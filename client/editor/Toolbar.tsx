@@ -1,0 +1,218 @@
+/**
+ * The compact formatting toolbar of a RichTextField: text style (body text,
+ * heading, subheading), bold, italic, bulleted and numbered lists, link.
+ * Buttons keep the editor's selection (mousedown does not steal focus) and
+ * report their state with aria-pressed.
+ */
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext';
+import {
+  $createParagraphNode,
+  $getSelection,
+  $isElementNode,
+  $isRangeSelection,
+  $setSelection,
+  type BaseSelection,
+  FORMAT_TEXT_COMMAND,
+  type ElementNode,
+  type LexicalNode,
+} from 'lexical';
+import { $setBlocksType } from '@lexical/selection';
+import { $createHeadingNode, $isHeadingNode } from '@lexical/rich-text';
+import { $isListNode, INSERT_ORDERED_LIST_COMMAND, INSERT_UNORDERED_LIST_COMMAND, REMOVE_LIST_COMMAND, ListNode } from '@lexical/list';
+import { $isLinkNode, $toggleLink, TOGGLE_LINK_COMMAND } from '@lexical/link';
+import { $getNearestNodeOfType } from '@lexical/utils';
+import { normalizeLinkUrl } from './link';
+import { msg, type Lang } from './messages';
+
+type BlockType = 'paragraph' | 'h2' | 'h3' | 'bullet' | 'number' | 'other';
+
+interface ToolbarState {
+  block: BlockType;
+  bold: boolean;
+  italic: boolean;
+  link: boolean;
+  hasRange: boolean;
+}
+
+const EMPTY_STATE: ToolbarState = { block: 'paragraph', bold: false, italic: false, link: false, hasRange: false };
+
+function $topBlock(node: LexicalNode): ElementNode | null {
+  const top = node.getKey() === 'root' ? null : node.getTopLevelElement();
+  return $isElementNode(top) ? top : null;
+}
+
+function $readToolbarState(): ToolbarState {
+  const selection = $getSelection();
+  if (!$isRangeSelection(selection)) return EMPTY_STATE;
+  const anchor = selection.anchor.getNode();
+  let block: BlockType = 'other';
+  const list = $getNearestNodeOfType(anchor, ListNode);
+  const top = $topBlock(anchor);
+  if (list) block = list.getListType() === 'number' ? 'number' : 'bullet';
+  else if (top && $isHeadingNode(top)) block = top.getTag() === 'h2' ? 'h2' : top.getTag() === 'h3' ? 'h3' : 'other';
+  else if (top && top.getType() === 'paragraph') block = 'paragraph';
+  const parent = anchor.getParent();
+  return {
+    block,
+    bold: selection.hasFormat('bold'),
+    italic: selection.hasFormat('italic'),
+    link: $isLinkNode(parent) || $isLinkNode(anchor),
+    hasRange: !selection.isCollapsed(),
+  };
+}
+
+function ToolButton(props: { label: string; pressed?: boolean; onClick: () => void; children: ReactNode; disabled?: boolean }) {
+  return (
+    <button
+      type="button"
+      className="rt-tool"
+      aria-label={props.label}
+      title={props.label}
+      aria-pressed={props.pressed}
+      disabled={props.disabled}
+      // Keep the editor's selection: a button that takes focus would collapse it.
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={props.onClick}
+    >
+      {props.children}
+    </button>
+  );
+}
+
+export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
+  const [editor] = useLexicalComposerContext();
+  const [state, setState] = useState<ToolbarState>(EMPTY_STATE);
+  // 'edit' shows the address field; 'hint' only says to select text first.
+  const [linkOpen, setLinkOpen] = useState<false | 'edit' | 'hint'>(false);
+  // The selection to link, saved because typing the address moves focus away.
+  const savedSelection = useRef<BaseSelection | null>(null);
+  const [linkDraft, setLinkDraft] = useState('');
+  const [linkError, setLinkError] = useState<string | null>(null);
+  const linkInputId = useId();
+
+  useEffect(
+    () =>
+      editor.registerUpdateListener(({ editorState }) => {
+        setState(editorState.read(() => $readToolbarState(), { editor }));
+      }),
+    [editor],
+  );
+
+  const setBlock = useCallback(
+    (block: string) => {
+      if (block === 'bullet' || block === 'number') {
+        const current = state.block;
+        if (current === block) editor.dispatchCommand(REMOVE_LIST_COMMAND, undefined);
+        else editor.dispatchCommand(block === 'bullet' ? INSERT_UNORDERED_LIST_COMMAND : INSERT_ORDERED_LIST_COMMAND, undefined);
+        return;
+      }
+      editor.update(() => {
+        const selection = $getSelection();
+        if (!$isRangeSelection(selection)) return;
+        const inList = $isListNode($getNearestNodeOfType(selection.anchor.getNode(), ListNode));
+        if (inList) return;
+        $setBlocksType(selection, () => (block === 'h2' || block === 'h3' ? $createHeadingNode(block) : $createParagraphNode()));
+      });
+      editor.focus();
+    },
+    [editor, state.block],
+  );
+
+  const openLink = () => {
+    if (state.link) {
+      editor.dispatchCommand(TOGGLE_LINK_COMMAND, null);
+      return;
+    }
+    if (!state.hasRange) {
+      setLinkError(msg(lang, 'linkNeedsSelection'));
+      setLinkOpen('hint');
+      return;
+    }
+    savedSelection.current = editor.getEditorState().read(() => $getSelection()?.clone() ?? null);
+    setLinkError(null);
+    setLinkDraft('');
+    setLinkOpen('edit');
+  };
+
+  const submitLink = (e: FormEvent) => {
+    e.preventDefault();
+    const url = normalizeLinkUrl(linkDraft);
+    if (url === null) {
+      setLinkError(msg(lang, 'linkInvalid'));
+      return;
+    }
+    setLinkOpen(false);
+    setLinkError(null);
+    const saved = savedSelection.current;
+    editor.update(() => {
+      if (saved) $setSelection(saved.clone());
+      $toggleLink(url);
+    });
+    editor.focus();
+  };
+
+  const blockValue = state.block === 'h2' || state.block === 'h3' ? state.block : 'paragraph';
+
+  return (
+    <div className="rt-toolbar" role="toolbar" aria-label={msg(lang, 'formatting')}>
+      <select
+        className="rt-select"
+        aria-label={msg(lang, 'blockType')}
+        value={blockValue}
+        disabled={state.block === 'bullet' || state.block === 'number'}
+        onChange={(e) => setBlock(e.target.value)}
+      >
+        <option value="paragraph">{msg(lang, 'blockParagraph')}</option>
+        <option value="h2">{msg(lang, 'blockHeading')}</option>
+        <option value="h3">{msg(lang, 'blockSubheading')}</option>
+      </select>
+      <ToolButton label={msg(lang, 'bold')} pressed={state.bold} onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'bold')}>
+        <b aria-hidden="true">F</b>
+      </ToolButton>
+      <ToolButton label={msg(lang, 'italic')} pressed={state.italic} onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'italic')}>
+        <i aria-hidden="true">K</i>
+      </ToolButton>
+      <ToolButton label={msg(lang, 'bulletList')} pressed={state.block === 'bullet'} onClick={() => setBlock('bullet')}>
+        <span aria-hidden="true">•≡</span>
+      </ToolButton>
+      <ToolButton label={msg(lang, 'numberedList')} pressed={state.block === 'number'} onClick={() => setBlock('number')}>
+        <span aria-hidden="true">1.≡</span>
+      </ToolButton>
+      <ToolButton label={state.link ? msg(lang, 'removeLink') : msg(lang, 'link')} pressed={state.link} onClick={openLink}>
+        <span aria-hidden="true">{state.link ? '⛓︎̸' : '🔗︎'}</span>
+      </ToolButton>
+      {extra}
+      {linkOpen && (
+        <form className="rt-linkform" onSubmit={submitLink}>
+          {linkOpen === 'edit' ? (
+            <>
+              <label htmlFor={linkInputId}>{msg(lang, 'linkUrl')}</label>
+              <input
+                id={linkInputId}
+                type="text"
+                inputMode="url"
+                autoFocus
+                value={linkDraft}
+                aria-invalid={linkError !== null}
+                onChange={(e) => setLinkDraft(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') setLinkOpen(false);
+                }}
+              />
+              <button type="submit">{msg(lang, 'linkAdd')}</button>
+            </>
+          ) : null}
+          <button type="button" onClick={() => setLinkOpen(false)}>
+            {msg(lang, 'cancel')}
+          </button>
+          {linkError && (
+            <p className="rt-error" role="alert">
+              {linkError}
+            </p>
+          )}
+        </form>
+      )}
+    </div>
+  );
+}
