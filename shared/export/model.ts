@@ -99,7 +99,7 @@ export interface ExportTable {
   id: 'drift-tiltak' | 'drift-inndekning' | 'fond' | 'investering';
   ledger: Ledger;
   title: string;
-  /** The year columns, ascending. */
+  /** The year columns, ascending: the plan years and any other year with an amount in this ledger. */
   years: Year[];
   rows: ExportRow[];
 }
@@ -343,11 +343,19 @@ function buildTables(
   t4.push({ kind: 'sum', label: 'Sum finansiering', values: sumsFor(years, inv.byYear, 'inndekning'), total: inv.total.inndekning, of: t4Fin, emphasis: 'subtotal' });
   t4.push({ kind: 'sum', label: 'Endring i lånebehov', values: sumsFor(years, inv.byYear, 'net'), total: inv.total.net, of: [t4TiltakSum, t4FinSum], emphasis: 'total' });
 
+  // Columns: the plan years, plus any other year in which a line of the ledger has an amount
+  // (the 2023 package puts money into the fund in 2022); an empty extra year is only noise.
+  const planYears = new Set(report.planYears);
+  const ledgerLines = (ledger: Ledger) => [...sections.flatMap((s) => s[ledger]), ...inndekning[ledger]];
+  const columns = (ledger: Ledger) => {
+    const lines = ledgerLines(ledger);
+    return years.filter((y) => planYears.has(y) || lines.some((l) => l.amounts[y] !== undefined || l.invalid[y] !== undefined));
+  };
   return [
-    { id: 'drift-tiltak', ledger: 'drift', title: 'Tabell 1: Driftsbudsjettet – tiltak (mill. kr)', years, rows: t1 },
-    { id: 'drift-inndekning', ledger: 'drift', title: 'Tabell 2: Driftsbudsjettet – inndekning (mill. kr)', years, rows: t2 },
-    { id: 'fond', ledger: 'fond', title: 'Tabell 3: Disposisjonsfond (mill. kr)', years, rows: t3 },
-    { id: 'investering', ledger: 'investering', title: 'Tabell 4: Investeringsbudsjettet med finansiering (mill. kr)', years, rows: t4 },
+    { id: 'drift-tiltak', ledger: 'drift', title: 'Tabell 1: Driftsbudsjettet – tiltak (mill. kr)', years: columns('drift'), rows: t1 },
+    { id: 'drift-inndekning', ledger: 'drift', title: 'Tabell 2: Driftsbudsjettet – inndekning (mill. kr)', years: columns('drift'), rows: t2 },
+    { id: 'fond', ledger: 'fond', title: 'Tabell 3: Disposisjonsfond (mill. kr)', years: columns('fond'), rows: t3 },
+    { id: 'investering', ledger: 'investering', title: 'Tabell 4: Investeringsbudsjettet med finansiering (mill. kr)', years: columns('investering'), rows: t4 },
   ];
 }
 
