@@ -1,0 +1,94 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Hono } from 'hono';
+import { readMetaFromDoc } from '../../shared/doc/schema';
+import type { RoomRegistry } from '../rooms';
+import type { DocStorage } from '../storage/types';
+import { bootstrapAccounts, type BootstrapOutcome } from './bootstrap';
+import { readAuthConfig, type AuthConfig } from './config';
+import { createAccountsAuth, type AccountsAuth } from './provider';
+import { createAuthRoutes, type PackageInfo } from './routes';
+import { AuthStore } from './store';
+
+/** How often expired sessions, invitations and old login failures are deleted. */
+export const AUTH_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Everything the collaboration server needs from the accounts module. */
+export interface Accounts {
+  store: AuthStore;
+  /** The AuthProvider to give `createApp` as `auth`. */
+  auth: AccountsAuth;
+  /** The accounts routes, to give `createApp` in `routes`. */
+  routes: Hono;
+  config: AuthConfig;
+  /** First-start bootstrap (admin from env, or a printed setup link); call once at start. */
+  bootstrap(publicOrigin: string, log?: (line: string) => void): Promise<BootstrapOutcome>;
+  /** Stops the background pruning timer. */
+  close(): void;
+}
+
+export interface InstallAccountsOptions {
+  /** The server's SQLite database (the accounts tables live beside the documents). */
+  db: BetterSqlite3.Database;
+  /** The package registry (members of a deleted package get 404). */
+  storage: DocStorage;
+  /** When given, member parties are checked against the package's coalition in its doc. */
+  rooms?: RoomRegistry;
+  publicOrigin: string | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Wires the accounts module into the collaboration server: an `AuthStore` on the
+ * server's SQLite database, the `AccountsAuth` provider, the accounts routes (which
+ * learn about packages from the server's storage and, for party validation, from the
+ * package's document), hourly pruning of expired rows, and the first-start bootstrap.
+ * Reads SESSION_TTL_MS, SESSION_ABSOLUTE_TTL_MS, INVITE_TTL_MS, TRUST_PROXY and the
+ * BOOTSTRAP_ADMIN_* variables from `env`; invalid values throw.
+ */
+export function installAccounts(opts: InstallAccountsOptions): Accounts {
+  const env = opts.env ?? process.env;
+  const config = readAuthConfig(env);
+  const store = new AuthStore(opts.db, {
+    sessionTtlMs: config.sessionTtlMs,
+    sessionAbsoluteTtlMs: config.sessionAbsoluteTtlMs,
+    inviteTtlMs: config.inviteTtlMs,
+  });
+  const auth = createAccountsAuth(store);
+
+  async function packageInfo(id: string): Promise<PackageInfo | null> {
+    const record = await opts.storage.getPackage(id);
+    if (!record) return null;
+    let parties: string[] = [];
+    if (opts.rooms) {
+      parties = await opts.rooms.withRoom(id, 'content', (room) => readMetaFromDoc(room.doc).parties.map((p) => p.id));
+    }
+    return { title: record.title, parties };
+  }
+
+  const routes = createAuthRoutes({
+    store,
+    auth,
+    config: { publicOrigin: opts.publicOrigin, trustProxy: config.trustProxy },
+    packageExists: async (id) => (await opts.storage.getPackage(id)) !== null,
+    packageInfo,
+  });
+
+  store.pruneExpired();
+  const timer = setInterval(() => {
+    try {
+      store.pruneExpired();
+    } catch (err) {
+      console.error('Pruning expired sessions failed', err);
+    }
+  }, AUTH_PRUNE_INTERVAL_MS);
+  timer.unref();
+
+  return {
+    store,
+    auth,
+    routes,
+    config,
+    bootstrap: (publicOrigin, log) => bootstrapAccounts(store, env, publicOrigin, log),
+    close: () => clearInterval(timer),
+  };
+}
