@@ -1,5 +1,4 @@
-import type { Decimal } from './money';
-import { MAX_INPUT_DECIMALS, MAX_INTEGER_DIGITS, Money, formatAmount, parseAmount, toCanonical } from './money';
+import { MAX_INPUT_DECIMALS, MAX_INTEGER_DIGITS, formatAmount, parseAmount } from './money';
 import {
   LEDGERS,
   type BalanceInput,
@@ -43,6 +42,15 @@ import {
  *   entry of `line.invalid`, is an `invalid-amount` error that quotes the text
  *   and is not summed (never silently 0).
  *
+ * Exactness and speed: because every accepted amount has at most two
+ * decimals, the engine sums exact integer hundredths of a million NOK as
+ * `bigint` (never a binary fraction, never rounded) and turns them into
+ * canonical decimal strings only for the report. decimal.js is still what
+ * parses anything that is not already a plain decimal string (via
+ * `parseAmount`) and what formats the messages; constructing and adding
+ * decimal.js values for every cell would cost about 12 ms per full recompute
+ * of 2,000 lines × 5 years instead of well under 2 ms (docs/BENCHMARKS.md).
+ *
  * Warning order is deterministic: package-level findings first (opening
  * balance, then drift, investering and fond by year), then each line's
  * findings with lines in input order (for `BalanceEngine`: the order lines
@@ -65,29 +73,49 @@ export type WarningCode = (typeof WARNING_CODES)[number];
 /** The package-level inputs of the engine (everything but the lines). */
 export type BalanceMeta = Omit<BalanceInput, 'lines'>;
 
-interface YearSums {
-  tiltak: Decimal;
-  inndekning: Decimal;
+/**
+ * An exact running sum of integer hundredths, split so the hot path never
+ * allocates a bigint: `small` is a JS integer kept within ±SMALL_SUM_LIMIT
+ * (2^52); whenever an addition would leave that range it is moved into the
+ * `big` bigint. Each added amount is below 10^14 < 2^47 in magnitude, so
+ * `small + amount` is below 2^53 and therefore exact: integer arithmetic only,
+ * never a binary fraction, for any number of lines.
+ */
+interface ExactSums {
+  small: number[];
+  big: bigint[];
 }
+
+/** Sums of one ledger, per group, indexed like `Context.years`. */
+interface LedgerSumsCents {
+  tiltak: ExactSums;
+  inndekning: ExactSums;
+}
+
+const SMALL_SUM_LIMIT = 2 ** 52;
 
 interface Context {
   years: Year[];
-  yearSet: Set<Year>;
+  /** Year → index into `years` (and into the sums arrays). */
+  yearIndex: Map<Year, number>;
   planYears: Year[];
-  opening: Decimal | null;
+  planYearSet: Set<Year>;
+  /** Opening balance of the fund in hundredths, or null when none (or unreadable). */
+  opening: bigint | null;
   metaWarnings: BalanceWarning[];
 }
 
-/** What one line contributes: amounts to sum (years inside `years` only) and its own findings. */
+/** What one line contributes: (year index, hundredths) pairs inside `years`, and its own findings. */
 interface LineAnalysis {
   ledger: Ledger;
   group: Group;
-  contributions: Array<[Year, Decimal]>;
+  yearIdx: number[];
+  /** Integer hundredths (|c| < 10^14, exact in a JS number). */
+  cents: number[];
   warnings: BalanceWarning[];
 }
 
-const ZERO = new Money(0);
-const STORED_AMOUNT_RE = new RegExp(`^-?\\d{1,${MAX_INTEGER_DIGITS}}(?:\\.\\d{1,${MAX_INPUT_DECIMALS}})?$`);
+const CENTS_PER_UNIT = 10 ** MAX_INPUT_DECIMALS;
 
 function byYear(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -97,15 +125,61 @@ function lineName(line: PackageLine): string {
   return line.title.trim() ? `«${line.title.trim()}»` : 'Linje uten tittel';
 }
 
-function signed(d: Decimal): string {
-  return formatAmount(d, { decimals: 2, signed: true });
+/** Hundredths → canonical decimal string (`-93.65`, `2401`, `0`), the same form `toCanonical` gives. */
+function centsToCanonical(c: bigint): string {
+  if (c === 0n) return '0';
+  const negative = c < 0n;
+  const digits = (negative ? -c : c).toString().padStart(MAX_INPUT_DECIMALS + 1, '0');
+  const intPart = digits.slice(0, -MAX_INPUT_DECIMALS);
+  const frac = digits.slice(-MAX_INPUT_DECIMALS).replace(/0+$/, '');
+  return (negative ? '-' : '') + intPart + (frac ? '.' + frac : '');
+}
+
+function signed(c: bigint): string {
+  return formatAmount(centsToCanonical(c), { decimals: 2, signed: true });
+}
+
+/**
+ * Reads a plain decimal string (`-93.65`, `2401`) with at most MAX_INTEGER_DIGITS
+ * integer digits and MAX_INPUT_DECIMALS decimals into integer hundredths, or
+ * null. The result has at most 14 digits, so it is an exact integer in a JS
+ * number (< 2^53) before it becomes a bigint; no fraction is ever involved.
+ */
+function centsFromPlain(s: string): number | null {
+  const len = s.length;
+  let i = 0;
+  let negative = false;
+  if (len > 0 && s.charCodeAt(0) === 45) {
+    negative = true;
+    i = 1;
+  }
+  let n = 0;
+  let intDigits = 0;
+  let fracDigits = -1;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (fracDigits >= 0 || intDigits === 0) return null;
+      fracDigits = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return null;
+    n = n * 10 + (c - 48);
+    if (fracDigits >= 0) {
+      if (++fracDigits > MAX_INPUT_DECIMALS) return null;
+    } else if (++intDigits > MAX_INTEGER_DIGITS) return null;
+  }
+  if (intDigits === 0 || fracDigits === 0) return null;
+  for (let d = Math.max(fracDigits, 0); d < MAX_INPUT_DECIMALS; d++) n *= 10;
+  return negative ? -n : n;
 }
 
 function makeContext(meta: BalanceMeta): Context {
   const metaWarnings: BalanceWarning[] = [];
-  let opening: Decimal | null = null;
+  let opening: bigint | null = null;
   if (meta.fundOpeningBalance !== undefined && meta.fundOpeningBalance.trim() !== '') {
-    opening = readStoredAmount(meta.fundOpeningBalance);
+    const cents = readStoredCents(meta.fundOpeningBalance);
+    opening = cents === null ? null : BigInt(cents);
     if (opening === null) {
       metaWarnings.push({
         code: 'invalid-fund-opening-balance',
@@ -117,114 +191,150 @@ function makeContext(meta: BalanceMeta): Context {
   }
   return {
     years: [...meta.years],
-    yearSet: new Set(meta.years),
+    yearIndex: new Map(meta.years.map((y, i) => [y, i])),
     planYears: [...meta.planYears],
+    planYearSet: new Set(meta.planYears),
     opening,
     metaWarnings,
   };
 }
 
-/** Reads a stored amount within the input limits, or null. The fast path avoids parseAmount for canonical strings. */
-function readStoredAmount(s: string): Decimal | null {
-  if (STORED_AMOUNT_RE.test(s)) return new Money(s);
+/**
+ * Reads a stored amount within the input limits into integer hundredths, or
+ * null. Plain decimal strings take the fast path; anything else (a hand-edited
+ * `"1,5"`) goes through parseAmount and its limits (at most 12 integer digits
+ * and 2 decimals, so the result is an exact integer below 10^14).
+ */
+function readStoredCents(s: string): number | null {
+  const plain = centsFromPlain(s);
+  if (plain !== null) return plain;
   const parsed = parseAmount(s);
-  return parsed.ok ? parsed.value : null;
+  if (!parsed.ok || parsed.value === null) return null;
+  return Number(parsed.value.times(CENTS_PER_UNIT).toFixed(0));
+}
+
+function invalidAmountWarning(line: PackageLine, year: Year, text: string): BalanceWarning {
+  const why = parseAmount(text);
+  return {
+    code: 'invalid-amount',
+    severity: 'error',
+    lineId: line.id,
+    ledger: line.ledger,
+    year,
+    message: `${lineName(line)} ${year}: «${text}» er ikke et gyldig beløp.${why.ok ? '' : ' ' + why.message}`,
+  };
+}
+
+function byWarningYear(a: BalanceWarning, b: BalanceWarning): number {
+  return byYear(a.year ?? '', b.year ?? '');
 }
 
 function analyseLine(line: PackageLine, ctx: Context): LineAnalysis {
-  const contributions: Array<[Year, Decimal]> = [];
-  const invalid: BalanceWarning[] = [];
-  const outside: BalanceWarning[] = [];
-  const base = { lineId: line.id, ledger: line.ledger };
+  const yearIdx: number[] = [];
+  const cents: number[] = [];
+  let invalid: BalanceWarning[] | null = null;
+  let outside: BalanceWarning[] | null = null;
   let amountCount = 0;
   let takesFromFund = false;
-  const nonZeroYears = new Set<Year>();
+  let nonZeroPlanYears = 0;
+  const isFond = line.ledger === 'fond';
 
-  for (const year of Object.keys(line.amounts).sort(byYear)) {
-    const text = line.amounts[year] ?? '';
-    if (text.trim() === '') continue;
+  const amounts = line.amounts;
+  const keys = Object.keys(amounts);
+  for (let k = 0; k < keys.length; k++) {
+    const year = keys[k] as Year;
+    const text = amounts[year];
+    if (text === undefined || text === '') continue;
+    const plain = centsFromPlain(text);
+    if (plain === null && text.trim() === '') continue;
     amountCount++;
-    const value = readStoredAmount(text);
+    const value = plain !== null ? plain : readStoredCents(text);
     if (value === null) {
-      const why = parseAmount(text);
-      invalid.push({
-        ...base,
-        code: 'invalid-amount',
-        severity: 'error',
-        year,
-        message: `${lineName(line)} ${year}: «${text}» er ikke et gyldig beløp.${why.ok ? '' : ' ' + why.message}`,
-      });
+      (invalid ??= []).push(invalidAmountWarning(line, year, text));
       continue;
     }
-    if (!value.isNegative() || value.isZero()) takesFromFund = true;
-    if (!ctx.yearSet.has(year)) {
-      outside.push({
-        ...base,
+    if (value >= 0) takesFromFund = true;
+    const idx = ctx.yearIndex.get(year);
+    if (idx === undefined) {
+      const where = ctx.years.length > 0 ? `pakken gjelder ${ctx.years[0]}–${ctx.years[ctx.years.length - 1]}` : 'pakken har ingen år';
+      (outside ??= []).push({
         code: 'amount-outside-years',
         severity: 'error',
+        lineId: line.id,
+        ledger: line.ledger,
         year,
-        message:
-          ctx.years.length > 0
-            ? `${lineName(line)} har beløp i ${year} (${formatAmount(value)}), men pakken gjelder ${ctx.years[0]}–${ctx.years[ctx.years.length - 1]}. Beløpet er ikke tatt med.`
-            : `${lineName(line)} har beløp i ${year} (${formatAmount(value)}), men pakken har ingen år. Beløpet er ikke tatt med.`,
+        message: `${lineName(line)} har beløp i ${year} (${formatAmount(centsToCanonical(BigInt(value)))}), men ${where}. Beløpet er ikke tatt med.`,
       });
       continue;
     }
-    if (!value.isZero()) nonZeroYears.add(year);
-    contributions.push([year, value]);
+    if (isFond && value !== 0 && ctx.planYearSet.has(year)) nonZeroPlanYears++;
+    yearIdx.push(idx);
+    cents.push(value);
   }
 
-  for (const year of Object.keys(line.invalid ?? {}).sort(byYear)) {
-    const text = line.invalid?.[year] ?? '';
-    amountCount++;
-    const why = parseAmount(text);
-    invalid.push({
-      ...base,
-      code: 'invalid-amount',
-      severity: 'error',
-      year,
-      message: `${lineName(line)} ${year}: «${text}» er ikke et gyldig beløp.${why.ok ? '' : ' ' + why.message}`,
-    });
+  if (line.invalid) {
+    for (const year in line.invalid) {
+      amountCount++;
+      (invalid ??= []).push(invalidAmountWarning(line, year, line.invalid[year] ?? ''));
+    }
   }
-  invalid.sort((a, b) => byYear(a.year ?? '', b.year ?? ''));
 
-  const warnings = [...invalid, ...outside];
+  const warnings: BalanceWarning[] = [];
+  // Stable sorts: for one year, a bad stored amount comes before the kept typed text.
+  if (invalid) warnings.push(...invalid.sort(byWarningYear));
+  if (outside) warnings.push(...outside.sort(byWarningYear));
   if (amountCount === 0) {
-    warnings.push({ ...base, code: 'line-without-amounts', severity: 'warning', message: `${lineName(line)} har ingen beløp.` });
+    warnings.push({ code: 'line-without-amounts', severity: 'warning', lineId: line.id, ledger: line.ledger, message: `${lineName(line)} har ingen beløp.` });
   }
-  if (line.ledger === 'fond' && (takesFromFund || amountCount === 0)) {
-    const everyPlanYear = ctx.planYears.length > 0 && ctx.planYears.every((y) => nonZeroYears.has(y));
+  if (isFond && (takesFromFund || amountCount === 0)) {
+    const everyPlanYear = ctx.planYearSet.size > 0 && nonZeroPlanYears >= ctx.planYearSet.size;
     if (line.permanent || everyPlanYear) {
       warnings.push({
-        ...base,
         code: 'one-time-money-permanent-cost',
         severity: 'warning',
+        lineId: line.id,
+        ledger: line.ledger,
         message: `${lineName(line)} finansieres av disposisjonsfondet, men ${line.permanent ? 'er merket som varig' : 'har beløp i hvert år av planperioden'}. Engangspenger kan ikke finansiere varige driftsutgifter.`,
       });
     }
   }
-  return { ledger: line.ledger, group: line.group, contributions, warnings };
+  return { ledger: line.ledger, group: line.group, yearIdx, cents, warnings };
 }
 
-function emptySums(ctx: Context): Map<Year, YearSums> {
-  const m = new Map<Year, YearSums>();
-  for (const y of ctx.years) m.set(y, { tiltak: ZERO, inndekning: ZERO });
-  return m;
+function emptyExact(n: number): ExactSums {
+  return { small: new Array<number>(n).fill(0), big: new Array<bigint>(n).fill(0n) };
 }
 
-function applyContribution(sums: Map<Ledger, Map<Year, YearSums>>, a: LineAnalysis, sign: 1 | -1): void {
-  const ledgerSums = sums.get(a.ledger);
-  if (!ledgerSums) return;
-  for (const [year, value] of a.contributions) {
-    const s = ledgerSums.get(year);
-    if (!s) continue;
-    if (a.group === 'tiltak') s.tiltak = sign === 1 ? s.tiltak.plus(value) : s.tiltak.minus(value);
-    else s.inndekning = sign === 1 ? s.inndekning.plus(value) : s.inndekning.minus(value);
+function exactValue(s: ExactSums, idx: number): bigint {
+  return (s.big[idx] ?? 0n) + BigInt(s.small[idx] ?? 0);
+}
+
+function emptySums(ctx: Context): LedgerSumsCents {
+  return { tiltak: emptyExact(ctx.years.length), inndekning: emptyExact(ctx.years.length) };
+}
+
+function emptyAllSums(ctx: Context): Record<Ledger, LedgerSumsCents> {
+  return { drift: emptySums(ctx), investering: emptySums(ctx), fond: emptySums(ctx) };
+}
+
+function applyContribution(sums: Record<Ledger, LedgerSumsCents>, a: LineAnalysis, sign: 1 | -1): void {
+  const ledgerSums = sums[a.ledger];
+  if (!ledgerSums) return; // an unknown ledger from a malformed document counts nowhere
+  const target = a.group === 'tiltak' ? ledgerSums.tiltak : ledgerSums.inndekning;
+  const small = target.small;
+  for (let k = 0; k < a.yearIdx.length; k++) {
+    const idx = a.yearIdx[k] as number;
+    let x = (small[idx] as number) + sign * (a.cents[k] as number);
+    if (x > SMALL_SUM_LIMIT || x < -SMALL_SUM_LIMIT) {
+      target.big[idx] = (target.big[idx] as bigint) + BigInt(x);
+      x = 0;
+    }
+    small[idx] = x;
   }
 }
 
-function sumsRecord(tiltak: Decimal, inndekning: Decimal): LedgerSums {
-  return { tiltak: toCanonical(tiltak), inndekning: toCanonical(inndekning), net: toCanonical(tiltak.plus(inndekning)) };
+function sumsRecord(tiltak: bigint, inndekning: bigint): LedgerSums {
+  return { tiltak: centsToCanonical(tiltak), inndekning: centsToCanonical(inndekning), net: centsToCanonical(tiltak + inndekning) };
 }
 
 interface BuiltLedger {
@@ -232,62 +342,63 @@ interface BuiltLedger {
   warnings: BalanceWarning[];
 }
 
-function buildLedger(ledger: Ledger, sums: Map<Year, YearSums>, ctx: Context): BuiltLedger {
+function buildLedger(ledger: Ledger, sums: LedgerSumsCents, ctx: Context): BuiltLedger {
   const byYearRecord: Record<Year, LedgerSums> = {};
-  const nets = new Map<Year, Decimal>();
-  let totalT = ZERO;
-  let totalI = ZERO;
-  for (const y of ctx.years) {
-    const s = sums.get(y) ?? { tiltak: ZERO, inndekning: ZERO };
-    byYearRecord[y] = sumsRecord(s.tiltak, s.inndekning);
-    nets.set(y, s.tiltak.plus(s.inndekning));
-    totalT = totalT.plus(s.tiltak);
-    totalI = totalI.plus(s.inndekning);
-  }
+  const nets: bigint[] = [];
+  let totalT = 0n;
+  let totalI = 0n;
+  ctx.years.forEach((y, i) => {
+    const t = exactValue(sums.tiltak, i);
+    const n = exactValue(sums.inndekning, i);
+    byYearRecord[y] = sumsRecord(t, n);
+    nets.push(t + n);
+    totalT += t;
+    totalI += n;
+  });
   const unbalancedYears: Year[] = [];
   const warnings: BalanceWarning[] = [];
   const runningBalance: Record<Year, string> = {};
 
   if (ledger === 'drift') {
-    for (const y of ctx.years) {
-      if (!ctx.planYears.includes(y)) continue;
-      const net = nets.get(y) ?? ZERO;
-      if (net.isZero()) continue;
+    ctx.years.forEach((y, i) => {
+      const net = nets[i] ?? 0n;
+      if (net === 0n || !ctx.planYears.includes(y)) return;
       unbalancedYears.push(y);
       warnings.push({ code: 'drift-unbalanced', severity: 'error', ledger, year: y, message: `Drift ${y} går ikke i balanse: ${signed(net)}` });
-    }
+    });
   } else if (ledger === 'investering') {
-    for (const y of ctx.years) {
-      const net = nets.get(y) ?? ZERO;
-      if (net.isZero()) continue;
+    ctx.years.forEach((y, i) => {
+      const net = nets[i] ?? 0n;
+      if (net === 0n) return;
       unbalancedYears.push(y);
-      const amount = formatAmount(net.abs(), { decimals: 2 });
+      const amount = formatAmount(centsToCanonical(net < 0n ? -net : net), { decimals: 2 });
       warnings.push({
         code: 'investering-unfinanced',
         severity: 'warning',
         ledger,
         year: y,
-        message: net.isPositive()
-          ? `Investering ${y} er ikke finansiert: ${signed(net)} betyr økt låneopptak på ${amount}.`
-          : `Investering ${y} går ikke i null: ${signed(net)} betyr redusert låneopptak på ${amount}.`,
+        message:
+          net > 0n
+            ? `Investering ${y} er ikke finansiert: ${signed(net)} betyr økt låneopptak på ${amount}.`
+            : `Investering ${y} går ikke i null: ${signed(net)} betyr redusert låneopptak på ${amount}.`,
       });
-    }
+    });
   } else if (ctx.opening !== null) {
     let balance = ctx.opening;
-    for (const y of ctx.years) {
-      balance = balance.minus(nets.get(y) ?? ZERO);
-      runningBalance[y] = toCanonical(balance);
-      if (balance.isNegative() && !balance.isZero()) {
+    ctx.years.forEach((y, i) => {
+      balance -= nets[i] ?? 0n;
+      runningBalance[y] = centsToCanonical(balance);
+      if (balance < 0n) {
         unbalancedYears.push(y);
         warnings.push({
           code: 'fund-below-zero',
           severity: 'error',
           ledger,
           year: y,
-          message: `Disposisjonsfondet går under null i ${y}: saldo ${formatAmount(balance, { decimals: 2 })}.`,
+          message: `Disposisjonsfondet går under null i ${y}: saldo ${formatAmount(centsToCanonical(balance), { decimals: 2 })}.`,
         });
       }
-    }
+    });
   }
 
   const report: LedgerReport = {
@@ -327,14 +438,18 @@ function uniqueLines(lines: readonly PackageLine[]): PackageLine[] {
  */
 export function computeBalance(input: BalanceInput): BalanceReport {
   const ctx = makeContext(input);
-  const sums = new Map<Ledger, Map<Year, YearSums>>(LEDGERS.map((l) => [l, emptySums(ctx)]));
+  const sums = emptyAllSums(ctx);
   const lineWarnings: BalanceWarning[] = [];
   for (const line of uniqueLines(input.lines)) {
     const a = analyseLine(line, ctx);
     applyContribution(sums, a, 1);
     for (const w of a.warnings) lineWarnings.push(w);
   }
-  const built = Object.fromEntries(LEDGERS.map((l) => [l, buildLedger(l, sums.get(l) ?? emptySums(ctx), ctx)])) as Record<Ledger, BuiltLedger>;
+  const built: Record<Ledger, BuiltLedger> = {
+    drift: buildLedger('drift', sums.drift, ctx),
+    investering: buildLedger('investering', sums.investering, ctx),
+    fond: buildLedger('fond', sums.fond, ctx),
+  };
   return assemble(ctx, built, lineWarnings);
 }
 
@@ -360,7 +475,7 @@ export class BalanceEngine {
   private meta: BalanceMeta;
   private ctx: Context;
   private readonly lines = new Map<string, { line: PackageLine; analysis: LineAnalysis }>();
-  private sums = new Map<Ledger, Map<Year, YearSums>>();
+  private sums: Record<Ledger, LedgerSumsCents>;
   private readonly built = new Map<Ledger, BuiltLedger>();
   private lineWarnings: BalanceWarning[] | null = null;
   private lastReport: BalanceReport | null = null;
@@ -369,6 +484,7 @@ export class BalanceEngine {
     this.meta = { years: [...meta.years], planYears: [...meta.planYears] };
     if (meta.fundOpeningBalance !== undefined) this.meta.fundOpeningBalance = meta.fundOpeningBalance;
     this.ctx = makeContext(this.meta);
+    this.sums = emptyAllSums(this.ctx);
     this.resetSums();
     for (const line of lines) this.setLine(line);
   }
@@ -421,7 +537,7 @@ export class BalanceEngine {
   report(): BalanceReport {
     if (this.lastReport && this.built.size === LEDGERS.length && this.lineWarnings !== null) return this.lastReport;
     for (const l of LEDGERS) {
-      if (!this.built.has(l)) this.built.set(l, buildLedger(l, this.sums.get(l) ?? emptySums(this.ctx), this.ctx));
+      if (!this.built.has(l)) this.built.set(l, buildLedger(l, this.sums[l], this.ctx));
     }
     if (this.lineWarnings === null) {
       const all: BalanceWarning[] = [];
@@ -444,7 +560,7 @@ export class BalanceEngine {
   }
 
   private resetSums(): void {
-    this.sums = new Map(LEDGERS.map((l) => [l, emptySums(this.ctx)]));
+    this.sums = emptyAllSums(this.ctx);
     this.built.clear();
     this.lineWarnings = null;
     this.lastReport = null;

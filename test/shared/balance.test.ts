@@ -156,6 +156,17 @@ describe('computeBalance', () => {
     expect(lineWarnings[3]?.message).toContain('«1,2,3»');
   });
 
+  it('stays exact for sums far beyond 2^53 hundredths (the overflow path of the exact sums)', () => {
+    const big = Array.from({ length: 100 }, (_, i) => line(`b${i}`, 'drift', 'tiltak', { '2023': '999999999999.99' }));
+    const r = computeBalance(pkg(big));
+    expect(r.ledgers.drift.byYear['2023']?.tiltak).toBe('99999999999999');
+    const engine = new BalanceEngine({ years: YEARS, planYears: PLAN }, big);
+    for (let i = 0; i < 50; i++) engine.deleteLine(`b${i}`);
+    engine.setLine(line('c', 'drift', 'inndekning', { '2023': '-0.01' }));
+    expect(engine.report().ledgers.drift.byYear['2023']).toEqual({ tiltak: '49999999999999.5', inndekning: '-0.01', net: '49999999999999.49' });
+    expect(engine.report()).toEqual(computeBalance({ years: YEARS, planYears: PLAN, lines: engine.currentLines() }));
+  });
+
   it('refuses stored amounts with more than two decimals rather than rounding them', () => {
     const r = computeBalance(pkg([line('x', 'drift', 'tiltak', { '2023': '0.125' })]));
     expect(r.ledgers.drift.byYear['2023']?.tiltak).toBe('0');
