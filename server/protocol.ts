@@ -1,0 +1,70 @@
+/**
+ * Wire-protocol constants of the collaboration server: the y-protocols message
+ * types the `y-websocket` provider speaks, our one extension (the notice message),
+ * the limits, and every close code we use. docs/schema.md mirrors this file.
+ */
+import * as encoding from 'lib0/encoding';
+
+/** y-websocket message types (first varuint of every frame). */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+/**
+ * Our extension: a server → client notice, `varuint 100, varstring JSON`. The
+ * y-websocket provider ignores unknown types (it logs once per message), our client
+ * registers `provider.messageHandlers[MESSAGE_NOTICE]`. Sent rarely: when a
+ * connection's write is first dropped, and when its role changes.
+ */
+export const MESSAGE_NOTICE = 100;
+
+/** Sub-types of MESSAGE_SYNC (y-protocols/sync). */
+export const SYNC_STEP1 = 0;
+export const SYNC_STEP2 = 1;
+export const SYNC_UPDATE = 2;
+
+/** Largest websocket frame a client may send; larger frames close with 1009. */
+export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+/** A connection may change its awareness at most this often; faster updates are coalesced. */
+export const AWARENESS_MIN_INTERVAL_MS = 50;
+/** A connection that lets this much outgoing data pile up (a stalled reader) is closed with 1013. */
+export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+/** Close codes. 44xx: the client should not retry; 45xx and 1012/1013: retry later. */
+export const CLOSE_MESSAGE_TOO_BIG = 1009;
+export const CLOSE_SERVICE_RESTART = 1012;
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+export const CLOSE_MALFORMED = 4400;
+export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_LOAD_FAILED = 4500;
+export const CLOSE_STORAGE_FAILED = 4501;
+
+/** Close reasons (user-visible, Norwegian; at most 123 bytes UTF-8). */
+export const REASONS = {
+  tooBig: 'Meldingen er for stor',
+  restart: 'Serveren starter på nytt',
+  slowReader: 'Forbindelsen henger etter',
+  removed: 'Tilgangen din til pakken er fjernet',
+  loadFailed: 'Dokumentet kunne ikke lastes. Prøv igjen senere.',
+  storageFailed: 'Lagring feilet. Koble til på nytt.',
+} as const;
+
+/** Payload of a MESSAGE_NOTICE. */
+export type Notice =
+  | { kind: 'read-only'; role: string; message: string }
+  | { kind: 'writable'; role: string; message: string };
+
+/** Encodes a notice frame. */
+export function encodeNotice(notice: Notice): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_NOTICE);
+  encoding.writeVarString(e, JSON.stringify(notice));
+  return encoding.toUint8Array(e);
+}
+
+/** Trims a close reason to the 123-byte limit of the websocket protocol. */
+export function closeReason(reason: string): string {
+  let r = reason;
+  while (new TextEncoder().encode(r).byteLength > 123) r = r.slice(0, -1);
+  return r;
+}

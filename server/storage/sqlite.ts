@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { AppendBatch, AuditEntry, DocStorage, PackageRecord, StoredDoc } from './types';
+
+/** File name of the embedded database inside `DATA_DIR`. */
+export const SQLITE_FILENAME = 'budsjettverksted.sqlite';
+
+/**
+ * `synchronous` levels we accept. With WAL, NORMAL writes every commit to the WAL
+ * file before the commit returns, so a crash of the *process* (kill -9) loses
+ * nothing; only an OS crash or power loss can lose the last commits. FULL also
+ * fsyncs the WAL on every commit and survives power loss, at the cost of one
+ * fsync per batch.
+ */
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+
+export interface SqliteStorageOptions {
+  /** Default NORMAL (see `SqliteSynchronous`). */
+  synchronous?: SqliteSynchronous;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS packages (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS doc_updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc TEXT NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (doc, seq);
+CREATE TABLE IF NOT EXISTS doc_snapshots (
+  doc TEXT PRIMARY KEY,
+  data BLOB NOT NULL,
+  through_seq INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  package_id TEXT NOT NULL,
+  line_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  year TEXT,
+  old_value TEXT,
+  new_value TEXT,
+  user_id TEXT,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_package ON audit (package_id, id);
+`;
+
+interface PackageRow {
+  id: string;
+  title: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface AuditRow {
+  package_id: string;
+  line_id: string;
+  field: AuditEntry['field'];
+  year: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  user_id: string | null;
+  at: string;
+}
+
+function toRecord(r: PackageRow): PackageRecord {
+  return { id: r.id, title: r.title, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+function bytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * The embedded default back-end: one SQLite file in WAL mode (better-sqlite3).
+ * Each `append` is one transaction; the promise resolves only after the commit,
+ * so the room never broadcasts an update before it is in the file. The database
+ * handle is exposed as `db` so other server modules (accounts, sessions) can keep
+ * their tables in the same file.
+ */
+export class SqliteStorage implements DocStorage {
+  readonly db: Database.Database;
+  private stmts;
+
+  constructor(file: string, options: SqliteStorageOptions = {}) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.stmts = {
+      snapshot: db.prepare<[string], { data: Buffer; through_seq: number }>('SELECT data, through_seq FROM doc_snapshots WHERE doc = ?'),
+      updates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
+      insertUpdate: db.prepare<[string, Buffer]>('INSERT INTO doc_updates (doc, data) VALUES (?, ?)'),
+      insertAudit: db.prepare<[string, string, string, string | null, string | null, string | null, string | null, string]>(
+        'INSERT INTO audit (package_id, line_id, field, year, old_value, new_value, user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      touch: db.prepare<[string, string | null, string]>('UPDATE packages SET updated_at = ?, title = COALESCE(?, title) WHERE id = ?'),
+      maxSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM doc_updates WHERE doc = ?'),
+      upsertSnapshot: db.prepare<[string, Buffer, number]>(
+        'INSERT INTO doc_snapshots (doc, data, through_seq) VALUES (?, ?, ?) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = MAX(through_seq, excluded.through_seq)',
+      ),
+      deleteUpdates: db.prepare<[string, number]>('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?'),
+      insertPackage: db.prepare<[string, string, string | null, string, string]>(
+        'INSERT INTO packages (id, title, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      getPackage: db.prepare<[string], PackageRow>('SELECT * FROM packages WHERE id = ?'),
+      listPackages: db.prepare<[], PackageRow>('SELECT * FROM packages ORDER BY updated_at DESC, id'),
+      listAudit: db.prepare<[string, number], AuditRow>(
+        'SELECT * FROM (SELECT * FROM audit WHERE package_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+      ),
+    };
+  }
+
+  async load(docName: string): Promise<StoredDoc> {
+    return this.db.transaction(() => {
+      const snap = this.stmts.snapshot.get(docName);
+      const rows = this.stmts.updates.all(docName);
+      const updates = rows.map((r) => bytes(r.data));
+      return {
+        snapshot: snap ? bytes(snap.data) : null,
+        updates,
+        lastSeq: rows.at(-1)?.seq ?? snap?.through_seq ?? 0,
+        logBytes: updates.reduce((n, u) => n + u.byteLength, 0),
+      };
+    })();
+  }
+
+  private appendTx = (batch: AppendBatch): { lastSeq: number } => {
+    let lastSeq = 0;
+    for (const u of batch.updates) {
+      lastSeq = Number(this.stmts.insertUpdate.run(batch.docName, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid);
+    }
+    for (const e of batch.audit ?? []) {
+      this.stmts.insertAudit.run(e.packageId, e.lineId, e.field, e.year, e.oldValue, e.newValue, e.userId, e.at);
+    }
+    if (batch.touchPackage) this.stmts.touch.run(batch.touchPackage.at, batch.touchPackage.title ?? null, batch.touchPackage.id);
+    if (batch.updates.length === 0) lastSeq = this.stmts.maxSeq.get(batch.docName)?.seq ?? this.stmts.snapshot.get(batch.docName)?.through_seq ?? 0;
+    return { lastSeq };
+  };
+
+  async append(batch: AppendBatch): Promise<{ lastSeq: number }> {
+    return this.db.transaction(this.appendTx)(batch);
+  }
+
+  async compact(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.upsertSnapshot.run(docName, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength), throughSeq);
+      this.stmts.deleteUpdates.run(docName, throughSeq);
+    })();
+  }
+
+  async createPackage(r: PackageRecord): Promise<void> {
+    this.stmts.insertPackage.run(r.id, r.title, r.createdBy, r.createdAt, r.updatedAt);
+  }
+
+  async getPackage(id: string): Promise<PackageRecord | null> {
+    const row = this.stmts.getPackage.get(id);
+    return row ? toRecord(row) : null;
+  }
+
+  async listPackages(): Promise<PackageRecord[]> {
+    return this.stmts.listPackages.all().map(toRecord);
+  }
+
+  async listAudit(packageId: string, limit = 1000): Promise<AuditEntry[]> {
+    return this.stmts.listAudit.all(packageId, limit).map((r) => ({
+      packageId: r.package_id,
+      lineId: r.line_id,
+      field: r.field,
+      year: r.year,
+      oldValue: r.old_value,
+      newValue: r.new_value,
+      userId: r.user_id,
+      at: r.at,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

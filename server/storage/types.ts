@@ -1,0 +1,83 @@
+/**
+ * The storage contract of the collaboration server: an append-only log of Yjs
+ * updates per document plus a compacted snapshot, a small package registry and the
+ * audit trail. Every back-end (in-memory, SQLite, later PostgreSQL) passes the same
+ * contract suite (test/server/storageContract.ts).
+ *
+ * Guarantees every back-end must give:
+ * - `append` is atomic: either all updates (and audit entries) of a batch are stored
+ *   or none; once its promise resolves, a crash of the server process loses nothing
+ *   of it.
+ * - `load` returns the snapshot plus every update appended after the snapshot's
+ *   `throughSeq`, in append order; applying them in order reproduces the document.
+ * - `compact` atomically replaces the snapshot and removes the updates it covers;
+ *   updates appended after `throughSeq` survive it.
+ */
+
+/** A package as the registry knows it (the content lives in its document). */
+export interface PackageRecord {
+  id: string;
+  title: string;
+  createdBy: string | null;
+  /** ISO 8601 timestamps. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One row of the audit trail: who changed which amount or status, when, from what to what. */
+export interface AuditEntry {
+  packageId: string;
+  lineId: string;
+  /** `amount` (with `year`), `status`, or `created` / `deleted` for whole lines. */
+  field: 'amount' | 'status' | 'created' | 'deleted';
+  year: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+  /** The user behind the change; null when the server itself made it. */
+  userId: string | null;
+  /** ISO 8601 timestamp. */
+  at: string;
+}
+
+/** What `load` returns: snapshot (or null) and the tail of the log after it. */
+export interface StoredDoc {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+  /** Sequence number of the last stored entry (snapshot or update); 0 for a new doc. */
+  lastSeq: number;
+  /** Total bytes of `updates` (the uncompacted tail). */
+  logBytes: number;
+}
+
+/** A batch written in one transaction. */
+export interface AppendBatch {
+  docName: string;
+  updates: Uint8Array[];
+  audit?: AuditEntry[];
+  /** When set, the package's `updatedAt` (and `title` when given) change in the same transaction. */
+  touchPackage?: { id: string; at: string; title?: string };
+}
+
+export interface DocStorage {
+  /** Reads a document's snapshot and log tail. A doc never written loads as empty. */
+  load(docName: string): Promise<StoredDoc>;
+  /** Appends a batch atomically; resolves with the sequence number of its last update. */
+  append(batch: AppendBatch): Promise<{ lastSeq: number }>;
+  /**
+   * Replaces the snapshot with `snapshot` (which must contain every update with
+   * seq ≤ `throughSeq`) and deletes those updates, atomically.
+   */
+  compact(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+
+  /** Registers a new package; fails when the id exists. */
+  createPackage(record: PackageRecord): Promise<void>;
+  getPackage(id: string): Promise<PackageRecord | null>;
+  /** All packages, most recently updated first. */
+  listPackages(): Promise<PackageRecord[]>;
+
+  /** The audit trail of a package, oldest first (at most `limit` newest entries). */
+  listAudit(packageId: string, limit?: number): Promise<AuditEntry[]>;
+
+  /** Releases the back-end; further calls fail. */
+  close(): Promise<void>;
+}
