@@ -25,6 +25,7 @@ import { EDITOR_NODES, EDITOR_THEME } from './nodes';
 import { isAllowedLinkUrl } from './link';
 import { Toolbar } from './Toolbar';
 import { msg, type Lang } from './messages';
+import { clearEditingText, setEditing } from '../presence/awareness';
 import './editor.css';
 
 /** A passage to highlight (an open passage comment). */
@@ -85,7 +86,12 @@ function CollaborationBinding(props: {
     const view = createEditorProviderView(provider, id);
     const stop = registerTextCollaboration(binding, view, {
       ...(undoManager ? { undoManager } : {}),
-      onFocusChange: (f) => focusRef.current?.(f),
+      onFocusChange: (f) => {
+        // Presence: what I am writing in, cleared only if nothing newer replaced it.
+        if (f) setEditing(provider, { textId: id });
+        else clearEditingText(provider, id);
+        focusRef.current?.(f);
+      },
     });
     onBound();
     return () => {

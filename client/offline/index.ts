@@ -1,0 +1,4 @@
+export * from './syncTracker';
+export * from './persistence';
+export { useSyncStatus } from './useSyncStatus';
+export { SyncStatusBadge, syncStatusText } from './SyncStatusBadge';

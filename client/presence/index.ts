@@ -1,0 +1,3 @@
+export * from './awareness';
+export { usePresence } from './usePresence';
+export { PresenceBar, type PresenceBarProps, type DescribeEditing } from './PresenceBar';
