@@ -14,7 +14,8 @@ function pair() {
     });
   relay(a, b);
   relay(b, a);
-  return { a: { awareness: a }, b: { awareness: b } };
+  const noop = () => {};
+  return { a: { awareness: a, on: noop, off: noop }, b: { awareness: b, on: noop, off: noop } };
 }
 
 describe('presence', () => {
