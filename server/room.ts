@@ -352,6 +352,9 @@ export class Room {
       else if (!could && c.canWrite) {
         c.toldReadOnly = false;
         this.sendNow(c, encodeNotice({ kind: 'writable', role, message: 'Du kan nå redigere dette dokumentet.' }));
+        // Ask for a resync: updates dropped while read-only would otherwise leave a gap
+        // in the client's clock that keeps every later update of it pending here.
+        if (this.state === 'live') this.sendStep1(c);
       }
     }
   }
@@ -597,12 +600,16 @@ export class Room {
 
   // ---- outgoing ---------------------------------------------------------------
 
-  private greet(c: Connection): void {
+  private sendStep1(c: Connection): void {
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, MESSAGE_SYNC);
     encoding.writeVarUint(e, SYNC_STEP1);
     encoding.writeVarUint8Array(e, Y.encodeStateVector(this.doc));
     this.sendNow(c, encoding.toUint8Array(e));
+  }
+
+  private greet(c: Connection): void {
+    this.sendStep1(c);
     const ids = [...this.awareness.getStates().keys()];
     if (ids.length > 0) this.sendNow(c, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
   }

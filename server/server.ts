@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import type { AuthProvider } from './auth/types';
+import { createApp, type PackageExporter } from './app';
+import type { RoomLogger } from './room';
+import { RoomRegistry } from './rooms';
+import type { DocStorage } from './storage/types';
+
+export interface StartServerOptions {
+  /** 0 picks a free port (tests). */
+  port: number;
+  host?: string;
+  auth: AuthProvider;
+  storage: DocStorage;
+  publicOrigin?: string | undefined;
+  roomIdleTimeoutMs?: number;
+  log?: RoomLogger;
+  /** Serve the built client from this directory, with the SPA fallback. */
+  clientDir?: string;
+  exporters?: Record<string, PackageExporter>;
+  /** Sub-apps mounted before the package routes (the accounts routes). */
+  routes?: Hono[];
+  /** Compaction thresholds (tests lower them). */
+  maxLogUpdates?: number;
+  maxLogBytes?: number;
+}
+
+export interface RunningServer {
+  port: number;
+  /** `http://127.0.0.1:<port>` (or the host given). */
+  url: string;
+  rooms: RoomRegistry;
+  /**
+   * Graceful stop: stops accepting, stores everything pending, closes every socket
+   * with 1012 (so providers reconnect), closes the HTTP server. The storage stays
+   * open; its owner closes it.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the collaboration server (HTTP API + websockets) on `port`. Used by
+ * main.ts, the tests (port 0) and the benchmarks. The membership listener is wired
+ * here, so a role change reaches open sockets at once.
+ */
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const log = opts.log ?? console;
+  const rooms = new RoomRegistry({
+    storage: opts.storage,
+    log,
+    ...(opts.roomIdleTimeoutMs !== undefined ? { idleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
+    ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
+    ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
+  });
+  const { app, injectWebSocket } = createApp({
+    auth: opts.auth,
+    storage: opts.storage,
+    rooms,
+    publicOrigin: opts.publicOrigin,
+    log,
+    ...(opts.exporters ? { exporters: opts.exporters } : {}),
+    ...(opts.routes ? { routes: opts.routes } : {}),
+  });
+  if (opts.clientDir) {
+    const root = path.relative(process.cwd(), opts.clientDir);
+    app.use('/*', serveStatic({ root }));
+    // SPA fallback: every other GET that is not API or websocket gets the app shell.
+    app.get('/*', async (c, next) => {
+      if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/ws/')) return next();
+      return serveStatic({ path: path.join(root, 'index.html') })(c, next);
+    });
+  }
+  const unsubscribe = opts.auth.onMembershipChange((change) => rooms.applyMembershipChange(change));
+  const host = opts.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.port, hostname: host }, () => resolve(s as Server));
+  });
+  injectWebSocket(server);
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    rooms,
+    close() {
+      closing ??= (async () => {
+        unsubscribe();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await rooms.shutdown();
+        server.closeAllConnections();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { Context, Hono } from 'hono';
+import type { UpgradeWebSocket, WSContext } from 'hono/ws';
+import type { WebSocket } from 'ws';
+import type { AuthProvider, DocKind } from './auth/types';
+import { isAllowedOrigin } from './auth/security';
+import { CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES, REASONS, closeReason } from './protocol';
+import type { RoomLogger, SyncSocket } from './room';
+import type { RoomRegistry } from './rooms';
+import type { DocStorage } from './storage/types';
+
+/** Package ids as the server issues them; anything else cannot be a package. */
+export const PACKAGE_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
+
+export interface SyncRouteDeps {
+  auth: AuthProvider;
+  rooms: RoomRegistry;
+  storage: DocStorage;
+  publicOrigin: string | undefined;
+  log: RoomLogger;
+}
+
+/** Adapts a `ws` socket to the room's three-member interface. */
+function syncSocketOf(raw: WebSocket): SyncSocket {
+  return {
+    send(data) {
+      // A reader that stopped reading must not make the server buffer without bound;
+      // closing with 1013 makes the provider reconnect and resync from scratch.
+      if (raw.bufferedAmount > MAX_BUFFERED_BYTES) {
+        raw.close(CLOSE_TRY_AGAIN_LATER, closeReason(REASONS.slowReader));
+        return;
+      }
+      raw.send(data);
+    },
+    close(code, reason) {
+      raw.close(code, closeReason(reason));
+    },
+    isOpen() {
+      return raw.readyState === raw.OPEN;
+    },
+  };
+}
+
+/**
+ * The websocket endpoints `/ws/:packageId` (content doc) and
+ * `/ws/:packageId/comments` (comments doc), i.e. what
+ * `new WebsocketProvider(origin + '/ws', roomname, doc)` connects to for roomname
+ * `<id>` and `<id>/comments`. The upgrade is refused with an HTTP status before any
+ * socket exists: 403 for a foreign `Origin` (cross-site websocket hijacking; a
+ * request without `Origin` comes from a non-browser client and is allowed), 401
+ * without a session, 404 when the package does not exist or the user is not a
+ * member, 503 while shutting down. Frames over `MAX_MESSAGE_BYTES` close with 1009
+ * (enforced by `ws` itself via `maxPayload`), text frames with 4400.
+ */
+export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket<WebSocket>, deps: SyncRouteDeps): void {
+  const handler = (kind: DocKind) => async (c: Context) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      return c.json({ error: { message: 'Forventet en websocket-tilkobling' } }, 426);
+    }
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !isAllowedOrigin(origin, c.req.header('host'), deps.publicOrigin)) {
+      return c.json({ error: { message: 'Tilkoblingen kommer fra et annet nettsted og er avvist' } }, 403);
+    }
+    const principal = await deps.auth.authenticate(c.req.raw.headers);
+    if (!principal) return c.json({ error: { message: 'Du må logge inn' } }, 401);
+    const packageId = c.req.param('packageId') ?? '';
+    const role = PACKAGE_ID_RE.test(packageId) ? await deps.auth.roleFor(principal, packageId) : null;
+    if (!role || !(await deps.storage.getPackage(packageId))) return c.json({ error: { message: 'Pakken finnes ikke' } }, 404);
+    if (!deps.rooms.accepting) return c.json({ error: { message: REASONS.restart } }, 503);
+
+    let socket: SyncSocket | null = null;
+    let room: ReturnType<RoomRegistry['get']> | null = null;
+    const userId = principal.userId;
+    return upgradeWebSocket(c, {
+      onOpen(_evt, ws: WSContext<WebSocket>) {
+        const raw = ws.raw;
+        if (!raw) return;
+        socket = syncSocketOf(raw);
+        try {
+          room = deps.rooms.get(packageId, kind);
+        } catch {
+          socket.close(1012, REASONS.restart);
+          return;
+        }
+        room.connect(socket, { userId, role });
+      },
+      onMessage(evt, ws) {
+        if (!socket || !room) return;
+        const data: unknown = evt.data;
+        if (!(data instanceof ArrayBuffer)) {
+          deps.log.warn(`ws ${packageId}/${kind}: text frame from ${userId}; closing`);
+          ws.close(CLOSE_MALFORMED, closeReason('Ugyldig melding: forventet binære data'));
+          room.disconnect(socket);
+          return;
+        }
+        if (data.byteLength > MAX_MESSAGE_BYTES) {
+          ws.close(CLOSE_MESSAGE_TOO_BIG, closeReason(REASONS.tooBig));
+          room.disconnect(socket);
+          return;
+        }
+        room.receive(socket, new Uint8Array(data));
+      },
+      onClose() {
+        if (socket && room) room.disconnect(socket);
+      },
+      onError(evt) {
+        // Oversized frames surface here (ws closes them with 1009 itself).
+        const err = (evt as ErrorEvent).error as Error | undefined;
+        deps.log.warn(`ws ${packageId}/${kind}: ${err?.message ?? 'socket error'} (${userId})`);
+      },
+    });
+  };
+  app.get('/ws/:packageId', handler('content'));
+  app.get('/ws/:packageId/comments', handler('comments'));
+}

@@ -1,0 +1,311 @@
+/**
+ * The room core without a network: fake sockets, real storage (memory or SQLite).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { Room, type RoomLogger } from '../../server/room';
+import { MemoryStorage } from '../../server/storage/memory';
+import { SqliteStorage } from '../../server/storage/sqlite';
+import type { AppendBatch, DocStorage } from '../../server/storage/types';
+import { CLOSE_FORBIDDEN, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, MESSAGE_SYNC, SYNC_UPDATE } from '../../server/protocol';
+import { createLineInDoc, setLineAmount } from '../../shared/doc/schema';
+import { FakeClient, until } from './fakeClient';
+
+const quiet: RoomLogger = { info() {}, warn() {}, error() {} };
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'room-test-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Memory storage whose `load` and `append` can be held back, to observe ordering. */
+class GatedStorage extends MemoryStorage {
+  loadGate: Promise<void> | null = null;
+  appendGate: Promise<void> | null = null;
+  appends: AppendBatch[] = [];
+  override async load(docName: string) {
+    if (this.loadGate) await this.loadGate;
+    return super.load(docName);
+  }
+  override async append(batch: AppendBatch) {
+    this.appends.push(batch);
+    if (this.appendGate) await this.appendGate;
+    return super.append(batch);
+  }
+}
+
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}
+
+function newRoom(storage: DocStorage, extra: Partial<ConstructorParameters<typeof Room>[0]> = {}): Room {
+  return new Room({ docName: 'p1', packageId: 'p1', kind: 'content', storage, log: quiet, ...extra });
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('Room', () => {
+  it('answers nothing before the doc is loaded, then serves the stored state', async () => {
+    const storage = new GatedStorage();
+    const seed = new Y.Doc();
+    seed.getMap('meta').set('title', 'Lagret');
+    await storage.append({ docName: 'p1', updates: [Y.encodeStateAsUpdate(seed)] });
+    const g = gate();
+    storage.loadGate = g.promise;
+    const room = newRoom(storage);
+    const a = new FakeClient(room, 'a', 'editor');
+    await tick();
+    expect(a.received).toHaveLength(0);
+    expect(room.state).toBe('loading');
+    g.open();
+    await room.ready;
+    await until(() => a.synced);
+    expect(a.doc.getMap('meta').get('title')).toBe('Lagret');
+    expect(room.state).toBe('live');
+  });
+
+  it('refuses connections when the stored log cannot be loaded, and never writes an empty doc', async () => {
+    const file = path.join(dir, 'corrupt.sqlite');
+    const storage = new SqliteStorage(file);
+    const good = new Y.Doc();
+    good.getMap('meta').set('title', 'Ekte');
+    await storage.append({ docName: 'p1', updates: [Y.encodeStateAsUpdate(good)] });
+    storage.db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)').run('p1', Buffer.from([0, 1, 2, 250, 251, 252, 253]));
+    const before = (storage.db.prepare('SELECT COUNT(*) AS n FROM doc_updates').get() as { n: number }).n;
+    const room = newRoom(storage);
+    const a = new FakeClient(room, 'a', 'editor');
+    await expect(room.ready).rejects.toThrow();
+    expect(a.closed?.code).toBe(CLOSE_LOAD_FAILED);
+    expect(a.received).toHaveLength(0);
+    expect(room.state).toBe('unloaded');
+    const after = (storage.db.prepare('SELECT COUNT(*) AS n FROM doc_updates').get() as { n: number }).n;
+    expect(after).toBe(before);
+    expect(storage.db.prepare('SELECT COUNT(*) AS n FROM doc_snapshots').get()).toEqual({ n: 0 });
+    // A later connection to the unloaded room is refused too.
+    const b = new FakeClient(room, 'b', 'editor');
+    expect(b.closed?.code).toBe(CLOSE_LOAD_FAILED);
+    await storage.close();
+  });
+
+  it('writes before it broadcasts: nobody sees an update until append has resolved', async () => {
+    const storage = new GatedStorage();
+    const room = newRoom(storage);
+    const a = new FakeClient(room, 'a', 'editor');
+    const b = new FakeClient(room, 'b', 'editor');
+    await until(() => a.synced && b.synced);
+    const g = gate();
+    storage.appendGate = g.promise;
+    a.doc.getMap('meta').set('title', 'Fra A');
+    await tick();
+    await tick();
+    expect(storage.appends).toHaveLength(1);
+    expect(b.doc.getMap('meta').get('title')).toBeUndefined();
+    // A joiner asking for the state now must not get the unstored update either.
+    const c = new FakeClient(room, 'c', 'viewer');
+    await tick();
+    expect(c.synced).toBe(false);
+    g.open();
+    await until(() => b.doc.getMap('meta').get('title') === 'Fra A' && c.synced);
+    expect(c.doc.getMap('meta').get('title')).toBe('Fra A');
+  });
+
+  it('stores all updates of one tick in one append', async () => {
+    const storage = new GatedStorage();
+    const room = newRoom(storage);
+    const clients = [0, 1, 2].map((i) => new FakeClient(room, `u${i}`, 'editor'));
+    await until(() => clients.every((c) => c.synced));
+    await tick();
+    storage.appends.length = 0;
+    clients.forEach((c, i) => c.doc.getMap('meta').set(`k${i}`, i));
+    await until(() => clients.every((c) => c.doc.getMap('meta').size === 3));
+    expect(storage.appends).toHaveLength(1);
+    expect(storage.appends[0]!.updates).toHaveLength(3);
+  });
+
+  it('drops writes of a read-only connection and tells it once', async () => {
+    const storage = new MemoryStorage();
+    const room = newRoom(storage);
+    const editor = new FakeClient(room, 'e', 'editor');
+    const viewer = new FakeClient(room, 'v', 'viewer');
+    await until(() => editor.synced && viewer.synced);
+    editor.doc.getMap('meta').set('title', 'Original');
+    await until(() => viewer.doc.getMap('meta').get('title') === 'Original');
+    expect(viewer.notices).toHaveLength(0); // its sync-step-2 carried nothing new
+    viewer.doc.getMap('meta').set('title', 'Hacket');
+    viewer.doc.getMap('meta').set('other', 1);
+    await tick();
+    await tick();
+    expect(room.doc.getMap('meta').get('title')).toBe('Original');
+    expect(editor.doc.getMap('meta').get('title')).toBe('Original');
+    expect(viewer.notices).toEqual([expect.objectContaining({ kind: 'read-only', role: 'viewer' })]);
+    expect(viewer.closed).toBeNull();
+    // Deleting something the server already deleted is not news; deleting anything else is.
+    const stored = await storage.load('p1');
+    const rebuilt = new Y.Doc();
+    for (const u of stored.updates) Y.applyUpdate(rebuilt, u);
+    expect(rebuilt.getMap('meta').get('title')).toBe('Original');
+  });
+
+  it('a commenter writes the comments doc but not the content doc', async () => {
+    const storage = new MemoryStorage();
+    const content = newRoom(storage);
+    const comments = new Room({ docName: 'p1/comments', packageId: 'p1', kind: 'comments', storage, log: quiet });
+    const cc = new FakeClient(content, 'k', 'commenter');
+    const cm = new FakeClient(comments, 'k', 'commenter');
+    await until(() => cc.synced && cm.synced);
+    cc.doc.getMap('lines').set('x', 1);
+    cm.doc.getMap('threads').set('t1', 'Hei');
+    await until(() => comments.doc.getMap('threads').get('t1') === 'Hei');
+    await tick();
+    expect(content.doc.getMap('lines').size).toBe(0);
+    expect(cc.notices.map((n) => n.kind)).toEqual(['read-only']);
+    expect(cm.notices).toHaveLength(0);
+  });
+
+  it('applies role changes at once: downgrade → read-only notice, upgrade → writable, removal → 4403', async () => {
+    const room = newRoom(new MemoryStorage());
+    const a = new FakeClient(room, 'a', 'editor');
+    const other = new FakeClient(room, 'o', 'editor');
+    await until(() => a.synced && other.synced);
+    room.setRole('a', 'viewer');
+    expect(a.notices.at(-1)).toMatchObject({ kind: 'read-only', role: 'viewer' });
+    a.doc.getMap('meta').set('x', 1);
+    await tick();
+    await tick();
+    expect(room.doc.getMap('meta').has('x')).toBe(false);
+    expect(a.notices).toHaveLength(1);
+    room.setRole('a', 'owner');
+    expect(a.notices.at(-1)).toMatchObject({ kind: 'writable', role: 'owner' });
+    a.doc.getMap('meta').set('y', 2);
+    await until(() => other.doc.getMap('meta').get('y') === 2);
+    room.setRole('a', null);
+    expect(a.closed?.code).toBe(CLOSE_FORBIDDEN);
+    expect(room.connectionCount).toBe(1);
+    a.doc.getMap('meta').set('z', 3);
+    await tick();
+    expect(room.doc.getMap('meta').has('z')).toBe(false);
+  });
+
+  it.each([
+    ['bad varint', new Uint8Array([0xff, 0xff, 0xff])],
+    ['unknown message type', new Uint8Array([7])],
+    ['unknown sync type', new Uint8Array([0, 9, 0])],
+    ['garbage update', (() => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MESSAGE_SYNC);
+      encoding.writeVarUint(e, SYNC_UPDATE);
+      encoding.writeVarUint8Array(e, new Uint8Array([5, 200, 1, 2, 3, 99, 99, 99, 1]));
+      return encoding.toUint8Array(e);
+    })()],
+    ['trailing bytes', new Uint8Array([3, 0])],
+    ['bad awareness', new Uint8Array([1, 3, 1, 1, 1])],
+  ])('closes only the sender of a malformed message (%s)', async (_name, bytes) => {
+    const room = newRoom(new MemoryStorage());
+    const bad = new FakeClient(room, 'bad', 'editor');
+    const good = new FakeClient(room, 'good', 'editor');
+    const watcher = new FakeClient(room, 'w', 'viewer');
+    await until(() => bad.synced && good.synced && watcher.synced);
+    bad.send(bytes);
+    expect(bad.closed?.code).toBe(CLOSE_MALFORMED);
+    expect(bad.closed?.reason).toMatch(/Ugyldig melding/);
+    expect(good.closed).toBeNull();
+    good.doc.getMap('meta').set('still', 'alive');
+    await until(() => watcher.doc.getMap('meta').get('still') === 'alive');
+    expect(room.state).toBe('live');
+  });
+
+  it('removes the awareness of a closed connection at once and coalesces fast updates', async () => {
+    const room = newRoom(new MemoryStorage());
+    const a = new FakeClient(room, 'a', 'editor');
+    const b = new FakeClient(room, 'b', 'viewer');
+    await until(() => a.synced && b.synced);
+    let seenByB = 0;
+    b.awareness.on('update', () => seenByB++);
+    for (let i = 0; i < 20; i++) a.awareness.setLocalState({ cursor: i });
+    await until(() => (b.awareness.getStates().get(a.doc.clientID) as { cursor?: number } | undefined)?.cursor === 19, 2000, 'last awareness');
+    expect(seenByB).toBeLessThanOrEqual(3);
+    a.disconnect();
+    expect(b.awareness.getStates().has(a.doc.clientID)).toBe(false);
+  });
+
+  it("ignores awareness that claims another connection's client id", async () => {
+    const room = newRoom(new MemoryStorage());
+    const a = new FakeClient(room, 'a', 'editor');
+    const b = new FakeClient(room, 'b', 'editor');
+    const w = new FakeClient(room, 'w', 'viewer');
+    await until(() => a.synced && b.synced && w.synced);
+    a.awareness.setLocalState({ name: 'A' });
+    await until(() => w.awareness.getStates().has(a.doc.clientID));
+    const spoof = new (await import('y-protocols/awareness')).Awareness(new Y.Doc({ gc: true }));
+    // Pretend to be A with a later clock.
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, a.doc.clientID);
+    encoding.writeVarUint(inner, 99);
+    encoding.writeVarString(inner, JSON.stringify({ name: 'Forfalsket' }));
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+    await new Promise((r) => setTimeout(r, 60));
+    b.send(encoding.toUint8Array(e));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(w.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'A' });
+    spoof.destroy();
+  });
+
+  it('compacts the log into a snapshot in the background and loads snapshot + tail', async () => {
+    const storage = new MemoryStorage();
+    const room = newRoom(storage, { maxLogUpdates: 5 });
+    const a = new FakeClient(room, 'a', 'editor');
+    await until(() => a.synced);
+    for (let i = 0; i < 12; i++) {
+      a.doc.getMap('meta').set(`k${i}`, i);
+      await tick();
+    }
+    await room.whenPersisted();
+    await until(() => room.logSize.updates <= 5, 2000, 'compaction');
+    const stored = await storage.load('p1');
+    expect(stored.snapshot).not.toBeNull();
+    expect(stored.updates.length).toBeLessThanOrEqual(5);
+    const again = newRoom(storage);
+    await again.ready;
+    expect(again.doc.getMap('meta').toJSON()).toEqual(a.doc.getMap('meta').toJSON());
+  });
+
+  it('unloads after the idle timeout once everything is stored, compacting the log', async () => {
+    const storage = new MemoryStorage();
+    const room = newRoom(storage, { idleTimeoutMs: 20 });
+    const a = new FakeClient(room, 'a', 'editor');
+    await until(() => a.synced);
+    a.doc.getMap('meta').set('title', 'Bevart');
+    await room.whenPersisted();
+    a.disconnect();
+    await room.unloaded;
+    expect(room.state).toBe('unloaded');
+    const stored = await storage.load('p1');
+    expect(stored.updates).toHaveLength(0);
+    const d = new Y.Doc();
+    Y.applyUpdate(d, stored.snapshot!);
+    expect(d.getMap('meta').get('title')).toBe('Bevart');
+  });
+
+  it('records who changed which amount or status in the audit trail', async () => {
+    const storage = new MemoryStorage();
+    const room = newRoom(storage);
+    const a = new FakeClient(room, 'anne', 'editor');
+    await until(() => a.synced);
+    const id = createLineInDoc(a.doc, { ledger: 'drift', group: 'tiltak', title: 'Skolehelse', amounts: { '2024': '1.5' } });
+    await tick();
+    setLineAmount(a.doc, id, '2024', '2,25');
+    await tick();
+    await room.whenPersisted();
+    const audit = await storage.listAudit('p1');
+    expect(audit).toEqual([
+      expect.objectContaining({ lineId: id, field: 'created', newValue: 'Skolehelse', userId: 'anne' }),
+      expect.objectContaining({ lineId: id, field: 'amount', year: '2024', oldValue: '1.5', newValue: '2.25', userId: 'anne' }),
+    ]);
+  });
+});

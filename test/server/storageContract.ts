@@ -1,0 +1,150 @@
+/**
+ * The storage contract suite: every `DocStorage` back-end must pass it (memory and
+ * SQLite here; PostgreSQL joins with the scale-out issue). Call it from a test file
+ * with a factory that returns a fresh, empty store (and optionally a way to reopen
+ * the same store, to prove durability across instances).
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { DocStorage, PackageRecord } from '../../server/storage/types';
+
+export interface StorageFactory {
+  create(): Promise<DocStorage>;
+  /** Closes `s` and opens the same data again (durable back-ends only). */
+  reopen?(s: DocStorage): Promise<DocStorage>;
+}
+
+function updatesOf(n: number): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < n; i++) doc.getMap('m').set(`k${i}`, i);
+  return { doc, updates };
+}
+
+function rebuild(snapshot: Uint8Array | null, updates: Uint8Array[]): Y.Doc {
+  const d = new Y.Doc();
+  if (snapshot) Y.applyUpdate(d, snapshot);
+  for (const u of updates) Y.applyUpdate(d, u);
+  return d;
+}
+
+const pkg = (id: string, at: string): PackageRecord => ({ id, title: `Pakke ${id}`, createdBy: 'u1', createdAt: at, updatedAt: at });
+
+export function storageContract(name: string, factory: StorageFactory): void {
+  describe(`DocStorage contract: ${name}`, () => {
+    it('loads a never-written doc as empty', async () => {
+      const s = await factory.create();
+      const r = await s.load('nothing');
+      expect(r.snapshot).toBeNull();
+      expect(r.updates).toEqual([]);
+      expect(r.lastSeq).toBe(0);
+      expect(r.logBytes).toBe(0);
+      await s.close();
+    });
+
+    it('returns appended updates in order with increasing sequence numbers, per doc', async () => {
+      const s = await factory.create();
+      const { doc, updates } = updatesOf(5);
+      const a = await s.append({ docName: 'a', updates: updates.slice(0, 2) });
+      await s.append({ docName: 'b', updates: [updates[4]!] });
+      const b = await s.append({ docName: 'a', updates: updates.slice(2) });
+      expect(b.lastSeq).toBeGreaterThan(a.lastSeq);
+      const r = await s.load('a');
+      expect(r.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(updates.map((u) => Buffer.from(u).toString('hex')));
+      expect(r.lastSeq).toBe(b.lastSeq);
+      expect(r.logBytes).toBe(updates.reduce((n, u) => n + u.byteLength, 0));
+      expect(rebuild(r.snapshot, r.updates).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+      expect((await s.load('b')).updates).toHaveLength(1);
+      await s.close();
+    });
+
+    it('stores copies: mutating an appended array later changes nothing', async () => {
+      const s = await factory.create();
+      const u = new Uint8Array([1, 2, 3]);
+      await s.append({ docName: 'a', updates: [u] });
+      u[0] = 9;
+      const r = await s.load('a');
+      expect([...r.updates[0]!]).toEqual([1, 2, 3]);
+      await s.close();
+    });
+
+    it('compaction replaces covered updates by the snapshot and keeps later ones', async () => {
+      const s = await factory.create();
+      const { doc, updates } = updatesOf(6);
+      const first = await s.append({ docName: 'a', updates: updates.slice(0, 4) });
+      const later = new Y.Doc();
+      Y.applyUpdate(later, Y.mergeUpdates(updates.slice(0, 4)));
+      const snapshot = Y.encodeStateAsUpdate(later);
+      const second = await s.append({ docName: 'a', updates: updates.slice(4) });
+      await s.compact('a', snapshot, first.lastSeq);
+      const r = await s.load('a');
+      expect(r.snapshot).not.toBeNull();
+      expect(r.updates).toHaveLength(2);
+      expect(r.lastSeq).toBe(second.lastSeq);
+      expect(rebuild(r.snapshot, r.updates).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+      // A second compaction through everything leaves only the snapshot.
+      await s.compact('a', Y.encodeStateAsUpdate(doc), second.lastSeq);
+      const r2 = await s.load('a');
+      expect(r2.updates).toHaveLength(0);
+      expect(r2.lastSeq).toBe(second.lastSeq);
+      expect(rebuild(r2.snapshot, r2.updates).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+      // Appends after a full compaction keep counting upwards.
+      const third = await s.append({ docName: 'a', updates: [updates[0]!] });
+      expect(third.lastSeq).toBeGreaterThan(second.lastSeq);
+      await s.close();
+    });
+
+    it('keeps packages, touches them in the append transaction, lists newest first', async () => {
+      const s = await factory.create();
+      await s.createPackage(pkg('p1', '2026-01-01T00:00:00.000Z'));
+      await s.createPackage(pkg('p2', '2026-01-02T00:00:00.000Z'));
+      await expect(s.createPackage(pkg('p1', '2026-01-03T00:00:00.000Z'))).rejects.toThrow();
+      expect((await s.listPackages()).map((p) => p.id)).toEqual(['p2', 'p1']);
+      await s.append({ docName: 'p1', updates: [], touchPackage: { id: 'p1', at: '2026-02-01T00:00:00.000Z', title: 'Ny tittel' } });
+      const p1 = await s.getPackage('p1');
+      expect(p1).toMatchObject({ id: 'p1', title: 'Ny tittel', updatedAt: '2026-02-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1' });
+      expect((await s.listPackages()).map((p) => p.id)).toEqual(['p1', 'p2']);
+      expect(await s.getPackage('nope')).toBeNull();
+      await s.close();
+    });
+
+    it('records the audit trail with the batch, oldest first, newest `limit`', async () => {
+      const s = await factory.create();
+      const entry = (i: number) => ({
+        packageId: 'p1',
+        lineId: `l${i}`,
+        field: 'amount' as const,
+        year: '2024',
+        oldValue: null,
+        newValue: String(i),
+        userId: 'u1',
+        at: '2026-01-01T00:00:00.000Z',
+      });
+      await s.append({ docName: 'p1', updates: [], audit: [entry(1), entry(2)] });
+      await s.append({ docName: 'p1', updates: [], audit: [entry(3)] });
+      await s.append({ docName: 'p2', updates: [], audit: [{ ...entry(4), packageId: 'p2' }] });
+      expect((await s.listAudit('p1')).map((e) => e.lineId)).toEqual(['l1', 'l2', 'l3']);
+      expect((await s.listAudit('p1', 2)).map((e) => e.lineId)).toEqual(['l2', 'l3']);
+      expect(await s.listAudit('p1')).toContainEqual(entry(1));
+      await s.close();
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it('keeps everything across a reopen', async () => {
+        const s = await factory.create();
+        const { doc, updates } = updatesOf(3);
+        await s.createPackage(pkg('p1', '2026-01-01T00:00:00.000Z'));
+        const r1 = await s.append({ docName: 'p1', updates: updates.slice(0, 2) });
+        await s.compact('p1', Y.encodeStateAsUpdate(rebuild(null, updates.slice(0, 2))), r1.lastSeq);
+        await s.append({ docName: 'p1', updates: updates.slice(2) });
+        const s2 = await reopen(s);
+        const r = await s2.load('p1');
+        expect(rebuild(r.snapshot, r.updates).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+        expect(await s2.getPackage('p1')).not.toBeNull();
+        await s2.close();
+      });
+    }
+  });
+}
