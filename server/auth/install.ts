@@ -31,8 +31,12 @@ export interface InstallAccountsOptions {
   db: BetterSqlite3.Database;
   /** The package registry (members of a deleted package get 404). */
   storage: DocStorage;
-  /** When given, member parties are checked against the package's coalition in its doc. */
-  rooms?: RoomRegistry;
+  /**
+   * When given, member parties are checked against the package's coalition in its
+   * doc. A function, because the registry is created by `startServer`, after the
+   * routes that need it.
+   */
+  rooms?: RoomRegistry | (() => RoomRegistry | undefined);
   publicOrigin: string | undefined;
   env?: NodeJS.ProcessEnv;
 }
@@ -59,8 +63,9 @@ export function installAccounts(opts: InstallAccountsOptions): Accounts {
     const record = await opts.storage.getPackage(id);
     if (!record) return null;
     let parties: string[] = [];
-    if (opts.rooms) {
-      parties = await opts.rooms.withRoom(id, 'content', (room) => readMetaFromDoc(room.doc).parties.map((p) => p.id));
+    const rooms = typeof opts.rooms === 'function' ? opts.rooms() : opts.rooms;
+    if (rooms) {
+      parties = await rooms.withRoom(id, 'content', (room) => readMetaFromDoc(room.doc).parties.map((p) => p.id));
     }
     return { title: record.title, parties };
   }

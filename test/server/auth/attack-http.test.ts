@@ -266,6 +266,14 @@ describe('attack table — hostile JSON', () => {
       valid: () => ({ email: 'c@kommune.no', name: 'C', isAdmin: false }),
       formatted: ['email', 'isAdmin'],
     },
+    {
+      name: 'create package',
+      method: 'POST',
+      path: () => '/api/packages',
+      client: () => admin,
+      valid: () => ({ title: 'T', years: ['2026', '2027'], planYears: ['2026', '2027'], parties: [{ id: 'AP', name: 'Arbeiderpartiet' }] }),
+      formatted: ['years', 'planYears', 'parties'],
+    },
   ];
 
   it.each(routes.filter((r) => r.formatted.length > 0).map((r) => [r.name, r] as const))('A12 %s: injection-shaped values in formatted fields → 400 naming the field', async (_name, route) => {

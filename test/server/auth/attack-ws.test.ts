@@ -1,0 +1,193 @@
+/**
+ * Attack table, websocket rows (docs/SECURITY.md lists every row and its result):
+ * real server on port 0, real y-websocket providers in Node whose sockets send the
+ * Cookie and Origin a browser would.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import * as Y from 'yjs';
+import { createLineInDoc, readLinesFromDoc, setLineAmount } from '../../../shared/doc/schema';
+import { adminClient, inviteAndAccept } from './harness';
+import type { Client } from './harness';
+import { connectProvider, startTarget, synced, until, upgradeStatus } from './target';
+import type { Target, TestProvider } from './target';
+
+let t: Target;
+let owner: Client;
+let pkgA: string;
+let pkgB: string;
+let lineId: string;
+const open: TestProvider[] = [];
+
+/** The drift net of 2026 as the server computes it over HTTP (its own replica). */
+async function driftNet2026(): Promise<string> {
+  const res = await owner.get(`/api/packages/${pkgA}/balance`);
+  if (res.status !== 200) throw new Error(`balance: ${res.status}`);
+  const report = (await res.json()) as { ledgers: { drift: { byYear: Record<string, { net: string }> } } };
+  return report.ledgers.drift.byYear['2026']!.net;
+}
+
+function provider(room: string, client: Client | null, origin: string | undefined = t.origin, doc?: Y.Doc): TestProvider {
+  const p = connectProvider(t.origin, room, { cookie: client?.cookie, origin }, doc);
+  open.push(p);
+  return p;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  t = await startTarget();
+  owner = await adminClient(t);
+  pkgA = await t.createPackage(owner, 'Pakke A');
+  pkgB = await t.createPackage(owner, 'Pakke B');
+  // One drift line with 10 in 2026, written by the owner through a real provider.
+  const p = provider(pkgA, owner);
+  await synced(p);
+  lineId = createLineInDoc(p.doc, { ledger: 'drift', group: 'tiltak', title: 'Flere lærere', amounts: { '2026': '10' } });
+  let net = '';
+  for (let i = 0; i < 100 && net !== '10'; i++) {
+    net = await driftNet2026();
+    if (net !== '10') await sleep(50);
+  }
+  if (net !== '10') throw new Error(`setup: the owner's line did not reach the server (net ${net})`);
+  p.destroy();
+});
+afterEach(() => {
+  while (open.length > 0) open.pop()!.destroy();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('attack table — websocket upgrade', () => {
+  it('W1 no cookie → upgrade refused with 401', async () => {
+    expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin })).toBe(401);
+    expect(await upgradeStatus(t.origin, `${pkgA}/comments`, { origin: t.origin })).toBe(401);
+  });
+
+  it('W2 forged or expired session → 401', async () => {
+    expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin, cookie: `session=${randomBytes(32).toString('base64url')}` })).toBe(401);
+    const short = await startTarget({ sessionTtlMs: 300 });
+    try {
+      const c = await adminClient(short);
+      const id = await short.createPackage(c, 'Kort');
+      expect(await upgradeStatus(short.origin, id, { origin: short.origin, cookie: c.cookie })).toBe(101);
+      await sleep(500);
+      expect(await upgradeStatus(short.origin, id, { origin: short.origin, cookie: c.cookie })).toBe(401);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('W3 member of package A opens package B → 404, like a package that does not exist', async () => {
+    const { client: a } = await inviteAndAccept(owner, pkgA, 'bare.a@kommune.no', 'editor', 'AP');
+    expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin, cookie: a.cookie })).toBe(101);
+    expect(await upgradeStatus(t.origin, pkgB, { origin: t.origin, cookie: a.cookie })).toBe(404);
+    expect(await upgradeStatus(t.origin, `${pkgB}/comments`, { origin: t.origin, cookie: a.cookie })).toBe(404);
+    expect(await upgradeStatus(t.origin, 'finnesikke', { origin: t.origin, cookie: a.cookie })).toBe(404);
+    // The real provider never gets B's content.
+    const p = provider(pkgB, a);
+    await sleep(400);
+    expect(p.provider.synced).toBe(false);
+    expect(p.doc.getMap('meta').size).toBe(0);
+  });
+
+  it('W4 upgrade from a foreign Origin → 403, even with a valid cookie (cross-site websocket hijacking)', async () => {
+    expect(await upgradeStatus(t.origin, pkgA, { origin: 'https://evil.example', cookie: owner.cookie })).toBe(403);
+    expect(await upgradeStatus(t.origin, pkgA, { origin: 'null', cookie: owner.cookie })).toBe(403);
+    expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin, cookie: owner.cookie })).toBe(101);
+  });
+});
+
+describe('attack table — per-message authorisation', () => {
+  it('W5 viewer sends an update → dropped, told once that it is read-only; balance unchanged', async () => {
+    const { client: viewer } = await inviteAndAccept(owner, pkgA, 'leser@kommune.no', 'viewer', null);
+    const watcher = provider(pkgA, owner);
+    const p = provider(pkgA, viewer);
+    await Promise.all([synced(p), synced(watcher)]);
+    expect(readLinesFromDoc(p.doc).find((l) => l.id === lineId)?.amounts['2026']).toBe('10');
+    setLineAmount(p.doc, lineId, '2026', '999');
+    setLineAmount(p.doc, lineId, '2027', '5');
+    await until(() => p.notices.some((n) => n.kind === 'read-only'), 5000, 'read-only notice');
+    await sleep(300);
+    expect(p.notices.filter((n) => n.kind === 'read-only')).toHaveLength(1);
+    expect(p.notices[0]!.message).toMatch(/lesetilgang/);
+    expect(readLinesFromDoc(watcher.doc).find((l) => l.id === lineId)?.amounts).toEqual({ '2026': '10' });
+    expect(await driftNet2026()).toBe('10');
+  });
+
+  it('W6 viewer with offline edits connects (sync-step-2 carries them) → dropped', async () => {
+    const { client: viewer } = await inviteAndAccept(owner, pkgA, 'offline@kommune.no', 'viewer', null);
+    const offline = new Y.Doc();
+    createLineInDoc(offline, { ledger: 'drift', group: 'tiltak', title: 'Snik', amounts: { '2026': '123' } });
+    const p = provider(pkgA, viewer, t.origin, offline);
+    await synced(p);
+    await until(() => p.notices.some((n) => n.kind === 'read-only'), 5000, 'read-only notice');
+    const fresh = provider(pkgA, owner);
+    await synced(fresh);
+    expect(readLinesFromDoc(fresh.doc).map((l) => l.title)).not.toContain('Snik');
+    expect(await driftNet2026()).toBe('10');
+  });
+
+  it('W7 commenter writes the content doc → dropped (balance unchanged); the comments doc is writable', async () => {
+    const { client: commenter } = await inviteAndAccept(owner, pkgA, 'gruppeleder@kommune.no', 'commenter', 'SV');
+    const content = provider(pkgA, commenter);
+    const comments = provider(`${pkgA}/comments`, commenter);
+    const ownerComments = provider(`${pkgA}/comments`, owner);
+    await Promise.all([synced(content), synced(comments), synced(ownerComments)]);
+    setLineAmount(content.doc, lineId, '2026', '-500');
+    createLineInDoc(content.doc, { ledger: 'drift', group: 'inndekning', title: 'Kutt', amounts: { '2026': '-10' } });
+    await until(() => content.notices.some((n) => n.kind === 'read-only'), 5000, 'read-only notice');
+    comments.doc.getArray<string>('test-comments').push(['Hvorfor 10 millioner?']);
+    await until(() => ownerComments.doc.getArray<string>('test-comments').length === 1, 5000, 'comment to arrive');
+    expect(comments.notices).toEqual([]);
+    expect(await driftNet2026()).toBe('10');
+    // The comment is stored: a new connection gets it from the server.
+    const later = provider(`${pkgA}/comments`, owner);
+    await synced(later);
+    expect(later.doc.getArray<string>('test-comments').toArray()).toEqual(['Hvorfor 10 millioner?']);
+  });
+
+  it('W8 a removed member’s open socket is closed at once, stops receiving, cannot write, cannot reconnect', async () => {
+    const { client: editor, userId } = await inviteAndAccept(owner, pkgA, 'fjernes@kommune.no', 'editor', 'SP');
+    const p = provider(pkgA, editor);
+    const watcher = provider(pkgA, owner);
+    await Promise.all([synced(p), synced(watcher)]);
+    // Sanity: while a member, the editor writes and the owner sees it.
+    setLineAmount(p.doc, lineId, '2027', '1');
+    await until(() => readLinesFromDoc(watcher.doc).find((l) => l.id === lineId)?.amounts['2027'] === '1', 5000, 'editor write');
+
+    expect((await owner.delete(`/api/packages/${pkgA}/members/${userId}`)).status).toBe(204);
+    await until(() => p.closes.some((c) => c.code === 4403), 2000, 'close 4403');
+    // Owner edits after the removal do not reach the removed member.
+    setLineAmount(watcher.doc, lineId, '2028', '7');
+    // The removed member's edits do not reach anyone.
+    setLineAmount(p.doc, lineId, '2026', '666');
+    await sleep(700); // several reconnect attempts (maxBackoffTime 200 ms), all refused
+    expect(readLinesFromDoc(p.doc).find((l) => l.id === lineId)?.amounts['2028']).toBeUndefined();
+    expect(p.provider.wsconnected).toBe(false);
+    expect(readLinesFromDoc(watcher.doc).find((l) => l.id === lineId)?.amounts['2026']).toBe('10');
+    expect(await driftNet2026()).toBe('10');
+    expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin, cookie: editor.cookie })).toBe(404);
+  });
+
+  it('W9 an editor downgraded to viewer on an open socket becomes read-only at once', async () => {
+    const { client: editor, userId } = await inviteAndAccept(owner, pkgA, 'nedgradert@kommune.no', 'editor', 'AP');
+    const p = provider(pkgA, editor);
+    await synced(p);
+    expect((await owner.patch(`/api/packages/${pkgA}/members/${userId}`, { role: 'viewer' })).status).toBe(200);
+    await until(() => p.notices.some((n) => n.kind === 'read-only'), 2000, 'read-only notice');
+    expect(p.provider.wsconnected).toBe(true);
+    setLineAmount(p.doc, lineId, '2026', '4242');
+    await sleep(300);
+    expect(await driftNet2026()).toBe('10');
+  });
+
+  it('W10 logout: the old cookie cannot open a socket', async () => {
+    const { client: editor } = await inviteAndAccept(owner, pkgA, 'logger.ut@kommune.no', 'editor', 'AP');
+    const cookie = editor.cookie;
+    expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin, cookie })).toBe(101);
+    await editor.post('/api/auth/logout');
+    expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin, cookie })).toBe(401);
+  });
+});
