@@ -34,15 +34,16 @@ const quietLog = { info: () => {}, warn: () => {}, error: () => {} };
 export async function startTarget(opts: { sessionTtlMs?: number; publicOrigin?: string } = {}): Promise<Target> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-target-'));
   const storage = new SqliteStorage(path.join(dir, 'db.sqlite'));
-  let server: RunningServer | undefined;
+  // The registry is created by startServer, after the routes that need it.
+  const ref: { server?: RunningServer } = {};
   const accounts = installAccounts({
     db: storage.db,
     storage,
-    rooms: () => server?.rooms,
+    rooms: () => ref.server?.rooms,
     publicOrigin: opts.publicOrigin,
     env: opts.sessionTtlMs ? { SESSION_TTL_MS: String(opts.sessionTtlMs) } : {},
   });
-  server = await startServer({
+  const running = await startServer({
     port: 0,
     auth: accounts.auth,
     storage,
@@ -50,7 +51,7 @@ export async function startTarget(opts: { sessionTtlMs?: number; publicOrigin?: 
     publicOrigin: opts.publicOrigin,
     log: quietLog,
   });
-  const running = server;
+  ref.server = running;
   return {
     origin: running.url,
     store: accounts.store,
