@@ -1,7 +1,118 @@
+import { useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
+import { currentPath, navigate, useRoute } from './app/router';
+import { logout, useSession } from './app/session';
+import { InvitePage, LoginPage, SetupPage } from './pages/AuthPages';
+import { MembersPage } from './pages/MembersPage';
+import { PackageListPage } from './pages/PackageListPage';
+import { PackageView } from './package/PackageView';
+import { getLang, setLang, useLang, useT } from './i18n';
+import './styles.css';
 
-function App() {
-  return <h1>Budsjettverkstedet</h1>;
+function TopBar() {
+  const t = useT();
+  const lang = useLang();
+  const session = useSession();
+  return (
+    <header className="top-bar">
+      <a
+        className="brand"
+        href="/"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate('/');
+        }}
+      >
+        <span className="brand-mark" aria-hidden="true">
+          ◆
+        </span>
+        {t('appName')}
+      </a>
+      <div className="top-actions">
+        <button type="button" className="ghost" onClick={() => setLang(lang === 'nb' ? 'en' : 'nb')} aria-label={t('langToggleLabel')}>
+          {t('langToggle')}
+        </button>
+        {session.user && (
+          <>
+            <span className="muted user-name">{session.user.name || session.user.email}</span>
+            <button type="button" className="ghost" onClick={() => void logout().then(() => navigate('/login', true))}>
+              {t('logout')}
+            </button>
+          </>
+        )}
+      </div>
+    </header>
+  );
 }
 
+function App() {
+  const route = useRoute();
+  const session = useSession();
+  const t = useT();
+  const needsLogin = route.name === 'list' || route.name === 'package' || route.name === 'members';
+
+  useEffect(() => {
+    if (needsLogin && session.status === 'ready' && !session.user) navigate(`/login?next=${encodeURIComponent(currentPath())}`, true);
+  }, [needsLogin, session.status, session.user]);
+
+  if (session.status === 'loading') return <p className="page muted">{t('loading')}</p>;
+  if (session.status === 'error')
+    return (
+      <p className="page form-error" role="alert">
+        {t('genericError', { message: session.error ?? '' })}
+      </p>
+    );
+  if (needsLogin && !session.user) return null;
+
+  switch (route.name) {
+    case 'login':
+      return (
+        <>
+          <TopBar />
+          <LoginPage next={route.next} />
+        </>
+      );
+    case 'setup':
+      return (
+        <>
+          <TopBar />
+          <SetupPage token={route.token} />
+        </>
+      );
+    case 'invite':
+      return (
+        <>
+          <TopBar />
+          <InvitePage token={route.token} />
+        </>
+      );
+    case 'list':
+      return (
+        <>
+          <TopBar />
+          <PackageListPage />
+        </>
+      );
+    case 'members':
+      return (
+        <>
+          <TopBar />
+          <MembersPage id={route.id} />
+        </>
+      );
+    case 'package':
+      return <PackageView id={route.id} />;
+    default:
+      return (
+        <>
+          <TopBar />
+          <main className="page">
+            <p>404</p>
+          </main>
+        </>
+      );
+  }
+}
+
+document.documentElement.lang = getLang() === 'nb' ? 'nb' : 'en';
 createRoot(document.getElementById('root')!).render(<App />);

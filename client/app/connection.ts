@@ -18,7 +18,8 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import { readVarString } from 'lib0/decoding';
-import { getLinesMap, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
+import { createPackageUndoManager } from '../editor/undo';
+import { initPresence, setEditing as setPresenceEditing } from '../presence/awareness';
 import type { Role } from '../../server/auth/types';
 import type { Party } from '../../shared/types';
 
@@ -116,14 +117,11 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   // comments provider keeps its own awareness for the comments helper.
   const commentsProvider = new WebsocketProvider(wsBase, `${packageId}/comments`, commentsDoc);
   const awareness = provider.awareness;
-  awareness.setLocalStateField('user', opts.user);
-  awareness.setLocalStateField('editing', null);
+  initPresence(provider, { id: opts.user.userId ?? String(doc.clientID), name: opts.user.name, color: opts.user.color, ...(opts.user.party ? { party: opts.user.party } : {}) });
 
   const localOrigin = { name: 'local-ui', packageId };
-  const undoManager = new Y.UndoManager([getLinesMap(doc), getSectionsMap(doc), getVerbalMap(doc)], {
-    trackedOrigins: new Set<unknown>([localOrigin]),
-    captureTimeout: 400,
-  });
+  // The editor helper's shared manager (client/editor/undo.ts): grid and text in one history.
+  const undoManager = createPackageUndoManager(doc, localOrigin);
 
   let status: ConnectionStatus = { phase: 'connecting', synced: false, readOnlyReason: null, closedReason: null, role };
   const listeners = new Set<(s: ConnectionStatus) => void>();
@@ -174,9 +172,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       return () => listeners.delete(listener);
     },
     setEditing(editing) {
-      const cur = (awareness.getLocalState() as AwarenessState | null)?.editing ?? null;
-      if (cur?.lineId === editing?.lineId && cur?.year === editing?.year) return;
-      awareness.setLocalStateField('editing', editing);
+      setPresenceEditing(provider, editing);
     },
     destroy() {
       listeners.clear();

@@ -1,0 +1,203 @@
+/**
+ * The always-visible balance: one row of flags per ledger, one flag per year —
+ * green at zero, red with the signed amount when not ("2024: +1,20") — a small
+ * chart of net by year, and the warnings, each leading to its line. Every
+ * number here comes from the worker's report.
+ */
+import { useState } from 'react';
+import { formatAmount } from '../../shared/money';
+import { LEDGERS, type BalanceReport, type BalanceWarning, type Ledger, type PackageLine, type Year } from '../../shared/types';
+import { useT } from '../i18n';
+
+export interface FlagSelection {
+  ledger: Ledger;
+  year: Year;
+}
+
+interface BalanceBarProps {
+  report: BalanceReport | null;
+  lines: PackageLine[];
+  onGoToLine(lineId: string, year?: Year): void;
+}
+
+/** "+1,20" style signed amount with two decimals, as the flags show it. */
+export function signedAmount(v: string): string {
+  return formatAmount(v, { decimals: 2, signed: true });
+}
+
+export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
+  const t = useT();
+  const [open, setOpen] = useState<FlagSelection | null>(null);
+  const [showWarnings, setShowWarnings] = useState(false);
+  if (!report) {
+    return (
+      <section className="balance-bar" aria-label={t('balanceHeading')}>
+        <p className="muted">{t('balanceWaiting')}</p>
+      </section>
+    );
+  }
+  const ledgersShown = LEDGERS.filter((l) => l === 'drift' || lines.some((x) => x.ledger === l) || !report.ledgers[l].balanced);
+  const warnings = report.warnings;
+  const errors = warnings.filter((w) => w.severity === 'error').length;
+  return (
+    <section className="balance-bar" aria-label={t('balanceHeading')}>
+      <div className="balance-rows">
+        {ledgersShown.map((ledger) => {
+          const lr = report.ledgers[ledger];
+          return (
+            <div className="balance-row" key={ledger} data-ledger={ledger}>
+              <span className="balance-ledger">{t(`ledger_${ledger}`)}</span>
+              <ul className="flags" aria-label={t(`ledger_${ledger}`)}>
+                {report.years.map((year) => {
+                  const off = lr.unbalancedYears.includes(year);
+                  const net = lr.byYear[year]?.net ?? '0';
+                  const text = off ? `${year}: ${signedAmount(net)}` : `${year} ✓`;
+                  const isOpen = open?.ledger === ledger && open.year === year;
+                  return (
+                    <li key={year}>
+                      <button
+                        type="button"
+                        className={off ? 'flag flag-off' : 'flag flag-ok'}
+                        data-year={year}
+                        data-state={off ? 'off' : 'ok'}
+                        aria-expanded={isOpen}
+                        aria-label={off ? t('flagLabelOff', { ledger: t(`ledger_${ledger}`), year, amount: signedAmount(net) }) : t('flagLabelOk', { ledger: t(`ledger_${ledger}`), year })}
+                        onClick={() => setOpen(isOpen ? null : { ledger, year })}
+                      >
+                        {off && <span aria-hidden="true">▲ </span>}
+                        {text}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
+          );
+        })}
+      </div>
+      <NetChart report={report} />
+      <div className="balance-side">
+        <button type="button" className={warnings.length ? (errors ? 'warn-toggle has-errors' : 'warn-toggle has-warnings') : 'warn-toggle'} aria-expanded={showWarnings} onClick={() => setShowWarnings((v) => !v)}>
+          {warnings.length ? t('warnings', { n: warnings.length }) : t('noWarnings')}
+        </button>
+      </div>
+      {open && <FlagLines selection={open} lines={lines} onClose={() => setOpen(null)} onGoToLine={onGoToLine} report={report} />}
+      {showWarnings && warnings.length > 0 && <WarningList warnings={warnings} lines={lines} onGoToLine={onGoToLine} />}
+    </section>
+  );
+}
+
+function FlagLines({ selection, lines, onClose, onGoToLine, report }: { selection: FlagSelection; lines: PackageLine[]; onClose(): void; onGoToLine(id: string, year?: Year): void; report: BalanceReport }) {
+  const t = useT();
+  const { ledger, year } = selection;
+  const shown = lines.filter((l) => l.ledger === ledger && (l.amounts[year] !== undefined || l.invalid?.[year] !== undefined));
+  const sums = report.ledgers[ledger].byYear[year];
+  const title = t('linesOf', { ledger: t(`ledger_${ledger}`), year });
+  return (
+    <div className="flag-panel" role="region" aria-label={title}>
+      <div className="panel-head">
+        <h2>{title}</h2>
+        <button type="button" className="ghost" onClick={onClose} aria-label={t('close')}>
+          ✕
+        </button>
+      </div>
+      {shown.length === 0 ? (
+        <p className="muted">{t('noLines')}</p>
+      ) : (
+        <table className="mini-table">
+          <tbody>
+            {shown.map((l) => (
+              <tr key={l.id}>
+                <td>
+                  <button type="button" className="link-button" onClick={() => onGoToLine(l.id, year)}>
+                    {l.title || t('untitled')}
+                  </button>
+                </td>
+                <td className="muted">{t(`group_${l.group}`)}</td>
+                <td className={l.invalid?.[year] !== undefined ? 'num invalid-text' : 'num'}>{l.invalid?.[year] ?? formatAmount(l.amounts[year]!)}</td>
+              </tr>
+            ))}
+          </tbody>
+          {sums && (
+            <tfoot>
+              <tr>
+                <th scope="row">{t('net')}</th>
+                <td />
+                <td className="num">{formatAmount(sums.net)}</td>
+              </tr>
+            </tfoot>
+          )}
+        </table>
+      )}
+    </div>
+  );
+}
+
+function WarningList({ warnings, lines, onGoToLine }: { warnings: BalanceWarning[]; lines: PackageLine[]; onGoToLine(id: string, year?: Year): void }) {
+  const t = useT();
+  const titleOf = (id: string) => lines.find((l) => l.id === id)?.title || t('untitled');
+  return (
+    <ul className="warning-list" aria-label={t('warnings', { n: warnings.length })}>
+      {warnings.map((w, i) => (
+        <li key={`${w.code}-${w.lineId ?? ''}-${w.year ?? ''}-${i}`} className={`warning warning-${w.severity}`}>
+          <span className="warning-icon" aria-hidden="true">
+            {w.severity === 'error' ? '!' : 'i'}
+          </span>
+          <span className="warning-text">
+            {w.message}
+            {w.lineId && <span className="muted"> — {titleOf(w.lineId)}</span>}
+          </span>
+          {w.lineId && (
+            <button type="button" className="link-button" onClick={() => onGoToLine(w.lineId!, w.year)}>
+              {t('goToLine')}
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Drift per year: measures up, financing down, the net as a dot (SVG, no library). */
+export function NetChart({ report }: { report: BalanceReport }) {
+  const t = useT();
+  const years = report.years;
+  const W = 220;
+  const H = 64;
+  const pad = 4;
+  const values = years.map((y) => {
+    const s = report.ledgers.drift.byYear[y];
+    return { year: y, tiltak: Number(s?.tiltak ?? 0), inndekning: Number(s?.inndekning ?? 0), net: Number(s?.net ?? 0) };
+  });
+  // Display scaling only; the amounts themselves are the worker's decimal strings.
+  const max = Math.max(1, ...values.map((v) => Math.max(Math.abs(v.tiltak), Math.abs(v.inndekning), Math.abs(v.net))));
+  const mid = H / 2;
+  const scale = (mid - pad) / max;
+  const slot = (W - pad * 2) / Math.max(1, years.length);
+  const desc = values.map((v) => `${v.year}: ${formatAmount(report.ledgers.drift.byYear[v.year]?.net ?? '0')}`).join(', ');
+  return (
+    <figure className="net-chart">
+      <svg width={W} height={H + 14} viewBox={`0 0 ${W} ${H + 14}`} role="img" aria-label={`${t('netChart')}: ${desc}`}>
+        <line x1={pad} x2={W - pad} y1={mid} y2={mid} className="axis" />
+        {values.map((v, i) => {
+          const x = pad + i * slot + slot / 2;
+          const bw = Math.min(14, slot / 3);
+          const up = Math.abs(v.tiltak) * scale;
+          const down = Math.abs(v.inndekning) * scale;
+          const ny = mid - v.net * scale;
+          return (
+            <g key={v.year}>
+              <rect x={x - bw} y={mid - up} width={bw} height={up} className="bar-up" />
+              <rect x={x} y={mid} width={bw} height={down} className="bar-down" />
+              <circle cx={x} cy={ny} r={3.2} className={v.net === 0 ? 'net-dot ok' : 'net-dot off'} />
+              <text x={x} y={H + 11} textAnchor="middle" className="tick">
+                {v.year}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="sr-only">{t('netChart')}</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,378 @@
+/**
+ * The keyboard-first amendment grid: one row per line, a title column and one
+ * amount column per year, grouped in blocks (ledger × group) with headings and,
+ * where the balance worker has reported them, sum rows. The keyboard model is
+ * the pure reducer in ./navigation; document writes are ./operations; sums
+ * come from the worker's report (the main thread never sums).
+ */
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { formatAmount, parseAmount } from '../../shared/money';
+import type { PackageLine, Year } from '../../shared/types';
+import type { PackageConnection } from '../app/connection';
+import type { RemotePeer } from '../app/usePackageDoc';
+import { useT } from '../i18n';
+import { blockToTsv, parseClipboardBlock } from './clipboard';
+import {
+  clampGridState,
+  focusCell,
+  gridKeyDown,
+  initialGridState,
+  selectionRange,
+  setDraft,
+  type GridEffect,
+  type GridState,
+} from './navigation';
+import { clearRangeInDoc, commitCellToDoc, pasteBlockToDoc, rangeToBlock, type GridColumn, type NewLineTemplate } from './operations';
+
+export interface GridBlock {
+  key: string;
+  heading: string;
+  template: NewLineTemplate;
+  lines: PackageLine[];
+  /** Sums per year from the balance report (and the total), when known. */
+  sums?: { label: string; byYear: Record<Year, string>; total?: string };
+}
+
+export interface FocusRequest {
+  lineId: string;
+  year?: string;
+  nonce: number;
+}
+
+export interface LedgerGridProps {
+  conn: PackageConnection;
+  label: string;
+  years: Year[];
+  blocks: GridBlock[];
+  footer?: { label: string; byYear: Record<Year, string>; total?: string };
+  peers: RemotePeer[];
+  canEdit: boolean;
+  partyColors: Record<string, string>;
+  selectedLineId: string | null;
+  onSelectLine(lineId: string | null): void;
+  onAddLine(template: NewLineTemplate): void;
+  focusRequest?: FocusRequest | null;
+  /** Announces a short result (paste) in the page's live region. */
+  announce(text: string): void;
+}
+
+function displayAmount(line: PackageLine, year: Year): { text: string; invalid: boolean } {
+  const bad = line.invalid?.[year];
+  if (bad !== undefined) return { text: bad, invalid: true };
+  const v = line.amounts[year];
+  return { text: v === undefined ? '' : formatAmount(v), invalid: false };
+}
+
+function invalidMessage(text: string): string {
+  const p = parseAmount(text);
+  return p.ok ? '' : p.message;
+}
+
+export function LedgerGrid(props: LedgerGridProps) {
+  const { conn, years, blocks, peers, canEdit } = props;
+  const t = useT();
+  const gridId = useId();
+  const tableRef = useRef<HTMLTableElement>(null);
+  const [state, setState] = useState<GridState>(initialGridState);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+
+  const rows = useMemo(() => blocks.flatMap((b) => b.lines), [blocks]);
+  const rowLineIds = useMemo(() => rows.map((l) => l.id), [rows]);
+  const columns = useMemo<GridColumn[]>(() => [{ kind: 'title' }, ...years.map((year) => ({ kind: 'year' as const, year }))], [years]);
+  const dims = { rows: rows.length, cols: columns.length };
+
+  // Remote rows may vanish under the focus; keep it inside the grid.
+  useEffect(() => {
+    setState((s) => clampGridState(s, { rows: rows.length, cols: columns.length }));
+  }, [rows.length, columns.length]);
+
+  const peerAt = useMemo(() => {
+    const m = new Map<string, RemotePeer>();
+    for (const p of peers) if (p.editing) m.set(`${p.editing.lineId}|${p.editing.year}`, p);
+    return m;
+  }, [peers]);
+
+  const textOf = useCallback(
+    (row: number, col: number): string => {
+      const line = rows[row];
+      const column = columns[col];
+      if (!line || !column) return '';
+      return column.kind === 'title' ? line.title : displayAmount(line, column.year).text;
+    },
+    [rows, columns],
+  );
+
+  const focusedLineId = rows[state.focus.row]?.id ?? null;
+  const gridHasFocus = () => !!tableRef.current && tableRef.current.contains(document.activeElement);
+
+  // Tell the page which line is selected, and others which cell I am editing.
+  const { onSelectLine } = props;
+  useEffect(() => {
+    if (gridHasFocus() && focusedLineId) onSelectLine(focusedLineId);
+  }, [focusedLineId, onSelectLine]);
+  const editingKey = state.editing && focusedLineId ? `${focusedLineId}|${columns[state.focus.col]?.kind === 'year' ? (columns[state.focus.col] as { year: string }).year : 'title'}` : null;
+  useEffect(() => {
+    if (!editingKey) {
+      conn.setEditing(null);
+      return;
+    }
+    const [lineId = '', year = ''] = editingKey.split('|');
+    conn.setEditing({ lineId, year });
+  }, [editingKey, conn]);
+  useEffect(() => () => conn.setEditing(null), [conn]);
+
+  // Keep DOM focus on the focused cell while the grid has focus.
+  useEffect(() => {
+    if (state.editing || !gridHasFocus()) return;
+    const cell = tableRef.current?.querySelector<HTMLElement>(`[data-cell="${state.focus.row}:${state.focus.col}"]`);
+    if (cell && document.activeElement !== cell) cell.focus();
+  }, [state.focus.row, state.focus.col, state.editing]);
+
+  // A request from elsewhere (a warning, a balance flag) to show a line.
+  const { focusRequest } = props;
+  useEffect(() => {
+    if (!focusRequest) return;
+    const row = rowLineIds.indexOf(focusRequest.lineId);
+    if (row < 0) return;
+    const col = focusRequest.year ? Math.max(1, columns.findIndex((c) => c.kind === 'year' && c.year === focusRequest.year)) : 0;
+    setState({ focus: { row, col }, anchor: null, editing: null });
+    requestAnimationFrame(() => {
+      const cell = tableRef.current?.querySelector<HTMLElement>(`[data-cell="${row}:${col}"]`);
+      cell?.scrollIntoView({ block: 'center', behavior: 'auto' });
+      cell?.focus();
+    });
+    // Only a new request (nonce) moves the focus, not a re-render.
+  }, [focusRequest?.nonce]);
+
+  const applyEffect = (effect: GridEffect | undefined) => {
+    if (!effect || !canEdit) return;
+    conn.undoManager.stopCapturing();
+    if (effect.type === 'commit') {
+      const lineId = rowLineIds[effect.pos.row];
+      const column = columns[effect.pos.col];
+      if (lineId === undefined || !column) return;
+      // Writing the same text again would still be a transaction; skip no-ops.
+      if (effect.text === textOf(effect.pos.row, effect.pos.col)) return;
+      commitCellToDoc(conn.doc, lineId, column, effect.text, conn.localOrigin);
+    } else {
+      clearRangeInDoc(conn.doc, rowLineIds, columns, effect.range, conn.localOrigin);
+    }
+    conn.undoManager.stopCapturing();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTableElement>) => {
+    const target = e.target as HTMLElement;
+    if (!target.closest('[data-cell]')) return;
+    const r = gridKeyDown(state, e, dims, textOf(state.focus.row, state.focus.col));
+    if (!r.handled) return;
+    e.preventDefault();
+    // A viewer can move around and copy, never type.
+    if (!canEdit && (r.state.editing || r.effect)) return;
+    e.stopPropagation();
+    applyEffect(r.effect);
+    setState(r.state);
+  };
+
+  const commitOnBlur = () => {
+    const s = stateRef.current;
+    if (!s.editing) return;
+    applyEffect({ type: 'commit', pos: s.focus, text: s.editing.draft });
+    setState({ ...s, editing: null });
+  };
+
+  const onPaste = (e: ClipboardEvent<HTMLTableElement>) => {
+    const text = e.clipboardData.getData('text/plain');
+    if (state.editing && !/[\t\n]/.test(text.replace(/\r?\n$/, ''))) return; // a plain value into the open cell
+    e.preventDefault();
+    if (!canEdit || text === '') return;
+    const block = parseClipboardBlock(text);
+    const range = selectionRange(state);
+    conn.undoManager.stopCapturing();
+    const block0 = rows[range.top] ? blocks.find((b) => b.lines.some((l) => l.id === rows[range.top]!.id)) : blocks[blocks.length - 1];
+    const template = block0?.template ?? blocks[0]?.template ?? { ledger: 'drift', group: 'tiltak' };
+    const out = pasteBlockToDoc(conn.doc, rowLineIds, columns, { row: range.top, col: range.left }, block, template, conn.localOrigin);
+    conn.undoManager.stopCapturing();
+    setState({ focus: { row: range.top, col: range.left }, anchor: { row: range.top + out.rows - 1, col: range.left + Math.max(0, out.cols - 1) }, editing: null });
+    props.announce(t('pasted', { rows: out.rows, cols: out.cols }) + (out.invalidCells ? ' ' + t('pasteInvalid', { n: out.invalidCells }) : ''));
+  };
+
+  const onCopy = (e: ClipboardEvent<HTMLTableElement>) => {
+    if (state.editing) return;
+    e.preventDefault();
+    e.clipboardData.setData('text/plain', blockToTsv(rangeToBlock(conn.doc, rowLineIds, columns, selectionRange(state))));
+  };
+
+  const range = selectionRange(state);
+  let rowIndex = -1;
+
+  return (
+    <div className="grid-wrap">
+      <table
+        ref={tableRef}
+        role="grid"
+        aria-label={props.label}
+        aria-readonly={!canEdit || undefined}
+        aria-describedby={`${gridId}-help`}
+        className="ledger-grid"
+        onKeyDown={onKeyDown}
+        onPaste={onPaste}
+        onCopy={onCopy}
+      >
+        <colgroup>
+          <col className="col-title" />
+          {years.map((y) => (
+            <col key={y} className="col-year" />
+          ))}
+        </colgroup>
+        <thead>
+          <tr role="row">
+            <th role="columnheader" scope="col">
+              {t('colLine')}
+            </th>
+            {years.map((y) => (
+              <th role="columnheader" scope="col" key={y} className="num">
+                {y}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {blocks.map((block) => (
+          <tbody key={block.key}>
+            <tr role="row" className="block-head">
+              <th role="rowheader" colSpan={years.length + 1} scope="colgroup">
+                <span>{block.heading}</span>
+                {canEdit && (
+                  <button type="button" className="link-button add-line" tabIndex={0} onClick={() => props.onAddLine(block.template)} aria-label={t('addLineIn', { ledger: t(`ledger_${block.template.ledger}`), group: t(`group_${block.template.group}`) })}>
+                    + {t('addLine')}
+                  </button>
+                )}
+              </th>
+            </tr>
+            {block.lines.length === 0 && (
+              <tr role="row" className="empty-row">
+                <td role="gridcell" colSpan={years.length + 1} className="muted">
+                  {t('noLines')}
+                </td>
+              </tr>
+            )}
+            {block.lines.map((line) => {
+              rowIndex++;
+              const row = rowIndex;
+              const selected = line.id === props.selectedLineId;
+              return (
+                <tr role="row" key={line.id} className={selected ? 'line-row selected' : 'line-row'} data-line-id={line.id} aria-selected={selected}>
+                  {columns.map((column, col) => {
+                    const isFocus = state.focus.row === row && state.focus.col === col;
+                    const inRange = state.anchor !== null && row >= range.top && row <= range.bottom && col >= range.left && col <= range.right;
+                    const editing = isFocus && state.editing;
+                    const yearKey = column.kind === 'year' ? column.year : 'title';
+                    const peer = peerAt.get(`${line.id}|${yearKey}`);
+                    const shown = column.kind === 'title' ? { text: line.title, invalid: false } : displayAmount(line, column.year);
+                    const errId = `${gridId}-err-${row}-${col}`;
+                    const message = shown.invalid ? t('invalidCell', { text: shown.text, message: invalidMessage(shown.text) }) : '';
+                    const label = column.kind === 'title' ? `${t('colLine')}: ${line.title || t('untitled')}` : t('cellLabel', { title: line.title || t('untitled'), year: column.year });
+                    const cls = ['cell', column.kind === 'year' ? 'num' : 'title-cell', isFocus ? 'focused' : '', inRange ? 'in-range' : '', shown.invalid ? 'invalid' : '', peer ? 'remote-editing' : '', editing ? 'editing' : ''].filter(Boolean).join(' ');
+                    return (
+                      <td
+                        key={yearKey}
+                        role="gridcell"
+                        data-cell={`${row}:${col}`}
+                        tabIndex={isFocus ? 0 : -1}
+                        className={cls}
+                        aria-label={label}
+                        aria-selected={inRange || isFocus}
+                        aria-invalid={shown.invalid || undefined}
+                        aria-describedby={shown.invalid ? errId : peer ? `${errId}-peer` : undefined}
+                        title={shown.invalid ? message : peer ? t('editingBy', { name: peer.name }) : undefined}
+                        style={peer ? { outlineColor: peer.color } : undefined}
+                        onMouseDown={(e) => {
+                          if (editing) return;
+                          setState((s) => focusCell(s, { row, col }, e.shiftKey));
+                          props.onSelectLine(line.id);
+                        }}
+                        onFocus={() => props.onSelectLine(line.id)}
+                        onDoubleClick={() => {
+                          if (canEdit) setState({ focus: { row, col }, anchor: null, editing: { draft: shown.text, mode: 'edit' } });
+                        }}
+                      >
+                        {editing ? (
+                          <input
+                            className="cell-input"
+                            aria-label={label}
+                            autoFocus
+                            value={state.editing!.draft}
+                            inputMode={column.kind === 'year' ? 'decimal' : 'text'}
+                            onFocus={(e) => {
+                              const el = e.currentTarget;
+                              el.setSelectionRange(el.value.length, el.value.length);
+                            }}
+                            onChange={(e) => setState((s) => setDraft(s, e.target.value))}
+                            onBlur={commitOnBlur}
+                          />
+                        ) : column.kind === 'title' ? (
+                          <span className="title-text">
+                            {line.party && <span className="party-chip" style={{ background: props.partyColors[line.party] ?? '#888' }} aria-hidden="true" />}
+                            {line.title || <span className="muted">{t('untitled')}</span>}
+                            {line.permanent && <span className="tag" title={t('permanent')}>{t('permanent').split(' ')[0]}</span>}
+                            {line.status && line.status !== 'draft' && <span className={`status-badge status-${line.status}`}>{t(`status_${line.status}`)}</span>}
+                          </span>
+                        ) : (
+                          <span className="amount">{shown.text}</span>
+                        )}
+                        {shown.invalid && !editing && (
+                          <>
+                            <span className="cell-warn" aria-hidden="true">
+                              !
+                            </span>
+                            <span id={errId} className="sr-only">
+                              {message}
+                            </span>
+                          </>
+                        )}
+                        {peer && (
+                          <span id={`${errId}-peer`} className="peer-tag" style={{ background: peer.color }}>
+                            {peer.name}
+                          </span>
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              );
+            })}
+            {block.sums && (
+              <tr role="row" className="sum-row">
+                <th role="rowheader" scope="row">
+                  {block.sums.label}
+                </th>
+                {years.map((y) => (
+                  <td role="gridcell" key={y} className="num">
+                    {block.sums!.byYear[y] !== undefined ? formatAmount(block.sums!.byYear[y]!) : ''}
+                  </td>
+                ))}
+              </tr>
+            )}
+          </tbody>
+        ))}
+        {props.footer && (
+          <tfoot>
+            <tr role="row" className="total-row">
+              <th role="rowheader" scope="row">
+                {props.footer.label}
+              </th>
+              {years.map((y) => (
+                <td role="gridcell" key={y} className="num">
+                  {props.footer!.byYear[y] !== undefined ? formatAmount(props.footer!.byYear[y]!) : ''}
+                </td>
+              ))}
+            </tr>
+          </tfoot>
+        )}
+      </table>
+      <p id={`${gridId}-help`} className="grid-help">
+        {t('gridHelp')}
+      </p>
+    </div>
+  );
+}

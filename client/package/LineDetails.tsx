@@ -1,0 +1,201 @@
+/**
+ * The details of the selected line: the fields the grid does not show
+ * (ledger, group, section, service area, party, permanent, status), its
+ * frame before → after from the baseline, its rationale, and the line
+ * actions (move, duplicate, delete).
+ */
+import { useId } from 'react';
+import { formatAmount } from '../../shared/money';
+import { getLinesMap, setLineFields, type LineFieldPatch } from '../../shared/doc/schema';
+import type { AreaFrames, BaselineArea } from '../../shared/doc/baseline';
+import { GROUPS, LEDGERS, STATUSES, type PackageLine, type PackageSection, type Party, type Year } from '../../shared/types';
+import type { PackageConnection } from '../app/connection';
+import { duplicateLineInDoc, moveLineInDoc } from '../grid/operations';
+import { useT } from '../i18n';
+import { TextField } from './TextField';
+import { BoundInput } from './BoundInput';
+
+export interface LineDetailsProps {
+  conn: PackageConnection;
+  line: PackageLine | null;
+  /** All lines in display order (for move up/down among the same ledger and group). */
+  lines: PackageLine[];
+  sections: PackageSection[];
+  parties: Party[];
+  baseline: BaselineArea[];
+  frames: AreaFrames | null;
+  years: Year[];
+  canEdit: boolean;
+  me: { name: string; color: string };
+  onDeleted(): void;
+  onSelect(lineId: string): void;
+}
+
+export function LineDetails(props: LineDetailsProps) {
+  const t = useT();
+  const uid = useId();
+  const { conn, line, canEdit } = props;
+  if (!line) {
+    return (
+      <aside className="details" aria-label={t('lineDetails')}>
+        <p className="muted">{t('selectLineHint')}</p>
+      </aside>
+    );
+  }
+  const set = (patch: LineFieldPatch) => {
+    setLineFields(conn.doc, line.id, patch, conn.localOrigin);
+  };
+  const siblings = props.lines.filter((l) => l.ledger === line.ledger && l.group === line.group).map((l) => l.id);
+  const idx = siblings.indexOf(line.id);
+  const areaNames = props.baseline.map((a) => a.name);
+  const freeAreas = [...new Set(props.lines.map((l) => l.area).filter((a): a is string => !!a))];
+  const frame = line.area ? props.frames?.[props.baseline.find((a) => a.name.trim().toLowerCase() === line.area!.trim().toLowerCase())?.name ?? ''] : undefined;
+  const item = getLinesMap(conn.doc).get(line.id);
+
+  return (
+    <aside className="details" aria-labelledby={`${uid}-h`}>
+      <h2 id={`${uid}-h`}>{line.title || t('untitled')}</h2>
+      <div className="details-actions" role="group" aria-label={t('lineDetails')}>
+        <button type="button" className="secondary small" disabled={!canEdit || idx <= 0} onClick={() => moveLineInDoc(conn.doc, siblings, line.id, -1, conn.localOrigin)}>
+          ↑ {t('moveUp')}
+        </button>
+        <button type="button" className="secondary small" disabled={!canEdit || idx < 0 || idx >= siblings.length - 1} onClick={() => moveLineInDoc(conn.doc, siblings, line.id, 1, conn.localOrigin)}>
+          ↓ {t('moveDown')}
+        </button>
+        <button
+          type="button"
+          className="secondary small"
+          disabled={!canEdit}
+          onClick={() => {
+            const id = duplicateLineInDoc(conn.doc, line.id, conn.localOrigin);
+            if (id) props.onSelect(id);
+          }}
+        >
+          {t('duplicateLine')}
+        </button>
+        <button
+          type="button"
+          className="danger small"
+          disabled={!canEdit}
+          onClick={() => {
+            if (!window.confirm(t('confirmDeleteLine', { title: line.title || t('untitled') }))) return;
+            conn.undoManager.stopCapturing();
+            conn.doc.transact(() => getLinesMap(conn.doc).delete(line.id), conn.localOrigin);
+            props.onDeleted();
+          }}
+        >
+          {t('deleteLine')}
+        </button>
+      </div>
+      <div className="form-grid compact">
+        <label className="span-2">
+          {t('colTitle')}
+          <BoundInput disabled={!canEdit} value={line.title} onValue={(v) => set({ title: v })} />
+        </label>
+        <label>
+          {t('ledger')}
+          <select disabled={!canEdit} value={line.ledger} onChange={(e) => set({ ledger: e.target.value as PackageLine['ledger'] })}>
+            {LEDGERS.map((l) => (
+              <option key={l} value={l}>
+                {t(`ledger_${l}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('group')}
+          <select disabled={!canEdit} value={line.group} onChange={(e) => set({ group: e.target.value as PackageLine['group'] })}>
+            {GROUPS.map((g) => (
+              <option key={g} value={g}>
+                {t(`group_${g}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('colSection')}
+          <select disabled={!canEdit} value={line.section ?? ''} onChange={(e) => set({ section: e.target.value || undefined })}>
+            <option value="">{t('none')}</option>
+            {props.sections.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title || t('untitled')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('party')}
+          <select disabled={!canEdit} value={line.party ?? ''} onChange={(e) => set({ party: e.target.value || undefined })}>
+            <option value="">{t('none')}</option>
+            {props.parties.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="span-2">
+          {t('area')}
+          {areaNames.length > 0 ? (
+            <select disabled={!canEdit} value={line.area ?? ''} onChange={(e) => set({ area: e.target.value || undefined })}>
+              <option value="">{t('none')}</option>
+              {line.area && !areaNames.includes(line.area) && <option value={line.area}>{line.area} ({t('noBaselineArea')})</option>}
+              {areaNames.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <>
+              <BoundInput disabled={!canEdit} list={`${uid}-areas`} value={line.area ?? ''} onValue={(v) => set({ area: v || undefined })} />
+              <datalist id={`${uid}-areas`}>
+                {freeAreas.map((a) => (
+                  <option key={a} value={a} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </label>
+        <label>
+          {t('status')}
+          <select disabled={!canEdit} value={line.status ?? 'draft'} onChange={(e) => set({ status: e.target.value as PackageLine['status'] })}>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status_${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" disabled={!canEdit} checked={!!line.permanent} onChange={(e) => set({ permanent: e.target.checked })} />
+          {t('permanent')}
+        </label>
+      </div>
+      {frame && (
+        <table className="mini-table frames">
+          <caption>
+            {t('frameBeforeAfter')}: {line.area}
+          </caption>
+          <tbody>
+            {props.years.map((y) => {
+              const f = frame[y];
+              if (!f || f.before === null) return null;
+              return (
+                <tr key={y}>
+                  <th scope="row">{y}</th>
+                  <td className="num">{formatAmount(f.before)}</td>
+                  <td aria-hidden="true">→</td>
+                  <td className="num strong">{formatAmount(f.after ?? f.before)}</td>
+                  <td className="num muted">({formatAmount(f.change, { signed: true })})</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <h3 className="field-heading">{t('rationale')}</h3>
+      <TextField conn={conn} kind="line" itemId={line.id} item={item} field="rationale" label={`${t('rationale')}: ${line.title || t('untitled')}`} me={props.me} canEdit={canEdit} />
+    </aside>
+  );
+}

@@ -1,0 +1,326 @@
+/**
+ * The package workspace: header (title, connection, presence, undo/redo), the
+ * live balance bar, and the views — sections as a document, the ledger tables,
+ * the baseline frames, import/export — with the selected line's details beside.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createLineInDoc } from '../../shared/doc/schema';
+import { LEDGERS, GROUPS, type Year } from '../../shared/types';
+import type { Role } from '../../server/auth/types';
+import { useBalance } from '../app/balanceClient';
+import { colorForParty, createPackageConnection, type PackageConnection } from '../app/connection';
+import { PresenceAvatars } from '../app/Presence';
+import { navigate } from '../app/router';
+import { logout, useSession } from '../app/session';
+import { useConnectionStatus } from '../app/useConnectionStatus';
+import { usePackageSnapshot, useRemotePeers } from '../app/usePackageDoc';
+import { BalanceBar } from '../balance/BalanceBar';
+import { LedgerGrid, type FocusRequest, type GridBlock } from '../grid/LedgerGrid';
+import type { NewLineTemplate } from '../grid/operations';
+import { setLang, useLang, useT, type MessageId } from '../i18n';
+import { initPresence } from '../presence/awareness';
+import { BaselinePanel } from './BaselinePanel';
+import { ImportExportPanel } from './ImportExportPanel';
+import { LineDetails } from './LineDetails';
+import { SectionsView } from './SectionsView';
+
+type Tab = 'ledger' | 'sections' | 'baseline' | 'import';
+const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import'];
+const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', import: 'tabImport' };
+
+export function PackageView({ id }: { id: string }) {
+  const t = useT();
+  const session = useSession();
+  const membership = session.memberships.find((m) => m.packageId === id);
+  if (!membership) {
+    return (
+      <main className="page" id="main">
+        <p className="form-error" role="alert">
+          {t('notFound')}
+        </p>
+        <a href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+          ← {t('backToList')}
+        </a>
+      </main>
+    );
+  }
+  return <Workspace key={id} id={id} role={membership.role} party={membership.party ?? undefined} userName={session.user?.name || session.user?.email || '?'} userId={session.user?.userId ?? ''} isAdmin={!!session.user?.isAdmin} />;
+}
+
+function Workspace({ id, role, party, userName, userId }: { id: string; role: Role; party: string | undefined; userName: string; userId: string; isAdmin: boolean }) {
+  const [conn, setConn] = useState<PackageConnection | null>(null);
+  useEffect(() => {
+    const c = createPackageConnection({ packageId: id, role, user: { name: userName, color: '#3b6ea5', userId, ...(party ? { party } : {}) } });
+    setConn(c);
+    // Handy in the browser console and in browser tests; not an API.
+    (window as unknown as { __pkg?: PackageConnection }).__pkg = c;
+    return () => c.destroy();
+  }, [id, role, party, userName, userId]);
+  if (!conn) return null;
+  return <WorkspaceInner conn={conn} party={party} userName={userName} userId={userId} />;
+}
+
+function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnection; party: string | undefined; userName: string; userId: string }) {
+  const t = useT();
+  const lang = useLang();
+  const snap = usePackageSnapshot(conn.doc);
+  const peers = useRemotePeers(conn.awareness);
+  const status = useConnectionStatus(conn);
+  const balance = useBalance(conn.packageId);
+  const [tab, setTab] = useState<Tab>('ledger');
+  const [selectedLineId, setSelectedLineId] = useState<string | null>(null);
+  const [focusRequest, setFocusRequest] = useState<FocusRequest | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const nonce = useRef(0);
+
+  const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason;
+  const parties = snap.meta.parties;
+  const myColor = colorForParty(parties, party);
+  const me = useMemo(() => ({ name: userName, color: myColor }), [userName, myColor]);
+  const partyColors = useMemo(() => Object.fromEntries(parties.flatMap((p) => [[p.id, p.color] as const, [p.name, p.color] as const])), [parties]);
+  useEffect(() => {
+    initPresence(conn.provider, { id: userId || String(conn.doc.clientID), name: userName, color: myColor, ...(party ? { party } : {}) });
+  }, [conn, userId, userName, myColor, party]);
+
+  const years: Year[] = snap.meta.years.length ? snap.meta.years : (balance.latest?.report.years ?? []);
+  const report = balance.latest?.report ?? null;
+  const frames = balance.latest?.frames ?? null;
+
+  useEffect(() => {
+    document.title = `${snap.meta.title || t('appName')} — ${t('appName')}`;
+  }, [snap.meta.title, t]);
+
+  const announce = useCallback((text: string) => {
+    setAnnouncement('');
+    requestAnimationFrame(() => setAnnouncement(text));
+  }, []);
+
+  const goToLine = useCallback(
+    (lineId: string, year?: Year) => {
+      setTab((cur) => (cur === 'sections' ? 'sections' : 'ledger'));
+      setSelectedLineId(lineId);
+      const req: FocusRequest = { lineId, nonce: ++nonce.current };
+      if (year) req.year = year;
+      // After the tab has rendered.
+      requestAnimationFrame(() => setFocusRequest(req));
+    },
+    [],
+  );
+
+  const addLine = useCallback(
+    (template: NewLineTemplate) => {
+      conn.undoManager.stopCapturing();
+      const input: Parameters<typeof createLineInDoc>[1] = { ledger: template.ledger, group: template.group, title: '' };
+      if (template.section) input.section = template.section;
+      if (party) input.party = party;
+      const lineId = createLineInDoc(conn.doc, input, conn.localOrigin);
+      conn.undoManager.stopCapturing();
+      goToLine(lineId);
+    },
+    [conn, party, goToLine],
+  );
+
+  // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y outside text editors and inputs: my own last change.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      if (target && (target.isContentEditable || target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')) return;
+      const k = e.key.toLowerCase();
+      if (k === 'z' && !e.shiftKey) {
+        e.preventDefault();
+        conn.undoManager.undo();
+      } else if ((k === 'z' && e.shiftKey) || k === 'y') {
+        e.preventDefault();
+        conn.undoManager.redo();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [conn]);
+
+  const [undoState, setUndoState] = useState({ undo: false, redo: false });
+  useEffect(() => {
+    const um = conn.undoManager;
+    const update = () => setUndoState({ undo: um.undoStack.length > 0, redo: um.redoStack.length > 0 });
+    um.on('stack-item-added', update);
+    um.on('stack-item-popped', update);
+    um.on('stack-cleared', update);
+    return () => {
+      um.off('stack-item-added', update);
+      um.off('stack-item-popped', update);
+      um.off('stack-cleared', update);
+    };
+  }, [conn]);
+
+  const selectedLine = snap.lines.find((l) => l.id === selectedLineId) ?? null;
+
+  const ledgerBlocks = (ledger: (typeof LEDGERS)[number]): GridBlock[] =>
+    GROUPS.map((group) => {
+      const sums = report?.ledgers[ledger];
+      const block: GridBlock = {
+        key: `${ledger}-${group}`,
+        heading: t(`group_${group}`),
+        template: { ledger, group },
+        lines: snap.lines.filter((l) => l.ledger === ledger && l.group === group),
+      };
+      if (sums) {
+        block.sums = {
+          label: t('sumGroup', { group: t(`group_${group}`).toLowerCase() }),
+          byYear: Object.fromEntries(Object.entries(sums.byYear).map(([y, s]) => [y, s[group]])),
+        };
+      }
+      return block;
+    });
+
+  const statusText =
+    status.phase === 'closed'
+      ? status.closedReason || t('accessLost')
+      : status.phase === 'connected' && status.synced
+        ? status.pending > 0
+          ? t('statusPending', { n: status.pending })
+          : t('statusSynced')
+        : status.phase === 'connecting' && !status.synced
+          ? t('statusConnecting')
+          : status.pending > 0
+            ? t('statusOfflinePending', { n: status.pending })
+            : t('statusOffline');
+  const statusKind = status.phase === 'connected' && status.synced ? 'ok' : status.phase === 'closed' ? 'bad' : status.phase === 'connecting' && !status.synced ? 'wait' : 'offline';
+
+  return (
+    <div className="workspace">
+      <header className="pkg-header">
+        <a
+          className="back-link"
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/');
+          }}
+        >
+          ← {t('backToList')}
+        </a>
+        <h1 className="pkg-title">{snap.meta.title || '…'}</h1>
+        <span className={`conn-status conn-${statusKind}`} role="status" data-testid="connection-status">
+          <span className="dot" aria-hidden="true" />
+          {statusText}
+        </span>
+        {!canEdit && <span className="pill pill-muted">{status.readOnlyReason ? t('readOnly') : t(`role_${status.role}`)}</span>}
+        <PresenceAvatars peers={peers} me={me} />
+        <div className="header-actions">
+          <button type="button" className="ghost" disabled={!undoState.undo || !canEdit} onClick={() => conn.undoManager.undo()} title="Ctrl+Z">
+            ↶ {t('undo')}
+          </button>
+          <button type="button" className="ghost" disabled={!undoState.redo || !canEdit} onClick={() => conn.undoManager.redo()} title="Ctrl+Shift+Z">
+            ↷ {t('redo')}
+          </button>
+          {status.role === 'owner' && (
+            <a
+              className="button ghost"
+              href={`/packages/${encodeURIComponent(conn.packageId)}/members`}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/packages/${encodeURIComponent(conn.packageId)}/members`);
+              }}
+            >
+              {t('tabMembers')}
+            </a>
+          )}
+          <button type="button" className="ghost" onClick={() => setLang(lang === 'nb' ? 'en' : 'nb')} aria-label={t('langToggleLabel')}>
+            {t('langToggle')}
+          </button>
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => {
+              void logout().then(() => navigate('/login', true));
+            }}
+          >
+            {t('logout')}
+          </button>
+        </div>
+      </header>
+      {status.readOnlyReason && (
+        <p className="notice" role="status">
+          {t('readOnlyNotice', { reason: status.readOnlyReason })}
+        </p>
+      )}
+      <BalanceBar report={report} lines={snap.lines} onGoToLine={goToLine} />
+      <nav className="tabs" aria-label={t('appName')}>
+        {TABS.map((k) => (
+          <button key={k} type="button" className={tab === k ? 'tab active' : 'tab'} aria-current={tab === k ? 'page' : undefined} onClick={() => setTab(k)}>
+            {t(TAB_LABEL[k])}
+          </button>
+        ))}
+      </nav>
+      <div className="live-region sr-only" aria-live="polite">
+        {announcement}
+      </div>
+      <main id="main" className={tab === 'ledger' || tab === 'sections' ? 'work-area with-details' : 'work-area'}>
+        <div className="work-main">
+          {tab === 'ledger' &&
+            LEDGERS.map((ledger) => {
+              const lr = report?.ledgers[ledger];
+              const footer = lr ? { label: ledger === 'investering' ? `${t('net')} (${t('borrowing').toLowerCase()})` : t('net'), byYear: Object.fromEntries(Object.entries(lr.byYear).map(([y, s]) => [y, s.net])) } : undefined;
+              return (
+                <section key={ledger} className="ledger-section" aria-labelledby={`ledger-${ledger}`}>
+                  <h2 id={`ledger-${ledger}`}>{t(`ledger_${ledger}`)}</h2>
+                  <LedgerGrid
+                    conn={conn}
+                    label={t('gridLabel', { ledger: t(`ledger_${ledger}`) })}
+                    years={years}
+                    blocks={ledgerBlocks(ledger)}
+                    {...(footer ? { footer } : {})}
+                    peers={peers}
+                    canEdit={canEdit}
+                    partyColors={partyColors}
+                    selectedLineId={selectedLineId}
+                    onSelectLine={setSelectedLineId}
+                    onAddLine={addLine}
+                    focusRequest={focusRequest}
+                    announce={announce}
+                  />
+                </section>
+              );
+            })}
+          {tab === 'sections' && (
+            <SectionsView
+              conn={conn}
+              sections={snap.sections}
+              lines={snap.lines}
+              verbal={snap.verbal}
+              years={years}
+              peers={peers}
+              canEdit={canEdit}
+              me={me}
+              partyColors={partyColors}
+              selectedLineId={selectedLineId}
+              onSelectLine={setSelectedLineId}
+              onAddLine={addLine}
+              focusRequest={focusRequest}
+              announce={announce}
+            />
+          )}
+          {tab === 'baseline' && <BaselinePanel conn={conn} baseline={snap.baseline} frames={frames} canEdit={canEdit} />}
+          {tab === 'import' && <ImportExportPanel packageId={conn.packageId} canEdit={canEdit} />}
+        </div>
+        {(tab === 'ledger' || tab === 'sections') && (
+          <LineDetails
+            conn={conn}
+            line={selectedLine}
+            lines={snap.lines}
+            sections={snap.sections}
+            parties={parties}
+            baseline={snap.baseline}
+            frames={frames}
+            years={years}
+            canEdit={canEdit}
+            me={me}
+            onDeleted={() => setSelectedLineId(null)}
+            onSelect={(lineId) => goToLine(lineId)}
+          />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+/**
+ * The package as a document: sections in order (add, rename, reorder), each
+ * with its introduction, its amendment lines (a grid per section) and its
+ * verbal instructions.
+ */
+import { createSectionInDoc, createVerbalInDoc, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
+import { deleteVerbalInDoc, moveOrderedItem, setSectionFields, setVerbalFields } from '../../shared/doc/sections';
+import { LEDGERS, GROUPS, type PackageLine, type PackageSection, type VerbalInstruction } from '../../shared/types';
+import type { PackageConnection } from '../app/connection';
+import type { RemotePeer } from '../app/usePackageDoc';
+import { LedgerGrid, type FocusRequest, type GridBlock } from '../grid/LedgerGrid';
+import type { NewLineTemplate } from '../grid/operations';
+import { useT } from '../i18n';
+import { BoundInput } from './BoundInput';
+import { TextField } from './TextField';
+
+export interface SectionsViewProps {
+  conn: PackageConnection;
+  sections: PackageSection[];
+  lines: PackageLine[];
+  verbal: VerbalInstruction[];
+  years: string[];
+  peers: RemotePeer[];
+  canEdit: boolean;
+  me: { name: string; color: string };
+  partyColors: Record<string, string>;
+  selectedLineId: string | null;
+  onSelectLine(id: string | null): void;
+  onAddLine(template: NewLineTemplate): void;
+  focusRequest: FocusRequest | null;
+  announce(text: string): void;
+}
+
+function blocksFor(lines: PackageLine[], section: string | undefined, t: ReturnType<typeof useT>): GridBlock[] {
+  const blocks: GridBlock[] = [];
+  for (const ledger of LEDGERS) {
+    for (const group of GROUPS) {
+      const ls = lines.filter((l) => l.ledger === ledger && l.group === group);
+      // Drift measures always show (so a line can be added); other blocks when they have lines.
+      if (ls.length === 0 && !(ledger === 'drift' && group === 'tiltak')) continue;
+      const template: NewLineTemplate = { ledger, group };
+      if (section) template.section = section;
+      blocks.push({ key: `${ledger}-${group}`, heading: `${t(`ledger_${ledger}`)} — ${t(`group_${group}`)}`, template, lines: ls });
+    }
+  }
+  return blocks;
+}
+
+export function SectionsView(props: SectionsViewProps) {
+  const t = useT();
+  const { conn, sections, canEdit } = props;
+  const known = new Set(sections.map((s) => s.id));
+  const orphanLines = props.lines.filter((l) => !l.section || !known.has(l.section));
+  const orphanVerbal = props.verbal.filter((v) => !v.section || !known.has(v.section));
+  const sectionIds = sections.map((s) => s.id);
+
+  const addSection = () => {
+    conn.undoManager.stopCapturing();
+    createSectionInDoc(conn.doc, t('newSectionTitle'), [], conn.localOrigin);
+  };
+
+  const renderVerbal = (items: VerbalInstruction[], section: string | undefined) => {
+    const ids = items.map((v) => v.id);
+    return (
+      <div className="verbal">
+        <h3>{t('verbalHeading')}</h3>
+        {items.map((v, i) => (
+          <article key={v.id} className="verbal-item">
+            <div className="verbal-head">
+              <span className="verbal-num" aria-hidden="true">
+                {i + 1}.
+              </span>
+              <BoundInput className="title-input" aria-label={t('verbalTitle')} disabled={!canEdit} value={v.title} onValue={(title) => setVerbalFields(conn.doc, v.id, { title }, conn.localOrigin)} />
+              <button type="button" className="ghost small" disabled={!canEdit || i === 0} aria-label={`${t('moveUp')}: ${v.title}`} onClick={() => moveOrderedItem(getVerbalMap(conn.doc), ids, v.id, -1, conn.localOrigin)}>
+                ↑
+              </button>
+              <button type="button" className="ghost small" disabled={!canEdit || i === items.length - 1} aria-label={`${t('moveDown')}: ${v.title}`} onClick={() => moveOrderedItem(getVerbalMap(conn.doc), ids, v.id, 1, conn.localOrigin)}>
+                ↓
+              </button>
+              <button type="button" className="ghost small danger-text" disabled={!canEdit} aria-label={`${t('deleteVerbal')}: ${v.title}`} onClick={() => deleteVerbalInDoc(conn.doc, v.id, conn.localOrigin)}>
+                ✕
+              </button>
+            </div>
+            <TextField conn={conn} kind="verbal" itemId={v.id} item={getVerbalMap(conn.doc).get(v.id)} field="text" label={`${t('verbalHeading')}: ${v.title}`} me={props.me} canEdit={canEdit} />
+          </article>
+        ))}
+        {canEdit && (
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => {
+              const input: { title: string; section?: string } = { title: '' };
+              if (section) input.section = section;
+              createVerbalInDoc(conn.doc, input, conn.localOrigin);
+            }}
+          >
+            + {t('addVerbal')}
+          </button>
+        )}
+      </div>
+    );
+  };
+
+  const grid = (label: string, lines: PackageLine[], section: string | undefined) => (
+    <LedgerGrid
+      conn={conn}
+      label={t('gridLabel', { ledger: label })}
+      years={props.years}
+      blocks={blocksFor(lines, section, t)}
+      peers={props.peers}
+      canEdit={canEdit}
+      partyColors={props.partyColors}
+      selectedLineId={props.selectedLineId}
+      onSelectLine={props.onSelectLine}
+      onAddLine={props.onAddLine}
+      focusRequest={props.focusRequest}
+      announce={props.announce}
+    />
+  );
+
+  return (
+    <div className="sections-view">
+      {sections.length === 0 && <p className="empty-state">{t('noSections')}</p>}
+      {sections.map((s, i) => (
+        <section key={s.id} className="doc-section" aria-label={s.title || t('untitled')}>
+          <header className="section-head">
+            <span className="section-num" aria-hidden="true">
+              {i + 1}
+            </span>
+            <BoundInput className="section-title" aria-label={t('sectionTitle')} disabled={!canEdit} value={s.title} onValue={(title) => setSectionFields(conn.doc, s.id, { title }, conn.localOrigin)} />
+            <button type="button" className="ghost small" disabled={!canEdit || i === 0} aria-label={`${t('moveUp')}: ${s.title}`} onClick={() => moveOrderedItem(getSectionsMap(conn.doc), sectionIds, s.id, -1, conn.localOrigin)}>
+              ↑
+            </button>
+            <button type="button" className="ghost small" disabled={!canEdit || i === sections.length - 1} aria-label={`${t('moveDown')}: ${s.title}`} onClick={() => moveOrderedItem(getSectionsMap(conn.doc), sectionIds, s.id, 1, conn.localOrigin)}>
+              ↓
+            </button>
+          </header>
+          <h3 className="field-heading">{t('intro')}</h3>
+          <TextField conn={conn} kind="section" itemId={s.id} item={getSectionsMap(conn.doc).get(s.id)} field="intro" label={`${t('intro')}: ${s.title}`} me={props.me} canEdit={canEdit} />
+          <h3>{t('linesHeading')}</h3>
+          {grid(s.title, props.lines.filter((l) => l.section === s.id), s.id)}
+          {renderVerbal(props.verbal.filter((v) => v.section === s.id), s.id)}
+        </section>
+      ))}
+      {(orphanLines.length > 0 || orphanVerbal.length > 0) && (
+        <section className="doc-section" aria-label={t('noSection')}>
+          <header className="section-head">
+            <h2 className="section-title-static">{t('noSection')}</h2>
+          </header>
+          {orphanLines.length > 0 && grid(t('noSection'), orphanLines, undefined)}
+          {orphanVerbal.length > 0 && renderVerbal(orphanVerbal, undefined)}
+        </section>
+      )}
+      {canEdit && (
+        <button type="button" className="primary" onClick={addSection}>
+          + {t('addSection')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError, apiGet, apiSend } from '../app/api';
+import { navigate } from '../app/router';
+import { refreshSession } from '../app/session';
+import { useT } from '../i18n';
+
+function AuthCard({ title, children, intro }: { title: string; intro?: string; children: ReactNode }) {
+  return (
+    <main className="auth-page">
+      <section className="auth-card" aria-labelledby="auth-title">
+        <h1 id="auth-title">{title}</h1>
+        {intro && <p className="muted">{intro}</p>}
+        {children}
+      </section>
+    </main>
+  );
+}
+
+function ErrorMessage({ text }: { text: string | null }) {
+  return text ? (
+    <p className="form-error" role="alert">
+      {text}
+    </p>
+  ) : null;
+}
+
+/** Only same-site paths are followed after log-in, so a crafted ?next cannot send people elsewhere. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function LoginPage({ next }: { next: string | null }) {
+  const t = useT();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await apiSend('POST', '/api/auth/login', { email, password });
+      await refreshSession();
+      navigate(safeNext(next), true);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setError(t('loginFailed'));
+      else if (err instanceof ApiError && err.status === 429) setError(err.message || t('loginRateLimited'));
+      else setError(t('genericError', { message: (err as Error).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <AuthCard title={t('loginTitle')}>
+      <form onSubmit={submit} className="form-stack">
+        <label>
+          {t('email')}
+          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+        </label>
+        <label>
+          {t('password')}
+          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        <ErrorMessage text={error} />
+        <button type="submit" className="primary" disabled={busy}>
+          {t('loginButton')}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}
+
+export function SetupPage({ token }: { token: string }) {
+  const t = useT();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(token ? null : t('setupMissingToken'));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await apiSend('POST', '/api/auth/setup', { token, email, password, name });
+      await refreshSession();
+      navigate('/', true);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <AuthCard title={t('setupTitle')} intro={t('setupIntro')}>
+      <form onSubmit={submit} className="form-stack">
+        <label>
+          {t('name')}
+          <input required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          {t('email')}
+          <input type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          {t('password')}
+          <input type="password" required minLength={10} autoComplete="new-password" aria-describedby="pw-hint" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <span id="pw-hint" className="hint">
+            {t('passwordHint')}
+          </span>
+        </label>
+        <ErrorMessage text={error} />
+        <button type="submit" className="primary" disabled={!token}>
+          {t('setupButton')}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}
+
+interface InviteInfo {
+  email: string;
+  name: string;
+  packageId: string | null;
+  packageTitle: string | null;
+}
+
+export function InvitePage({ token }: { token: string }) {
+  const t = useT();
+  const [info, setInfo] = useState<InviteInfo | null>(null);
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    apiGet<InviteInfo>(`/api/auth/invitations/${encodeURIComponent(token)}`)
+      .then((i) => {
+        setInfo(i);
+        setName(i.name ?? '');
+      })
+      .catch((e: Error) => setError(e.message));
+  }, [token]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const body: { password: string; name?: string } = { password };
+      if (name.trim()) body.name = name.trim();
+      await apiSend('POST', `/api/auth/invitations/${encodeURIComponent(token)}/accept`, body);
+      await refreshSession();
+      navigate(info?.packageId ? `/packages/${encodeURIComponent(info.packageId)}` : '/', true);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <AuthCard title={t('inviteTitle')} intro={info?.packageTitle ? `${t('inviteIntro')} (${info.packageTitle})` : t('inviteIntro')}>
+      <form onSubmit={submit} className="form-stack">
+        {info && (
+          <p>
+            <strong>{info.email}</strong>
+          </p>
+        )}
+        <label>
+          {t('name')}
+          <input required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          {t('password')}
+          <input type="password" required minLength={10} autoComplete="new-password" aria-describedby="pw-hint" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <span id="pw-hint" className="hint">
+            {t('passwordHint')}
+          </span>
+        </label>
+        <ErrorMessage text={error} />
+        <button type="submit" className="primary" disabled={!token}>
+          {t('inviteButton')}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,213 @@
+/** Members and invitations of a package (owners): invite with role and party, copy the link, change roles, remove. */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ROLES, type Role } from '../../server/auth/types';
+import type { Party } from '../../shared/types';
+import { apiGet, apiSend } from '../app/api';
+import { navigate } from '../app/router';
+import { useT, type MessageId } from '../i18n';
+
+interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  party: string | null;
+  status?: 'active' | 'invited';
+}
+
+export function MembersPage({ id }: { id: string }) {
+  const t = useT();
+  const base = `/api/packages/${encodeURIComponent(id)}`;
+  const [members, setMembers] = useState<Member[] | null>(null);
+  const [parties, setParties] = useState<Party[]>([]);
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('editor');
+  const [party, setParty] = useState('');
+  const [invite, setInvite] = useState<{ email: string; url: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  const load = useCallback(() => {
+    apiGet<{ members: Member[] }>(`${base}/members`)
+      .then((r) => setMembers(r.members))
+      .catch((e: Error) => setError(e.message));
+  }, [base]);
+  useEffect(load, [load]);
+  useEffect(() => {
+    apiGet<{ title?: string; parties?: Party[] }>(base)
+      .then((p) => {
+        setParties(p.parties ?? []);
+        setTitle(p.title ?? '');
+        if (p.parties?.[0]) setParty((cur) => cur || p.parties![0]!.id);
+      })
+      .catch(() => undefined);
+  }, [base]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setInvite(null);
+    try {
+      const body: Record<string, string | null> = { email, role, party: party || null };
+      if (name.trim()) body.name = name.trim();
+      const r = await apiSend<{ inviteUrl: string | null; token: string | null }>('POST', `${base}/members`, body);
+      if (r.inviteUrl) setInvite({ email, url: r.inviteUrl });
+      setEmail('');
+      setName('');
+      load();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const patch = async (userId: string, p: { role?: Role; party?: string | null }) => {
+    setError(null);
+    try {
+      await apiSend('PATCH', `${base}/members/${encodeURIComponent(userId)}`, p);
+      load();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const remove = async (userId: string) => {
+    setError(null);
+    try {
+      await apiSend('DELETE', `${base}/members/${encodeURIComponent(userId)}`);
+      load();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <main className="page" id="main">
+      <a
+        href={`/packages/${encodeURIComponent(id)}`}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(`/packages/${encodeURIComponent(id)}`);
+        }}
+      >
+        ← {title || t('backToList')}
+      </a>
+      <h1>{t('membersHeading')}</h1>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <section className="card" aria-labelledby="invite-h">
+        <h2 id="invite-h">{t('invite')}</h2>
+        <form className="row wrap" onSubmit={submit}>
+          <label>
+            {t('email')}
+            <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          </label>
+          <label>
+            {t('name')}
+            <input value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <label>
+            {t('role')}
+            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role_${r}` as MessageId)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('party')}
+            <select value={party} onChange={(e) => setParty(e.target.value)}>
+              <option value="">{t('none')}</option>
+              {parties.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="primary">
+            {t('invite')}
+          </button>
+        </form>
+        {invite && (
+          <div className="invite-link" role="status">
+            <p>{t('inviteLink', { email: invite.email })}</p>
+            <div className="row">
+              <input readOnly value={invite.url} aria-label={t('inviteLink', { email: invite.email })} onFocus={(e) => e.currentTarget.select()} />
+              <button
+                type="button"
+                className="secondary"
+                onClick={async () => {
+                  try {
+                    await navigator.clipboard.writeText(invite.url);
+                    setCopied(true);
+                    setTimeout(() => setCopied(false), 2000);
+                  } catch {
+                    setCopied(false);
+                  }
+                }}
+              >
+                {copied ? t('copied') : t('copy')}
+              </button>
+            </div>
+          </div>
+        )}
+      </section>
+      {members && (
+        <table className="list-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('name')}</th>
+              <th scope="col">{t('email')}</th>
+              <th scope="col">{t('role')}</th>
+              <th scope="col">{t('party')}</th>
+              <th scope="col">{t('status')}</th>
+              <th scope="col">
+                <span className="sr-only">{t('remove')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.userId}>
+                <td>{m.name}</td>
+                <td>{m.email}</td>
+                <td>
+                  <select aria-label={`${t('role')}: ${m.name}`} value={m.role} onChange={(e) => void patch(m.userId, { role: e.target.value as Role })}>
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {t(`role_${r}` as MessageId)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <select aria-label={`${t('party')}: ${m.name}`} value={m.party ?? ''} onChange={(e) => void patch(m.userId, { party: e.target.value || null })}>
+                    <option value="">{t('none')}</option>
+                    {parties.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {p.name}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{m.status === 'invited' ? t('pendingInvite') : t('active')}</td>
+                <td>
+                  <button type="button" className="ghost small danger-text" onClick={() => void remove(m.userId)} aria-label={`${t('remove')}: ${m.name}`}>
+                    {t('remove')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,224 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { apiGet, apiSend } from '../app/api';
+import { navigate } from '../app/router';
+import { useSession, type Membership } from '../app/session';
+import { useLang, useT, type MessageId } from '../i18n';
+import type { BalanceReport, Party } from '../../shared/types';
+
+interface PackageSummary {
+  id: string;
+  title: string;
+  role?: string;
+  party?: string | null;
+  updatedAt?: string | number | null;
+  lastChange?: string | number | null;
+}
+
+function normaliseList(body: unknown): PackageSummary[] {
+  const arr = Array.isArray(body) ? body : ((body as { packages?: unknown })?.packages ?? []);
+  return (arr as PackageSummary[]).filter((p) => p && typeof p.id === 'string');
+}
+
+function isBalanced(r: BalanceReport): boolean {
+  return r.ledgers.drift.balanced && r.ledgers.investering.balanced && r.ledgers.fond.balanced;
+}
+
+function BalanceCell({ id }: { id: string }) {
+  const t = useT();
+  const [state, setState] = useState<'loading' | 'ok' | 'off' | 'unknown'>('loading');
+  useEffect(() => {
+    apiGet<BalanceReport>(`/api/packages/${encodeURIComponent(id)}/balance`)
+      .then((r) => setState(isBalanced(r) ? 'ok' : 'off'))
+      .catch(() => setState('unknown'));
+  }, [id]);
+  if (state === 'loading') return <span className="muted">…</span>;
+  if (state === 'ok') return <span className="pill pill-ok">✓ {t('balanced')}</span>;
+  if (state === 'off') return <span className="pill pill-bad">! {t('notBalanced')}</span>;
+  return <span className="muted">{t('unknown')}</span>;
+}
+
+function formatWhen(v: string | number | null | undefined, lang: string): string {
+  if (v === null || v === undefined || v === '') return '—';
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleString(lang === 'nb' ? 'nb-NO' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function PackageListPage() {
+  const t = useT();
+  const lang = useLang();
+  const session = useSession();
+  const [packages, setPackages] = useState<PackageSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    apiGet<unknown>('/api/packages')
+      .then((b) => setPackages(normaliseList(b)))
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  useEffect(load, [load]);
+  const membershipOf = (id: string): Membership | undefined => session.memberships.find((m) => m.packageId === id);
+
+  return (
+    <main className="page" id="main">
+      <h1>{t('myPackages')}</h1>
+      {error && (
+        <p className="form-error" role="alert">
+          {t('genericError', { message: error })}
+        </p>
+      )}
+      {packages === null && !error && <p className="muted">{t('loading')}</p>}
+      {packages && packages.length === 0 && <p className="muted">{t('noPackages')}</p>}
+      {packages && packages.length > 0 && (
+        <table className="list-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('colTitle')}</th>
+              <th scope="col">{t('colRole')}</th>
+              <th scope="col">{t('colParty')}</th>
+              <th scope="col">{t('colLastChange')}</th>
+              <th scope="col">{t('colBalance')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {packages.map((p) => {
+              const m = membershipOf(p.id);
+              const role = p.role ?? m?.role;
+              const party = p.party ?? m?.party;
+              return (
+                <tr key={p.id}>
+                  <td>
+                    <a
+                      href={`/packages/${encodeURIComponent(p.id)}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate(`/packages/${encodeURIComponent(p.id)}`);
+                      }}
+                    >
+                      {p.title || p.id}
+                    </a>
+                  </td>
+                  <td>{role ? t(`role_${role}` as MessageId) : '—'}</td>
+                  <td>{party || '—'}</td>
+                  <td>{formatWhen(p.lastChange ?? p.updatedAt, lang)}</td>
+                  <td>
+                    <BalanceCell id={p.id} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {session.user?.isAdmin && <CreatePackageForm />}
+    </main>
+  );
+}
+
+const DEFAULT_PARTIES: Party[] = [
+  { id: 'Ap', name: 'Ap', color: '#c8102e' },
+  { id: 'SV', name: 'SV', color: '#b5317c' },
+  { id: 'Sp', name: 'Sp', color: '#14773d' },
+];
+
+function yearRange(from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let y = from; y <= to; y++) out.push(String(y));
+  return out;
+}
+
+function CreatePackageForm() {
+  const t = useT();
+  const thisYear = new Date().getFullYear();
+  const [title, setTitle] = useState('');
+  const [from, setFrom] = useState(thisYear);
+  const [to, setTo] = useState(thisYear + 4);
+  const [planFrom, setPlanFrom] = useState(thisYear + 1);
+  const [planTo, setPlanTo] = useState(thisYear + 4);
+  const [parties, setParties] = useState<Party[]>(DEFAULT_PARTIES);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const body = {
+        title: title.trim(),
+        years: yearRange(from, to),
+        planYears: yearRange(planFrom, planTo),
+        parties: parties.filter((p) => p.name.trim()).map((p) => ({ id: p.name.trim(), name: p.name.trim(), color: p.color })),
+      };
+      const res = await apiSend<{ id: string }>('POST', '/api/packages', body);
+      navigate(`/packages/${encodeURIComponent(res.id)}`);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const setParty = (i: number, patch: Partial<Party>) => setParties((ps) => ps.map((p, j) => (j === i ? { ...p, ...patch } : p)));
+  return (
+    <section className="card create-package" aria-labelledby="create-title">
+      <h2 id="create-title">{t('createPackage')}</h2>
+      <form onSubmit={submit} className="form-grid">
+        <label className="span-2">
+          {t('colTitle')}
+          <input required value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Budsjettforslag 2027 fra samarbeidspartiene" />
+        </label>
+        <fieldset>
+          <legend>{t('years')}</legend>
+          <div className="row">
+            <label>
+              {t('fromYear')}
+              <input type="number" min={2000} max={2100} value={from} onChange={(e) => setFrom(Number(e.target.value))} />
+            </label>
+            <label>
+              {t('toYear')}
+              <input type="number" min={2000} max={2100} value={to} onChange={(e) => setTo(Number(e.target.value))} />
+            </label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('planYears')}</legend>
+          <div className="row">
+            <label>
+              {t('fromYear')}
+              <input type="number" min={2000} max={2100} value={planFrom} onChange={(e) => setPlanFrom(Number(e.target.value))} />
+            </label>
+            <label>
+              {t('toYear')}
+              <input type="number" min={2000} max={2100} value={planTo} onChange={(e) => setPlanTo(Number(e.target.value))} />
+            </label>
+          </div>
+        </fieldset>
+        <fieldset className="span-2">
+          <legend>{t('parties')}</legend>
+          {parties.map((p, i) => (
+            <div className="row party-row" key={i}>
+              <label>
+                {t('partyName')}
+                <input value={p.name} onChange={(e) => setParty(i, { name: e.target.value, id: e.target.value })} />
+              </label>
+              <label>
+                {t('partyColor')}
+                <input type="color" value={p.color} onChange={(e) => setParty(i, { color: e.target.value })} />
+              </label>
+              <button type="button" className="ghost" onClick={() => setParties((ps) => ps.filter((_, j) => j !== i))} aria-label={t('removeParty', { name: p.name || '?' })}>
+                ✕
+              </button>
+            </div>
+          ))}
+          <button type="button" className="secondary" onClick={() => setParties((ps) => [...ps, { id: '', name: '', color: '#4a6fa5' }])}>
+            + {t('addParty')}
+          </button>
+        </fieldset>
+        {error && (
+          <p className="form-error span-2" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="span-2">
+          <button type="submit" className="primary">
+            {t('createButton')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
