@@ -1,0 +1,225 @@
+/**
+ * The comment threads of one item (a line, a verbal instruction, a section):
+ * list, add, reply, resolve. Writes go only to the comments doc, so group
+ * leaders (commenters) can comment while the content is read-only for them.
+ * Viewers (canComment false) read only.
+ */
+import { useId, useState, type FormEvent } from 'react';
+import type * as Y from 'yjs';
+import {
+  addCommentToDoc,
+  addReplyToDoc,
+  setCommentResolvedInDoc,
+  type CommentAnchor,
+  type CommentAuthor,
+  type CommentTarget,
+  type PlainComment,
+} from '../../shared/doc/comments';
+import { msg, type Lang } from '../editor/messages';
+import { useComments } from './useComments';
+import './comments.css';
+
+/** Origin of this tab's writes to the comments doc. */
+export const COMMENTS_LOCAL_ORIGIN = { source: 'comments-panel' };
+
+/** A passage selected in a text, waiting for its comment. */
+export interface DraftPassage {
+  anchor: CommentAnchor;
+  quote: string;
+}
+
+export interface CommentsPanelProps {
+  commentsDoc: Y.Doc;
+  target: CommentTarget;
+  /** What the comments are about, for the heading ("Kommentarer til …"). */
+  targetLabel: string;
+  user: CommentAuthor;
+  canComment: boolean;
+  lang?: Lang;
+  /** A passage chosen with "Kommenter" in the text; the next comment is anchored to it. */
+  draftPassage?: DraftPassage | null;
+  onDraftPassageDone?: () => void;
+  /** Whether a passage still exists in the text (false: "teksten er endret eller slettet"). */
+  isPassageLive?: (anchor: CommentAnchor) => boolean;
+}
+
+function formatTime(iso: string, lang: Lang): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleString(lang === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+function Author({ name, party, at, lang }: { name: string; party?: string | undefined; at: string; lang: Lang }) {
+  return (
+    <p className="cm-meta">
+      <span className="cm-author">{name}</span>
+      {party && <span className="cm-party">{party}</span>}
+      <time dateTime={at}>{formatTime(at, lang)}</time>
+    </p>
+  );
+}
+
+function Thread(props: {
+  comment: PlainComment;
+  doc: Y.Doc;
+  user: CommentAuthor;
+  canComment: boolean;
+  lang: Lang;
+  isPassageLive: ((anchor: CommentAnchor) => boolean) | undefined;
+}) {
+  const { comment: c, doc, user, canComment, lang } = props;
+  const [replyOpen, setReplyOpen] = useState(false);
+  const [reply, setReply] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const replyId = useId();
+  const live = c.anchor && props.isPassageLive ? props.isPassageLive(c.anchor) : true;
+
+  const sendReply = (e: FormEvent) => {
+    e.preventDefault();
+    const r = addReplyToDoc(doc, c.id, { author: user, text: reply }, COMMENTS_LOCAL_ORIGIN);
+    if (!r.ok) {
+      setError(r.message);
+      return;
+    }
+    setReply('');
+    setError(null);
+    setReplyOpen(false);
+  };
+
+  return (
+    <article className={`cm-thread${c.resolved ? ' cm-resolved' : ''}`} aria-label={`${c.authorName}: ${c.text.slice(0, 60)}`} data-comment-id={c.id}>
+      <Author name={c.authorName} party={c.party} at={c.createdAt} lang={lang} />
+      {c.quote && (
+        <blockquote className={`cm-quote${live ? '' : ' cm-quote-gone'}`}>
+          <span className="cm-quote-label">{msg(lang, 'passage')}: </span>«{c.quote}»
+          {!live && <span className="cm-quote-note"> ({msg(lang, 'passageGone')})</span>}
+        </blockquote>
+      )}
+      <p className="cm-text">{c.text}</p>
+      {c.replies.length > 0 && (
+        <ol className="cm-replies">
+          {c.replies.map((r) => (
+            <li key={r.id} className="cm-reply">
+              <Author name={r.authorName} party={r.party} at={r.createdAt} lang={lang} />
+              <p className="cm-text">{r.text}</p>
+            </li>
+          ))}
+        </ol>
+      )}
+      {c.resolved && (
+        <p className="cm-resolved-note">
+          {msg(lang, 'resolved')}
+          {c.resolvedBy ? ` — ${c.resolvedBy}` : ''}
+        </p>
+      )}
+      {canComment && (
+        <div className="cm-actions">
+          {!c.resolved && !replyOpen && (
+            <button type="button" onClick={() => setReplyOpen(true)}>
+              {msg(lang, 'reply')}
+            </button>
+          )}
+          <button type="button" onClick={() => setCommentResolvedInDoc(doc, c.id, !c.resolved, user, COMMENTS_LOCAL_ORIGIN)}>
+            {c.resolved ? msg(lang, 'reopen') : msg(lang, 'resolve')}
+          </button>
+        </div>
+      )}
+      {canComment && replyOpen && (
+        <form className="cm-form" onSubmit={sendReply}>
+          <label htmlFor={replyId}>{msg(lang, 'replyLabel', { name: c.authorName })}</label>
+          <textarea id={replyId} rows={2} value={reply} autoFocus onChange={(e) => setReply(e.target.value)} aria-invalid={error !== null} />
+          {error && (
+            <p className="cm-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="cm-actions">
+            <button type="submit">{msg(lang, 'sendReply')}</button>
+            <button type="button" onClick={() => setReplyOpen(false)}>
+              {msg(lang, 'cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+    </article>
+  );
+}
+
+export function CommentsPanel(props: CommentsPanelProps) {
+  const { commentsDoc, target, targetLabel, user, canComment, lang = 'nb', draftPassage } = props;
+  const comments = useComments(commentsDoc, target);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [showResolved, setShowResolved] = useState(false);
+  const headingId = useId();
+  const newId = useId();
+  const open = comments.filter((c) => !c.resolved);
+  const resolved = comments.filter((c) => c.resolved);
+
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    const r = addCommentToDoc(
+      commentsDoc,
+      {
+        author: user,
+        text,
+        target,
+        ...(draftPassage ? { anchor: draftPassage.anchor, quote: draftPassage.quote } : {}),
+      },
+      COMMENTS_LOCAL_ORIGIN,
+    );
+    if (!r.ok) {
+      setError(r.message);
+      return;
+    }
+    setText('');
+    setError(null);
+    props.onDraftPassageDone?.();
+  };
+
+  return (
+    <section className="cm-panel" aria-labelledby={headingId}>
+      <h3 id={headingId} className="cm-heading">
+        {msg(lang, 'commentsOn', { target: targetLabel })}
+        {open.length > 0 && <span className="cm-count"> ({open.length})</span>}
+      </h3>
+      {open.length === 0 && resolved.length === 0 && <p className="cm-empty">{msg(lang, 'noComments')}</p>}
+      {open.map((c) => (
+        <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} lang={lang} isPassageLive={props.isPassageLive} />
+      ))}
+      {resolved.length > 0 && (
+        <button type="button" className="cm-toggle" aria-expanded={showResolved} onClick={() => setShowResolved((v) => !v)}>
+          {showResolved ? msg(lang, 'hideResolved') : msg(lang, 'showResolved', { n: resolved.length })}
+        </button>
+      )}
+      {showResolved &&
+        resolved.map((c) => (
+          <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} lang={lang} isPassageLive={props.isPassageLive} />
+        ))}
+      {canComment ? (
+        <form className="cm-form cm-new" onSubmit={add}>
+          <label htmlFor={newId}>{draftPassage ? msg(lang, 'commentPassageDraft') : msg(lang, 'newComment')}</label>
+          {draftPassage && <blockquote className="cm-quote">«{draftPassage.quote}»</blockquote>}
+          <textarea id={newId} rows={2} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={error !== null} autoFocus={!!draftPassage} />
+          {error && (
+            <p className="cm-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="cm-actions">
+            <button type="submit" className="cm-primary">
+              {msg(lang, 'addComment')}
+            </button>
+            {draftPassage && (
+              <button type="button" onClick={() => props.onDraftPassageDone?.()}>
+                {msg(lang, 'cancel')}
+              </button>
+            )}
+          </div>
+        </form>
+      ) : (
+        <p className="cm-readonly">{msg(lang, 'commentsReadOnly')}</p>
+      )}
+    </section>
+  );
+}
