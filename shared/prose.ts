@@ -17,7 +17,8 @@ import type { BalanceWarning, DecimalString, Year } from './types';
  * - "X i 2023 (og 2024)": equals the amount of each named year;
  * - "X per år" / "årlig" / "hvert år": equals every year that has an amount;
  * - "X fra 2024": equals every year from 2024 on that has an amount;
- * - "X totalt" / "i planperioden" / "til sammen": equals the sum.
+ * - "X totalt" / "i planperioden" / "til sammen": equals the sum;
+ * - "fra A til B millioner": the change |A − B| is the figure.
  */
 
 /** A line (or any item with amounts) whose text is checked. */
@@ -65,6 +66,8 @@ const LEAD = String.raw`(?<![\p{L}\d])(?<![\d][.,])`;
 
 const FIGURE_RE = new RegExp(
   [
+    // "fra 10 til 3 millioner": the change, 7, is what the line holds
+    String.raw`${LEAD}fra\s+(?<changeA>${NUM})\s+til\s+(?<changeB>${NUM})\s*(?<changeUnit>${MILLION_UNIT}|${BILLION_UNIT}|${KRONER_UNIT})(?![\p{L}\d])`,
     // kr 500 000 / NOK 1,5 mill.
     String.raw`${LEAD}(?<pre>kr\.?|nok)\s*(?<preNum>${NUM})(?:\s*(?<preMill>${MILLION_UNIT}))?(?![\p{L}\d])`,
     // 4,4-1,2 millioner (a range in a title: one amount per year)
@@ -145,7 +148,14 @@ export function findProseFigures(text: string): ProseFigure[] {
       const value = n.times(unitFactor(unit));
       out.push({ raw, value: value.isZero() ? '0' : value.toFixed(), scope: scopeFor, index: m.index });
     };
-    if (g.preNum !== undefined) push(g.preNum, g.preMill ?? 'kroner', scope);
+    if (g.changeA !== undefined && g.changeB !== undefined) {
+      const a = parseProseNumber(g.changeA);
+      const b = parseProseNumber(g.changeB);
+      if (a !== null && b !== null) {
+        const value = a.minus(b).abs().times(unitFactor(g.changeUnit ?? ''));
+        out.push({ raw, value: value.isZero() ? '0' : value.toFixed(), scope, index: m.index });
+      }
+    } else if (g.preNum !== undefined) push(g.preNum, g.preMill ?? 'kroner', scope);
     else if (g.rangeA !== undefined) {
       // "2-8 millioner" names one amount per year: each must be some year's amount.
       push(g.rangeA, g.rangeUnit ?? '', { kind: 'plain' });
@@ -210,20 +220,22 @@ function mismatch(figure: ProseFigure, amounts: Map<Year, Decimal>): string | nu
 /**
  * Compares the money amounts written in each item's text (and title, when
  * given) with the item's amounts, and returns one `prose-figure-mismatch`
- * warning (severity `warning`, with `lineId`) per figure that fits none of
- * them, message in Norwegian naming the figure. Items without text give none.
+ * warning (severity `warning`, with `lineId`) per amount that fits none of
+ * them (the same amount twice on one line is one warning), message in
+ * Norwegian naming the figure as written. Items without text give none.
  * Pure: the engine stays about amounts; callers append these to its report.
  */
 export function checkProseFigures(items: ProseItem[]): BalanceWarning[] {
   const warnings: BalanceWarning[] = [];
   for (const item of items) {
     const amounts = lineAmounts(item.amounts);
-    const seen = new Set<string>();
+    // One warning per amount and line: a title and its text often repeat the same figure.
+    const flagged = new Set<string>();
     for (const text of [item.title ?? '', item.text]) {
       for (const figure of findProseFigures(text)) {
         const message = mismatch(figure, amounts);
-        if (message === null || seen.has(message)) continue;
-        seen.add(message);
+        if (message === null || flagged.has(figure.value)) continue;
+        flagged.add(figure.value);
         warnings.push({ code: 'prose-figure-mismatch', severity: 'warning', lineId: item.id, message });
       }
     }
