@@ -147,7 +147,10 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
       sameSite: 'Lax',
       path: '/',
       secure: isHttps(c),
-      maxAge: Math.floor(Math.min(store.sessionTtlMs, store.sessionAbsoluteTtlMs) / 1000),
+      // The browser keeps the cookie for the session's absolute lifetime; the server
+      // ends it earlier after SESSION_TTL_MS without use (sliding), so no cookie refresh
+      // is needed while the user stays active.
+      maxAge: Math.floor(store.sessionAbsoluteTtlMs / 1000),
     });
   }
 

@@ -148,6 +148,21 @@ describe('attack table — per-message authorisation', () => {
     expect(later.doc.getArray<string>('test-comments').toArray()).toEqual(['Hvorfor 10 millioner?']);
   });
 
+  it('W11 viewer writes the comments doc → dropped too (viewers write nothing)', async () => {
+    const { client: viewer } = await inviteAndAccept(owner, pkgA, 'leser2@kommune.no', 'viewer', null);
+    const p = provider(`${pkgA}/comments`, viewer);
+    const ownerComments = provider(`${pkgA}/comments`, owner);
+    await Promise.all([synced(p), synced(ownerComments)]);
+    const before = ownerComments.doc.getArray<string>('test-comments').length;
+    p.doc.getArray<string>('test-comments').push(['Leseren kommenterer']);
+    await until(() => p.notices.some((n) => n.kind === 'read-only'), 5000, 'read-only notice');
+    await sleep(200);
+    expect(ownerComments.doc.getArray<string>('test-comments').length).toBe(before);
+    const later = provider(`${pkgA}/comments`, owner);
+    await synced(later);
+    expect(later.doc.getArray<string>('test-comments').toArray()).not.toContain('Leseren kommenterer');
+  });
+
   it('W8 a removed member’s open socket is closed at once, stops receiving, cannot write, cannot reconnect', async () => {
     const { client: editor, userId } = await inviteAndAccept(owner, pkgA, 'fjernes@kommune.no', 'editor', 'SP');
     const p = provider(pkgA, editor);

@@ -4,10 +4,11 @@
  * validation messages, body limits, Origin check and security headers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, adminClient, inviteAndAccept, startHarness } from './harness';
-import type { Harness } from './harness';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, adminClient, inviteAndAccept } from './harness';
+import { startTarget } from './target';
+import type { Target } from './target';
 
-let h: Harness;
+let h: Target;
 let admin: Client;
 let pkg: string;
 
@@ -16,10 +17,9 @@ async function json(res: Response): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startTarget();
   admin = await adminClient(h);
-  const res = await admin.post('/api/packages', { title: 'Budsjett 2027', parties: ['AP', 'SV', 'SP'] });
-  pkg = ((await res.json()) as { id: string }).id;
+  pkg = await h.createPackage(admin, 'Budsjett 2027');
 });
 afterAll(async () => {
   await h.close();
@@ -36,10 +36,11 @@ describe('login, session cookie, me, logout', () => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Path=\//);
     expect(cookie).not.toMatch(/Secure/);
+    expect(cookie).toMatch(/Max-Age=1209600/); // the absolute lifetime; idle expiry is enforced server-side
     expect(c.cookie).toMatch(/^session=[A-Za-z0-9_-]{43}$/);
     // Only the hash is stored.
     const token = c.cookie!.slice('session='.length);
-    const rows = h.db.prepare('SELECT token_hash FROM auth_sessions').all() as Array<{ token_hash: string }>;
+    const rows = h.storage.db.prepare('SELECT token_hash FROM auth_sessions').all() as Array<{ token_hash: string }>;
     expect(rows.some((r) => r.token_hash === token)).toBe(false);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
   });
@@ -64,7 +65,7 @@ describe('login, session cookie, me, logout', () => {
   });
 
   it('passwords are stored as scrypt hashes with parameters, never in plain text', async () => {
-    const row = h.db.prepare('SELECT password_hash FROM auth_users WHERE email = ?').get(ADMIN_EMAIL) as { password_hash: string };
+    const row = h.storage.db.prepare('SELECT password_hash FROM auth_users WHERE email = ?').get(ADMIN_EMAIL) as { password_hash: string };
     expect(row.password_hash).toMatch(/^scrypt\$15\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{86}$/);
     expect(row.password_hash).not.toContain(ADMIN_PASSWORD);
   });
@@ -109,7 +110,7 @@ describe('invitations and members', () => {
   it('expired invitations are refused', async () => {
     const res = await admin.post(`/api/packages/${pkg}/members`, { email: 'sen@kommune.no', role: 'viewer' });
     const { token } = (await res.json()) as { token: string };
-    h.db.prepare('UPDATE auth_tokens SET expires_at = ? WHERE kind = ?').run(Date.now() - 1, 'invite');
+    h.storage.db.prepare('UPDATE auth_tokens SET expires_at = ? WHERE kind = ?').run(Date.now() - 1, 'invite');
     expect((await new Client(h.origin).get(`/api/auth/invitations/${token}`)).status).toBe(404);
     const acc = await new Client(h.origin).post(`/api/auth/invitations/${token}/accept`, { password: 'et langt passord 123', name: 'Sen' });
     expect(acc.status).toBe(404);
@@ -117,7 +118,7 @@ describe('invitations and members', () => {
 
   it('an existing active user is added at once, without an invite link; duplicates are 409', async () => {
     const { userId } = await inviteAndAccept(admin, pkg, 'aktiv@kommune.no', 'viewer', null);
-    const pkg2 = ((await (await admin.post('/api/packages', { title: 'Annen pakke' })).json()) as { id: string }).id;
+    const pkg2 = await h.createPackage(admin, 'Annen pakke');
     const res = await admin.post(`/api/packages/${pkg2}/members`, { email: 'AKTIV@kommune.no', role: 'commenter', party: 'AP' });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { member: { userId: string; status: string }; inviteUrl: string | null; token: string | null };
@@ -156,7 +157,7 @@ describe('invitations and members', () => {
     expect(down.status).toBe(409);
     expect((await admin.delete(`/api/packages/${pkg}/members/${adminId}`)).status).toBe(409);
 
-    const pkg3 = ((await (await admin.post('/api/packages', { title: 'Tredje' })).json()) as { id: string }).id;
+    const pkg3 = await h.createPackage(admin, 'Tredje');
     const { client: second, userId: secondId } = await inviteAndAccept(admin, pkg3, 'eier2@kommune.no', 'owner', null);
     expect((await admin.patch(`/api/packages/${pkg3}/members/${adminId}`, { role: 'viewer' })).status).toBe(200);
     // The admin is no longer owner of pkg3 and cannot change members there.
@@ -169,7 +170,7 @@ describe('invitations and members', () => {
 
   it('PATCH and DELETE fire onMembershipChange before answering', async () => {
     const seen: unknown[] = [];
-    const off = h.auth.onMembershipChange((change) => seen.push(change));
+    const off = h.accounts.auth.onMembershipChange((change) => seen.push(change));
     const { userId } = await inviteAndAccept(admin, pkg, 'endres@kommune.no', 'editor', 'SP');
     seen.length = 0;
     expect((await admin.patch(`/api/packages/${pkg}/members/${userId}`, { role: 'commenter' })).status).toBe(200);
@@ -198,18 +199,18 @@ describe('admin users', () => {
     const { token } = (await res.json()) as { token: string };
     const sek = new Client(h.origin);
     expect((await sek.post(`/api/auth/invitations/${token}/accept`, { password: 'et langt passord 123' })).status).toBe(200);
-    expect((await sek.post('/api/packages', { title: 'Sekretariatets pakke' })).status).toBe(201);
+    expect(await h.createPackage(sek, 'Sekretariatets pakke')).toMatch(/^[A-Za-z0-9_-]+$/);
     expect((await sek.post('/api/admin/users', { email: 'sekretariat@kommune.no' })).status).toBe(409);
 
     const { client: editor } = await inviteAndAccept(admin, pkg, 'ikkeadmin@kommune.no', 'editor', 'AP');
     expect((await editor.post('/api/admin/users', { email: 'x@kommune.no' })).status).toBe(403);
-    expect((await editor.post('/api/packages', { title: 'Nei' })).status).toBe(403);
+    expect((await editor.post('/api/packages', { title: 'Nei', years: ['2026'], planYears: ['2026'] })).status).toBe(403);
   });
 });
 
 describe('setup link', () => {
   it('creates the first admin once; a used or wrong token is 403', async () => {
-    const fresh = await startHarness();
+    const fresh = await startTarget();
     try {
       const token = fresh.store.createSetupToken();
       const c = new Client(fresh.origin);
@@ -229,7 +230,7 @@ describe('setup link', () => {
 
 describe('headers and cookies over https', () => {
   it('sets CSP without inline scripts, frame-ancestors none, nosniff, same-origin referrer policy', async () => {
-    const res = await fetch(h.origin + '/');
+    const res = await fetch(h.origin + '/api/health');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -245,7 +246,7 @@ describe('headers and cookies over https', () => {
   });
 
   it('marks the cookie Secure when PUBLIC_ORIGIN is https, and then only that origin may POST', async () => {
-    const s = await startHarness({ publicOrigin: 'https://budsjett.kommune.no' });
+    const s = await startTarget({ publicOrigin: 'https://budsjett.kommune.no' });
     try {
       await s.store.createUser({ email: 'a@kommune.no', password: 'et langt passord 123', isAdmin: true });
       const c = new Client(s.origin, 'https://budsjett.kommune.no');
