@@ -36,7 +36,7 @@ function evaluate(wb: ExcelJS.Workbook, ws: ExcelJS.Worksheet, formula: string):
   const valueOf = (sheet: ExcelJS.Worksheet, ref: string): Decimal => {
     const v = sheet.getCell(ref).value;
     if (typeof v === 'number') return new Money(String(v));
-    if (v && typeof v === 'object' && 'formula' in v) return evaluate(wb, sheet, v.formula);
+    if (v && typeof v === 'object' && 'formula' in v) return evaluate(wb, sheet, String(v.formula));
     if (v === null || v === undefined) return new Money(0);
     throw new Error(`non-numeric cell ${ref}: ${JSON.stringify(v)}`);
   };
@@ -125,7 +125,7 @@ describe('XLSX export', () => {
       const expectedDrift = report.ledgers.drift.byYear[y]?.net ?? 'x';
       if (typeof driftNet === 'object' && driftNet && 'formula' in driftNet) {
         expect(driftNet.result ?? 0).toBe(Number(expectedDrift));
-        expect(evaluate(wb, bal, driftNet.formula).toFixed(2)).toBe(new Money(expectedDrift).toFixed(2));
+        expect(evaluate(wb, bal, String(driftNet.formula)).toFixed(2)).toBe(new Money(expectedDrift).toFixed(2));
       } else expect(driftNet).toBe(Number(expectedDrift));
       const invNet = row.getCell(4).value as ExcelJS.CellFormulaValue | number;
       const expectedInv = Number(report.ledgers.investering.byYear[y]?.net ?? 'x');
