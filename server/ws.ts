@@ -8,6 +8,22 @@ import type { RoomLogger, SyncSocket } from './room';
 import type { RoomRegistry } from './rooms';
 import type { DocStorage } from './storage/types';
 
+// @hono/node-ws reports socket errors (e.g. an oversized frame) as `new ErrorEvent(…)`,
+// which Node 20 lacks: the ReferenceError thrown inside ws's 'error' listener would
+// be an uncaught exception and take the whole server down. A minimal stand-in.
+if (typeof globalThis.ErrorEvent === 'undefined') {
+  class ErrorEventPolyfill extends Event {
+    readonly error: unknown;
+    readonly message: string;
+    constructor(type: string, init: { error?: unknown; message?: string } = {}) {
+      super(type);
+      this.error = init.error;
+      this.message = init.message ?? (init.error instanceof Error ? init.error.message : '');
+    }
+  }
+  (globalThis as { ErrorEvent?: unknown }).ErrorEvent = ErrorEventPolyfill;
+}
+
 /** Package ids as the server issues them; anything else cannot be a package. */
 export const PACKAGE_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 

@@ -1,0 +1,189 @@
+/**
+ * Boots the real collaboration server on port 0 with the test AuthProvider and
+ * gives tests real clients: fetch with a session cookie and the same-origin
+ * `Origin` a browser would send, and `y-websocket` providers in Node over `ws`
+ * with the cookie on the upgrade (as a browser sends it).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as Y from 'yjs';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as decoding from 'lib0/decoding';
+import { createTestAuth, type TestAuth } from '../../server/auth/testAuth';
+import { startServer, type RunningServer, type StartServerOptions } from '../../server/server';
+import { MemoryStorage } from '../../server/storage/memory';
+import { SqliteStorage } from '../../server/storage/sqlite';
+import type { DocStorage } from '../../server/storage/types';
+import type { Role } from '../../server/auth/types';
+import { MESSAGE_NOTICE, type Notice } from '../../server/protocol';
+import type { RoomLogger } from '../../server/room';
+
+export const quietLog: RoomLogger = { info() {}, warn() {}, error() {} };
+
+export const ADMIN = 'admin';
+
+export interface TestServer {
+  server: RunningServer;
+  auth: TestAuth;
+  storage: DocStorage;
+  url: string;
+  wsBase: string;
+  /** fetch as `userId` (default the admin), JSON in and out. */
+  http(method: string, urlPath: string, opts?: { user?: string | null; json?: unknown; body?: string; contentType?: string; origin?: string | null }): Promise<Response>;
+  /** Creates a package as the admin and gives `members` their roles; returns its id. */
+  createPackage(body?: Record<string, unknown>, members?: Record<string, Role>): Promise<string>;
+  /** Adds a user (idempotent). */
+  user(userId: string): void;
+  close(): Promise<void>;
+}
+
+/** A `ws` WebSocket class that sends `cookie` on the upgrade, for `WebSocketPolyfill`. */
+export function cookieWebSocket(cookie: string, origin?: string): typeof globalThis.WebSocket {
+  class CookieWebSocket extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie }, ...(origin ? { origin } : {}) });
+    }
+  }
+  return CookieWebSocket as unknown as typeof globalThis.WebSocket;
+}
+
+export interface StartTestServerOptions extends Partial<Pick<StartServerOptions, 'roomIdleTimeoutMs' | 'maxLogUpdates' | 'maxLogBytes' | 'publicOrigin'>> {
+  storage?: DocStorage;
+  auth?: TestAuth;
+}
+
+export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
+  const auth = opts.auth ?? createTestAuth();
+  const storage = opts.storage ?? new MemoryStorage();
+  const known = new Set<string>();
+  const user = (userId: string) => {
+    if (known.has(userId)) return;
+    try {
+      auth.cookieFor(userId);
+    } catch {
+      auth.addUser({ userId, isAdmin: userId === ADMIN });
+    }
+    known.add(userId);
+  };
+  user(ADMIN);
+  const server = await startServer({
+    port: 0,
+    auth,
+    storage,
+    log: quietLog,
+    ...(opts.roomIdleTimeoutMs !== undefined ? { roomIdleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
+    ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
+    ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
+    ...(opts.publicOrigin !== undefined ? { publicOrigin: opts.publicOrigin } : {}),
+  });
+  const url = server.url;
+  const http: TestServer['http'] = async (method, urlPath, o = {}) => {
+    const headers: Record<string, string> = {};
+    const who = o.user === undefined ? ADMIN : o.user;
+    if (who !== null) headers.cookie = auth.cookieFor(who);
+    if (o.origin !== null) headers.origin = o.origin ?? url;
+    let body: string | undefined;
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers['content-type'] = 'application/json';
+    } else if (o.body !== undefined) {
+      body = o.body;
+      headers['content-type'] = o.contentType ?? 'text/csv; charset=utf-8';
+    }
+    return fetch(url + urlPath, { method, headers, ...(body !== undefined ? { body } : {}) });
+  };
+  return {
+    server,
+    auth,
+    storage,
+    url,
+    wsBase: url.replace(/^http/, 'ws') + '/ws',
+    http,
+    user,
+    async createPackage(body, members = {}) {
+      const res = await http('POST', '/api/packages', {
+        json: body ?? { title: 'Testpakke', years: ['2023', '2024', '2025', '2026'], planYears: ['2024', '2025', '2026'], parties: [{ name: 'Ap' }, { name: 'SV' }] },
+      });
+      if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+      const { id } = (await res.json()) as { id: string };
+      for (const [userId, role] of Object.entries(members)) {
+        user(userId);
+        auth.setRole(userId, id, role);
+      }
+      return id;
+    },
+    close: () => server.close(),
+  };
+}
+
+/** A y-websocket client in Node: doc, provider and the notices the server sent it. */
+export interface TestClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  notices: Notice[];
+  closes: Array<{ code: number; reason: string }>;
+  synced(): Promise<void>;
+  destroy(): void;
+}
+
+export function connectClient(ts: { wsBase: string; auth: TestAuth }, roomname: string, userId: string, opts: { doc?: Y.Doc; connect?: boolean } = {}): TestClient {
+  const doc = opts.doc ?? new Y.Doc();
+  const provider = new WebsocketProvider(ts.wsBase, roomname, doc, {
+    WebSocketPolyfill: cookieWebSocket(ts.auth.cookieFor(userId)),
+    // Same-process providers would otherwise talk through BroadcastChannel, not the server.
+    disableBc: true,
+    connect: opts.connect ?? true,
+    maxBackoffTime: 300,
+  });
+  const notices: Notice[] = [];
+  const closes: Array<{ code: number; reason: string }> = [];
+  provider.messageHandlers[MESSAGE_NOTICE] = (_enc, dec) => {
+    notices.push(JSON.parse(decoding.readVarString(dec)) as Notice);
+  };
+  provider.on('connection-close', (ev) => {
+    if (ev) closes.push({ code: ev.code, reason: ev.reason });
+  });
+  return {
+    doc,
+    provider,
+    notices,
+    closes,
+    synced: () =>
+      new Promise<void>((resolve) => {
+        if (provider.synced) resolve();
+        else {
+          const on = (s: boolean) => {
+            if (s) {
+              provider.off('sync', on);
+              resolve();
+            }
+          };
+          provider.on('sync', on);
+        }
+      }),
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Waits until `cond` holds (fails after `timeoutMs`, naming `what`). */
+export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A fresh temporary directory (removed by the caller). */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function sqliteIn(dir: string): SqliteStorage {
+  return new SqliteStorage(path.join(dir, 'test.sqlite'));
+}
