@@ -16,7 +16,7 @@ import {
 /**
  * The balance engine: a pure function (and an incremental object) from a plain
  * package to a `BalanceReport`. No Yjs, no I/O, and no rounding anywhere:
- * amounts are decimal.js values with at most two decimals, so every sum is exact.
+ * amounts have at most two decimals and every sum is exact.
  *
  * Rules (DESIGN.md), and the decisions this module makes where DESIGN.md leaves room:
  * - `net` = tiltak + inndekning, per year and in total. Every year of `years`
@@ -43,9 +43,10 @@ import {
  *   and is not summed (never silently 0).
  *
  * Exactness and speed: because every accepted amount has at most two
- * decimals, the engine sums exact integer hundredths of a million NOK as
- * `bigint` (never a binary fraction, never rounded) and turns them into
- * canonical decimal strings only for the report. decimal.js is still what
+ * decimals, the engine sums exact integer hundredths of a million NOK
+ * (`ExactSums` below: integer arithmetic only, spilling into `bigint` long
+ * before a JS number could lose a digit; never a binary fraction, never
+ * rounded) and turns them into canonical decimal strings only for the report. decimal.js is still what
  * parses anything that is not already a plain decimal string (via
  * `parseAmount`) and what formats the messages; constructing and adding
  * decimal.js values for every cell would cost about 12 ms per full recompute
