@@ -7,7 +7,7 @@ export const TEST_SESSION_COOKIE = 'session';
 /** The test `AuthProvider` plus the knobs tests turn. */
 export interface TestAuth extends AuthProvider {
   /** Adds a user and returns its session token (send it as cookie `session=<token>`). */
-  addUser(user: { userId: string; name?: string; email?: string; isAdmin?: boolean }): string;
+  addUser(user: { userId: string; name?: string; email?: string; isAdmin?: boolean; token?: string }): string;
   /** `session=<token>` for a user added earlier. */
   cookieFor(userId: string): string;
   /** Sets (or with null removes) a membership and tells listeners at once, like the real members API. */
@@ -45,7 +45,7 @@ export function createTestAuth(): TestAuth {
   const auth: TestAuth = {
     addUser(u) {
       users.set(u.userId, { userId: u.userId, name: u.name ?? u.userId, email: u.email ?? `${u.userId}@test.invalid`, isAdmin: u.isAdmin ?? false });
-      const token = randomBytes(16).toString('base64url');
+      const token = u.token ?? randomBytes(16).toString('base64url');
       tokens.set(token, u.userId);
       tokenOf.set(u.userId, token);
       return token;
