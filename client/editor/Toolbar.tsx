@@ -25,6 +25,8 @@ import { $getNearestNodeOfType } from '@lexical/utils';
 import { normalizeLinkUrl } from './link';
 import { msg, type Lang } from './messages';
 
+const ICON = { width: 16, height: 16, viewBox: '0 0 16 16', fill: 'currentColor', 'aria-hidden': true, focusable: false } as const;
+
 type BlockType = 'paragraph' | 'h2' | 'h3' | 'bullet' | 'number' | 'other';
 
 interface ToolbarState {
@@ -174,13 +176,30 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
         <i aria-hidden="true">K</i>
       </ToolButton>
       <ToolButton label={msg(lang, 'bulletList')} pressed={state.block === 'bullet'} onClick={() => setBlock('bullet')}>
-        <span aria-hidden="true">•≡</span>
+        <svg {...ICON}>
+          <circle cx="3" cy="4" r="1.5" />
+          <circle cx="3" cy="8" r="1.5" />
+          <circle cx="3" cy="12" r="1.5" />
+          <rect x="6" y="3.25" width="9" height="1.5" />
+          <rect x="6" y="7.25" width="9" height="1.5" />
+          <rect x="6" y="11.25" width="9" height="1.5" />
+        </svg>
       </ToolButton>
       <ToolButton label={msg(lang, 'numberedList')} pressed={state.block === 'number'} onClick={() => setBlock('number')}>
-        <span aria-hidden="true">1.≡</span>
+        <svg {...ICON}>
+          <text x="0" y="6" fontSize="5.5" fontFamily="sans-serif">1</text>
+          <text x="0" y="14" fontSize="5.5" fontFamily="sans-serif">2</text>
+          <rect x="6" y="3.25" width="9" height="1.5" />
+          <rect x="6" y="7.25" width="9" height="1.5" />
+          <rect x="6" y="11.25" width="9" height="1.5" />
+        </svg>
       </ToolButton>
       <ToolButton label={state.link ? msg(lang, 'removeLink') : msg(lang, 'link')} pressed={state.link} onClick={openLink}>
-        <span aria-hidden="true">{state.link ? '⛓︎̸' : '🔗︎'}</span>
+        <svg {...ICON} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+          <path d="M7 9.5a3 3 0 0 0 4.2 0l2.3-2.3a3 3 0 0 0-4.2-4.2l-1 1" />
+          <path d="M9 6.5a3 3 0 0 0-4.2 0L2.5 8.8A3 3 0 0 0 6.7 13l1-1" />
+          {state.link && <path d="M2 2l12 12" stroke="#b3261e" />}
+        </svg>
       </ToolButton>
       {extra}
       {linkOpen && (
