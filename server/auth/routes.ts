@@ -14,6 +14,7 @@ import {
   MAX_JSON_BODY_BYTES,
   acceptBody,
   addMemberBody,
+  changePasswordBody,
   createUserBody,
   errorBody,
   loginBody,
@@ -228,6 +229,34 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     const who = await principal(c);
     if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
     return c.json({ user: who, memberships: await auth.listMemberships(who) });
+  });
+
+  /**
+   * Changes the caller's password after checking the current one (counted against the
+   * account's login limit, so a stolen session cannot be used to guess it). Every
+   * session of the user ends; the caller gets a fresh one.
+   */
+  app.post('/api/auth/password', async (c) => {
+    const who = await principal(c);
+    if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
+    const body = await readJsonBody(c, changePasswordBody);
+    if (!body.ok) return body.response;
+    const now = Date.now();
+    const failures = store.loginFailuresSince('account', who.email, now - LOGIN_FAILURE_WINDOW_MS);
+    if (failures.count >= LOGIN_MAX_FAILURES_PER_ACCOUNT) {
+      const retryAfterS = Math.max(1, Math.ceil(((failures.oldest ?? now) + LOGIN_FAILURE_WINDOW_MS - now) / 1000));
+      c.header('Retry-After', String(retryAfterS));
+      return c.json(errorBody(`For mange mislykkede forsøk. Prøv igjen om ${Math.ceil(retryAfterS / 60)} min.`), 429);
+    }
+    const row = store.recordLoginFailure('account', who.email, now);
+    if (!(await store.verifyLogin(who.email, body.data.currentPassword))) {
+      return c.json(errorBody('Feil nåværende passord', 'currentPassword'), 403);
+    }
+    store.forgetLoginFailure(row);
+    store.setPasswordHash(who.userId, await hashPassword(body.data.newPassword));
+    store.deleteUserSessions(who.userId);
+    startSession(c, who.userId);
+    return c.json({ ok: true });
   });
 
   // ---- first start ----------------------------------------------------------------

@@ -42,6 +42,7 @@ export const addMemberBody = z.strictObject({
 export const patchMemberBody = z
   .strictObject({ role: roleSchema.optional(), party: partySchema.nullable().optional() })
   .refine((b) => b.role !== undefined || b.party !== undefined, { message: 'Oppgi role eller party' });
+export const changePasswordBody = z.strictObject({ currentPassword: loginPasswordSchema, newPassword: newPasswordSchema });
 export const createUserBody = z.strictObject({ email: emailSchema, name: nameSchema.optional(), isAdmin: z.boolean().optional() });
 
 /** The `{ error: { message, field? } }` body every accounts route answers errors with. */

@@ -41,6 +41,7 @@ describe('attack table — authentication', () => {
       ['PATCH', `/api/packages/${pkgA}/members/${memberAId}`],
       ['DELETE', `/api/packages/${pkgA}/members/${memberAId}`],
       ['POST', '/api/admin/users'],
+      ['POST', '/api/auth/password'],
       ...extraProtectedRoutes(pkgA),
     ] as Array<[string, string]>) {
       const res = await anon.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
@@ -265,6 +266,14 @@ describe('attack table — hostile JSON', () => {
       client: () => admin,
       valid: () => ({ email: 'c@kommune.no', name: 'C', isAdmin: false }),
       formatted: ['email', 'isAdmin'],
+    },
+    {
+      name: 'change password',
+      method: 'POST',
+      path: () => '/api/auth/password',
+      client: () => admin,
+      valid: () => ({ currentPassword: ADMIN_PASSWORD, newPassword: 'et nytt langt passord' }),
+      formatted: [],
     },
     {
       name: 'create package',

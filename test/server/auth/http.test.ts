@@ -263,3 +263,23 @@ describe('headers and cookies over https', () => {
     }
   });
 });
+
+describe('password change', () => {
+  it('needs the current password, ends every other session, keeps the caller logged in', async () => {
+    const { client: a } = await inviteAndAccept(admin, pkg, 'bytter@kommune.no', 'viewer', null, 'gammelt passord 123');
+    const other = new Client(h.origin);
+    expect((await other.login('bytter@kommune.no', 'gammelt passord 123')).status).toBe(200);
+    const wrong = await a.post('/api/auth/password', { currentPassword: 'feil passord', newPassword: 'nytt passord 456' });
+    expect(wrong.status).toBe(403);
+    const short = await a.post('/api/auth/password', { currentPassword: 'gammelt passord 123', newPassword: 'kort' });
+    expect(short.status).toBe(400);
+    expect(await json(short)).toMatchObject({ error: { field: 'newPassword' } });
+    const ok = await a.post('/api/auth/password', { currentPassword: 'gammelt passord 123', newPassword: 'nytt passord 456' });
+    expect(ok.status).toBe(200);
+    expect((await a.get('/api/auth/me')).status).toBe(200);
+    expect((await other.get('/api/auth/me')).status).toBe(401);
+    expect((await new Client(h.origin).login('bytter@kommune.no', 'gammelt passord 123')).status).toBe(401);
+    expect((await new Client(h.origin).login('bytter@kommune.no', 'nytt passord 456')).status).toBe(200);
+    expect((await new Client(h.origin).post('/api/auth/password', { currentPassword: 'x', newPassword: 'nytt passord 456' })).status).toBe(401);
+  });
+});
