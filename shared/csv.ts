@@ -214,7 +214,16 @@ function isBlankRow(cells: readonly string[]): boolean {
 export function importLinesFromCsv(text: string, opts: { years: readonly Year[] }): CsvResult<{ lines: ImportedLine[] }> {
   const parsed = parseCsv(text);
   if (!parsed.ok) return parsed;
-  const [header, ...body] = parsed.rows;
+  return importLinesFromRows(parsed.rows, opts);
+}
+
+/**
+ * The checks of `importLinesFromCsv` on rows already split into cells (the
+ * XLSX import converts a sheet to rows and reuses them). `rows[0]` is the
+ * header; row numbers in errors are spreadsheet rows (index + 1).
+ */
+export function importLinesFromRows(rows: string[][], opts: { years: readonly Year[] }): CsvResult<{ lines: ImportedLine[] }> {
+  const [header, ...body] = rows;
   if (!header || isBlankRow(header)) return fail(1, '', '', 'filen mangler overskriftsrad.');
 
   const fieldAt = new Map<number, Field>();
@@ -366,7 +375,12 @@ export interface BaselineAreaRow {
 export function importBaselineFromCsv(text: string): CsvResult<{ areas: BaselineAreaRow[]; years: Year[] }> {
   const parsed = parseCsv(text);
   if (!parsed.ok) return parsed;
-  const [header, ...body] = parsed.rows;
+  return importBaselineFromRows(parsed.rows);
+}
+
+/** The checks of `importBaselineFromCsv` on rows already split into cells (XLSX import). */
+export function importBaselineFromRows(rows: string[][]): CsvResult<{ areas: BaselineAreaRow[]; years: Year[] }> {
+  const [header, ...body] = rows;
   if (!header || isBlankRow(header)) return fail(1, '', '', 'filen mangler overskriftsrad.');
   const years: Year[] = [];
   for (const raw of header.slice(1)) {
