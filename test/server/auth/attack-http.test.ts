@@ -184,24 +184,29 @@ describe('attack table — login', () => {
       await s.store.createUser({ email: 'finnes@kommune.no', password: 'riktig passord 123' });
       await s.store.createUser({ email: 'invitert@kommune.no' }); // pending, no password yet
       const c = new Client(s.origin);
-      const answers: Array<{ status: number; body: string; ms: number }> = [];
-      for (const email of ['finnes@kommune.no', 'finnes.ikke@kommune.no', 'invitert@kommune.no']) {
-        const times: number[] = [];
-        let last: Response | undefined;
-        for (let i = 0; i < 3; i++) {
+      const emails = ['finnes@kommune.no', 'finnes.ikke@kommune.no', 'invitert@kommune.no'];
+      const times: number[][] = emails.map(() => []);
+      const last: Array<Response | undefined> = [];
+      // Interleaved, so load from other processes hits all three alike; 5 each stays under every limit.
+      for (let i = 0; i < 5; i++) {
+        for (const [k, email] of emails.entries()) {
           const start = performance.now();
-          last = await c.login(email, `feil passord ${i}`);
-          times.push(performance.now() - start);
+          last[k] = await c.login(email, `feil passord ${i}`);
+          times[k]!.push(performance.now() - start);
         }
-        times.sort((a, b) => a - b);
-        answers.push({ status: last!.status, body: await last!.text(), ms: times[1]! });
+      }
+      const answers: Array<{ status: number; body: string; ms: number }> = [];
+      for (const [k] of emails.entries()) {
+        const sorted = [...times[k]!].sort((a, b) => a - b);
+        answers.push({ status: last[k]!.status, body: await last[k]!.text(), ms: sorted[2]! });
       }
       expect(answers.map((a) => a.status)).toEqual([401, 401, 401]);
       expect(new Set(answers.map((a) => a.body)).size).toBe(1);
       expect(JSON.parse(answers[0]!.body)).toEqual({ error: { message: 'Feil e-post eller passord' } });
-      // Skipping scrypt for unknown emails would make them ~50× faster; allow scheduling noise.
+      // Skipping scrypt for unknown emails would make them ~50× faster (median ~2 ms vs ~90 ms);
+      // the bound leaves room for scheduling noise on a busy machine.
       const known = answers[0]!.ms;
-      for (const a of answers.slice(1)) expect(a.ms).toBeGreaterThan(known * 0.4);
+      for (const a of answers.slice(1)) expect(a.ms).toBeGreaterThan(known * 0.25);
     } finally {
       await s.close();
     }
