@@ -3,28 +3,14 @@
  * providers is killed with SIGKILL; after a restart on the same SQLite file,
  * every update any client had received from the server is present.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import readline from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
 import { cookieWebSocket, tempDir, waitFor } from './serverHarness';
-
-const FIXTURE = path.resolve('test/server/fixtures/crashServer.ts');
-
-/** Starts the fixture server; resolves with the child and its port. */
-export async function spawnServer(dir: string, users = 8, packages = 1): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dir, String(users), String(packages)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-  });
-  return { child, port };
-}
+import { spawnServer } from './fixtures/spawnServer';
 
 function provider(port: number, user: string, doc: Y.Doc): WebsocketProvider {
   return new WebsocketProvider(`ws://127.0.0.1:${port}/ws`, 'pkg0', doc, {
@@ -81,6 +67,45 @@ describe('crash safety', () => {
       expect(missing).toEqual([]);
     } finally {
       for (const c of clients) clearInterval(c.timer);
+      server?.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SIGTERM: stores what is pending, closes sockets with 1012, exits 0', async () => {
+    const dir = tempDir('sigterm-');
+    let server: ChildProcess | null = null;
+    try {
+      const first = await spawnServer(dir);
+      server = first.child;
+      const doc = new Y.Doc();
+      const p = provider(first.port, 'u0', doc);
+      const closes: number[] = [];
+      p.on('connection-close', (ev) => {
+        if (ev) closes.push(ev.code);
+      });
+      await waitFor(() => p.synced, 10_000, 'sync');
+      const watcherDoc = new Y.Doc();
+      const watcher = provider(first.port, 'u1', watcherDoc);
+      await waitFor(() => watcher.synced, 10_000, 'watcher sync');
+      for (let i = 0; i < 50; i++) createLineInDoc(doc, { id: `t${i}`, ledger: 'drift', group: 'tiltak', title: `Linje ${i}` });
+      // The watcher has them only once they are stored (write before broadcast).
+      await waitFor(() => getLinesMap(watcherDoc).size === 50, 10_000, 'watcher received the lines');
+      watcher.destroy();
+      const exited = new Promise<number | null>((r) => server!.once('exit', (code) => r(code)));
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await waitFor(() => closes.length > 0, 5000, 'close event');
+      expect(closes[0]).toBe(1012);
+      p.destroy();
+      const second = await spawnServer(dir);
+      server = second.child;
+      const fresh = new Y.Doc();
+      const p2 = provider(second.port, 'u1', fresh);
+      await waitFor(() => p2.synced, 10_000, 'sync after restart');
+      expect(getLinesMap(fresh).size).toBe(50);
+      p2.destroy();
+    } finally {
       server?.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
     }
