@@ -283,3 +283,31 @@ describe('password change', () => {
     expect((await new Client(h.origin).post('/api/auth/password', { currentPassword: 'x', newPassword: 'nytt passord 456' })).status).toBe(401);
   });
 });
+
+describe('client address behind a proxy', () => {
+  it('with TRUST_PROXY=1 the per-address limit counts the last X-Forwarded-For entry; without it the header is ignored', async () => {
+    const spray = async (s: Target, forwardedFor: (i: number) => string): Promise<number> => {
+      const c = new Client(s.origin);
+      for (let i = 0; i < 20; i++) await c.request('POST', '/api/auth/login', { email: `b${i}@kommune.no`, password: 'feil' }, { 'x-forwarded-for': forwardedFor(i) });
+      const res = await c.request('POST', '/api/auth/login', { email: 'ny@kommune.no', password: 'feil' }, { 'x-forwarded-for': '203.0.113.99' });
+      return res.status;
+    };
+    const behindProxy = await startTarget({ env: { TRUST_PROXY: '1' } });
+    try {
+      // The attacker's own X-Forwarded-For entries come first; the proxy appends the real address.
+      expect(await spray(behindProxy, (i) => `10.0.0.${i}, 203.0.113.7`)).toBe(401);
+      const c = new Client(behindProxy.origin);
+      const blocked = await c.request('POST', '/api/auth/login', { email: 'x@kommune.no', password: 'feil' }, { 'x-forwarded-for': '1.2.3.4, 203.0.113.7' });
+      expect(blocked.status).toBe(429);
+    } finally {
+      await behindProxy.close();
+    }
+    const direct = await startTarget();
+    try {
+      // Without TRUST_PROXY, a client cannot escape the limit by inventing addresses.
+      expect(await spray(direct, (i) => `10.0.0.${i}`)).toBe(429);
+    } finally {
+      await direct.close();
+    }
+  });
+});

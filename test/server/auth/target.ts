@@ -31,7 +31,7 @@ export interface Target {
 
 const quietLog = { info: () => {}, warn: () => {}, error: () => {} };
 
-export async function startTarget(opts: { sessionTtlMs?: number; publicOrigin?: string } = {}): Promise<Target> {
+export async function startTarget(opts: { sessionTtlMs?: number; publicOrigin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Target> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-target-'));
   const storage = new SqliteStorage(path.join(dir, 'db.sqlite'));
   // The registry is created by startServer, after the routes that need it.
@@ -41,7 +41,7 @@ export async function startTarget(opts: { sessionTtlMs?: number; publicOrigin?: 
     storage,
     rooms: () => ref.server?.rooms,
     publicOrigin: opts.publicOrigin,
-    env: opts.sessionTtlMs ? { SESSION_TTL_MS: String(opts.sessionTtlMs) } : {},
+    env: { ...(opts.sessionTtlMs ? { SESSION_TTL_MS: String(opts.sessionTtlMs) } : {}), ...opts.env },
   });
   const running = await startServer({
     port: 0,
