@@ -166,7 +166,7 @@ function tableFor(table: ExportTable, model: ExportModel): Table {
   const numberCols = table.years.length + 1;
   const statusWidth = withStatus ? 1000 : 0;
   // Wide enough for a bold «−1 148,45» at 9 pt without wrapping; the label column takes the rest.
-  const numberWidth = Math.min(1150, Math.floor((TEXT_WIDTH_TWIPS * 0.68 - statusWidth) / numberCols));
+  const numberWidth = Math.min(1050, Math.floor((TEXT_WIDTH_TWIPS * 0.68 - statusWidth) / numberCols));
   const labelWidth = TEXT_WIDTH_TWIPS - statusWidth - numberWidth * numberCols;
   const cols = [labelWidth, ...(withStatus ? [statusWidth] : []), ...Array<number>(numberCols).fill(numberWidth)];
   const header = new TableRow({

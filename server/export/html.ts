@@ -141,7 +141,7 @@ export function renderHtml(model: ExportModel): string {
   parts.push('<section class="tables"><h2>Tabeller</h2>', ...model.tables.map((t) => tableHtml(t, model)), '</section>');
   const footerText = [model.title, model.footer.versionName, model.footer.date ? formatDateNorwegian(model.footer.date) : undefined].filter((p): p is string => !!p).join(' · ');
   parts.push(`<footer><p>${e(footerText)}</p>${model.footer.checksum ? `<p>Forseglet versjon, SHA-256: <code>${e(model.footer.checksum)}</code></p>` : ''}</footer>`);
-  const pageFooter = `@media print { @page { @bottom-left { content: ${cssString(footerText)}; font-size: 8pt; color: #555; } @bottom-right { content: "Side " counter(page) " av " counter(pages); font-size: 8pt; color: #555; } } }`;
+  const pageFooter = `@media print { @page { @bottom-left { content: ${cssString(footerText)}; font-family: Calibri, Carlito, sans-serif; font-size: 8pt; color: #555; } @bottom-right { content: "Side " counter(page) " av " counter(pages); font-family: Calibri, Carlito, sans-serif; font-size: 8pt; color: #555; } } }`;
   return `<!doctype html>
 <html lang="nb">
 <head>
