@@ -11,6 +11,8 @@ import { AuthStore } from './store';
 
 /** How often expired sessions, invitations and old login failures are deleted. */
 export const AUTH_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** How often sessions past their absolute expiry are ended (and their sockets closed). */
+export const SESSION_SWEEP_INTERVAL_MS = 60 * 1000;
 
 /** Everything the collaboration server needs from the accounts module. */
 export interface Accounts {
@@ -22,7 +24,7 @@ export interface Accounts {
   config: AuthConfig;
   /** First-start bootstrap (admin from env, or a printed setup link); call once at start. */
   bootstrap(publicOrigin: string, log?: (line: string) => void): Promise<BootstrapOutcome>;
-  /** Stops the background pruning timer. */
+  /** Stops the background timers. */
   close(): void;
 }
 
@@ -39,13 +41,16 @@ export interface InstallAccountsOptions {
   rooms?: RoomRegistry | (() => RoomRegistry | undefined);
   publicOrigin: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Overrides SESSION_SWEEP_INTERVAL_MS (tests). */
+  sessionSweepIntervalMs?: number;
 }
 
 /**
  * Wires the accounts module into the collaboration server: an `AuthStore` on the
  * server's SQLite database, the `AccountsAuth` provider, the accounts routes (which
  * learn about packages from the server's storage and, for party validation, from the
- * package's document), hourly pruning of expired rows, and the first-start bootstrap.
+ * package's document), hourly pruning of expired rows, a sweep that ends sessions at
+ * their absolute expiry (announced through `onSessionEnd`), and the first-start bootstrap.
  * Reads SESSION_TTL_MS, SESSION_ABSOLUTE_TTL_MS, INVITE_TTL_MS, TRUST_PROXY and the
  * BOOTSTRAP_ADMIN_* variables from `env`; invalid values throw.
  */
@@ -79,14 +84,22 @@ export function installAccounts(opts: InstallAccountsOptions): Accounts {
   });
 
   store.pruneExpired();
-  const timer = setInterval(() => {
+  const pruneTimer = setInterval(() => {
     try {
       store.pruneExpired();
     } catch (err) {
       console.error('Pruning expired sessions failed', err);
     }
   }, AUTH_PRUNE_INTERVAL_MS);
-  timer.unref();
+  pruneTimer.unref();
+  const sweepTimer = setInterval(() => {
+    try {
+      auth.emitSessionEnd(store.takeEndedSessions());
+    } catch (err) {
+      console.error('Ending expired sessions failed', err);
+    }
+  }, opts.sessionSweepIntervalMs ?? SESSION_SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
 
   return {
     store,
@@ -94,6 +107,9 @@ export function installAccounts(opts: InstallAccountsOptions): Accounts {
     routes,
     config,
     bootstrap: (publicOrigin, log) => bootstrapAccounts(store, env, publicOrigin, log),
-    close: () => clearInterval(timer),
+    close: () => {
+      clearInterval(pruneTimer);
+      clearInterval(sweepTimer);
+    },
   };
 }

@@ -12,13 +12,27 @@ export type AccountsAuthOptions = Record<string, never>;
 export interface AccountsAuth extends AuthProvider {
   /** Tells every `onMembershipChange` listener about a change (called by the members routes). */
   emitMembershipChange(change: MembershipChange): void;
+  /** Tells every `onSessionEnd` listener that these sessions ended (logout, password change, expiry). */
+  emitSessionEnd(sessionIds: string[]): void;
+  onSessionEnd(listener: (sessionIds: string[]) => void): () => void;
   /** The session token carried by request headers, if any. */
   sessionTokenFrom(headers: Headers): string | undefined;
 }
 
-/** The Principal view of a user. */
+/** The Principal view of a user (without `sessionId`: this is also what the API returns). */
 export function principalOf(user: User): Principal {
   return { userId: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}
+
+/** Calls every listener, so that one that throws cannot keep the others from hearing. */
+function notifyAll<T>(listeners: Set<(value: T) => void>, value: T, what: string): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener(value);
+    } catch (err) {
+      console.error(`${what} listener failed`, err);
+    }
+  }
 }
 
 /**
@@ -28,11 +42,14 @@ export function principalOf(user: User): Principal {
  * get no implicit access, so a package stays confidential to its members); admins may
  * create packages and become their owner. Membership changes made through the members
  * API reach every `onMembershipChange` listener synchronously, before the HTTP answer
- * is sent, so the websocket layer can downgrade or close connections at once. A
- * listener that throws does not keep the others from hearing about the change.
+ * is sent, so the websocket layer can downgrade or close connections at once; the
+ * end of a session (logout, password change, absolute expiry) reaches every
+ * `onSessionEnd` listener the same way, naming it by the `sessionId` its principal
+ * carried. A listener that throws does not keep the others from hearing about it.
  */
 export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions = {}): AccountsAuth {
   const listeners = new Set<(change: MembershipChange) => void>();
+  const sessionListeners = new Set<(sessionIds: string[]) => void>();
 
   function sessionTokenFrom(headers: Headers): string | undefined {
     const header = headers.get('cookie');
@@ -48,7 +65,7 @@ export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions 
       const token = sessionTokenFrom(headers);
       if (!token) return null;
       const found = store.userForSession(token);
-      return found ? principalOf(found.user) : null;
+      return found ? { ...principalOf(found.user), sessionId: found.sessionId } : null;
     },
 
     async roleFor(principal: Principal, packageId: string): Promise<Role | null> {
@@ -84,13 +101,18 @@ export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions 
     },
 
     emitMembershipChange(change: MembershipChange): void {
-      for (const listener of [...listeners]) {
-        try {
-          listener(change);
-        } catch (err) {
-          console.error('onMembershipChange listener failed', err);
-        }
-      }
+      notifyAll(listeners, change, 'onMembershipChange');
+    },
+
+    onSessionEnd(listener: (sessionIds: string[]) => void): () => void {
+      sessionListeners.add(listener);
+      return () => {
+        sessionListeners.delete(listener);
+      };
+    },
+
+    emitSessionEnd(sessionIds: string[]): void {
+      if (sessionIds.length > 0) notifyAll(sessionListeners, sessionIds, 'onSessionEnd');
     },
   };
 }

@@ -220,7 +220,8 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   app.post('/api/auth/logout', (c) => {
     const token = auth.sessionTokenFrom(c.req.raw.headers);
-    if (token) store.deleteSession(token);
+    const ended = token ? store.deleteSession(token) : null;
+    if (ended) auth.emitSessionEnd([ended]);
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) });
     return c.json({ ok: true });
   });
@@ -228,7 +229,8 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   app.get('/api/auth/me', async (c) => {
     const who = await principal(c);
     if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
-    return c.json({ user: who, memberships: await auth.listMemberships(who) });
+    const { sessionId: _sessionId, ...user } = who;
+    return c.json({ user, memberships: await auth.listMemberships(who) });
   });
 
   /**
@@ -254,7 +256,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     }
     store.forgetLoginFailure(row);
     store.setPasswordHash(who.userId, await hashPassword(body.data.newPassword));
-    store.deleteUserSessions(who.userId);
+    auth.emitSessionEnd(store.deleteUserSessions(who.userId));
     startSession(c, who.userId);
     return c.json({ ok: true });
   });

@@ -300,7 +300,7 @@ export class AuthStore {
    * the token is unknown, expired, or belongs to an account that no longer exists.
    * Expired sessions found this way are deleted.
    */
-  userForSession(token: string): { user: User; expiresAt: number } | null {
+  userForSession(token: string): { user: User; expiresAt: number; sessionId: string } | null {
     const tokenHash = hashToken(token);
     const session = this.db
       .prepare('SELECT user_id, renewed_at, expires_at, absolute_expires_at FROM auth_sessions WHERE token_hash = ?')
@@ -318,17 +318,42 @@ export class AuthStore {
       expiresAt = Math.min(now + this.sessionTtlMs, session.absolute_expires_at);
       this.db.prepare('UPDATE auth_sessions SET renewed_at = ?, expires_at = ? WHERE token_hash = ?').run(now, expiresAt, tokenHash);
     }
-    return { user, expiresAt };
+    return { user, expiresAt, sessionId: tokenHash };
   }
 
-  /** Ends one session (logout). Unknown tokens are ignored. */
-  deleteSession(token: string): void {
-    this.db.prepare('DELETE FROM auth_sessions WHERE token_hash = ?').run(hashToken(token));
+  /**
+   * Ends one session (logout); returns its session id (the token's hash, as in
+   * `userForSession`), or null for an unknown token.
+   */
+  deleteSession(token: string): string | null {
+    const tokenHash = hashToken(token);
+    return this.db.prepare('DELETE FROM auth_sessions WHERE token_hash = ?').run(tokenHash).changes === 1 ? tokenHash : null;
   }
 
-  /** Ends every session of a user (password change, account removal). */
-  deleteUserSessions(userId: string): void {
-    this.db.prepare('DELETE FROM auth_sessions WHERE user_id = ?').run(userId);
+  /** Ends every session of a user (password change); returns their session ids. */
+  deleteUserSessions(userId: string): string[] {
+    return this.db.transaction(() => {
+      const ids = (this.db.prepare('SELECT token_hash FROM auth_sessions WHERE user_id = ?').all(userId) as Array<{ token_hash: string }>).map(
+        (r) => r.token_hash,
+      );
+      this.db.prepare('DELETE FROM auth_sessions WHERE user_id = ?').run(userId);
+      return ids;
+    })();
+  }
+
+  /**
+   * Deletes sessions past their absolute expiry and returns their ids, so connections
+   * opened with them can be closed. (Idle expiry is left to `pruneExpired`: an open
+   * websocket is activity, so it is not cut for lack of HTTP requests.)
+   */
+  takeEndedSessions(now = Date.now()): string[] {
+    return this.db.transaction(() => {
+      const ids = (this.db.prepare('SELECT token_hash FROM auth_sessions WHERE absolute_expires_at <= ?').all(now) as Array<{ token_hash: string }>).map(
+        (r) => r.token_hash,
+      );
+      this.db.prepare('DELETE FROM auth_sessions WHERE absolute_expires_at <= ?').run(now);
+      return ids;
+    })();
   }
 
   /** Removes expired sessions, invitations and old login failures. */

@@ -7,8 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { createLineInDoc, readLinesFromDoc, setLineAmount } from '../../../shared/doc/schema';
-import { adminClient, inviteAndAccept } from './harness';
-import type { Client } from './harness';
+import { Client, adminClient, inviteAndAccept } from './harness';
 import { connectProvider, startTarget, synced, until, upgradeStatus } from './target';
 import type { Target, TestProvider } from './target';
 
@@ -196,6 +195,51 @@ describe('attack table — per-message authorisation', () => {
     setLineAmount(p.doc, lineId, '2026', '4242');
     await sleep(300);
     expect(await driftNet2026()).toBe('10');
+  });
+
+  it('W12 logout closes the sockets of that session at once (4401); the same user’s other session stays', async () => {
+    const { client: laptop } = await inviteAndAccept(owner, pkgA, 'to.enheter@kommune.no', 'editor', 'AP', 'et langt passord 123');
+    const phone = new Client(t.origin);
+    expect((await phone.login('to.enheter@kommune.no', 'et langt passord 123')).status).toBe(200);
+    const a = provider(pkgA, laptop);
+    const b = provider(pkgA, phone);
+    await Promise.all([synced(a), synced(b)]);
+    expect((await laptop.post('/api/auth/logout')).status).toBe(200);
+    await until(() => a.closes.some((c) => c.code === 4401), 2000, 'close 4401');
+    setLineAmount(a.doc, lineId, '2026', '31337');
+    await sleep(300);
+    expect(a.provider.wsconnected).toBe(false);
+    expect(b.provider.wsconnected).toBe(true);
+    expect(b.closes).toEqual([]);
+    expect(await driftNet2026()).toBe('10');
+  });
+
+  it('W13 a password change closes every socket of the user', async () => {
+    const { client: user } = await inviteAndAccept(owner, pkgA, 'bytter.passord@kommune.no', 'editor', 'AP', 'et langt passord 123');
+    const other = new Client(t.origin);
+    await other.login('bytter.passord@kommune.no', 'et langt passord 123');
+    const a = provider(pkgA, user);
+    const b = provider(`${pkgA}/comments`, other);
+    await Promise.all([synced(a), synced(b)]);
+    const res = await user.post('/api/auth/password', { currentPassword: 'et langt passord 123', newPassword: 'et helt nytt passord' });
+    expect(res.status).toBe(200);
+    await until(() => a.closes.some((c) => c.code === 4401) && b.closes.some((c) => c.code === 4401), 2000, 'both closed');
+  });
+
+  it('W14 a session past its absolute lifetime has its open socket closed', async () => {
+    const s = await startTarget({ env: { SESSION_ABSOLUTE_TTL_MS: '800' }, sessionSweepIntervalMs: 100 });
+    try {
+      const c = await adminClient(s);
+      const id = await s.createPackage(c, 'Utløper');
+      const p = connectProvider(s.origin, id, { cookie: c.cookie, origin: s.origin });
+      open.push(p);
+      await synced(p);
+      await until(() => p.closes.some((x) => x.code === 4401), 3000, 'close 4401 at absolute expiry');
+      expect(await upgradeStatus(s.origin, id, { origin: s.origin, cookie: c.cookie })).toBe(401);
+    } finally {
+      while (open.length > 0) open.pop()!.destroy();
+      await s.close();
+    }
   });
 
   it('W10 logout: the old cookie cannot open a socket', async () => {

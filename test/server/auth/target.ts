@@ -31,7 +31,9 @@ export interface Target {
 
 const quietLog = { info: () => {}, warn: () => {}, error: () => {} };
 
-export async function startTarget(opts: { sessionTtlMs?: number; publicOrigin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Target> {
+export async function startTarget(
+  opts: { sessionTtlMs?: number; publicOrigin?: string; env?: NodeJS.ProcessEnv; sessionSweepIntervalMs?: number } = {},
+): Promise<Target> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-target-'));
   const storage = new SqliteStorage(path.join(dir, 'db.sqlite'));
   // The registry is created by startServer, after the routes that need it.
@@ -42,6 +44,7 @@ export async function startTarget(opts: { sessionTtlMs?: number; publicOrigin?: 
     rooms: () => ref.server?.rooms,
     publicOrigin: opts.publicOrigin,
     env: { ...(opts.sessionTtlMs ? { SESSION_TTL_MS: String(opts.sessionTtlMs) } : {}), ...opts.env },
+    ...(opts.sessionSweepIntervalMs ? { sessionSweepIntervalMs: opts.sessionSweepIntervalMs } : {}),
   });
   const running = await startServer({
     port: 0,
