@@ -36,6 +36,8 @@ export const CLOSE_SERVICE_RESTART = 1012;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 export const CLOSE_MALFORMED = 4400;
 export const CLOSE_FORBIDDEN = 4403;
+/** The login session behind the connection ended (logout, password change, expiry). */
+export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_LOAD_FAILED = 4500;
 export const CLOSE_STORAGE_FAILED = 4501;
 
@@ -45,6 +47,7 @@ export const REASONS = {
   restart: 'Serveren starter på nytt',
   slowReader: 'Forbindelsen henger etter',
   removed: 'Tilgangen din til pakken er fjernet',
+  sessionEnded: 'Økten din er avsluttet. Logg inn på nytt.',
   loadFailed: 'Dokumentet kunne ikke lastes. Prøv igjen senere.',
   storageFailed: 'Lagring feilet. Koble til på nytt.',
 } as const;

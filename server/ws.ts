@@ -3,7 +3,16 @@ import type { UpgradeWebSocket, WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AuthProvider, DocKind } from './auth/types';
 import { isAllowedOrigin } from './auth/security';
-import { CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES, REASONS, closeReason } from './protocol';
+import {
+  CLOSE_MALFORMED,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_SESSION_ENDED,
+  CLOSE_TRY_AGAIN_LATER,
+  MAX_BUFFERED_BYTES,
+  MAX_MESSAGE_BYTES,
+  REASONS,
+  closeReason,
+} from './protocol';
 import type { RoomLogger, SyncSocket } from './room';
 import type { RoomRegistry } from './rooms';
 import type { DocStorage } from './storage/types';
@@ -68,6 +77,15 @@ function syncSocketOf(raw: WebSocket): SyncSocket {
  * (enforced by `ws` itself via `maxPayload`), text frames with 4400.
  */
 export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket<WebSocket>, deps: SyncRouteDeps): void {
+  // Open sockets per login session: when a session ends (logout, password change,
+  // absolute expiry) its sockets close at once with 4401, not at the next reconnect.
+  const bySession = new Map<string, Set<SyncSocket>>();
+  deps.auth.onSessionEnd?.((sessionIds) => {
+    for (const id of sessionIds) {
+      for (const s of bySession.get(id) ?? []) s.close(CLOSE_SESSION_ENDED, REASONS.sessionEnded);
+      bySession.delete(id);
+    }
+  });
   const handler = (kind: DocKind) => async (c: Context) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return c.json({ error: { message: 'Forventet en websocket-tilkobling' } }, 426);
@@ -86,6 +104,7 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
     let socket: SyncSocket | null = null;
     let room: ReturnType<RoomRegistry['get']> | null = null;
     const userId = principal.userId;
+    const sessionId = principal.sessionId;
     return upgradeWebSocket(c, {
       onOpen(_evt, ws: WSContext<WebSocket>) {
         const raw = ws.raw;
@@ -98,6 +117,11 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
           return;
         }
         room.connect(socket, { userId, role });
+        if (sessionId) {
+          const set = bySession.get(sessionId) ?? new Set<SyncSocket>();
+          set.add(socket);
+          bySession.set(sessionId, set);
+        }
       },
       onMessage(evt, ws) {
         if (!socket || !room) return;
@@ -117,6 +141,11 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
       },
       onClose() {
         if (socket && room) room.disconnect(socket);
+        if (socket && sessionId) {
+          const set = bySession.get(sessionId);
+          set?.delete(socket);
+          if (set?.size === 0) bySession.delete(sessionId);
+        }
       },
       onError(evt) {
         // Oversized frames surface here (ws closes them with 1009 itself).

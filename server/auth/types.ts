@@ -15,6 +15,11 @@ export interface Principal {
   email: string;
   name: string;
   isAdmin: boolean;
+  /**
+   * Opaque, non-secret id of the login session behind this principal, when the
+   * provider has sessions; `onSessionEnd` names sessions by it.
+   */
+  sessionId?: string;
 }
 
 /** Which of a package's two documents a connection is for. */
@@ -47,4 +52,10 @@ export interface AuthProvider {
   listMemberships(principal: Principal): Promise<Array<{ packageId: string; role: Role; party?: string }>>;
   /** Subscribes to membership changes; returns the unsubscribe function. */
   onMembershipChange(listener: (change: MembershipChange) => void): () => void;
+  /**
+   * Optional: subscribes to the end of login sessions (logout, password change,
+   * absolute expiry), so connections opened with them can be closed at once;
+   * returns the unsubscribe function.
+   */
+  onSessionEnd?(listener: (sessionIds: string[]) => void): () => void;
 }
