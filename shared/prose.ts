@@ -1,5 +1,5 @@
 import { Money, amountFromString, formatAmount, type Decimal } from './money';
-import type { BalanceWarning, DecimalString, Year } from './types';
+import type { BalanceWarning, DecimalString, PackageLine, Year } from './types';
 
 /**
  * Prose–figure consistency: finds money amounts written in the text of a line
@@ -241,4 +241,13 @@ export function checkProseFigures(items: ProseItem[]): BalanceWarning[] {
     }
   }
   return warnings;
+}
+
+/**
+ * `checkProseFigures` over package lines: each line's title and its rationale
+ * (`description`, the plain text of the rich text). What the server and the
+ * balance worker append to the engine's report.
+ */
+export function checkProseFiguresOfLines(lines: readonly PackageLine[]): BalanceWarning[] {
+  return checkProseFigures(lines.map((l) => ({ id: l.id, amounts: l.amounts, text: l.description ?? '', title: l.title })));
 }

@@ -1,6 +1,6 @@
 import { computeBalance } from '../balance';
 import { Money, amountFromString } from '../money';
-import { checkProseFigures } from '../prose';
+import { checkProseFiguresOfLines } from '../prose';
 import type { RichBlock } from '../doc/richtext';
 import type { RichPackage, RichPackageLine, RichVerbalInstruction } from '../doc/richPackage';
 import type { BalanceReport, BalanceWarning, DecimalString, Ledger, LedgerSums, Status, Year } from '../types';
@@ -378,7 +378,7 @@ export interface PreExportCheck {
 export function preExportCheck(pkg: RichPackage, scope: ExportScope = 'agreed'): PreExportCheck {
   const selected = selectExportedPackage(pkg, scope);
   const report = computeBalance(selected);
-  const prose = checkProseFigures(selected.lines.map((l) => ({ id: l.id, amounts: l.amounts, text: l.description ?? '' })));
+  const prose = checkProseFiguresOfLines(selected.lines);
   const notAgreed = { lines: pkg.lines.filter((l) => !isAgreed(l.status)).length, verbal: pkg.verbal.filter((v) => !isAgreed(v.status)).length };
   const warnings: BalanceWarning[] = [...report.warnings, ...prose];
   if (notAgreed.lines + notAgreed.verbal > 0) {
