@@ -32,6 +32,8 @@ export interface E2EServer {
 let builtDir: string | null = null;
 export function buildClient(): string {
   if (builtDir) return builtDir;
+  // A prebuilt client (e.g. `npm run build` in CI) can be given instead.
+  if (process.env.E2E_CLIENT_DIR) return (builtDir = process.env.E2E_CLIENT_DIR);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-text-client-'));
   execFileSync('npx', ['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
   builtDir = out;

@@ -1,0 +1,244 @@
+/**
+ * Browser tests of the rich texts (real Chromium, the built app, the real
+ * server with real accounts): co-editing a rationale with visible cursors, a
+ * group leader (commenter) who can comment but not type, and formatting that
+ * survives a reload. Screenshots go to docs/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type * as Y from 'yjs';
+import { addMember, addUser, contextAs, createPackage, launchChromium, seedLine, startE2EServer, watchErrors, type E2EServer, type E2EUser } from './text/harness';
+import { getLinesMap } from '../../shared/doc/schema';
+import { readRichTextFromXml, type RichBlock } from '../../shared/doc/richtext';
+import { readCommentsFromDoc } from '../../shared/doc/comments';
+
+const SHOTS = 'docs/screenshots';
+
+/** Whether the app shell mounts the comments UI (client/comments) next to its texts yet. */
+function appMountsComments(): boolean {
+  const dirs = ['client/package', 'client/app', 'client/pages'].filter((d) => fs.existsSync(d));
+  return dirs.some((d) => fs.readdirSync(d).some((f) => /\.tsx?$/.test(f) && /CommentableText|CommentsPanel/.test(fs.readFileSync(`${d}/${f}`, 'utf8'))));
+}
+
+let e: E2EServer;
+let browser: Browser;
+let anne: E2EUser;
+let bjorn: E2EUser;
+let gunn: E2EUser;
+let cecilie: E2EUser;
+let pkg: string;
+let lineId: string;
+
+async function openLine(user: E2EUser): Promise<{ page: Page; editor: Locator; errors: string[] }> {
+  const ctx = await contextAs(browser, e, user);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${e.url}/packages/${pkg}`);
+  await page.getByText('Skolemat', { exact: true }).first().click();
+  const editor = page.locator(`.rt-content[data-text-id="line:${lineId}"]`);
+  await editor.waitFor();
+  await expect.poll(() => editor.innerText()).toContain('Gratis skolemat');
+  return { page, editor, errors };
+}
+
+/** Selects the first occurrence of `word` inside `editor` as a user would by dragging. */
+async function selectWord(editor: Locator, word: string): Promise<void> {
+  await editor.evaluate((root, w) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = (n.textContent ?? '').indexOf(w);
+      if (i < 0) continue;
+      const range = document.createRange();
+      range.setStart(n, i);
+      range.setEnd(n, i + w.length);
+      const sel = window.getSelection()!;
+      sel.removeAllRanges();
+      sel.addRange(range);
+      return;
+    }
+    throw new Error(`"${w}" not found in the editor`);
+  }, word);
+  // Lexical reads the selection on the (asynchronous) selectionchange event.
+  await editor.page().waitForTimeout(150);
+}
+
+async function serverRationale(): Promise<RichBlock[]> {
+  return e.server.rooms.withRoom(pkg, 'content', (room) => readRichTextFromXml(getLinesMap(room.doc).get(lineId)!.get('rationale') as Y.XmlText));
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  e = await startE2EServer();
+  anne = await addUser(e, 'Anne Aasen', true);
+  bjorn = await addUser(e, 'Bjørn Berg');
+  gunn = await addUser(e, 'Gunn Gran');
+  cecilie = await addUser(e, 'Cecilie Dahl');
+  pkg = await createPackage(e, anne, {
+    title: 'Rødgrønt budsjett 2024',
+    years: ['2024', '2025'],
+    planYears: ['2024', '2025'],
+    parties: [
+      { name: 'Ap', color: '#c8102e' },
+      { name: 'SV', color: '#2e8b57' },
+    ],
+  });
+  addMember(e, pkg, bjorn, 'editor', 'SV');
+  addMember(e, pkg, gunn, 'commenter', 'Ap');
+  addMember(e, pkg, cecilie, 'editor', 'Ap');
+  lineId = await seedLine(e, pkg, {
+    ledger: 'drift',
+    group: 'tiltak',
+    title: 'Skolemat',
+    amounts: { '2024': '2' },
+    rationale: [{ type: 'paragraph', runs: [{ text: 'Gratis skolemat i ' }, { text: 'alle', bold: true }, { text: ' grunnskoler.' }] }],
+  });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await e?.close();
+});
+
+describe('rich text in the workspace', () => {
+  it('B edits a rationale and A sees the text, B’s cursor and name; Ctrl+Z undoes only my own typing', async () => {
+    const a = await openLine(anne);
+    const b = await openLine(bjorn);
+    const c = await openLine(cecilie);
+
+    await a.editor.click();
+    await a.page.keyboard.press('Control+Home');
+    await b.editor.click();
+    await b.page.keyboard.press('Control+End');
+    await b.page.keyboard.type(' Ordningen starter høsten 2024.');
+
+    await expect.poll(() => a.editor.innerText(), { timeout: 5000 }).toContain('grunnskoler. Ordningen starter høsten 2024.');
+    const cursorsIn = (page: Page) => page.locator(`.rt-field[data-text-id="line:${lineId}"] .rt-cursors`);
+    await expect.poll(() => cursorsIn(a.page).innerText(), { timeout: 5000 }).toContain('Bjørn Berg');
+    await expect.poll(() => cursorsIn(b.page).innerText(), { timeout: 5000 }).toContain('Anne Aasen');
+    // B's caret is drawn in B's party colour (SV green).
+    const caretColor = await cursorsIn(a.page).locator('span', { hasText: 'Bjørn Berg' }).last().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(caretColor).toBe('rgb(46, 139, 87)');
+    await expect.poll(async () => (await serverRationale()).map((bl) => ('runs' in bl ? bl.runs.map((r) => r.text).join('') : '')).join('')).toBe(
+      'Gratis skolemat i alle grunnskoler. Ordningen starter høsten 2024.',
+    );
+
+    // A third writer: C sees both A's and B's carets, each with a name.
+    await c.editor.click();
+    await expect.poll(() => cursorsIn(c.page).innerText(), { timeout: 5000 }).toMatch(/Anne Aasen[\s\S]*Bjørn Berg|Bjørn Berg[\s\S]*Anne Aasen/);
+    await a.page.keyboard.press('Control+Home');
+    await a.page.keyboard.type('Forslag: ');
+    await expect.poll(() => c.editor.innerText(), { timeout: 5000 }).toContain('Forslag: Gratis skolemat');
+    await c.page.waitForTimeout(300);
+    await c.page.locator(`.rt-field[data-text-id="line:${lineId}"]`).screenshot({ path: `${SHOTS}/text-two-cursors.png` });
+
+    // A's Ctrl+Z removes A's typing, not B's sentence.
+    await a.page.waitForTimeout(600);
+    await a.page.keyboard.press('Control+z');
+    await expect.poll(() => b.editor.innerText(), { timeout: 5000 }).toBe('Gratis skolemat i alle grunnskoler. Ordningen starter høsten 2024.');
+    await a.page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => b.editor.innerText(), { timeout: 5000 }).toContain('Forslag: Gratis');
+    await a.page.keyboard.press('Control+z');
+    await expect.poll(async () => JSON.stringify(await serverRationale())).not.toContain('Forslag');
+
+    for (const p of [a, b, c]) {
+      expect(p.errors).toEqual([]);
+      await p.page.context().close();
+    }
+  });
+
+  it('a commenter (group leader) cannot type in the editor', async () => {
+    const g = await openLine(gunn);
+    const before = await g.editor.innerText();
+    expect(await g.editor.getAttribute('contenteditable')).toBe('false');
+    expect(await g.page.locator(`.rt-field[data-text-id="line:${lineId}"] [role="toolbar"][aria-label="Formatering"]`).count()).toBe(0);
+    await g.editor.click();
+    await g.page.keyboard.type('Dette skal ikke komme med');
+    await g.page.keyboard.press('Enter');
+    await g.page.keyboard.press('Control+b');
+    await g.page.waitForTimeout(500);
+    expect(await g.editor.innerText()).toBe(before);
+    expect(JSON.stringify(await serverRationale())).not.toContain('Dette skal ikke');
+    expect(g.errors.filter((x) => !/read-only|skrivetilgang/i.test(x))).toEqual([]);
+    await g.page.context().close();
+  });
+
+  // Skipped only while the app shell does not mount CommentableText/CommentsPanel (see client/editor/INTEGRATION.md).
+  it.skipIf(!appMountsComments() && !process.env.E2E_CLIENT_DIR)('a commenter adds comments on a line and on a passage; others see, reply and highlight', async () => {
+    const a = await openLine(anne);
+    const g = await openLine(gunn);
+
+    // A comment on the line.
+    const panelOf = (page: Page) => page.locator(`.cm-commentable[data-text-id="line:${lineId}"]`);
+    await panelOf(g.page).getByRole('button', { name: /^Kommentarer/ }).click();
+    await panelOf(g.page).getByLabel('Ny kommentar').fill('Hvordan er 2 mill. beregnet?');
+    await panelOf(g.page).getByRole('button', { name: 'Legg til kommentar' }).click();
+
+    // A comment on a passage selected in the read-only text.
+    await selectWord(g.editor, 'grunnskoler');
+    await panelOf(g.page).getByRole('button', { name: 'Kommenter' }).click();
+    await expect.poll(() => panelOf(g.page).locator('.cm-new .cm-quote').innerText()).toContain('grunnskoler');
+    await panelOf(g.page).getByLabel('Kommentar til markert tekst').fill('Gjelder dette også private skoler?');
+    await panelOf(g.page).getByRole('button', { name: 'Legg til kommentar' }).click();
+
+    // A sees both, the passage quoted and highlighted in A's editor.
+    await panelOf(a.page).getByRole('button', { name: /^Kommentarer/ }).click();
+    const threads = panelOf(a.page).locator('.cm-thread');
+    await expect.poll(() => threads.count(), { timeout: 5000 }).toBe(2);
+    await expect.poll(() => panelOf(a.page).innerText()).toContain('«grunnskoler»');
+    expect(await panelOf(a.page).innerText()).toContain('Gunn Gran');
+    const highlighted = await a.page.evaluate(() => {
+      const h = (CSS as unknown as { highlights: Map<string, Iterable<Range>> }).highlights.get('rt-comment-passage');
+      return h ? [...h].map((r) => r.toString()) : [];
+    });
+    expect(highlighted).toEqual(['grunnskoler']);
+
+    // A replies; the commenter resolves.
+    await threads.first().getByRole('button', { name: 'Svar' }).click();
+    await threads.first().getByRole('textbox').fill('Se saksfremlegget, side 4.');
+    await threads.first().getByRole('button', { name: 'Send svar' }).click();
+    await expect.poll(() => panelOf(g.page).innerText(), { timeout: 5000 }).toContain('Se saksfremlegget, side 4.');
+    await g.page.waitForTimeout(300);
+    await panelOf(g.page).locator('.cm-panel').first().screenshot({ path: `${SHOTS}/comment-thread.png` });
+    await a.page.locator('aside').first().screenshot({ path: `${SHOTS}/comment-passage-highlight.png` });
+
+    // Comments live in the comments doc; the content doc stayed untouched by the commenter.
+    const stored = await e.server.rooms.withRoom(pkg, 'comments', (room) => readCommentsFromDoc(room.doc, { kind: 'line', id: lineId }));
+    expect(stored.map((c) => [c.authorName, c.text, c.quote ?? null])).toEqual([
+      ['Gunn Gran', 'Hvordan er 2 mill. beregnet?', null],
+      ['Gunn Gran', 'Gjelder dette også private skoler?', 'grunnskoler'],
+    ]);
+    expect(stored[0]!.replies.map((r) => r.text)).toEqual(['Se saksfremlegget, side 4.']);
+    expect(g.errors.filter((x) => !/read-only|skrivetilgang/i.test(x))).toEqual([]);
+    await a.page.context().close();
+    await g.page.context().close();
+  });
+
+  it('formatting survives a reload', async () => {
+    const a = await openLine(anne);
+    await a.editor.click();
+    await selectWord(a.editor, 'skolemat');
+    await a.page.getByRole('button', { name: 'Kursiv' }).click();
+    await a.editor.click();
+    await a.page.keyboard.press('Control+End');
+    // Lexical takes the caret from the (asynchronous) selectionchange that follows.
+    await a.page.waitForTimeout(150);
+    await a.page.keyboard.press('Enter');
+    await a.page.getByRole('button', { name: 'Punktliste' }).click();
+    await a.page.keyboard.type('første punkt');
+    await expect.poll(async () => JSON.stringify(await serverRationale())).toContain('første punkt');
+
+    await a.page.reload();
+    await a.page.getByText('Skolemat', { exact: true }).first().click();
+    await a.editor.waitFor();
+    await expect.poll(() => a.editor.locator('.rt-italic').allInnerTexts()).toEqual(['skolemat']);
+    expect(await a.editor.locator('.rt-bold').allInnerTexts()).toEqual(['alle']);
+    expect(await a.editor.locator('ul li').allInnerTexts()).toEqual(['første punkt']);
+    const blocks = await serverRationale();
+    expect(blocks[0]).toMatchObject({ type: 'paragraph' });
+    expect(blocks.at(-1)).toEqual({ type: 'list', ordered: false, items: [[{ text: 'første punkt' }]] });
+    expect(a.errors).toEqual([]);
+    await a.page.context().close();
+  });
+});
