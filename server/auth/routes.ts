@@ -391,6 +391,20 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     return c.json({ member: member ? memberView(member, true) : null });
   });
 
+  /** A fresh invitation link for a member who has not activated their account (the old one expired or was lost). */
+  app.post('/api/packages/:id/members/:userId/invitation', async (c) => {
+    const ctx = await memberContext(c);
+    if (!ctx.ok) return ctx.response;
+    if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
+    const userId = c.req.param('userId');
+    const member = USER_ID_RE.test(userId) ? store.getMembership(ctx.packageId, userId) : null;
+    const user = member ? store.getUserById(userId) : null;
+    if (!member || !user) return c.json(errorBody('Medlemmet finnes ikke'), 404);
+    if (user.active) return c.json(errorBody('Kontoen er allerede aktivert; personen kan logge inn'), 409);
+    const invite = store.createInvitation(userId, ctx.packageId, member.role);
+    return c.json({ inviteUrl: `${appOrigin(c)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
+  });
+
   app.delete('/api/packages/:id/members/:userId', async (c) => {
     const ctx = await memberContext(c);
     if (!ctx.ok) return ctx.response;

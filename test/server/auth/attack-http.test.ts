@@ -40,6 +40,7 @@ describe('attack table — authentication', () => {
       ['POST', `/api/packages/${pkgA}/members`],
       ['PATCH', `/api/packages/${pkgA}/members/${memberAId}`],
       ['DELETE', `/api/packages/${pkgA}/members/${memberAId}`],
+      ['POST', `/api/packages/${pkgA}/members/${memberAId}/invitation`],
       ['POST', '/api/admin/users'],
       ['POST', '/api/auth/password'],
       ...extraProtectedRoutes(pkgA),
@@ -95,6 +96,7 @@ describe('attack table — authorisation', () => {
     expect(await b.json()).toEqual(await none.json());
     expect((await memberA.get(`/api/packages/${pkgB}/members`)).status).toBe(404);
     expect((await memberA.post(`/api/packages/${pkgB}/members`, { email: 'x@kommune.no', role: 'owner' })).status).toBe(404);
+    expect((await memberA.post(`/api/packages/${pkgB}/members/${memberAId}/invitation`)).status).toBe(404);
     for (const [method, path] of extraProtectedRoutes(pkgB)) {
       const res = await memberA.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
       expect(res.status, `${method} ${path}`).toBe(404);

@@ -116,6 +116,22 @@ describe('invitations and members', () => {
     expect(acc.status).toBe(404);
   });
 
+  it('an owner can issue a fresh link for an invited member whose link expired; not for active members', async () => {
+    const res = await admin.post(`/api/packages/${pkg}/members`, { email: 'glemte@kommune.no', role: 'commenter', party: 'SP' });
+    const { token: oldToken, member } = (await res.json()) as { token: string; member: { userId: string } };
+    const again = await admin.post(`/api/packages/${pkg}/members/${member.userId}/invitation`);
+    expect(again.status).toBe(201);
+    const { token, inviteUrl } = (await again.json()) as { token: string; inviteUrl: string };
+    expect(token).not.toBe(oldToken);
+    expect(inviteUrl).toBe(`${h.origin}/invite#${token}`);
+    const invitee = new Client(h.origin);
+    expect((await invitee.post(`/api/auth/invitations/${token}/accept`, { password: 'et langt passord 123', name: 'Glemte' })).status).toBe(200);
+    // Activation revokes the older link too.
+    expect((await new Client(h.origin).get(`/api/auth/invitations/${oldToken}`)).status).toBe(404);
+    expect((await admin.post(`/api/packages/${pkg}/members/${member.userId}/invitation`)).status).toBe(409);
+    expect((await invitee.post(`/api/packages/${pkg}/members/${member.userId}/invitation`)).status).toBe(403);
+  });
+
   it('an existing active user is added at once, without an invite link; duplicates are 409', async () => {
     const { userId } = await inviteAndAccept(admin, pkg, 'aktiv@kommune.no', 'viewer', null);
     const pkg2 = await h.createPackage(admin, 'Annen pakke');
