@@ -11,6 +11,11 @@ export const XLSX_AMOUNT_FORMAT = '#,##0.00;"−"#,##0.00;0.00';
 /** Sheet names as they appear in the workbook (Norwegian, ≤ 31 characters). */
 export const XLSX_SHEETS = { drift: 'Drift', investering: 'Investering', fond: 'Disposisjonsfond', balance: 'Balanse' } as const;
 
+/** Every font names its face: a font without a name makes LibreOffice fall back to a serif. */
+function font(opts: Partial<ExcelJS.Font> = {}): Partial<ExcelJS.Font> {
+  return { name: 'Calibri', size: 11, ...opts };
+}
+
 /** First row of table content: row 1 title, row 2 unit note, row 3 column headings. */
 const HEADER_ROW = 3;
 
@@ -85,15 +90,15 @@ function writeTables(ws: ExcelJS.Worksheet, title: string, tables: ExportTable[]
   const layout = layoutFor(years, model.scope === 'all');
   const lastCol = layout.sumCol;
   ws.getCell(1, 1).value = safeCellText(title);
-  ws.getCell(1, 1).font = { bold: true, size: 14 };
+  ws.getCell(1, 1).font = font({ bold: true, size: 14 });
   ws.getCell(2, 1).value = 'Beløp i millioner kroner';
-  ws.getCell(2, 1).font = { italic: true, color: { argb: 'FF555555' } };
+  ws.getCell(2, 1).font = font({ italic: true, color: { argb: 'FF555555' } });
   const header = ws.getRow(HEADER_ROW);
   header.getCell(layout.labelCol).value = 'Linje';
   if (layout.statusCol) header.getCell(layout.statusCol).value = 'Status';
   for (const [y, c] of layout.yearCol) header.getCell(c).value = y;
   header.getCell(layout.sumCol).value = 'Sum';
-  header.font = { bold: true };
+  header.font = font({ bold: true });
   for (let c = 1; c <= lastCol; c++) {
     header.getCell(c).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEDEDED' } };
     header.getCell(c).border = { bottom: { style: 'thin' } };
@@ -114,7 +119,7 @@ function writeTables(ws: ExcelJS.Worksheet, title: string, tables: ExportTable[]
   for (const table of tables) {
     if (tables.length > 1) {
       ws.getCell(r, 1).value = safeCellText(table.title);
-      ws.getCell(r, 1).font = { bold: true };
+      ws.getCell(r, 1).font = font({ bold: true });
       r++;
     }
     const rowNumbers: number[] = [];
@@ -124,7 +129,7 @@ function writeTables(ws: ExcelJS.Worksheet, title: string, tables: ExportTable[]
       xr.getCell(layout.labelCol).value = safeCellText(row.label);
       places.set(`${table.id}:${i}`, { sheet: ws.name, row: r, yearCols: yearLetters, sumCol: sumL });
       if (row.kind === 'heading') {
-        xr.getCell(layout.labelCol).font = { italic: true };
+        xr.getCell(layout.labelCol).font = font({ italic: true });
       } else if (row.kind === 'line') {
         if (layout.statusCol) xr.getCell(layout.statusCol).value = STATUS_LABELS[row.status];
         for (const [y, c] of layout.yearCol) {
@@ -133,7 +138,7 @@ function writeTables(ws: ExcelJS.Worksheet, title: string, tables: ExportTable[]
           const v = row.values[y];
           if (bad !== undefined) {
             cell.value = safeCellText(bad);
-            cell.font = { color: { argb: 'FFB71C1C' } };
+            cell.font = font({ color: { argb: 'FFB71C1C' } });
             cell.alignment = { horizontal: 'right' };
           } else if (v !== null && v !== undefined) {
             cell.value = num(v);
@@ -167,9 +172,9 @@ function writeTables(ws: ExcelJS.Worksheet, title: string, tables: ExportTable[]
           total.numFmt = XLSX_AMOUNT_FORMAT;
         }
         if (row.kind === 'sum') {
-          xr.font = { bold: true };
+          xr.font = font({ bold: true });
           for (let c = 1; c <= lastCol; c++) xr.getCell(c).border = { top: { style: row.emphasis === 'total' ? 'medium' : 'thin' } };
-        } else xr.font = { italic: true };
+        } else xr.font = font({ italic: true });
       }
       r++;
     });
@@ -186,9 +191,9 @@ function findRow(table: ExportTable | undefined, kind: 'sum', label: RegExp): nu
 function writeBalanceSheet(ws: ExcelJS.Worksheet, model: ExportModel, places: Map<string, RowPlace>): void {
   const report = model.report;
   ws.getCell(1, 1).value = 'Balanse per år';
-  ws.getCell(1, 1).font = { bold: true, size: 14 };
+  ws.getCell(1, 1).font = font({ bold: true, size: 14 });
   ws.getCell(2, 1).value = 'Beløp i millioner kroner. Drift skal være 0 hvert år i planperioden; investering viser endring i lånebehov.';
-  ws.getCell(2, 1).font = { italic: true, color: { argb: 'FF555555' } };
+  ws.getCell(2, 1).font = font({ italic: true, color: { argb: 'FF555555' } });
   const headers = ['År', 'Drift netto', 'Drift i balanse', 'Investering: endring i lånebehov', 'Netto bruk av disposisjonsfond', 'Saldo disposisjonsfond'];
   const header = ws.getRow(HEADER_ROW);
   headers.forEach((h, i) => {
@@ -196,7 +201,7 @@ function writeBalanceSheet(ws: ExcelJS.Worksheet, model: ExportModel, places: Ma
     header.getCell(i + 1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEDEDED' } };
     header.getCell(i + 1).border = { bottom: { style: 'thin' } };
   });
-  header.font = { bold: true };
+  header.font = font({ bold: true });
   ws.getColumn(1).width = 8;
   for (let c = 2; c <= headers.length; c++) ws.getColumn(c).width = 22;
 
@@ -225,7 +230,7 @@ function writeBalanceSheet(ws: ExcelJS.Worksheet, model: ExportModel, places: Ma
   }
   r++;
   ws.getCell(r, 1).value = 'Merknader';
-  ws.getCell(r, 1).font = { bold: true };
+  ws.getCell(r, 1).font = font({ bold: true });
   r++;
   if (report.warnings.length === 0) ws.getCell(r, 1).value = 'Ingen merknader fra balansekontrollen.';
   for (const w of report.warnings) {
@@ -233,7 +238,12 @@ function writeBalanceSheet(ws: ExcelJS.Worksheet, model: ExportModel, places: Ma
     ws.getCell(r, 2).value = safeCellText(w.message);
     r++;
   }
+  headers.forEach((_, i) => {
+    header.getCell(i + 1).alignment = { wrapText: true, vertical: 'bottom', horizontal: i === 0 || i === 2 ? 'left' : 'right' };
+  });
+  ws.getRow(HEADER_ROW).height = 32;
   ws.views = [{ state: 'frozen', ySplit: HEADER_ROW }];
+  ws.pageSetup = { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 };
 }
 
 /**
