@@ -9,7 +9,9 @@
  * 0 when the provider next reports `sync: true`, because the y-protocols
  * handshake (sync step 1 / step 2) sends the server everything it lacks. A
  * change made while connected and synced goes straight onto the open socket
- * and is not counted. The count survives a reload through `store` (the
+ * and is not counted. Keystrokes are not changes: local transactions on the
+ * same shared types less than PENDING_GROUP_MS apart count as one change (a
+ * typed sentence is one, a cell edit is one). The count survives a reload through `store` (the
  * package's IndexedDB), so "3 endringer ikke sendt" stays true after F5.
  * Blind spot: changes written into a socket that died silently (before
  * y-websocket's reconnect timeout notices) are not counted, although the next
@@ -18,6 +20,9 @@
 import type * as Y from 'yjs';
 
 export type SyncState = 'synced' | 'syncing' | 'offline';
+
+/** Local transactions on the same types closer together than this are one change. */
+export const PENDING_GROUP_MS = 1500;
 
 export interface SyncStatus {
   state: SyncState;
@@ -47,9 +52,26 @@ export interface SyncTracker {
   destroy(): void;
 }
 
+/** Identifies which shared types a transaction changed (by item id, or name at the top level). */
+function changedTypesKey(tr: Y.Transaction): string {
+  const ids: string[] = [];
+  for (const type of tr.changed.keys()) {
+    const item = type._item;
+    ids.push(item ? `${item.id.client}:${item.id.clock}` : String(findRootName(tr.doc, type)));
+  }
+  return ids.sort().join('|');
+}
+
+function findRootName(doc: Y.Doc, type: unknown): string {
+  for (const [name, t] of doc.share) if (t === type) return name;
+  return '?';
+}
+
 /** Starts tracking `doc` over `provider`; see the module comment for what "pending" means. */
-export function createSyncTracker(doc: Y.Doc, provider: TrackedProvider, store?: PendingStore): SyncTracker {
+export function createSyncTracker(doc: Y.Doc, provider: TrackedProvider, store?: PendingStore, now: () => number = Date.now): SyncTracker {
   let pending = 0;
+  let lastKey = '';
+  let lastAt = -Infinity;
   let status: SyncStatus = compute();
   const listeners = new Set<() => void>();
 
@@ -66,6 +88,12 @@ export function createSyncTracker(doc: Y.Doc, provider: TrackedProvider, store?:
   const onUpdate = (_u: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
     if (!tr.local) return;
     if (provider.wsconnected && provider.synced) return;
+    const key = changedTypesKey(tr);
+    const at = now();
+    const sameChange = key === lastKey && at - lastAt < PENDING_GROUP_MS;
+    lastKey = key;
+    lastAt = at;
+    if (sameChange) return;
     pending += 1;
     store?.save(pending);
     publish();
@@ -73,6 +101,7 @@ export function createSyncTracker(doc: Y.Doc, provider: TrackedProvider, store?:
   const onSync = (synced: boolean): void => {
     if (synced && provider.wsconnected && pending > 0) {
       pending = 0;
+      lastKey = '';
       store?.save(0);
     }
     publish();

@@ -53,7 +53,8 @@ describe('sync tracker', () => {
     const server = new Y.Doc();
     const doc = new Y.Doc();
     const relay = new Relay(doc, server);
-    const tracker = createSyncTracker(doc, relay);
+    let clock = 0;
+    const tracker = createSyncTracker(doc, relay, undefined, () => clock);
     expect(tracker.get()).toEqual({ state: 'offline', pending: 0 });
 
     relay.connect();
@@ -63,7 +64,11 @@ describe('sync tracker', () => {
 
     relay.disconnect();
     type(doc, 'b');
+    clock += 200;
+    type(doc, 'b'); // typing on within the group window: the same change
+    clock += 5000;
     type(doc, 'c');
+    clock += 100;
     doc.transact(() => {
       // One transaction with two edits is one change.
       doc.getText('t').insert(0, 'x');
@@ -92,10 +97,12 @@ describe('sync tracker', () => {
     server.getText('t').insert(0, 'felles ');
     const first = new Y.Doc();
     const relay1 = new Relay(first, server);
-    const t1 = createSyncTracker(first, relay1, store);
+    let clock = 0;
+    const t1 = createSyncTracker(first, relay1, store, () => clock);
     relay1.connect();
     relay1.disconnect();
     type(first, 'offline1 ');
+    clock += 60_000;
     type(first, 'offline2');
     expect(t1.get().pending).toBe(2);
     t1.destroy();
