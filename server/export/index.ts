@@ -22,6 +22,11 @@ export interface ExportOptions {
   date?: string;
   /** A sealed version carries the checksum of its content in the footer. */
   sealed?: boolean;
+  /**
+   * The checksum to print instead of computing one (e.g. the one recorded when
+   * the version was sealed); printed whenever given.
+   */
+  checksum?: string;
 }
 
 export interface ExportResult {
@@ -86,7 +91,7 @@ export async function exportPackage(pkg: RichPackage, opts: ExportOptions): Prom
     scope,
     ...(opts.versionName ? { versionName: opts.versionName } : {}),
     ...(opts.date ? { date: opts.date } : {}),
-    ...(opts.sealed ? { checksum } : {}),
+    ...(opts.checksum ? { checksum: opts.checksum } : opts.sealed ? { checksum } : {}),
   });
   switch (opts.format) {
     case 'docx':
