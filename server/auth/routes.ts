@@ -104,9 +104,11 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   const { store, auth, config } = options;
   const app = new Hono();
 
-  app.use('*', originCheck(config.publicOrigin));
-  app.use(
-    '*',
+  // Guards are attached to each route, never with `app.use('*')`: `app.route('/', …)`
+  // merges a sub-app's wildcard middleware into the parent, where a 64 KiB limit
+  // would also cut the server's 5 MiB CSV import.
+  const guard = [
+    originCheck(config.publicOrigin),
     bodyLimit({
       maxSize: MAX_JSON_BODY_BYTES,
       onError: (c) => {
@@ -116,7 +118,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
         return c.json(errorBody(`Forespørselen er for stor (maks ${MAX_JSON_BODY_BYTES / 1024} KiB)`), 413);
       },
     }),
-  );
+  ] as const;
 
   function isHttps(c: Context): boolean {
     if (config.publicOrigin) return config.publicOrigin.startsWith('https:');
@@ -188,7 +190,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   // ---- sessions -------------------------------------------------------------------
 
-  app.post('/api/auth/login', async (c) => {
+  app.post('/api/auth/login', ...guard, async (c) => {
     const body = await readJsonBody(c, loginBody);
     if (!body.ok) return body.response;
     const email = normalizeEmail(body.data.email);
@@ -218,7 +220,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     return c.json({ user: principalOf(user) });
   });
 
-  app.post('/api/auth/logout', (c) => {
+  app.post('/api/auth/logout', ...guard, (c) => {
     const token = auth.sessionTokenFrom(c.req.raw.headers);
     const ended = token ? store.deleteSession(token) : null;
     if (ended) auth.emitSessionEnd([ended]);
@@ -226,7 +228,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     return c.json({ ok: true });
   });
 
-  app.get('/api/auth/me', async (c) => {
+  app.get('/api/auth/me', ...guard, async (c) => {
     const who = await principal(c);
     if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
     const { sessionId: _sessionId, ...user } = who;
@@ -238,7 +240,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
    * account's login limit, so a stolen session cannot be used to guess it). Every
    * session of the user ends; the caller gets a fresh one.
    */
-  app.post('/api/auth/password', async (c) => {
+  app.post('/api/auth/password', ...guard, async (c) => {
     const who = await principal(c);
     if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
     const body = await readJsonBody(c, changePasswordBody);
@@ -263,7 +265,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   // ---- first start ----------------------------------------------------------------
 
-  app.post('/api/auth/setup', async (c) => {
+  app.post('/api/auth/setup', ...guard, async (c) => {
     const body = await readJsonBody(c, setupBody);
     if (!body.ok) return body.response;
     const { token, email, password, name } = body.data;
@@ -282,7 +284,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   // ---- invitations ----------------------------------------------------------------
 
-  app.get('/api/auth/invitations/:token', async (c) => {
+  app.get('/api/auth/invitations/:token', ...guard, async (c) => {
     const token = c.req.param('token');
     const invite = TOKEN_RE.test(token) ? store.peekToken(token, 'invite') : null;
     const user = invite?.userId ? store.getUserById(invite.userId) : null;
@@ -298,7 +300,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     });
   });
 
-  app.post('/api/auth/invitations/:token/accept', async (c) => {
+  app.post('/api/auth/invitations/:token/accept', ...guard, async (c) => {
     const token = c.req.param('token');
     const invite = TOKEN_RE.test(token) ? store.peekToken(token, 'invite') : null;
     const pending = invite?.userId ? store.getUserById(invite.userId) : null;
@@ -324,14 +326,14 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   // ---- members --------------------------------------------------------------------
 
-  app.get('/api/packages/:id/members', async (c) => {
+  app.get('/api/packages/:id/members', ...guard, async (c) => {
     const ctx = await memberContext(c);
     if (!ctx.ok) return ctx.response;
     const forOwner = ctx.role === 'owner';
     return c.json({ members: store.listMembers(ctx.packageId).map((m) => memberView(m, forOwner)) });
   });
 
-  app.post('/api/packages/:id/members', async (c) => {
+  app.post('/api/packages/:id/members', ...guard, async (c) => {
     const ctx = await memberContext(c);
     if (!ctx.ok) return ctx.response;
     if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
@@ -365,7 +367,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     );
   });
 
-  app.patch('/api/packages/:id/members/:userId', async (c) => {
+  app.patch('/api/packages/:id/members/:userId', ...guard, async (c) => {
     const ctx = await memberContext(c);
     if (!ctx.ok) return ctx.response;
     if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
@@ -392,7 +394,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   });
 
   /** A fresh invitation link for a member who has not activated their account (the old one expired or was lost). */
-  app.post('/api/packages/:id/members/:userId/invitation', async (c) => {
+  app.post('/api/packages/:id/members/:userId/invitation', ...guard, async (c) => {
     const ctx = await memberContext(c);
     if (!ctx.ok) return ctx.response;
     if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
@@ -405,7 +407,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     return c.json({ inviteUrl: `${appOrigin(c)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
   });
 
-  app.delete('/api/packages/:id/members/:userId', async (c) => {
+  app.delete('/api/packages/:id/members/:userId', ...guard, async (c) => {
     const ctx = await memberContext(c);
     if (!ctx.ok) return ctx.response;
     if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
@@ -427,7 +429,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   // ---- admin ----------------------------------------------------------------------
 
   /** Admins create accounts (e.g. the secretariat, who may create packages) by invitation. */
-  app.post('/api/admin/users', async (c) => {
+  app.post('/api/admin/users', ...guard, async (c) => {
     const who = await principal(c);
     if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
     if (store.getUserById(who.userId)?.isAdmin !== true) return c.json(errorBody('Bare administratorer kan opprette brukere'), 403);

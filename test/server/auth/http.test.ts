@@ -327,3 +327,15 @@ describe('client address behind a proxy', () => {
     }
   });
 });
+
+describe('mounting', () => {
+  it('the accounts body limit applies to accounts routes only: a 180 KB CSV import still goes through', async () => {
+    const rows = ['seksjon;type;gruppe;tittel;2026'];
+    for (let i = 0; i < 3000; i++) rows.push(`Oppvekst;drift;tiltak;Linje nummer ${i} med en lang tittel;1`);
+    const csv = rows.join('\n');
+    expect(csv.length).toBeGreaterThan(128 * 1024);
+    const res = await admin.request('POST', `/api/packages/${pkg}/import`, csv, { 'content-type': 'text/csv' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ imported: 3000 });
+  });
+});
