@@ -70,8 +70,8 @@ const FIGURE_RE = new RegExp(
     String.raw`${LEAD}fra\s+(?<changeA>${NUM})\s+til\s+(?<changeB>${NUM})\s*(?<changeUnit>${MILLION_UNIT}|${BILLION_UNIT}|${KRONER_UNIT})(?![\p{L}\d])`,
     // kr 500 000 / NOK 1,5 mill.
     String.raw`${LEAD}(?<pre>kr\.?|nok)\s*(?<preNum>${NUM})(?:\s*(?<preMill>${MILLION_UNIT}))?(?![\p{L}\d])`,
-    // 4,4-1,2 millioner (a range in a title: one amount per year)
-    String.raw`${LEAD}(?<rangeA>${NUM})\s*[-–]\s*(?<rangeB>${NUM})\s*(?<rangeUnit>${MILLION_UNIT}|${BILLION_UNIT})(?![\p{L}\d])`,
+    // 4,4-1,2 millioner (a range in a title: one amount per year); mellom 242 og 267 millioner kroner
+    String.raw`${LEAD}(?:mellom\s+)?(?<rangeA>${NUM})\s*(?:[-–]|(?<=mellom\s+\S+)\s+og)\s*(?<rangeB>${NUM})\s*(?<rangeUnit>${MILLION_UNIT}|${BILLION_UNIT})(?![\p{L}\d])`,
     // 8 millioner, 300 000 kroner, 1,5 mill., to millioner
     String.raw`${LEAD}(?<num>${NUM}|(?:${WORD_NUM})(?=\s+(?:${MILLION_UNIT}|${BILLION_UNIT})))\s*(?<unit>${MILLION_UNIT}|${BILLION_UNIT}|${KRONER_UNIT})(?![\p{L}\d])`,
   ].join('|'),

@@ -35,6 +35,9 @@ describe('findProseFigures', () => {
     expect(f('økes med 0,1 millioner årlig')).toEqual([['0.1', 'perYear', '']]);
     expect(f('en ramme på 1,2 milliarder kroner')).toEqual([['1200', 'plain', '']]);
     expect(f('Det rødgrønne reduserer investeringer fra 10 til 3 millioner i dette prosjektet.')).toEqual([['7', 'plain', '']]);
+    expect(f('foreløpig priskalkyle ligger mellom 242 og 267 millioner kroner')).toEqual([['242', 'plain', ''], ['267', 'plain', '']]);
+    // «og» only pairs numbers after «mellom»: a year before «og» is never a figure.
+    expect(f('i 2023 og 8 millioner i 2024')).toEqual([['8', 'years', '2024']]);
   });
 
   it('ignores numbers without a money unit: years, percentages, dates, ordinals, counts and per-unit rates', () => {
