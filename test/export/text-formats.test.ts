@@ -48,12 +48,13 @@ describe('HTML export', () => {
       await page.setContent(html);
       const found = await page.evaluate(() => ({
         pwned: (window as unknown as { pwned?: number }).pwned ?? 0,
-        scripts: document.querySelectorAll('script, img, iframe').length,
+        scripts: document.querySelectorAll('script, img, iframe, b').length,
+        rawText: document.body.textContent?.includes('<b>rå html</b>') ?? false,
         links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
         h1: document.querySelector('h1')?.textContent,
         bodyVisible: getComputedStyle(document.body).display,
       }));
-      expect(found).toMatchObject({ pwned: 0, scripts: 0, h1: EVIL_TITLE, bodyVisible: 'block' });
+      expect(found).toMatchObject({ pwned: 0, scripts: 0, rawText: true, h1: EVIL_TITLE, bodyVisible: 'block' });
       expect(found.links).toEqual(['https://example.org/"onmouseover="window.pwned=4', 'https://www.trondheim.kommune.no/']);
     } finally {
       await page.close();
