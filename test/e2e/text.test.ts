@@ -15,6 +15,12 @@ import { readCommentsFromDoc } from '../../shared/doc/comments';
 
 const SHOTS = 'docs/screenshots';
 
+/** Whether the app shell keeps the docs in IndexedDB (client/offline/persistence.ts) yet. */
+function appPersistsOffline(): boolean {
+  const f = 'client/app/connection.ts';
+  return fs.existsSync(f) && /createDocPersistence|IndexeddbPersistence/.test(fs.readFileSync(f, 'utf8'));
+}
+
 /** Whether the app shell mounts the comments UI (client/comments) next to its texts yet. */
 function appMountsComments(): boolean {
   const dirs = ['client/package', 'client/app', 'client/pages'].filter((d) => fs.existsSync(d));
@@ -213,6 +219,44 @@ describe('rich text in the workspace', () => {
     expect(g.errors.filter((x) => !/read-only|skrivetilgang/i.test(x))).toEqual([]);
     await a.page.context().close();
     await g.page.context().close();
+  });
+
+  // Skipped only while the app shell does not create the IndexedDB persistence (see client/editor/INTEGRATION.md).
+  it.skipIf(!appPersistsOffline() && !process.env.E2E_CLIENT_DIR)('an edit made offline survives closing the tab and merges on reconnect', async () => {
+    const b = await openLine(bjorn);
+    const a = await openLine(anne);
+    const ctx = a.page.context();
+    await ctx.setOffline(true);
+    const badge = a.page.locator('.sync-badge');
+    const hasBadge = (await badge.count()) > 0;
+    if (hasBadge) await expect.poll(() => badge.innerText(), { timeout: 5000 }).toBe('frakoblet');
+    await a.editor.click();
+    await a.page.keyboard.press('Control+End');
+    await a.page.waitForTimeout(150);
+    await a.page.keyboard.type(' Skrevet uten nett.');
+    if (hasBadge) {
+      await expect.poll(() => badge.innerText()).toBe('frakoblet — 1 endring ikke sendt');
+      await a.page.locator('header').first().screenshot({ path: `${SHOTS}/offline-badge.png` });
+    }
+    // y-indexeddb writes asynchronously; give it a moment before the tab goes away.
+    await a.page.waitForTimeout(500);
+    await a.page.close();
+    expect(JSON.stringify(await serverRationale())).not.toContain('Skrevet uten nett');
+    // Meanwhile B, online, edits the same text.
+    await b.editor.click();
+    await b.page.keyboard.press('Control+Home');
+    await b.page.waitForTimeout(150);
+    await b.page.keyboard.type('Merk: ');
+
+    await ctx.setOffline(false);
+    const page = await ctx.newPage();
+    await page.goto(`${e.url}/packages/${pkg}`);
+    await expect.poll(async () => JSON.stringify(await serverRationale()), { timeout: 10_000 }).toContain('Skrevet uten nett.');
+    await expect.poll(() => b.editor.innerText(), { timeout: 5000 }).toMatch(/^Merk: .*Skrevet uten nett\.$/s);
+    if (hasBadge) await expect.poll(() => page.locator('.sync-badge').innerText()).toBe('synkronisert');
+    expect(b.errors).toEqual([]);
+    await ctx.close();
+    await b.page.context().close();
   });
 
   it('formatting survives a reload', async () => {
