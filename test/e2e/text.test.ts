@@ -107,7 +107,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-describe('rich text in the workspace', () => {
+describe('rich text in the workspace', { timeout: 60_000 }, () => {
   it('B edits a rationale and A sees the text, B’s cursor and name; Ctrl+Z undoes only my own typing', async () => {
     const a = await openLine(anne);
     const b = await openLine(bjorn);
