@@ -92,7 +92,7 @@ const messages = {
   noSection: { nb: 'Uten seksjon', en: 'No section' },
   // Grid
   gridLabel: { nb: 'Endringslinjer, {ledger}', en: 'Amendment lines, {ledger}' },
-  colLine: { nb: 'Tiltak', en: 'Line' },
+  colLine: { nb: 'Linje', en: 'Line' },
   colSection: { nb: 'Seksjon', en: 'Section' },
   total: { nb: 'Sum', en: 'Total' },
   sumGroup: { nb: 'Sum {group}', en: 'Total {group}' },

@@ -150,6 +150,20 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
     else if (notice.kind === 'writable') update({ readOnlyReason: null, role: newRole });
   };
 
+  // A lost network does not always close an open websocket at once; the browser's
+  // offline/online events do tell us, so the header can say "offline" and the
+  // provider resyncs (sending what was made offline) as soon as we are back.
+  const onOffline = () => {
+    provider.disconnect();
+    commentsProvider.disconnect();
+  };
+  const onOnline = () => {
+    provider.connect();
+    commentsProvider.connect();
+  };
+  window.addEventListener('offline', onOffline);
+  window.addEventListener('online', onOnline);
+
   return {
     packageId,
     role,
@@ -175,6 +189,8 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       setPresenceEditing(provider, editing);
     },
     destroy() {
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
       listeners.clear();
       undoManager.destroy();
       provider.destroy();

@@ -61,11 +61,22 @@ export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
                         data-year={year}
                         data-state={off ? 'off' : 'ok'}
                         aria-expanded={isOpen}
-                        aria-label={off ? t('flagLabelOff', { ledger: t(`ledger_${ledger}`), year, amount: signedAmount(net) }) : t('flagLabelOk', { ledger: t(`ledger_${ledger}`), year })}
                         onClick={() => setOpen(isOpen ? null : { ledger, year })}
                       >
-                        {off && <span aria-hidden="true">▲ </span>}
-                        {text}
+                        <span className="sr-only">{t(`ledger_${ledger}`)} </span>
+                        {off ? (
+                          <>
+                            <span aria-hidden="true">▲ </span>
+                            {text}
+                            <span className="sr-only"> — {t('notBalanced')}</span>
+                          </>
+                        ) : (
+                          <>
+                            {year}
+                            <span aria-hidden="true"> ✓</span>
+                            <span className="sr-only"> — {t('balanced')}</span>
+                          </>
+                        )}
                       </button>
                     </li>
                   );

@@ -74,6 +74,8 @@ export function LedgerGrid(props: LedgerGridProps) {
   const gridId = useId();
   const tableRef = useRef<HTMLTableElement>(null);
   const [state, setState] = useState<GridState>(initialGridState);
+  // The focus ring shows only in the grid that has the keyboard focus.
+  const [active, setActive] = useState(false);
   const stateRef = useRef(state);
   stateRef.current = state;
 
@@ -216,6 +218,10 @@ export function LedgerGrid(props: LedgerGridProps) {
         aria-describedby={`${gridId}-help`}
         className="ledger-grid"
         onKeyDown={onKeyDown}
+        onFocus={() => setActive(true)}
+        onBlur={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setActive(false);
+        }}
         onPaste={onPaste}
         onCopy={onCopy}
       >
@@ -264,6 +270,7 @@ export function LedgerGrid(props: LedgerGridProps) {
                 <tr role="row" key={line.id} className={selected ? 'line-row selected' : 'line-row'} data-line-id={line.id} aria-selected={selected}>
                   {columns.map((column, col) => {
                     const isFocus = state.focus.row === row && state.focus.col === col;
+                    const showFocus = isFocus && active;
                     const inRange = state.anchor !== null && row >= range.top && row <= range.bottom && col >= range.left && col <= range.right;
                     const editing = isFocus && state.editing;
                     const yearKey = column.kind === 'year' ? column.year : 'title';
@@ -272,15 +279,21 @@ export function LedgerGrid(props: LedgerGridProps) {
                     const errId = `${gridId}-err-${row}-${col}`;
                     const message = shown.invalid ? t('invalidCell', { text: shown.text, message: invalidMessage(shown.text) }) : '';
                     const label = column.kind === 'title' ? `${t('colLine')}: ${line.title || t('untitled')}` : t('cellLabel', { title: line.title || t('untitled'), year: column.year });
-                    const cls = ['cell', column.kind === 'year' ? 'num' : 'title-cell', isFocus ? 'focused' : '', inRange ? 'in-range' : '', shown.invalid ? 'invalid' : '', peer ? 'remote-editing' : '', editing ? 'editing' : ''].filter(Boolean).join(' ');
+                    const cls = ['cell', column.kind === 'year' ? 'num' : 'title-cell', showFocus ? 'focused' : '', inRange ? 'in-range' : '', shown.invalid ? 'invalid' : '', peer ? 'remote-editing' : '', editing ? 'editing' : ''].filter(Boolean).join(' ');
+                    // The title cell is the row header, so a screen reader names an amount
+                    // cell by its line and year (column header) without an aria-label that
+                    // would hide the visible amount.
+                    const Cell = column.kind === 'title' ? 'th' : 'td';
                     return (
-                      <td
+                      <Cell
                         key={yearKey}
-                        role="gridcell"
+                        role={column.kind === 'title' ? 'rowheader' : 'gridcell'}
+                        {...(column.kind === 'title' ? { scope: 'row' } : {})}
                         data-cell={`${row}:${col}`}
+                        data-line-title={line.title}
+                        data-col={yearKey}
                         tabIndex={isFocus ? 0 : -1}
                         className={cls}
-                        aria-label={label}
                         aria-selected={inRange || isFocus}
                         aria-invalid={shown.invalid || undefined}
                         aria-describedby={shown.invalid ? errId : peer ? `${errId}-peer` : undefined}
@@ -335,7 +348,7 @@ export function LedgerGrid(props: LedgerGridProps) {
                             {peer.name}
                           </span>
                         )}
-                      </td>
+                      </Cell>
                     );
                   })}
                 </tr>

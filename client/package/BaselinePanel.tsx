@@ -8,7 +8,7 @@ import { formatAmount } from '../../shared/money';
 import { writeBaselineToDoc, type AreaFrames, type BaselineArea } from '../../shared/doc/baseline';
 import type { PackageConnection } from '../app/connection';
 import { useT } from '../i18n';
-import { parseBaselineCsv } from './baselineCsv';
+import { importBaselineFromCsv } from '../../shared/csv';
 
 export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: PackageConnection; baseline: BaselineArea[]; frames: AreaFrames | null; canEdit: boolean }) {
   const t = useT();
@@ -17,7 +17,7 @@ export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: Packa
   const years = [...new Set(baseline.flatMap((a) => Object.keys(a.amounts)))].sort();
 
   const importText = (csv: string) => {
-    const r = parseBaselineCsv(csv);
+    const r = importBaselineFromCsv(csv);
     if (!r.ok) {
       setMessage({ kind: 'error', text: t('importError', { row: r.error.row, column: r.error.column, value: r.error.value, message: r.error.message }) });
       return;

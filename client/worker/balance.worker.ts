@@ -108,6 +108,10 @@ provider.on('closed', (ev: { code: number; reason: string }) => {
   broadcast(statusMsg);
 });
 
+// Same as the tabs: follow the browser's offline/online events.
+self.addEventListener('offline', () => provider.disconnect());
+self.addEventListener('online', () => provider.connect());
+
 function addPort(port: PortLike): void {
   ports.add(port);
   port.postMessage(statusMsg);

@@ -1,0 +1,156 @@
+/**
+ * Browser-test harness: the real server (HTTP API, websockets, accounts on
+ * SQLite in a temp dir) started in-process on port 0 and serving the BUILT
+ * client, plus Debian's Chromium through playwright-core. People are created
+ * through the real API (bootstrap admin, invitations accepted with a password),
+ * and browser contexts are logged in with the session cookie the server set.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { installAccounts } from '../../server/auth/install';
+import { startServer, type RunningServer } from '../../server/server';
+import { SQLITE_FILENAME, SqliteStorage } from '../../server/storage/sqlite';
+import type { Role } from '../../server/auth/types';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CLIENT_DIR = path.resolve('dist/client');
+export const ADMIN_EMAIL = 'sekretariat@kommune.test';
+export const ADMIN_PASSWORD = 'sekretariat-passord-1';
+export const USER_PASSWORD = 'forhandler-passord-1';
+
+let built = false;
+/** Builds the client once per test process (vite, ~2 s), so tests always run the current code. */
+export function buildClientOnce(): void {
+  if (built || process.env.E2E_SKIP_BUILD === '1') return;
+  execSync('npx vite build --logLevel error', { stdio: 'inherit' });
+  built = true;
+}
+
+export interface TestEnv {
+  server: RunningServer;
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startEnv(): Promise<TestEnv> {
+  buildClientOnce();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'budsjett-e2e-'));
+  const storage = new SqliteStorage(path.join(dir, SQLITE_FILENAME));
+  let server: RunningServer | null = null;
+  const accounts = installAccounts({
+    db: storage.db,
+    storage,
+    rooms: () => server?.rooms,
+    publicOrigin: undefined,
+    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD },
+  });
+  server = await startServer({
+    port: 0,
+    auth: accounts.auth,
+    storage,
+    routes: [accounts.routes],
+    clientDir: CLIENT_DIR,
+    log: { info: () => undefined, warn: () => undefined, error: (msg: string, ...rest: unknown[]) => console.error(msg, ...rest) },
+  });
+  await accounts.bootstrap(server.url, () => undefined);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const running = server;
+  return {
+    server: running,
+    url: running.url,
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+      await running.close();
+      accounts.close();
+      await storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A logged-in API client (Node fetch carrying the session cookie and our Origin). */
+export class ApiClient {
+  cookie = '';
+  constructor(readonly url: string) {}
+
+  async request<T>(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { origin: this.url, accept: 'application/json' };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (body !== undefined) headers['content-type'] = contentType;
+    const res = await fetch(this.url + p, { method, headers, body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) });
+    const set = res.headers.get('set-cookie');
+    if (set) {
+      const m = /session=([^;]*)/.exec(set);
+      if (m) this.cookie = `session=${m[1]}`;
+    }
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  async login(email: string, password: string): Promise<void> {
+    const r = await this.request('POST', '/api/auth/login', { email, password });
+    if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+
+  sessionToken(): string {
+    return this.cookie.replace(/^session=/, '');
+  }
+}
+
+export interface Person {
+  email: string;
+  name: string;
+  api: ApiClient;
+}
+
+/** Creates a package as the admin (owner) and returns its id. */
+export async function createPackage(admin: ApiClient, title = 'Budsjettforslag 2025 fra samarbeidspartiene'): Promise<string> {
+  const r = await admin.request<{ id: string }>('POST', '/api/packages', {
+    title,
+    years: ['2025', '2026', '2027', '2028'],
+    planYears: ['2025', '2026', '2027', '2028'],
+    parties: [
+      { id: 'Ap', name: 'Ap', color: '#c8102e' },
+      { id: 'SV', name: 'SV', color: '#b5317c' },
+      { id: 'Sp', name: 'Sp', color: '#14773d' },
+    ],
+  });
+  if (r.status !== 201) throw new Error(`create package: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}
+
+/** Invites a person to a package and accepts the invitation with a password (real API). */
+export async function addMember(url: string, owner: ApiClient, packageId: string, email: string, name: string, role: Role, party: string | null): Promise<Person> {
+  const r = await owner.request<{ token: string | null }>('POST', `/api/packages/${packageId}/members`, { email, name, role, party });
+  if (r.status !== 201) throw new Error(`invite ${email}: ${r.status} ${JSON.stringify(r.body)}`);
+  const api = new ApiClient(url);
+  if (r.body.token) {
+    const a = await api.request('POST', `/api/auth/invitations/${r.body.token}/accept`, { password: USER_PASSWORD });
+    if (a.status !== 200) throw new Error(`accept ${email}: ${a.status} ${JSON.stringify(a.body)}`);
+  } else await api.login(email, USER_PASSWORD);
+  return { email, name, api };
+}
+
+/** A browser context already logged in as `person` (the server's own session cookie). */
+export async function contextFor(env: TestEnv, person: Person, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+  const context = await env.browser.newContext({ viewport, locale: 'nb-NO' });
+  const u = new URL(env.url);
+  await context.addCookies([{ name: 'session', value: person.api.sessionToken(), domain: u.hostname, path: '/', httpOnly: true, sameSite: 'Lax' }]);
+  return context;
+}
+
+/** Opens a package and waits until the content is synced and the balance worker has reported. */
+export async function openPackage(page: Page, env: TestEnv, packageId: string): Promise<void> {
+  await page.goto(`${env.url}/packages/${packageId}`);
+  await page.locator('[data-testid="connection-status"].conn-ok').waitFor({ timeout: 15_000 });
+  await page.locator('.balance-bar .flag').first().waitFor({ timeout: 15_000 });
+}
+
+export function screenshotPath(name: string): string {
+  return path.resolve('docs/screenshots', `${name}.png`);
+}
