@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { exportPackageToCsv } from '../../shared/csv';
 import { buildExportModel, selectExportedPackage, type ExportScope } from '../../shared/export/model';
 import { canonicalJson, writePackageJson } from '../../shared/format/json';
@@ -103,4 +104,50 @@ export async function exportPackage(pkg: RichPackage, opts: ExportOptions): Prom
     case 'html':
       return { body: renderHtml(model), contentType, filename, checksum };
   }
+}
+
+const exportQuerySchema = z.object({
+  format: z.enum(EXPORT_FORMATS),
+  scope: z.enum(['agreed', 'all']).default('agreed'),
+  version: z.string().trim().max(200).optional(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Dato må skrives ÅÅÅÅ-MM-DD').optional(),
+  sealed: z.enum(['1', 'true', '0', 'false']).optional(),
+});
+
+/**
+ * Validates the query of `GET /api/packages/:id/export` (`format`, `scope`,
+ * optional `version`, `date` YYYY-MM-DD, `sealed`) into export options, or a
+ * Norwegian message for a 400 answer. Unknown parameters are ignored.
+ */
+export function parseExportQuery(query: Record<string, string | undefined>): { ok: true; options: ExportOptions } | { ok: false; message: string } {
+  const parsed = exportQuerySchema.safeParse(query, { error: z.locales.no().localeError });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `Ugyldig parameter ${String(issue?.path[0] ?? '')}: ${issue?.message ?? ''}`.trim() };
+  }
+  const q = parsed.data;
+  const options: ExportOptions = { format: q.format, scope: q.scope };
+  if (q.version) options.versionName = q.version;
+  if (q.date) options.date = q.date;
+  if (q.sealed === '1' || q.sealed === 'true') options.sealed = true;
+  return { ok: true, options };
+}
+
+/**
+ * The HTTP response for an export: the body as a download with its content
+ * type, an attachment file name, the checksum in `X-Package-Checksum`, and
+ * `Cache-Control: no-store` (an export is a snapshot of a live document).
+ */
+export function exportResponse(result: ExportResult): Response {
+  const body = typeof result.body === 'string' ? result.body : new Uint8Array(result.body);
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'Content-Type': result.contentType,
+      'Content-Disposition': `attachment; filename="${result.filename}"`,
+      'X-Package-Checksum': result.checksum,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
 }
