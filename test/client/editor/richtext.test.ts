@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { $createParagraphNode, $createTextNode, $getRoot, $createLineBreakNode, $isElementNode, createEditor, type LexicalEditor } from 'lexical';
+import { $createParagraphNode, $createTextNode, $getRoot, $createLineBreakNode, $isElementNode, createEditor, FOCUS_COMMAND, type LexicalEditor } from 'lexical';
 import { $createHeadingNode, $createQuoteNode } from '@lexical/rich-text';
 import { $createListItemNode, $createListNode } from '@lexical/list';
 import { $createLinkNode } from '@lexical/link';
@@ -156,6 +156,24 @@ describe('rich text layout against @lexical/yjs', () => {
     expect(bEditor.getEditorState().read(() => $getRoot().getTextContent())).toBe('Før og etter');
     stop();
     expect(plainTextFromRichText(readRichTextFromXml(xb))).toBe('Før og etter');
+  });
+});
+
+describe('an empty XmlText (no shouldBootstrap)', () => {
+  it('gets its first paragraph when someone focuses it to write, never on mount', async () => {
+    const doc = new Y.Doc();
+    const x = newText(doc, 'e');
+    let writes = 0;
+    doc.on('update', () => writes++);
+    const editor = newEditor();
+    const stop = registerTextCollaboration(createTextBinding(editor, doc, x, 'e'), provider);
+    expect(writes).toBe(0);
+    expect(x.length).toBe(0);
+    // No DOM here: the handler does not read the event.
+    editor.dispatchCommand(FOCUS_COMMAND, {} as FocusEvent);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(readRichTextFromXml(x)).toEqual([{ type: 'paragraph', runs: [] }]);
+    stop();
   });
 });
 
