@@ -20,6 +20,9 @@ import type { Awareness } from 'y-protocols/awareness';
 import { readVarString } from 'lib0/decoding';
 import { createPackageUndoManager } from '../editor/undo';
 import { initPresence, setEditing as setPresenceEditing } from '../presence/awareness';
+import { commentsDbName, contentDbName, createDocPersistence, pendingStoreFor } from '../offline/persistence';
+import type { PendingStore } from '../offline/syncTracker';
+import type { IndexeddbPersistence } from 'y-indexeddb';
 import type { Role } from '../../server/auth/types';
 import type { Party } from '../../shared/types';
 
@@ -66,6 +69,11 @@ export interface PackageConnection {
   awareness: Awareness;
   commentsDoc: Y.Doc;
   commentsProvider: WebsocketProvider;
+  /** The offline copies in IndexedDB (client/offline): edits made offline survive a reload. */
+  persistence: IndexeddbPersistence;
+  commentsPersistence: IndexeddbPersistence;
+  /** Where the header's "N changes not yet sent" count is kept across reloads. */
+  pendingStore: PendingStore;
   /** Transaction origin of every local UI write. */
   localOrigin: object;
   undoManager: Y.UndoManager;
@@ -112,6 +120,11 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   const wsBase = opts.wsBase ?? websocketBase();
   const doc = new Y.Doc();
   const commentsDoc = new Y.Doc();
+  // IndexedDB first, so edits from an earlier offline session are in the docs when the
+  // websocket handshake runs and get sent to the server with it.
+  const persistence = createDocPersistence(contentDbName(packageId), doc);
+  const commentsPersistence = createDocPersistence(commentsDbName(packageId), commentsDoc);
+  const pendingStore = pendingStoreFor(persistence);
   const provider = new WebsocketProvider(wsBase, packageId, doc);
   // Cursors and "who edits which cell" live in the content doc's awareness; the
   // comments provider keeps its own awareness for the comments helper.
@@ -174,6 +187,9 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
     awareness,
     commentsDoc,
     commentsProvider,
+    persistence,
+    commentsPersistence,
+    pendingStore,
     localOrigin,
     undoManager,
     trackTextOrigin(origin) {
@@ -195,6 +211,8 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       undoManager.destroy();
       provider.destroy();
       commentsProvider.destroy();
+      void persistence.destroy();
+      void commentsPersistence.destroy();
       doc.destroy();
       commentsDoc.destroy();
     },

@@ -26,7 +26,7 @@ export interface LineDetailsProps {
   frames: AreaFrames | null;
   years: Year[];
   canEdit: boolean;
-  me: { name: string; color: string };
+  me: { name: string; color: string; id: string; party?: string | undefined };
   onDeleted(): void;
   onSelect(lineId: string): void;
 }

@@ -9,10 +9,14 @@ import { LEDGERS, GROUPS, type Year } from '../../shared/types';
 import type { Role } from '../../server/auth/types';
 import { useBalance } from '../app/balanceClient';
 import { colorForParty, createPackageConnection, type PackageConnection } from '../app/connection';
-import { PresenceAvatars } from '../app/Presence';
+import { PresenceBar } from '../presence/PresenceBar';
+import { SyncStatusBadge } from '../offline/SyncStatusBadge';
+import { useSyncStatus } from '../offline/useSyncStatus';
+import { parseTextId } from '../editor/ids';
 import { navigate } from '../app/router';
 import { logout, useSession } from '../app/session';
 import { useConnectionStatus } from '../app/useConnectionStatus';
+import type { Editing } from '../presence/awareness';
 import { usePackageSnapshot, useRemotePeers } from '../app/usePackageDoc';
 import { BalanceBar } from '../balance/BalanceBar';
 import { LedgerGrid, type FocusRequest, type GridBlock } from '../grid/LedgerGrid';
@@ -66,6 +70,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
   const snap = usePackageSnapshot(conn.doc);
   const peers = useRemotePeers(conn.awareness);
   const status = useConnectionStatus(conn);
+  const sync = useSyncStatus(conn.provider, conn.doc, conn.pendingStore);
   const balance = useBalance(conn.packageId);
   const [tab, setTab] = useState<Tab>('ledger');
   const [selectedLineId, setSelectedLineId] = useState<string | null>(null);
@@ -76,7 +81,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
   const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason;
   const parties = snap.meta.parties;
   const myColor = colorForParty(parties, party);
-  const me = useMemo(() => ({ name: userName, color: myColor }), [userName, myColor]);
+  const me = useMemo(() => ({ name: userName, color: myColor, id: userId, party }), [userName, myColor, userId, party]);
   const partyColors = useMemo(() => Object.fromEntries(parties.flatMap((p) => [[p.id, p.color] as const, [p.name, p.color] as const])), [parties]);
   useEffect(() => {
     initPresence(conn.provider, { id: userId || String(conn.doc.clientID), name: userName, color: myColor, ...(party ? { party } : {}) });
@@ -173,19 +178,17 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
       return block;
     });
 
-  const statusText =
-    status.phase === 'closed'
-      ? status.closedReason || t('accessLost')
-      : status.phase === 'connected' && status.synced
-        ? status.pending > 0
-          ? t('statusPending', { n: status.pending })
-          : t('statusSynced')
-        : status.phase === 'connecting' && !status.synced
-          ? t('statusConnecting')
-          : status.pending > 0
-            ? t('statusOfflinePending', { n: status.pending })
-            : t('statusOffline');
-  const statusKind = status.phase === 'connected' && status.synced ? 'ok' : status.phase === 'closed' ? 'bad' : status.phase === 'connecting' && !status.synced ? 'wait' : 'offline';
+  const describeEditing = (e: Editing): string | null => {
+    if ('lineId' in e) {
+      const line = snap.lines.find((l) => l.id === e.lineId);
+      return line ? t('cellLabel', { title: line.title || t('untitled'), year: e.year === 'title' ? t('colTitle') : e.year }) : null;
+    }
+    const parsed = parseTextId(e.textId);
+    if (!parsed) return null;
+    if (parsed.kind === 'line') return `${t('rationale')}: ${snap.lines.find((l) => l.id === parsed.itemId)?.title ?? ''}`;
+    if (parsed.kind === 'section') return `${t('intro')}: ${snap.sections.find((x) => x.id === parsed.itemId)?.title ?? ''}`;
+    return `${t('verbalHeading')}: ${snap.verbal.find((x) => x.id === parsed.itemId)?.title ?? ''}`;
+  };
 
   return (
     <div className="workspace">
@@ -201,12 +204,17 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
           ← {t('backToList')}
         </a>
         <h1 className="pkg-title">{snap.meta.title || '…'}</h1>
-        <span className={`conn-status conn-${statusKind}`} role="status" data-testid="connection-status">
-          <span className="dot" aria-hidden="true" />
-          {statusText}
+        <span data-testid="connection-status" data-state={status.phase === 'closed' ? 'closed' : sync.state}>
+          {status.phase === 'closed' ? (
+            <span className="conn-status conn-bad" role="status">
+              {status.closedReason || t('accessLost')}
+            </span>
+          ) : (
+            <SyncStatusBadge status={sync} lang={lang} />
+          )}
         </span>
         {!canEdit && <span className="pill pill-muted">{status.readOnlyReason ? t('readOnly') : t(`role_${status.role}`)}</span>}
-        <PresenceAvatars peers={peers} me={me} />
+        <PresenceBar provider={conn.provider} describeEditing={describeEditing} lang={lang} />
         <div className="header-actions">
           <button type="button" className="ghost" disabled={!undoState.undo || !canEdit} onClick={() => conn.undoManager.undo()} title="Ctrl+Z">
             ↶ {t('undo')}

@@ -22,7 +22,7 @@ export interface SectionsViewProps {
   years: string[];
   peers: RemotePeer[];
   canEdit: boolean;
-  me: { name: string; color: string };
+  me: { name: string; color: string; id: string; party?: string | undefined };
   partyColors: Record<string, string>;
   selectedLineId: string | null;
   onSelectLine(id: string | null): void;

@@ -1,7 +1,7 @@
-/** Mounts the editor helper's RichTextField for one XmlText of the package, with this user's identity. */
+/** Mounts the editor/comments helpers' CommentableText for one XmlText of the package, with this user's identity. */
 import * as Y from 'yjs';
-import { RichTextField } from '../editor/RichTextField';
-import { textIdFor, type TextKind } from '../editor/ids';
+import { CommentableText } from '../comments/CommentableText';
+import type { TextKind } from '../editor/ids';
 import type { PackageConnection } from '../app/connection';
 import { useLang } from '../i18n';
 
@@ -13,7 +13,7 @@ export interface TextFieldProps {
   item: Y.Map<unknown> | undefined;
   field: 'rationale' | 'intro' | 'text';
   label: string;
-  me: { name: string; color: string };
+  me: { name: string; color: string; id: string; party?: string | undefined };
   canEdit: boolean;
 }
 
@@ -21,10 +21,24 @@ export function TextField({ conn, kind, itemId, item, field, label, me, canEdit 
   const lang = useLang();
   const x = item?.get(field);
   if (!(x instanceof Y.XmlText)) return null;
-  const id = textIdFor(kind, itemId);
   return (
     <div className="text-field">
-      <RichTextField key={id} doc={conn.doc} provider={conn.provider} xmlText={x} id={id} label={label} user={me} readOnly={!canEdit} undoManager={conn.undoManager} lang={lang} />
+      <CommentableText
+        key={`${kind}:${itemId}`}
+        kind={kind}
+        itemId={itemId}
+        doc={conn.doc}
+        provider={conn.provider}
+        xmlText={x}
+        label={label}
+        user={{ name: me.name, color: me.color }}
+        readOnly={!canEdit}
+        undoManager={conn.undoManager}
+        lang={lang}
+        commentsDoc={conn.commentsDoc}
+        commentUser={{ id: me.id, name: me.name, ...(me.party ? { party: me.party } : {}) }}
+        canComment={conn.canComment}
+      />
     </div>
   );
 }

@@ -147,7 +147,7 @@ export async function contextFor(env: TestEnv, person: Person, viewport = { widt
 /** Opens a package and waits until the content is synced and the balance worker has reported. */
 export async function openPackage(page: Page, env: TestEnv, packageId: string): Promise<void> {
   await page.goto(`${env.url}/packages/${packageId}`);
-  await page.locator('[data-testid="connection-status"].conn-ok').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="connection-status"][data-state="synced"]').waitFor({ timeout: 15_000 });
   await page.locator('.balance-bar .flag').first().waitFor({ timeout: 15_000 });
 }
 

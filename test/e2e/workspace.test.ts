@@ -173,9 +173,9 @@ describe('two negotiators on one package', () => {
 
   it('a tab goes offline, edits, comes back, and both converge', async () => {
     await ctxA.setOffline(true);
-    await expect.poll(() => pageA.getByTestId('connection-status').textContent(), { timeout: 15_000 }).toMatch(/Frakoblet/);
+    await expect.poll(() => pageA.getByTestId('connection-status').textContent(), { timeout: 15_000 }).toMatch(/^frakoblet/);
     await typeAmount(pageA, 'Flere lærere i skolen', '2027', '-0,75');
-    await expect.poll(() => pageA.getByTestId('connection-status').textContent()).toMatch(/Frakoblet — \d+ endringer ikke sendt/);
+    await expect.poll(() => pageA.getByTestId('connection-status').textContent()).toBe('frakoblet — 1 endring ikke sendt');
     await typeAmount(pageB, 'Flere lærere i skolen', '2028', '-3');
     await pageB.waitForTimeout(300);
     expect(await cell(pageB, 'Flere lærere i skolen', '2027').textContent()).toBe('');
@@ -183,7 +183,7 @@ describe('two negotiators on one package', () => {
     await ctxA.setOffline(false);
     await expect.poll(() => cell(pageB, 'Flere lærere i skolen', '2027').textContent(), { timeout: 20_000 }).toBe('−0,75');
     await expect.poll(() => cell(pageA, 'Flere lærere i skolen', '2028').textContent(), { timeout: 20_000 }).toBe('−3');
-    await expect.poll(() => pageA.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Synkronisert');
+    await expect.poll(() => pageA.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('synkronisert');
   });
 
   it('has no serious or critical axe violations on the package view', async () => {
