@@ -4,6 +4,8 @@ import { createLineInDoc, createSectionInDoc, writeMetaToDoc } from '../../share
 import { readRichPackageFromDoc } from '../../shared/doc/richPackage';
 import { EXPORT_FORMATS, exportPackage, exportResponse, filenameSlug, parseExportQuery } from '../../server/export/index';
 import { readZipParts, tables } from './ooxml';
+import { ExportQueryError, createPackageExporters } from '../../server/export/exporters';
+import { buildSeedDoc } from './fixture';
 
 describe('export edge cases', () => {
   it('exports an empty package in every format without failing', async () => {
@@ -75,5 +77,19 @@ describe('export query and response', () => {
     expect(res.headers.get('Content-Disposition')).toBe('attachment; filename="pakke-v1.html"');
     expect(res.headers.get('X-Package-Checksum')).toBe(result.checksum);
     expect(await res.text()).toBe(result.body);
+  });
+});
+
+describe('exporters for the app route', () => {
+  it('read the rich package from the live doc and honour the query', async () => {
+    const doc = buildSeedDoc({ notAgreed: ['Juba Juba'] });
+    const exporters = createPackageExporters();
+    expect(Object.keys(exporters).sort()).toEqual([...EXPORT_FORMATS].sort());
+    const agreed = await exporters.md({ doc, pkg: { id: 'seed' } });
+    expect(agreed.body).not.toContain('Juba Juba');
+    const all = await exporters.md({ doc, pkg: { id: 'seed' }, query: { scope: 'all', version: 'Utkast', date: '2022-10-20' } });
+    expect(all.body).toContain('**Juba Juba** *[Foreslått]*');
+    expect(all.filename).toBe('budsjettforslag-fra-de-rodgronne-partiene-2023-2026-alle-punkter-utkast.md');
+    await expect(exporters.docx({ doc, pkg: { id: 'seed' }, query: { scope: 'noen' } })).rejects.toThrow(ExportQueryError);
   });
 });

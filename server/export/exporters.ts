@@ -1,0 +1,36 @@
+import type * as Y from 'yjs';
+import { readRichPackageFromDoc } from '../../shared/doc/richPackage';
+import { EXPORT_FORMATS, exportPackage, parseExportQuery, type ExportFormat, type ExportResult } from './index';
+
+/**
+ * What an exporter plugged into the app's export route receives: the live doc
+ * (rich text comes from it), the package id, and the request's query string
+ * (`scope`, `version`, `date`, `sealed`). Structurally compatible with
+ * `ExportInput` in server/app.ts plus the optional `query`.
+ */
+export interface ExporterInput {
+  doc: Y.Doc;
+  pkg: { id: string };
+  query?: Record<string, string | undefined>;
+}
+
+/** Thrown for a bad query value; `message` is Norwegian, meant for a 400 answer. */
+export class ExportQueryError extends Error {}
+
+/**
+ * One exporter per format (docx, xlsx, csv, md, html, json) for
+ * `AppDeps.exporters`: each reads the rich package from the doc at call time
+ * and runs `exportPackage` with the options of the query (default scope
+ * `agreed`). Throws `ExportQueryError` for an invalid query value.
+ */
+export function createPackageExporters(): Record<ExportFormat, (input: ExporterInput) => Promise<ExportResult>> {
+  const out = {} as Record<ExportFormat, (input: ExporterInput) => Promise<ExportResult>>;
+  for (const format of EXPORT_FORMATS) {
+    out[format] = async (input) => {
+      const parsed = parseExportQuery({ ...(input.query ?? {}), format });
+      if (!parsed.ok) throw new ExportQueryError(parsed.message);
+      return exportPackage(readRichPackageFromDoc(input.doc, input.pkg.id), parsed.options);
+    };
+  }
+  return out;
+}
