@@ -4,6 +4,9 @@
  */
 import { initialsOf, textColorOn, type Editing, type HasAwareness, type Peer } from './awareness';
 import { usePresence } from './usePresence';
+import { describeEditingFromDoc } from './describe';
+import { useMemo } from 'react';
+import type * as Y from 'yjs';
 import { msg, type Lang } from '../editor/messages';
 import './presence.css';
 
@@ -16,6 +19,8 @@ export interface PresenceBarProps {
   describeEditing?: DescribeEditing;
   /** More avatars than this collapse into "+N". */
   max?: number;
+  /** The package doc: without `describeEditing`, line and text titles are read from it. */
+  doc?: Y.Doc;
 }
 
 function describePeer(peer: Peer, lang: Lang, describe?: DescribeEditing): string {
@@ -31,8 +36,9 @@ function describePeer(peer: Peer, lang: Lang, describe?: DescribeEditing): strin
   return `${who} — ${what || msg(lang, 'presenceIdle')}`;
 }
 
-export function PresenceBar({ provider, lang = 'nb', describeEditing, max = 8 }: PresenceBarProps) {
+export function PresenceBar({ provider, lang = 'nb', describeEditing: given, max = 8, doc }: PresenceBarProps) {
   const peers = usePresence(provider);
+  const describeEditing = useMemo(() => given ?? (doc ? describeEditingFromDoc(doc, lang) : undefined), [given, doc, lang]);
   const shown = peers.slice(0, max);
   const hidden = peers.slice(max);
   return (

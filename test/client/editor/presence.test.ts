@@ -4,6 +4,8 @@ import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { clearEditingText, initPresence, initialsOf, peersEditingCell, peersEditingText, readPeers, setEditing, textColorOn } from '../../../client/presence/awareness';
 import { createEditorProviderView } from '../../../client/editor/collab';
+import { describeEditingFromDoc } from '../../../client/presence/describe';
+import { createLineInDoc, createVerbalInDoc } from '../../../shared/doc/schema';
 
 function pair() {
   const a = new Awareness(new Y.Doc());
@@ -60,6 +62,18 @@ describe('presence', () => {
     // A null state (Lexical on unload) does not wipe presence.
     one.awareness.setLocalState(null);
     expect(a.awareness.getLocalState()).not.toBeNull();
+  });
+
+  it('describes what a peer edits with the titles from the doc', () => {
+    const doc = new Y.Doc();
+    const line = createLineInDoc(doc, { ledger: 'drift', group: 'tiltak', title: 'Skolemat' });
+    const verbal = createVerbalInDoc(doc, { title: 'Gratis kollektivtransport' });
+    const nb = describeEditingFromDoc(doc, 'nb');
+    expect(nb({ lineId: line, year: '2025' })).toBe('redigerer «Skolemat», 2025');
+    expect(nb({ textId: `line:${line}` })).toBe('skriver i begrunnelsen for «Skolemat»');
+    expect(nb({ textId: `verbal:${verbal}` })).toBe('skriver i verbalforslaget «Gratis kollektivtransport»');
+    expect(describeEditingFromDoc(doc, 'en')({ lineId: line, year: 'title' })).toBe('editing «Skolemat», title');
+    expect(nb({ lineId: 'gone', year: '2025' })).toBeNull();
   });
 
   it('makes initials and readable text colours', () => {
