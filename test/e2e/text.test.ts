@@ -199,15 +199,23 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
       return h ? [...h].map((r) => r.toString()) : [];
     });
     expect(highlighted).toEqual(['grunnskoler']);
+    await a.page.locator('aside').first().screenshot({ path: `${SHOTS}/comment-passage-highlight.png` });
 
     // A replies; the commenter resolves.
     await threads.first().getByRole('button', { name: 'Svar' }).click();
     await threads.first().getByRole('textbox').fill('Se saksfremlegget, side 4.');
     await threads.first().getByRole('button', { name: 'Send svar' }).click();
     await expect.poll(() => panelOf(g.page).innerText(), { timeout: 5000 }).toContain('Se saksfremlegget, side 4.');
+    // The commenter resolves the passage comment; A sees it leave the open list.
+    await panelOf(g.page).locator('.cm-thread').nth(1).getByRole('button', { name: 'Marker som løst' }).click();
+    await expect.poll(() => threads.count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => panelOf(a.page).getByRole('button', { name: 'Vis løste (1)' }).count()).toBe(1);
+    await expect
+      .poll(() => a.page.evaluate(() => (CSS as unknown as { highlights: Map<string, unknown> }).highlights.has('rt-comment-passage')))
+      .toBe(false);
+    await panelOf(g.page).getByRole('button', { name: 'Vis løste (1)' }).click();
     await g.page.waitForTimeout(300);
     await panelOf(g.page).locator('.cm-panel').first().screenshot({ path: `${SHOTS}/comment-thread.png` });
-    await a.page.locator('aside').first().screenshot({ path: `${SHOTS}/comment-passage-highlight.png` });
 
     // Comments live in the comments doc; the content doc stayed untouched by the commenter.
     const stored = await e.server.rooms.withRoom(pkg, 'comments', (room) => readCommentsFromDoc(room.doc, { kind: 'line', id: lineId }));
@@ -216,6 +224,7 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
       ['Gunn Gran', 'Gjelder dette også private skoler?', 'grunnskoler'],
     ]);
     expect(stored[0]!.replies.map((r) => r.text)).toEqual(['Se saksfremlegget, side 4.']);
+    expect(stored.map((c) => c.resolved)).toEqual([false, true]);
     expect(g.errors.filter((x) => !/read-only|skrivetilgang/i.test(x))).toEqual([]);
     await a.page.context().close();
     await g.page.context().close();
