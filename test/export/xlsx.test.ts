@@ -186,3 +186,18 @@ describe('XLSX export', () => {
     expect(label(drift, line.title).getCell(headerColumns(drift).get('2024') ?? 0).value).toBe('8 mill?');
   });
 });
+
+describe('XLSX export with scope=all', () => {
+  it('adds a Status column and every line, and totals over all lines', async () => {
+    const pkg = seedPackage({ notAgreed: NOT_AGREED });
+    const wb = await load((await exportPackage(pkg, { format: 'xlsx', scope: 'all' })).body as Uint8Array);
+    const drift = wb.getWorksheet('Drift');
+    if (!drift) throw new Error('no Drift sheet');
+    const cols = headerColumns(drift);
+    expect([...cols.keys()]).toEqual(['Linje', 'Status', '2023', '2024', '2025', '2026', 'Sum']);
+    expect(label(drift, 'Juba Juba').getCell(2).value).toBe('Foreslått');
+    const total = label(drift, 'Sum tiltak drift').getCell(cols.get('Sum') ?? 0).value as ExcelJS.CellFormulaValue;
+    expect(total.result).toBe(Number(computeBalance(pkg).ledgers.drift.total.tiltak));
+    expect(evaluate(wb, drift, total.formula).toFixed(2)).toBe(new Money(computeBalance(pkg).ledgers.drift.total.tiltak).toFixed(2));
+  });
+});
