@@ -7,10 +7,14 @@
  * own file in test/bench and add one entry to `BENCH_SECTIONS` below.
  */
 import { runEngineBench } from './engine';
+import { runSyncBench } from './sync';
 import { toMarkdown, type BenchSection } from './measure';
 
 /** The registry of benchmark sections, run in this order. */
-export const BENCH_SECTIONS: BenchSection[] = [{ name: 'engine', run: runEngineBench }];
+export const BENCH_SECTIONS: BenchSection[] = [
+  { name: 'engine', run: runEngineBench },
+  { name: 'sync', run: runSyncBench },
+];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
