@@ -6,6 +6,7 @@ import { exportPackage } from '../../server/export/index';
 import { importBaselineFromFile, importLinesFromFile, importPackageFromFile } from '../../server/import/index';
 import { MAX_XLSX_BYTES, importLinesFromXlsx, readXlsxRows } from '../../server/import/xlsx';
 import { seedPackage } from './fixture';
+import { previewImport, previewLineId } from '../../shared/format/importPreview';
 
 const YEARS = ['2022', '2023', '2024', '2025', '2026'];
 
@@ -116,5 +117,27 @@ describe('Package file import', () => {
     expect(ok.ok && ok.pkg).toEqual(pkg);
     const bad = importPackageFromFile(new TextEncoder().encode(json.replace('"8"', '"åtte"')));
     expect(bad).toMatchObject({ ok: false, error: { path: expect.stringMatching(/^package\.lines\.0\.amounts\.20\d\d$/) } });
+  });
+});
+
+describe('Import preview', () => {
+  it('shows new sections, the balance after the import and prose mismatches, without changing the package', async () => {
+    const pkg = seedPackage();
+    const before = JSON.stringify(pkg);
+    const bytes = await workbook({
+      Ark1: [
+        HEADER,
+        ['Oppvekst', 'drift', 'tiltak', 'Skolemat', 0.5, null, 'enig', 'Forsøket forlenges med 500 000 kroner i 2023.'],
+        ['Finans og organisasjon', 'drift', 'tiltak', 'HMS', 0.9, 0.9, '', 'Ett årsverk til 1,2 millioner.'],
+      ],
+    });
+    const r = await importLinesFromFile(bytes, { years: pkg.years });
+    if (!r.ok) throw new Error(r.error.message);
+    const preview = previewImport(pkg, r.lines);
+    expect(preview.newSections).toEqual(['Finans og organisasjon']);
+    expect(preview.report.ledgers.drift.byYear['2023']?.net).toBe('1.4');
+    expect(preview.report.ledgers.drift.unbalancedYears).toEqual(['2023', '2024']);
+    expect(preview.proseWarnings.map((w) => w.lineId)).toEqual([previewLineId(1)]);
+    expect(JSON.stringify(pkg)).toBe(before);
   });
 });
