@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startTestServer, waitFor, type TestServer } from './serverHarness';
-import { getLinesMap, readPackageFromDoc } from '../../shared/doc/schema';
+import * as Y from 'yjs';
+import { createLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount } from '../../shared/doc/schema';
 import type { BalanceReport, PlainPackage } from '../../shared/types';
 
 const FIXTURE = fs.readFileSync(path.resolve('test/fixtures/okonomirapport-2019.csv'), 'utf8');
@@ -136,6 +137,63 @@ describe('package HTTP API', () => {
       expect(readPackageFromDoc(c.doc, id).lines.map((l) => l.title)).toContain('Økte inntekter');
     } finally {
       c.destroy();
+    }
+  });
+
+  it('an amount changed through the helpers, a raw Yjs client or the import gives the same balance', async () => {
+    const body = { title: 'Likhet', years: ['2024', '2025'], planYears: ['2024', '2025'] };
+    const viaImport = await ts.createPackage(body);
+    const viaHelpers = await ts.createPackage(body, { ed: 'editor' });
+    const viaRaw = await ts.createPackage(body, { ed: 'editor' });
+    const csv = ['seksjon;type;gruppe;tittel;2024;2025', 'Oppvekst;drift;tiltak;Skole;1,5;2', 'Finans;drift;inndekning;Kutt;−1,15;', 'Kultur;investering;tiltak;Hall;10;'].join('\n');
+    expect((await ts.http('POST', `/api/packages/${viaImport}/import`, { body: csv })).status).toBe(200);
+
+    const h = connectClient(ts, viaHelpers, 'ed');
+    const r = connectClient(ts, viaRaw, 'ed');
+    try {
+      await Promise.all([h.synced(), r.synced()]);
+      const a = createLineInDoc(h.doc, { ledger: 'drift', group: 'tiltak', title: 'Skole' });
+      setLineAmount(h.doc, a, '2024', '1,5');
+      setLineAmount(h.doc, a, '2025', '2');
+      const b = createLineInDoc(h.doc, { ledger: 'drift', group: 'inndekning', title: 'Kutt' });
+      setLineAmount(h.doc, b, '2024', '−1,15');
+      const c = createLineInDoc(h.doc, { ledger: 'investering', group: 'tiltak', title: 'Hall' });
+      setLineAmount(h.doc, c, '2024', '10');
+
+      // A raw Yjs client that knows only the documented schema (docs/schema.md).
+      r.doc.transact(() => {
+        const lines = r.doc.getMap<Y.Map<unknown>>('lines');
+        const rows: Array<[string, string, string, Record<string, string>]> = [
+          ['drift', 'tiltak', 'Skole', { '2024': '1.5', '2025': '2' }],
+          ['drift', 'inndekning', 'Kutt', { '2024': '-1.15' }],
+          ['investering', 'tiltak', 'Hall', { '2024': '10' }],
+        ];
+        rows.forEach(([ledger, group, title, amounts], i) => {
+          const m = new Y.Map<unknown>();
+          lines.set(`raw-${i}`, m);
+          m.set('ledger', ledger);
+          m.set('group', group);
+          m.set('title', title);
+          m.set('order', i + 1);
+          const am = new Y.Map<string>();
+          m.set('amounts', am);
+          for (const [y, v] of Object.entries(amounts)) am.set(y, v);
+        });
+      });
+      const balance = async (id: string) => (await (await ts.http('GET', `/api/packages/${id}/balance`)).json()) as BalanceReport;
+      const expected = await balance(viaImport);
+      expect(expected.ledgers.drift.byYear['2024']).toEqual({ tiltak: '1.5', inndekning: '-1.15', net: '0.35' });
+      const ledgersOf = (rep: BalanceReport) => JSON.stringify(rep.ledgers);
+      // Poll until the clients' edits have reached the server, then compare exactly.
+      for (const id of [viaHelpers, viaRaw]) {
+        const deadline = Date.now() + 5000;
+        while (ledgersOf(await balance(id)) !== ledgersOf(expected) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+      }
+      expect(JSON.parse(ledgersOf(await balance(viaHelpers)))).toEqual(expected.ledgers);
+      expect(JSON.parse(ledgersOf(await balance(viaRaw)))).toEqual(expected.ledgers);
+    } finally {
+      h.destroy();
+      r.destroy();
     }
   });
 });
