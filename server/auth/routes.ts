@@ -19,6 +19,7 @@ import {
   errorBody,
   loginBody,
   patchMemberBody,
+  payloadTooLarge,
   readJsonBody,
   setupBody,
 } from './validation';
@@ -109,15 +110,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   // would also cut the server's 5 MiB CSV import.
   const guard = [
     originCheck(config.publicOrigin),
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: (c) => {
-        // The unread rest of the body is still on the wire; tell the client not to
-        // reuse this connection, or its next request would be read as that garbage.
-        c.header('Connection', 'close');
-        return c.json(errorBody(`Forespørselen er for stor (maks ${MAX_JSON_BODY_BYTES / 1024} KiB)`), 413);
-      },
-    }),
+    bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: (c) => payloadTooLarge(c, MAX_JSON_BODY_BYTES) }),
   ] as const;
 
   function isHttps(c: Context): boolean {

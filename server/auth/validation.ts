@@ -50,6 +50,17 @@ export function errorBody(message: string, field?: string): { error: { message: 
   return field === undefined ? { error: { message } } : { error: { message, field } };
 }
 
+/**
+ * The 413 answer for a body over `maxBytes`: JSON `{ error: { message } }` plus
+ * `Connection: close`. The unread rest of the body is still on the wire; without the
+ * header a keep-alive client would send its next request on that connection, and the
+ * server would close it under that request.
+ */
+export function payloadTooLarge(c: Context, maxBytes: number): Response {
+  c.header('Connection', 'close');
+  return c.json(errorBody(`Forespørselen er for stor (maks ${Math.round(maxBytes / 1024)} KiB)`), 413);
+}
+
 /** A Norwegian message for the first zod issue, naming the field it concerns. */
 export function describeIssue(issue: z.core.$ZodIssue): { message: string; field?: string } {
   const field = issue.path.map(String).join('.');
