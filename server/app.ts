@@ -7,7 +7,7 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { canWrite, type AuthProvider, type Principal, type Role } from './auth/types';
 import { originCheck, securityHeaders } from './auth/security';
-import { errorBody, partySchema, readJsonBody } from './auth/validation';
+import { errorBody, partySchema, payloadTooLarge, readJsonBody } from './auth/validation';
 import { computeBalance } from '../shared/balance';
 import { exportPackageToCsv, importLinesFromCsv } from '../shared/csv';
 import { parseAmount, toCanonical } from '../shared/money';
@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps): { app: HonoType; injectWebSocket: Retu
 
   for (const r of deps.routes ?? []) app.route('/', r);
 
-  const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BYTES, onError: (c) => c.json(errorBody(MSG.tooLarge(MAX_JSON_BYTES)), 413) });
+  const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BYTES, onError: (c) => payloadTooLarge(c, MAX_JSON_BYTES) });
 
   /** The caller's principal and role for a package, or the response that refuses them. */
   async function access(c: Context, need: 'read' | 'write'): Promise<{ principal: Principal; role: Role; id: string } | Response> {
@@ -207,7 +207,7 @@ export function createApp(deps: AppDeps): { app: HonoType; injectWebSocket: Retu
 
   app.post(
     '/api/packages/:id/import',
-    bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => c.json(errorBody(MSG.tooLarge(MAX_IMPORT_BYTES)), 413) }),
+    bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => payloadTooLarge(c, MAX_IMPORT_BYTES) }),
     async (c) => {
       const a = await access(c, 'write');
       if (a instanceof Response) return a;
