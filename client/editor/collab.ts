@@ -246,6 +246,13 @@ export function registerTextCollaboration(binding: Binding, provider: Provider, 
 
   return () => {
     unregister();
+    // An editor that goes away while focused (another line selected) gets no
+    // blur: give up its caret so peers do not see a ghost cursor.
+    const s = provider.awareness.getLocalState();
+    if (s !== null && s.focusing) {
+      provider.awareness.setLocalState({ ...s, focusing: false, anchorPos: null, focusPos: null });
+      options.onFocusChange?.(false);
+    }
     xmlText.unobserveDeep(onYjsChanges);
     provider.awareness.off('update', onAwareness);
     undoManager.off('stack-item-added', updateUndoState);

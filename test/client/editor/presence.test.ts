@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { clearEditingText, initPresence, initialsOf, peersEditingCell, peersEditingText, readPeers, setEditing, textColorOn } from '../../../client/presence/awareness';
-import { createEditorProviderView } from '../../../client/editor/collab';
+import { createEditor } from 'lexical';
+import { createEditorProviderView, createTextBinding, registerTextCollaboration } from '../../../client/editor/collab';
+import { EDITOR_NODES } from '../../../client/editor/nodes';
 import { describeEditingFromDoc } from '../../../client/presence/describe';
 import { createLineInDoc, createVerbalInDoc } from '../../../shared/doc/schema';
 
@@ -62,6 +64,27 @@ describe('presence', () => {
     // A null state (Lexical on unload) does not wipe presence.
     one.awareness.setLocalState(null);
     expect(a.awareness.getLocalState()).not.toBeNull();
+  });
+
+  it('drops the caret and the editing mark of a focused editor that unmounts', () => {
+    const { a, b } = pair();
+    initPresence(a, { id: 'u1', name: 'Kari', color: '#c8102e' });
+    const doc = new Y.Doc();
+    const x = new Y.XmlText();
+    doc.getMap('lines').set('l', x);
+    const view = createEditorProviderView(a, 'line:l');
+    const editor = createEditor({ namespace: 't', nodes: EDITOR_NODES, onError: (err) => { throw err; } });
+    const stop = registerTextCollaboration(createTextBinding(editor, doc, x, 'line:l'), view, {
+      onFocusChange: (f) => (f ? setEditing(a, { textId: 'line:l' }) : clearEditingText(a, 'line:l')),
+    });
+    view.awareness.setLocalState({ ...view.awareness.getLocalState()!, focusing: true });
+    setEditing(a, { textId: 'line:l' });
+    expect(peersEditingText(readPeers(b.awareness), 'line:l')).toHaveLength(1);
+    stop();
+    const state = a.awareness.getLocalState() as Record<string, unknown>;
+    expect(state.focusing).toBe(false);
+    expect(state.anchorPos).toBeNull();
+    expect(peersEditingText(readPeers(b.awareness), 'line:l')).toHaveLength(0);
   });
 
   it('describes what a peer edits with the titles from the doc', () => {
