@@ -19,6 +19,12 @@ import type { RoomRegistry } from './rooms';
 import type { DocStorage } from './storage/types';
 import { PACKAGE_ID_RE, registerSyncRoutes } from './ws';
 
+/**
+ * Every websocket is pinged this often; one that has not answered the previous ping
+ * (a dead peer, a half-open TCP connection) is terminated, so it leaves its room.
+ */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
+
 /** Largest JSON body of the package routes (bytes). */
 export const MAX_JSON_BYTES = 64 * 1024;
 /** Largest CSV file `POST /api/packages/:id/import` accepts (bytes). */
@@ -120,11 +126,32 @@ const MSG = {
  * Writes (package creation, import) go through the package's room, so connected
  * clients see them live, and answer only after they are stored.
  */
-export function createApp(deps: AppDeps): { app: HonoType; injectWebSocket: ReturnType<typeof createNodeWebSocket>['injectWebSocket'] } {
+export function createApp(deps: AppDeps): {
+  app: HonoType;
+  injectWebSocket: ReturnType<typeof createNodeWebSocket>['injectWebSocket'];
+  /** Stops the websocket heartbeat. */
+  close(): void;
+} {
   const app = new Hono();
   const nodeWs = createNodeWebSocket({ app });
   // ws enforces the limit while reading the frame and closes with 1009 on its own.
   nodeWs.wss.options.maxPayload = MAX_MESSAGE_BYTES;
+  const alive = new WeakMap<object, boolean>();
+  nodeWs.wss.on('connection', (ws) => {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+  });
+  const heartbeat = setInterval(() => {
+    for (const ws of nodeWs.wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
   const { auth, storage, rooms } = deps;
 
   app.use('*', securityHeaders(deps.publicOrigin));
@@ -254,5 +281,5 @@ export function createApp(deps: AppDeps): { app: HonoType; injectWebSocket: Retu
 
   registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, storage, publicOrigin: deps.publicOrigin, log: deps.log });
 
-  return { app, injectWebSocket: nodeWs.injectWebSocket };
+  return { app, injectWebSocket: nodeWs.injectWebSocket, close: () => clearInterval(heartbeat) };
 }

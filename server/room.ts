@@ -53,6 +53,13 @@ export type RoomState = 'loading' | 'live' | 'draining' | 'unloaded';
 /** When the uncompacted log of a doc passes either limit, it is merged into a snapshot. */
 export const MAX_LOG_UPDATES = 500;
 export const MAX_LOG_BYTES = 4 * 1024 * 1024;
+/**
+ * A room sends an empty awareness update (a no-op for every client) to each
+ * connection this often. y-websocket closes a connection that received nothing for
+ * 30 s, which would otherwise happen to a lone client whose awareness state is null
+ * (the balance worker's provider, for instance).
+ */
+export const KEEPALIVE_INTERVAL_MS = 10_000;
 /** Default time a room without clients stays loaded (the server passes `ROOM_IDLE_TIMEOUT_MS`). */
 export const ROOM_IDLE_TIMEOUT_MS = 30_000;
 
@@ -117,6 +124,7 @@ export interface RoomOptions {
   audit?: boolean;
   maxLogUpdates?: number;
   maxLogBytes?: number;
+  keepaliveIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -193,6 +201,7 @@ export class Room {
   private readonly maxLogUpdates: number;
   private readonly maxLogBytes: number;
   private readonly now: () => Date;
+  private readonly keepaliveIntervalMs: number;
   private readonly conns = new Map<SyncSocket, Connection>();
   private readonly awarenessOwner = new Map<number, Connection>();
 
@@ -213,6 +222,7 @@ export class Room {
   private logBytes = 0;
   private holds = 0;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private keepaliveTimer: ReturnType<typeof setInterval> | null = null;
   private stopAudit: (() => void) | null = null;
   private resolveUnloaded!: () => void;
   private draining: Promise<void> | null = null;
@@ -228,6 +238,7 @@ export class Room {
     this.maxLogUpdates = opts.maxLogUpdates ?? MAX_LOG_UPDATES;
     this.maxLogBytes = opts.maxLogBytes ?? MAX_LOG_BYTES;
     this.now = opts.now ?? (() => new Date());
+    this.keepaliveIntervalMs = opts.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS;
     this.doc = new Y.Doc({ gc: true });
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server is not a participant: without this it would show up as a cursor.
@@ -282,6 +293,11 @@ export class Room {
       });
     }
     this.state = 'live';
+    const keepalive = encodeAwareness(new Uint8Array([0]));
+    this.keepaliveTimer = setInterval(() => {
+      for (const c of this.conns.values()) if (!c.inbox) this.sendNow(c, keepalive);
+    }, this.keepaliveIntervalMs);
+    this.keepaliveTimer.unref?.();
     for (const c of [...this.conns.values()]) {
       const inbox = c.inbox ?? [];
       c.inbox = null;
@@ -429,6 +445,7 @@ export class Room {
     if (this.state === 'unloaded' && this.doc.isDestroyed) return;
     this.state = 'unloaded';
     this.cancelIdle();
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     this.stopAudit?.();
     for (const w of this.waiters.splice(0)) w.reject(new Error('room unloaded before the update was stored'));
     this.doc.off('update', this.onDocUpdate);
@@ -638,7 +655,9 @@ export class Room {
     }
     const changed = [...added, ...updated, ...removed];
     const msg = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const c of this.conns.values()) if (c !== from && !c.inbox) this.sendNow(c, msg);
+    // Echoed to the sender too, as the reference server does: a client alone in a room
+    // counts these echoes as signs of life (y-websocket reconnects after 30 s of silence).
+    for (const c of this.conns.values()) if (!c.inbox) this.sendNow(c, msg);
   };
 
   private sendAfterPersist(c: Connection, data: Uint8Array): void {

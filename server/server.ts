@@ -56,7 +56,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
   });
-  const { app, injectWebSocket } = createApp({
+  const { app, injectWebSocket, close: closeApp } = createApp({
     auth: opts.auth,
     storage: opts.storage,
     rooms,
@@ -89,6 +89,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     close() {
       closing ??= (async () => {
         unsubscribe();
+        closeApp();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await rooms.shutdown();
         server.closeAllConnections();

@@ -308,4 +308,18 @@ describe('Room', () => {
       expect.objectContaining({ lineId: id, field: 'amount', year: '2024', oldValue: '1.5', newValue: '2.25', userId: 'anne' }),
     ]);
   });
+
+  it('keeps a lone client alive: its awareness is echoed and empty keepalive frames arrive', async () => {
+    const room = newRoom(new MemoryStorage(), { keepaliveIntervalMs: 20 });
+    const a = new FakeClient(room, 'a', 'viewer');
+    await until(() => a.synced);
+    const before = a.received.length;
+    a.awareness.setLocalState({ name: 'A' });
+    await until(() => a.received.length > before, 1000, 'echo');
+    const n = a.received.length;
+    await until(() => a.received.length >= n + 2, 1000, 'keepalives');
+    const last = a.received.at(-1)!;
+    expect([...last]).toEqual([1, 1, 0]);
+    a.disconnect();
+  });
 });
