@@ -36,6 +36,7 @@ export function buildClient(): string {
   if (process.env.E2E_CLIENT_DIR) return (builtDir = process.env.E2E_CLIENT_DIR);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-text-client-'));
   execFileSync('npx', ['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
+  process.once('exit', () => fs.rmSync(out, { recursive: true, force: true }));
   builtDir = out;
   return out;
 }
