@@ -42,7 +42,7 @@ function violations(page: Page): Promise<Violation[]> {
 }
 
 describe('Content-Security-Policy in Chromium', () => {
-  it('the app (editors, balance worker, websocket) runs without violations; an injected inline script is blocked', async () => {
+  it('C1 the app (editors, balance worker, websocket) runs without violations; an injected inline script is blocked', async () => {
     const admin = new ApiClient(env.url);
     await admin.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     const id = await createPackage(admin, 'CSP-prøve');
