@@ -8,13 +8,19 @@ import * as Y from 'yjs';
  * (attribute `__type`: paragraph, heading, list, quote); a list holds listitem
  * XmlTexts; inline text is a `Y.Map` embed with the text node's properties
  * (`__type: 'text'`, `__format` bit flags) followed by the characters; a link is
- * an embedded XmlText with `__type: 'link'` and `__url`.
+ * an embedded XmlText with `__type: 'link'` and `__url`; a line break is a
+ * `Y.Map` embed `{ __type: 'linebreak' }`. Every element carries the same
+ * attributes a fresh Lexical 0.52 node writes (`__format`, `__style`,
+ * `__indent`, `__dir: null`, `__textFormat`, `__textStyle`, plus its own), so
+ * an editor that loads a written text renders it as written and writes nothing
+ * back (test/client/editor/richtext.test.ts compares against Lexical itself).
  */
 
 /** Lexical's text format bit flags. */
 export const TEXT_FORMAT_BOLD = 1;
 export const TEXT_FORMAT_ITALIC = 2;
 
+/** A stretch of text with one formatting; `\n` inside `text` is a line break. */
 export interface RichRun {
   text: string;
   bold?: boolean;
@@ -23,6 +29,7 @@ export interface RichRun {
   link?: string;
 }
 
+/** A block of rich text: paragraph, heading (level 1–6), quote, or a flat bulleted/numbered list. */
 export type RichBlock =
   | { type: 'paragraph'; runs: RichRun[] }
   | { type: 'heading'; level: 1 | 2 | 3 | 4 | 5 | 6; runs: RichRun[] }
