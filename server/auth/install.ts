@@ -28,6 +28,7 @@ export interface Accounts {
   close(): void;
 }
 
+/** What `installAccounts` needs from the collaboration server. */
 export interface InstallAccountsOptions {
   /** The server's SQLite database (the accounts tables live beside the documents). */
   db: BetterSqlite3.Database;

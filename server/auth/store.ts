@@ -56,6 +56,7 @@ export interface OneTimeToken {
   expiresAt: number | null;
 }
 
+/** Lifetimes of sessions and invitations (defaults above). */
 export interface AuthStoreOptions {
   /** Idle lifetime of a session; every use renews it (sliding). */
   sessionTtlMs?: number;

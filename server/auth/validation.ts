@@ -16,15 +16,20 @@ const NO_CONTROL_CHARS_RE = /^[^\p{Cc}]*$/u;
 /** Party ids as the document schema uses them: short letters, digits, space, `_`, `-`, `.`. */
 const PARTY_RE = /^[\p{L}\p{N} _.-]+$/u;
 
+/** An email address, trimmed, at most 254 characters. */
 export const emailSchema = z.string().trim().max(EMAIL_MAX_CHARS).pipe(z.email());
 /** Password as typed at login: any text up to the maximum (policy applies only when setting one). */
 export const loginPasswordSchema = z.string().min(1).max(PASSWORD_MAX_CHARS);
 /** A new password: length only, per OWASP ASVS (no composition rules). */
 export const newPasswordSchema = z.string().min(PASSWORD_MIN_CHARS).max(PASSWORD_MAX_CHARS);
+/** A display name: 1–200 characters, no control characters (apostrophes are fine: O'Brien). */
 export const nameSchema = z.string().trim().min(1).max(NAME_MAX_CHARS).regex(NO_CONTROL_CHARS_RE);
+/** One of `ROLES`. */
 export const roleSchema = z.enum(ROLES);
+/** A party id: 1–64 letters, digits, spaces, `_`, `-`, `.`. */
 export const partySchema = z.string().trim().min(1).max(PARTY_MAX_CHARS).regex(PARTY_RE);
 
+/** Bodies of the accounts routes, strict: unknown fields are refused (400). */
 export const loginBody = z.strictObject({ email: emailSchema, password: loginPasswordSchema });
 export const setupBody = z.strictObject({
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
