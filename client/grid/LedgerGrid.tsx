@@ -76,6 +76,10 @@ export function LedgerGrid(props: LedgerGridProps) {
   const [state, setState] = useState<GridState>(initialGridState);
   // The focus ring shows only in the grid that has the keyboard focus.
   const [active, setActive] = useState(false);
+  // Whether the keyboard focus belongs to this grid, also in the moment after a commit
+  // unmounts the cell's input (focus then falls to <body> without a blur event).
+  const activeRef = useRef(false);
+  const lastKeyAt = useRef(0);
   const stateRef = useRef(state);
   stateRef.current = state;
 
@@ -126,7 +130,7 @@ export function LedgerGrid(props: LedgerGridProps) {
 
   // Keep DOM focus on the focused cell while the grid has focus.
   useEffect(() => {
-    if (state.editing || !gridHasFocus()) return;
+    if (state.editing || !(gridHasFocus() || (activeRef.current && document.activeElement === document.body))) return;
     const cell = tableRef.current?.querySelector<HTMLElement>(`[data-cell="${state.focus.row}:${state.focus.col}"]`);
     if (cell && document.activeElement !== cell) cell.focus();
   }, [state.focus.row, state.focus.col, state.editing]);
@@ -164,6 +168,7 @@ export function LedgerGrid(props: LedgerGridProps) {
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableElement>) => {
+    lastKeyAt.current = Date.now();
     const target = e.target as HTMLElement;
     if (!target.closest('[data-cell]')) return;
     const r = gridKeyDown(state, e, dims, textOf(state.focus.row, state.focus.col));
@@ -218,9 +223,21 @@ export function LedgerGrid(props: LedgerGridProps) {
         aria-describedby={`${gridId}-help`}
         className="ledger-grid"
         onKeyDown={onKeyDown}
-        onFocus={() => setActive(true)}
+        onFocus={() => {
+          activeRef.current = true;
+          setActive(true);
+        }}
         onBlur={(e) => {
-          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setActive(false);
+          const table = e.currentTarget;
+          if (e.relatedTarget && table.contains(e.relatedTarget as Node)) return;
+          // Decide after the event: an input unmounted by a commit leaves focus on <body>
+          // for a moment, and the focus effect then puts it back on the cell.
+          setTimeout(() => {
+            if (table.contains(document.activeElement)) return;
+            if (document.activeElement === document.body && Date.now() - lastKeyAt.current < 250) return;
+            activeRef.current = false;
+            setActive(false);
+          }, 0);
         }}
         onPaste={onPaste}
         onCopy={onCopy}

@@ -14,7 +14,7 @@ import { SyncStatusBadge } from '../offline/SyncStatusBadge';
 import { useSyncStatus } from '../offline/useSyncStatus';
 import { parseTextId } from '../editor/ids';
 import { navigate } from '../app/router';
-import { logout, useSession } from '../app/session';
+import { logout, refreshSession, useSession } from '../app/session';
 import { useConnectionStatus } from '../app/useConnectionStatus';
 import type { Editing } from '../presence/awareness';
 import { usePackageSnapshot, useRemotePeers } from '../app/usePackageDoc';
@@ -36,6 +36,13 @@ export function PackageView({ id }: { id: string }) {
   const t = useT();
   const session = useSession();
   const membership = session.memberships.find((m) => m.packageId === id);
+  // A package created or joined after log-in is not in the session yet: ask once more.
+  const [rechecked, setRechecked] = useState(false);
+  useEffect(() => {
+    if (membership || rechecked) return;
+    void refreshSession().finally(() => setRechecked(true));
+  }, [membership, rechecked]);
+  if (!membership && !rechecked) return <p className="page muted">{t('loading')}</p>;
   if (!membership) {
     return (
       <main className="page" id="main">

@@ -102,10 +102,10 @@ export function SetupPage({ token }: { token: string }) {
         <label>
           {t('password')}
           <input type="password" required minLength={10} autoComplete="new-password" aria-describedby="pw-hint" value={password} onChange={(e) => setPassword(e.target.value)} />
-          <span id="pw-hint" className="hint">
-            {t('passwordHint')}
-          </span>
         </label>
+        <span id="pw-hint" className="hint">
+          {t('passwordHint')}
+        </span>
         <ErrorMessage text={error} />
         <button type="submit" className="primary" disabled={!token}>
           {t('setupButton')}
@@ -164,10 +164,10 @@ export function InvitePage({ token }: { token: string }) {
         <label>
           {t('password')}
           <input type="password" required minLength={10} autoComplete="new-password" aria-describedby="pw-hint" value={password} onChange={(e) => setPassword(e.target.value)} />
-          <span id="pw-hint" className="hint">
-            {t('passwordHint')}
-          </span>
         </label>
+        <span id="pw-hint" className="hint">
+          {t('passwordHint')}
+        </span>
         <ErrorMessage text={error} />
         <button type="submit" className="primary" disabled={!token}>
           {t('inviteButton')}

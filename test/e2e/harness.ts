@@ -140,6 +140,8 @@ export async function addMember(url: string, owner: ApiClient, packageId: string
 export async function contextFor(env: TestEnv, person: Person, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
   const context = await env.browser.newContext({ viewport, locale: 'nb-NO' });
   const u = new URL(env.url);
+  // Fail a stuck step with its own message instead of the test's timeout.
+  context.setDefaultTimeout(10_000);
   await context.addCookies([{ name: 'session', value: person.api.sessionToken(), domain: u.hostname, path: '/', httpOnly: true, sameSite: 'Lax' }]);
   return context;
 }

@@ -1,0 +1,179 @@
+/**
+ * The screens around the grid, in real Chromium against the real server and
+ * built client: log-in with a deep link back to the package, the package list,
+ * creating a package, members and an invitation accepted in the browser,
+ * sections with verbal instructions, the baseline with frames before → after,
+ * CSV import errors, export links and the English toggle. Screenshots go to
+ * docs/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import fs from 'node:fs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, USER_PASSWORD, addMember, contextFor, createPackage, openPackage, screenshotPath, startEnv, type Person, type TestEnv } from './harness';
+
+let env: TestEnv;
+let admin: ApiClient;
+let packageId: string;
+let kari: Person;
+
+beforeAll(async () => {
+  env = await startEnv();
+  admin = new ApiClient(env.url);
+  await admin.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+  packageId = await createPackage(admin, 'Budsjettforslag 2025 — rødgrønne partier');
+  kari = await addMember(env.url, admin, packageId, 'kari@ap.test', 'Kari Nordmann', 'editor', 'Ap');
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+const cell = (page: Page, title: string, year: string) => page.locator(`[data-line-title="${title}"][data-col="${year}"]`);
+
+describe('screens', () => {
+  it('a package address opens the package right after log-in', async () => {
+    const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    ctx.setDefaultTimeout(10_000);
+    const page = await ctx.newPage();
+    await page.goto(`${env.url}/packages/${packageId}`);
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByLabel('E-post').fill(kari.email);
+    await page.getByLabel('Passord', { exact: true }).fill('feil-passord-123');
+    await page.getByRole('button', { name: 'Logg inn' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Feil e-post eller passord.');
+    await page.getByLabel('Passord', { exact: true }).fill(USER_PASSWORD);
+    await page.screenshot({ path: screenshotPath('login') });
+    await page.getByRole('button', { name: 'Logg inn' }).click();
+    await page.waitForURL(`${env.url}/packages/${packageId}`);
+    await page.locator('[data-testid="connection-status"][data-state="synced"]').waitFor();
+    expect(await page.locator('h1.pkg-title').textContent()).toBe('Budsjettforslag 2025 — rødgrønne partier');
+    await ctx.close();
+  });
+
+  it('lists my packages with role, party and balance; an admin creates a package', async () => {
+    const adminPerson: Person = { email: ADMIN_EMAIL, name: 'Sekretariatet', api: admin };
+    const ctx = await contextFor(env, adminPerson);
+    const page = await ctx.newPage();
+    await page.goto(env.url + '/');
+    const row = page.locator('tr', { hasText: 'Budsjettforslag 2025 — rødgrønne partier' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Eier');
+    await expect.poll(() => row.locator('.pill').textContent()).toContain('I balanse');
+    await page.getByLabel('Tittel').fill('Revidert budsjett 2026');
+    await page.screenshot({ path: screenshotPath('package-list'), fullPage: true });
+    await page.getByRole('button', { name: 'Opprett pakke' }).click();
+    await page.waitForURL(/\/packages\/[A-Za-z0-9_-]+$/);
+    await page.locator('[data-testid="connection-status"][data-state="synced"]').waitFor();
+    expect(await page.locator('h1.pkg-title').textContent()).toBe('Revidert budsjett 2026');
+    await ctx.close();
+  });
+
+  it('an owner invites a member; the invitee sets a password in the browser and lands in the package', async () => {
+    const adminPerson: Person = { email: ADMIN_EMAIL, name: 'Sekretariatet', api: admin };
+    const ctx = await contextFor(env, adminPerson);
+    const page = await ctx.newPage();
+    await page.goto(`${env.url}/packages/${packageId}/members`);
+    await page.getByRole('heading', { name: 'Medlemmer og invitasjoner' }).waitFor();
+    const form = page.locator('form').first();
+    await form.getByLabel('E-post').fill('per@sv.test');
+    await form.getByLabel('Navn').fill('Per Olsen');
+    await form.getByLabel('Rolle').selectOption('commenter');
+    await form.getByLabel('Parti').selectOption('SV');
+    await form.getByRole('button', { name: 'Inviter' }).click();
+    const link = page.locator('.invite-link input');
+    await link.waitFor();
+    const url = await link.inputValue();
+    expect(url).toMatch(/\/invite#[A-Za-z0-9_-]{43}$/);
+    await expect.poll(() => page.locator('tr', { hasText: 'per@sv.test' }).textContent()).toContain('Invitert');
+    await page.screenshot({ path: screenshotPath('members'), fullPage: true });
+    await ctx.close();
+
+    const ctx2 = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    ctx2.setDefaultTimeout(10_000);
+    const p2 = await ctx2.newPage();
+    await p2.goto(url.replace(/^https?:\/\/[^/]+/, env.url));
+    await p2.getByLabel('Passord', { exact: true }).fill('per-sitt-passord-1');
+    await p2.getByRole('button', { name: 'Aktiver og logg inn' }).click();
+    await p2.waitForURL(`${env.url}/packages/${packageId}`);
+    await p2.locator('[data-testid="connection-status"][data-state="synced"]').waitFor();
+    // A commenter (group leader) sees the package read-only.
+    expect(await p2.locator('.pill-muted').textContent()).toBe('Gruppeleder (kommentar)');
+    await ctx2.close();
+  });
+
+  it('sections with introduction, lines and verbal instructions; the baseline shows frames before → after', async () => {
+    const ctx = await contextFor(env, kari);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+    await openPackage(page, env, packageId);
+    await page.getByRole('button', { name: 'Seksjoner' }).click();
+    await page.getByRole('button', { name: '+ Ny seksjon' }).click();
+    const title = page.getByLabel('Seksjonstittel').first();
+    await title.fill('Oppvekst og utdanning');
+    await page.getByRole('button', { name: /Ny linje i Drift, Tiltak/ }).first().click();
+    await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.col === 'title');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Gratis skolemat');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('12,5');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('13');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cell(page, 'Gratis skolemat', '2026').textContent()).toBe('13');
+    await page.getByRole('button', { name: '+ Ny verbal føring' }).click();
+    await page.getByLabel('Tittel på føring').fill('Kommunedirektøren bes utrede skolemat i alle skoler');
+    await page.waitForTimeout(300);
+
+    // Baseline: paste the chief executive's frames and link the line to "Skole".
+    await page.getByRole('button', { name: 'Rammer' }).click();
+    await page.getByLabel(/Lim inn CSV/).fill(fs.readFileSync('test/fixtures/baseline-drift-2022-2025.csv', 'utf8'));
+    await page.getByRole('button', { name: 'Importer rammer' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'tjenesteområder' }).textContent()).toContain('Importerte 23 tjenesteområder');
+    await page.getByRole('button', { name: 'Tabeller' }).click();
+    await cell(page, 'Gratis skolemat', '2025').click();
+    await page.locator('aside.details').getByLabel('Tjenesteområde').selectOption('Skole');
+    const frames = page.locator('aside.details table.frames');
+    await expect.poll(() => frames.locator('tr', { hasText: '2025' }).textContent()).toMatch(/2\u00a0001.*→.*2\u00a0013,5/);
+    await page.screenshot({ path: screenshotPath('line-details-baseline') });
+    await page.getByRole('button', { name: 'Rammer' }).click();
+    await expect.poll(() => page.locator('tr', { hasText: 'Skole' }).first().textContent()).toContain('2\u00a0013,5');
+    await page.getByRole('button', { name: 'Seksjoner' }).click();
+    await page.locator('.doc-section').first().waitFor();
+    await page.screenshot({ path: screenshotPath('sections'), fullPage: true });
+    await ctx.close();
+  });
+
+  it('import errors name row, column and value; export links download', async () => {
+    const ctx = await contextFor(env, kari);
+    const page = await ctx.newPage();
+    await openPackage(page, env, packageId);
+    await page.getByRole('button', { name: 'Import og eksport' }).click();
+    await page.getByLabel('CSV-fil').setInputFiles({ name: 'feil.csv', mimeType: 'text/csv', buffer: Buffer.from('seksjon;type;gruppe;tittel;2025\nOppvekst;drift;tiltak;Flere lærere;tolv\n') });
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/Rad 2, kolonne «2025», verdi «tolv»/);
+    await page.screenshot({ path: screenshotPath('import-error') });
+    const good = ['seksjon;type;gruppe;tittel;2025;2026', 'Helse og eldre;drift;tiltak;Flere sykehjemsplasser;4,5;9', 'Inndekning;drift;inndekning;Redusert konsulentbruk;−4,5;−9', ''].join('\n');
+    await page.getByLabel('CSV-fil').setInputFiles({ name: 'ok.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Importerte' }).textContent()).toContain('Importerte 2 linjer');
+    const csvHref = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
+    expect(csvHref).toBe(`/api/packages/${packageId}/export?format=csv&scope=all`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
+    const file = await download.path();
+    expect(fs.readFileSync(file!, 'utf8')).toContain('Gratis skolemat');
+    await ctx.close();
+  });
+
+  it('switches to English and back', async () => {
+    const ctx = await contextFor(env, kari);
+    const page = await ctx.newPage();
+    await openPackage(page, env, packageId);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('button', { name: 'Tables' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.getByRole('button', { name: 'Bytt til norsk' }).click();
+    await page.getByRole('button', { name: 'Tabeller' }).waitFor();
+    await ctx.close();
+  });
+});
