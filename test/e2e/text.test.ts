@@ -15,24 +15,13 @@ import { readCommentsFromDoc } from '../../shared/doc/comments';
 
 const SHOTS = 'docs/screenshots';
 
-/** Whether the app shell keeps the docs in IndexedDB (client/offline/persistence.ts) yet. */
-function appPersistsOffline(): boolean {
-  const f = 'client/app/connection.ts';
-  return fs.existsSync(f) && /createDocPersistence|IndexeddbPersistence/.test(fs.readFileSync(f, 'utf8'));
-}
-
-/** Whether the app shell mounts the comments UI (client/comments) next to its texts yet. */
-function appMountsComments(): boolean {
-  const dirs = ['client/package', 'client/app', 'client/pages'].filter((d) => fs.existsSync(d));
-  return dirs.some((d) => fs.readdirSync(d).some((f) => /\.tsx?$/.test(f) && /CommentableText|CommentsPanel/.test(fs.readFileSync(`${d}/${f}`, 'utf8'))));
-}
-
 let e: E2EServer;
 let browser: Browser;
 let anne: E2EUser;
 let bjorn: E2EUser;
 let gunn: E2EUser;
 let cecilie: E2EUser;
+let viggo: E2EUser;
 let pkg: string;
 let lineId: string;
 
@@ -80,6 +69,7 @@ beforeAll(async () => {
   bjorn = await addUser(e, 'Bjørn Berg');
   gunn = await addUser(e, 'Gunn Gran');
   cecilie = await addUser(e, 'Cecilie Dahl');
+  viggo = await addUser(e, 'Viggo Vik');
   pkg = await createPackage(e, anne, {
     title: 'Rødgrønt budsjett 2024',
     years: ['2024', '2025'],
@@ -92,6 +82,7 @@ beforeAll(async () => {
   addMember(e, pkg, bjorn, 'editor', 'SV');
   addMember(e, pkg, gunn, 'commenter', 'Ap');
   addMember(e, pkg, cecilie, 'editor', 'Ap');
+  addMember(e, pkg, viggo, 'viewer', null);
   lineId = await seedLine(e, pkg, {
     ledger: 'drift',
     group: 'tiltak',
@@ -170,8 +161,7 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
     await g.page.context().close();
   });
 
-  // Skipped only while the app shell does not mount CommentableText/CommentsPanel (see client/editor/INTEGRATION.md).
-  it.skipIf(!appMountsComments() && !process.env.E2E_CLIENT_DIR)('a commenter adds comments on a line and on a passage; others see, reply and highlight', async () => {
+  it('a commenter adds comments on a line and on a passage; others see, reply and highlight', async () => {
     const a = await openLine(anne);
     const g = await openLine(gunn);
 
@@ -230,8 +220,7 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
     await g.page.context().close();
   });
 
-  // Skipped only while the app shell does not create the IndexedDB persistence (see client/editor/INTEGRATION.md).
-  it.skipIf(!appPersistsOffline() && !process.env.E2E_CLIENT_DIR)('an edit made offline survives closing the tab and merges on reconnect', async () => {
+  it('an edit made offline survives closing the tab and merges on reconnect', async () => {
     const b = await openLine(bjorn);
     const a = await openLine(anne);
     const ctx = a.page.context();
@@ -266,6 +255,18 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
     expect(b.errors).toEqual([]);
     await ctx.close();
     await b.page.context().close();
+  });
+
+  it('a viewer reads text and comments but can write neither', async () => {
+    const v = await openLine(viggo);
+    expect(await v.editor.getAttribute('contenteditable')).toBe('false');
+    const panel = v.page.locator(`.cm-commentable[data-text-id="line:${lineId}"]`);
+    expect(await panel.getByRole('button', { name: 'Kommenter' }).count()).toBe(0);
+    await panel.getByRole('button', { name: /^Kommentarer/ }).click();
+    await expect.poll(() => panel.innerText()).toContain('Du kan lese kommentarene, men ikke skrive.');
+    expect(await panel.locator('textarea').count()).toBe(0);
+    expect(await panel.getByRole('button', { name: /Svar|Marker som løst|Legg til kommentar/ }).count()).toBe(0);
+    await v.page.context().close();
   });
 
   it('formatting survives a reload', async () => {
