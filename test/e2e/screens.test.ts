@@ -139,7 +139,9 @@ describe('screens', () => {
     await expect.poll(() => page.locator('tr', { hasText: 'Skole' }).first().textContent()).toContain('2\u00a0013,5');
     await page.getByRole('button', { name: 'Seksjoner' }).click();
     await page.locator('.doc-section').first().waitFor();
-    await page.screenshot({ path: screenshotPath('sections'), fullPage: true });
+    await page.locator('.doc-section').first().scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath('sections') });
     await ctx.close();
   });
 
