@@ -269,6 +269,32 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
     await v.page.context().close();
   });
 
+  it('Ctrl+Z in a text walks back one history across grid and text: my text edit, then my cell edit', async () => {
+    const a = await openLine(anne);
+    const amount = async () => e.server.rooms.withRoom(pkg, 'content', (room) => (getLinesMap(room.doc).get(lineId)!.get('amounts') as Y.Map<string>).get('2025') ?? null);
+    await a.page.locator(`tr[data-line-id="${lineId}"] [data-col="2025"]`).click();
+    await a.page.keyboard.type('3,5');
+    await a.page.keyboard.press('Enter');
+    await expect.poll(amount).toBe('3.5');
+    await a.page.waitForTimeout(600);
+    await a.editor.click();
+    await a.page.keyboard.press('Control+End');
+    await a.page.waitForTimeout(150);
+    await a.page.keyboard.type(' Kostnad 3,5 mill. i 2025.');
+    await expect.poll(async () => JSON.stringify(await serverRationale())).toContain('Kostnad 3,5 mill.');
+    await a.page.waitForTimeout(600);
+
+    await a.page.keyboard.press('Control+z');
+    await expect.poll(async () => JSON.stringify(await serverRationale())).not.toContain('Kostnad');
+    expect(await amount()).toBe('3.5');
+    await a.page.keyboard.press('Control+z');
+    await expect.poll(amount).toBeNull();
+    await a.page.keyboard.press('Control+Shift+z');
+    await expect.poll(amount).toBe('3.5');
+    expect(a.errors).toEqual([]);
+    await a.page.context().close();
+  });
+
   it('formatting survives a reload', async () => {
     const a = await openLine(anne);
     await a.editor.click();
