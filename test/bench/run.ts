@@ -8,12 +8,14 @@
  */
 import { runEngineBench } from './engine';
 import { runSyncBench } from './sync';
+import { runLatencyBench } from './e2e-latency';
 import { toMarkdown, type BenchSection } from './measure';
 
 /** The registry of benchmark sections, run in this order. */
 export const BENCH_SECTIONS: BenchSection[] = [
   { name: 'engine', run: runEngineBench },
   { name: 'sync', run: runSyncBench },
+  { name: 'latency', run: runLatencyBench },
 ];
 
 async function main(): Promise<void> {
