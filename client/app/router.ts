@@ -14,14 +14,17 @@ export type Route =
   | { name: 'notFound' };
 
 const listeners = new Set<() => void>();
-let snapshot = location.pathname + location.search + location.hash;
+const inBrowser = typeof window !== 'undefined';
+let snapshot = inBrowser ? location.pathname + location.search + location.hash : '/';
 
 function emit(): void {
   snapshot = location.pathname + location.search + location.hash;
   for (const l of listeners) l();
 }
-window.addEventListener('popstate', emit);
-window.addEventListener('hashchange', emit);
+if (inBrowser) {
+  window.addEventListener('popstate', emit);
+  window.addEventListener('hashchange', emit);
+}
 
 /** Goes to `path` (same origin), adding a history entry unless `replace`. */
 export function navigate(path: string, replace = false): void {

@@ -276,6 +276,21 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
           {tab === 'ledger' &&
             LEDGERS.map((ledger) => {
               const lr = report?.ledgers[ledger];
+              if (ledger !== 'drift' && !snap.lines.some((l) => l.ledger === ledger)) {
+                // An empty ledger is one quiet line, not an empty printed table.
+                return (
+                  <section key={ledger} className="ledger-section ledger-empty" aria-labelledby={`ledger-${ledger}`}>
+                    <h2 id={`ledger-${ledger}`}>{t(`ledger_${ledger}`)}</h2>
+                    <span className="muted">{t('noLines')}</span>
+                    {canEdit &&
+                      GROUPS.map((group) => (
+                        <button key={group} type="button" className="link-button" onClick={() => addLine({ ledger, group })} aria-label={t('addLineIn', { ledger: t(`ledger_${ledger}`), group: t(`group_${group}`) })}>
+                          + {t(`group_${group}`)}
+                        </button>
+                      ))}
+                  </section>
+                );
+              }
               const footer = lr ? { label: ledger === 'investering' ? `${t('net')} (${t('borrowing').toLowerCase()})` : t('net'), byYear: Object.fromEntries(Object.entries(lr.byYear).map(([y, s]) => [y, s.net])) } : undefined;
               return (
                 <section key={ledger} className="ledger-section" aria-labelledby={`ledger-${ledger}`}>

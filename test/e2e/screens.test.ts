@@ -167,6 +167,24 @@ describe('screens', () => {
     await ctx.close();
   });
 
+  it('falls back to a dedicated worker where SharedWorker does not exist', async () => {
+    const ctx = await contextFor(env, kari);
+    await ctx.addInitScript(() => {
+      // As in browsers without SharedWorker (e.g. Chrome on Android).
+      delete (window as unknown as { SharedWorker?: unknown }).SharedWorker;
+    });
+    const page = await ctx.newPage();
+    await openPackage(page, env, packageId);
+    expect(await page.evaluate(() => typeof (window as unknown as { SharedWorker?: unknown }).SharedWorker)).toBe('undefined');
+    const flag = page.locator('.balance-row[data-ledger="drift"] .flag[data-year="2027"]');
+    expect(await flag.getAttribute('data-state')).toBe('ok');
+    await cell(page, 'Gratis skolemat', '2027').click();
+    await page.keyboard.type('2,25');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => flag.textContent()).toContain('2027: +2,25');
+    await ctx.close();
+  });
+
   it('switches to English and back', async () => {
     const ctx = await contextFor(env, kari);
     const page = await ctx.newPage();
