@@ -16,17 +16,28 @@ import { SQLITE_FILENAME, SqliteStorage } from '../../server/storage/sqlite';
 import type { Role } from '../../server/auth/types';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CLIENT_DIR = path.resolve('dist/client');
 export const ADMIN_EMAIL = 'sekretariat@kommune.test';
 export const ADMIN_PASSWORD = 'sekretariat-passord-1';
 export const USER_PASSWORD = 'forhandler-passord-1';
 
-let built = false;
-/** Builds the client once per test process (vite, ~2 s), so tests always run the current code. */
-export function buildClientOnce(): void {
-  if (built || process.env.E2E_SKIP_BUILD === '1') return;
-  execSync('npx vite build --logLevel error', { stdio: 'inherit' });
-  built = true;
+/** The `npm run build` output; used as is when E2E_SKIP_BUILD=1. */
+export const CLIENT_DIR = path.resolve('dist/client');
+
+let builtDir: string | null = null;
+/**
+ * Builds the client once per test process (vite, a few seconds) into a temp
+ * directory, so tests run the current code and parallel test files never
+ * empty each other's build. E2E_CLIENT_DIR points at a prebuilt client instead;
+ * E2E_SKIP_BUILD=1 uses dist/client as it is.
+ */
+export function buildClientOnce(): string {
+  if (process.env.E2E_CLIENT_DIR) return path.resolve(process.env.E2E_CLIENT_DIR);
+  if (process.env.E2E_SKIP_BUILD === '1') return CLIENT_DIR;
+  if (builtDir) return builtDir;
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'budsjett-client-'));
+  execSync(`npx vite build --outDir ${JSON.stringify(out)} --emptyOutDir --logLevel error`, { stdio: 'inherit' });
+  builtDir = out;
+  return out;
 }
 
 export interface TestEnv {
@@ -37,7 +48,7 @@ export interface TestEnv {
 }
 
 export async function startEnv(): Promise<TestEnv> {
-  buildClientOnce();
+  const clientDir = buildClientOnce();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'budsjett-e2e-'));
   const storage = new SqliteStorage(path.join(dir, SQLITE_FILENAME));
   let server: RunningServer | null = null;
@@ -53,7 +64,7 @@ export async function startEnv(): Promise<TestEnv> {
     auth: accounts.auth,
     storage,
     routes: [accounts.routes],
-    clientDir: CLIENT_DIR,
+    clientDir,
     log: { info: () => undefined, warn: () => undefined, error: (msg: string, ...rest: unknown[]) => console.error(msg, ...rest) },
   });
   await accounts.bootstrap(server.url, () => undefined);
