@@ -187,8 +187,9 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
       </ToolButton>
       <ToolButton label={msg(lang, 'numberedList')} pressed={state.block === 'number'} onClick={() => setBlock('number')}>
         <svg {...ICON}>
-          <text x="0" y="6" fontSize="5.5" fontFamily="sans-serif">1</text>
-          <text x="0" y="14" fontSize="5.5" fontFamily="sans-serif">2</text>
+          {/* Digits drawn as strokes: SVG text would count as the button's visible name. */}
+          <path d="M1.6 3.2 L2.8 2.2 V6.4" fill="none" stroke="currentColor" strokeWidth="1.1" />
+          <path d="M1.2 10.2 Q2.4 8.8 3.6 9.9 Q4 10.8 1.2 13.6 H4.2" fill="none" stroke="currentColor" strokeWidth="1.1" />
           <rect x="6" y="3.25" width="9" height="1.5" />
           <rect x="6" y="7.25" width="9" height="1.5" />
           <rect x="6" y="11.25" width="9" height="1.5" />

@@ -6,12 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type * as Y from 'yjs';
 import { addMember, addUser, contextAs, createPackage, launchChromium, seedLine, startE2EServer, watchErrors, type E2EServer, type E2EUser } from './text/harness';
 import { getLinesMap } from '../../shared/doc/schema';
 import { readRichTextFromXml, type RichBlock } from '../../shared/doc/richtext';
-import { readCommentsFromDoc } from '../../shared/doc/comments';
+import { addCommentToDoc, addReplyToDoc, readCommentsFromDoc, setCommentResolvedInDoc } from '../../shared/doc/comments';
 
 const SHOTS = 'docs/screenshots';
 
@@ -293,6 +294,45 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
     await expect.poll(amount).toBe('3.5');
     expect(a.errors).toEqual([]);
     await a.page.context().close();
+  });
+
+  it('has no serious or critical axe violations in the editor, its toolbar and the comments', async () => {
+    const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const found: string[] = [];
+    // Two threads, one resolved, whatever the tests before left.
+    await e.server.rooms.withRoom(pkg, 'comments', (room) =>
+      room.transact((doc) => {
+        const author = { id: gunn.id, name: gunn.name, party: 'Ap' };
+        const first = addCommentToDoc(doc, { author, text: 'Åpen kommentar for axe', target: { kind: 'line', id: lineId } });
+        const second = addCommentToDoc(doc, { author, text: 'Løst kommentar for axe', target: { kind: 'line', id: lineId }, quote: 'skolemat' });
+        if (first.ok) addReplyToDoc(doc, first.id, { author: { id: anne.id, name: anne.name }, text: 'Svar for axe' });
+        if (second.ok) setCommentResolvedInDoc(doc, second.id, true, author);
+      }, 'e2e-seed'),
+    );
+    for (const user of [anne, gunn]) {
+      const p = await openLine(user);
+      const panel = p.page.locator(`.cm-commentable[data-text-id="line:${lineId}"]`);
+      await panel.getByRole('button', { name: /^Kommentarer/ }).click();
+      await panel.getByRole('button', { name: /Vis løste/ }).click();
+      await panel.locator('.cm-thread:not(.cm-resolved)').first().getByRole('button', { name: 'Svar' }).click();
+      if (user === anne) {
+        // The link form, open with an error showing.
+        await selectWord(p.editor, 'skolemat');
+        await p.page.getByRole('button', { name: 'Lenke' }).click();
+        await p.page.getByLabel('Adresse (https:// eller e-post)').fill('javascript:alert(1)');
+        await p.page.getByRole('button', { name: 'Legg til', exact: true }).click();
+        await expect.poll(() => p.page.getByRole('alert').first().innerText()).toContain('Ugyldig adresse');
+      }
+      await p.page.evaluate(axeSource);
+      const violations = await p.page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+        const r = await axe.run({ include: [['.cm-commentable']] }, { resultTypes: ['violations'] });
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      found.push(...violations.map((v) => `${user.name}: ${v}`));
+      await p.page.context().close();
+    }
+    expect(found, found.join('\n')).toEqual([]);
   });
 
   it('formatting survives a reload', async () => {
