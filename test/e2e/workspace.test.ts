@@ -152,6 +152,26 @@ describe('two negotiators on one package', () => {
     await expect.poll(() => cell(pageB, 'Økt eiendomsskatt', '2027').locator('.peer-tag').count()).toBe(0);
   });
 
+  it('copies a selected range out as TSV; Escape cancels an edit; Delete clears', async () => {
+    await cell(pageA, 'Økt eiendomsskatt', '2025').click();
+    await pageA.keyboard.press('Shift+ArrowRight');
+    await pageA.keyboard.press('Shift+ArrowDown');
+    const tsv = await pageA.evaluate(() => {
+      const dt = new DataTransfer();
+      document.activeElement!.dispatchEvent(new ClipboardEvent('copy', { clipboardData: dt, bubbles: true, cancelable: true }));
+      return dt.getData('text/plain');
+    });
+    expect(tsv).toBe('1,5\t2\r\n0,5\t0,5\r\n');
+    await cell(pageA, 'Økt eiendomsskatt', '2026').click();
+    await pageA.keyboard.type('77');
+    await pageA.keyboard.press('Escape');
+    expect(await cell(pageA, 'Økt eiendomsskatt', '2026').textContent()).toBe('2');
+    await pageA.keyboard.press('Delete');
+    await expect.poll(() => cell(pageB, 'Økt eiendomsskatt', '2026').textContent()).toBe('');
+    await pageA.keyboard.press('Control+z');
+    await expect.poll(() => cell(pageB, 'Økt eiendomsskatt', '2026').textContent()).toBe('2');
+  });
+
   it('a viewer can look and move around but cannot type', async () => {
     const ctxV = await contextFor(env, viewer);
     const pageV = await ctxV.newPage();
