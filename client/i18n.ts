@@ -166,8 +166,12 @@ const messages = {
   importButton: { nb: 'Importer', en: 'Import' },
   imported: { nb: 'Importerte {n} linjer.', en: 'Imported {n} lines.' },
   importError: { nb: 'Rad {row}, kolonne «{column}», verdi «{value}»: {message}', en: 'Row {row}, column “{column}”, value “{value}”: {message}' },
+  importRejected: { nb: 'Importen ble avvist — ingenting er endret.', en: 'The import was rejected — nothing was changed.' },
+  row: { nb: 'Rad', en: 'Row' },
+  column: { nb: 'Kolonne', en: 'Column' },
+  value: { nb: 'Verdi', en: 'Value' },
   exportHeading: { nb: 'Eksporter', en: 'Export' },
-  exportScopeAgreed: { nb: 'Bare vedtatt enighet', en: 'Agreed items only' },
+  exportScopeAgreed: { nb: 'Bare det alle partiene er enige om', en: 'Only what all parties agreed' },
   exportScopeAll: { nb: 'Alt', en: 'Everything' },
   exportScope: { nb: 'Omfang', en: 'Scope' },
   // Members

@@ -16,7 +16,7 @@ export function ImportExportPanel({ packageId, canEdit }: { packageId: string; c
   const t = useT();
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string; where?: { row: number | string; column: string; value: string } } | null>(null);
   const [scope, setScope] = useState<'agreed' | 'all'>('all');
   const base = `/api/packages/${encodeURIComponent(packageId)}`;
 
@@ -30,7 +30,7 @@ export function ImportExportPanel({ packageId, canEdit }: { packageId: string; c
     } catch (e) {
       if (e instanceof ApiError && e.detail.row !== undefined) {
         const d = e.detail;
-        setResult({ kind: 'error', text: t('importError', { row: d.row ?? '', column: d.column ?? '', value: d.value ?? '', message: d.message }) });
+        setResult({ kind: 'error', text: d.message, where: { row: d.row ?? '', column: d.column ?? '', value: d.value ?? '' } });
       } else setResult({ kind: 'error', text: (e as Error).message });
     } finally {
       setBusy(false);
@@ -58,10 +58,28 @@ export function ImportExportPanel({ packageId, canEdit }: { packageId: string; c
               {t('importButton')}
             </button>
           </form>
-          {result && (
-            <p className={result.kind === 'ok' ? 'form-ok' : 'form-error'} role={result.kind === 'ok' ? 'status' : 'alert'}>
+          {result && result.kind === 'ok' && (
+            <p className="form-ok" role="status">
               {result.text}
             </p>
+          )}
+          {result && result.kind === 'error' && (
+            <div className="form-error import-error" role="alert">
+              <p className="strong">{t('importRejected')}</p>
+              <p>{result.text}</p>
+              {result.where && (
+                <dl className="error-where">
+                  <dt>{t('row')}</dt>
+                  <dd>{result.where.row}</dd>
+                  <dt>{t('column')}</dt>
+                  <dd>{result.where.column || '—'}</dd>
+                  <dt>{t('value')}</dt>
+                  <dd>
+                    <code>{result.where.value || '—'}</code>
+                  </dd>
+                </dl>
+              )}
+            </div>
           )}
         </section>
       )}

@@ -68,7 +68,7 @@ export async function startEnv(): Promise<TestEnv> {
     log: { info: () => undefined, warn: () => undefined, error: (msg: string, ...rest: unknown[]) => console.error(msg, ...rest) },
   });
   await accounts.bootstrap(server.url, () => undefined);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=nb-NO'] });
   const running = server;
   return {
     server: running,
