@@ -88,6 +88,18 @@ export function LedgerGrid(props: LedgerGridProps) {
   const columns = useMemo<GridColumn[]>(() => [{ kind: 'title' }, ...years.map((year) => ({ kind: 'year' as const, year }))], [years]);
   const dims = { rows: rows.length, cols: columns.length };
 
+  // The focus follows its LINE, not its row number: when someone else inserts,
+  // deletes or moves a line above it, the cell I am on (or typing in) stays mine,
+  // and a commit lands on the line I started editing. (Derived-state update during
+  // render, the pattern React documents for adjusting state to new props.)
+  const prevRowIds = useRef(rowLineIds);
+  if (prevRowIds.current !== rowLineIds) {
+    const focusedId = prevRowIds.current[state.focus.row];
+    prevRowIds.current = rowLineIds;
+    const now = focusedId === undefined ? -1 : rowLineIds.indexOf(focusedId);
+    if (now >= 0 && now !== state.focus.row) setState((s) => ({ ...s, focus: { row: now, col: s.focus.col }, anchor: null }));
+  }
+
   // Remote rows may vanish under the focus; keep it inside the grid.
   useEffect(() => {
     setState((s) => clampGridState(s, { rows: rows.length, cols: columns.length }));

@@ -152,6 +152,26 @@ describe('two negotiators on one package', () => {
     await expect.poll(() => cell(pageB, 'Økt eiendomsskatt', '2027').locator('.peer-tag').count()).toBe(0);
   });
 
+  it('a line inserted above by someone else does not move my edit to another line', async () => {
+    await cell(pageB, 'Økt eiendomsskatt', '2027').click();
+    await pageB.keyboard.type('7');
+    await addLine(pageA, 'tiltak', 'Leksehjelp');
+    await cell(pageB, 'Leksehjelp', '2025').waitFor();
+    await pageB.keyboard.type('5');
+    await pageB.keyboard.press('Enter');
+    await expect.poll(() => cell(pageA, 'Økt eiendomsskatt', '2027').textContent()).toBe('75');
+    expect(await cell(pageA, 'Leksehjelp', '2027').textContent()).toBe('');
+    expect(await cell(pageA, 'Flere lærere i skolen', '2027').textContent()).toBe('');
+    // Leave the package as the later tests expect it.
+    await cell(pageB, 'Økt eiendomsskatt', '2027').click();
+    await pageB.keyboard.type('2,5');
+    await pageB.keyboard.press('Enter');
+    await pageA.locator('[data-line-title="Leksehjelp"][data-col="title"]').click();
+    pageA.once('dialog', (d) => void d.accept());
+    await pageA.locator('aside.details').getByRole('button', { name: 'Slett' }).click();
+    await expect.poll(() => cell(pageB, 'Leksehjelp', '2025').count()).toBe(0);
+  });
+
   it('copies a selected range out as TSV; Escape cancels an edit; Delete clears', async () => {
     await cell(pageA, 'Økt eiendomsskatt', '2025').click();
     await pageA.keyboard.press('Shift+ArrowRight');
