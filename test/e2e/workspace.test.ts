@@ -45,7 +45,10 @@ async function addLine(page: Page, group: 'tiltak' | 'inndekning', title: string
 async function typeAmount(page: Page, title: string, year: string, text: string): Promise<void> {
   await cell(page, title, year).click();
   // Type-to-edit starts on a key press; a character without a key (−) needs Enter first.
-  if (!/^[\x20-\x7e]/.test(text)) await page.keyboard.press('Enter');
+  if (!/^[\x20-\x7e]/.test(text)) {
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+a');
+  }
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
 }
@@ -190,6 +193,26 @@ describe('two negotiators on one package', () => {
     await expect.poll(() => cell(pageB, 'Økt eiendomsskatt', '2026').textContent()).toBe('');
     await pageA.keyboard.press('Control+z');
     await expect.poll(() => cell(pageB, 'Økt eiendomsskatt', '2026').textContent()).toBe('2');
+  });
+
+  it('Ctrl+Z in the grid undoes my last change across text and grid, never B\'s', async () => {
+    await typeAmount(pageA, 'Flere lærere i skolen', '2028', '9');
+    await pageA.waitForTimeout(600);
+    const editor = pageA.locator('aside.details [contenteditable="true"]').first();
+    await editor.click();
+    await pageA.keyboard.type('Flere voksne i skolen.');
+    await pageA.waitForTimeout(600);
+    await typeAmount(pageB, 'Økt eiendomsskatt', '2028', '−9');
+    await expect.poll(() => pageB.locator('aside.details').count()).toBe(1);
+    await cell(pageA, 'Flere lærere i skolen', '2027').click();
+    await pageA.keyboard.press('Control+z');
+    await expect.poll(() => editor.textContent()).not.toContain('Flere voksne');
+    expect(await cell(pageA, 'Flere lærere i skolen', '2028').textContent()).toBe('9');
+    await pageA.keyboard.press('Control+z');
+    await expect.poll(() => cell(pageA, 'Flere lærere i skolen', '2028').textContent()).toBe('');
+    // B's edit is B's: A's undo never touches it.
+    expect(await cell(pageA, 'Økt eiendomsskatt', '2028').textContent()).toBe('−9');
+    await typeAmount(pageB, 'Økt eiendomsskatt', '2028', '3');
   });
 
   it('a viewer can look and move around but cannot type', async () => {
