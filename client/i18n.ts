@@ -48,6 +48,8 @@ const messages = {
   planYears: { nb: 'Planperiode (fra–til)', en: 'Plan period (from–to)' },
   fromYear: { nb: 'Fra år', en: 'From year' },
   toYear: { nb: 'Til år', en: 'To year' },
+  fundOpening: { nb: 'Disposisjonsfond, saldo før første år (valgfritt)', en: 'Reserve fund, balance before the first year (optional)' },
+  fundOpeningHint: { nb: 'Millioner kroner, f.eks. 250 eller 1 200,5. Brukes til å varsle om fondet går under null.', en: 'Million NOK, e.g. 250 or 1 200.5. Used to warn when the fund goes below zero.' },
   parties: { nb: 'Samarbeidspartier', en: 'Coalition parties' },
   partyName: { nb: 'Parti', en: 'Party' },
   partyColor: { nb: 'Farge', en: 'Colour' },

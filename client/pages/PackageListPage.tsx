@@ -135,6 +135,7 @@ function CreatePackageForm() {
   const [planFrom, setPlanFrom] = useState(thisYear + 1);
   const [planTo, setPlanTo] = useState(thisYear + 4);
   const [parties, setParties] = useState<Party[]>(DEFAULT_PARTIES);
+  const [fund, setFund] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -145,6 +146,7 @@ function CreatePackageForm() {
         years: yearRange(from, to),
         planYears: yearRange(planFrom, planTo),
         parties: parties.filter((p) => p.name.trim()).map((p) => ({ id: p.name.trim(), name: p.name.trim(), color: p.color })),
+        ...(fund.trim() ? { fundOpeningBalance: fund.trim() } : {}),
       };
       const res = await apiSend<{ id: string }>('POST', '/api/packages', body);
       navigate(`/packages/${encodeURIComponent(res.id)}`);
@@ -187,6 +189,15 @@ function CreatePackageForm() {
             </label>
           </div>
         </fieldset>
+        <div className="span-2 field">
+          <label>
+            {t('fundOpening')}
+            <input inputMode="decimal" value={fund} onChange={(e) => setFund(e.target.value)} aria-describedby="fund-hint" />
+          </label>
+          <span id="fund-hint" className="hint">
+            {t('fundOpeningHint')}
+          </span>
+        </div>
         <fieldset className="span-2">
           <legend>{t('parties')}</legend>
           {parties.map((p, i) => (
