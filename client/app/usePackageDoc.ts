@@ -5,7 +5,18 @@
  */
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
-import { readLinesFromDoc, readMetaFromDoc, readSectionsFromDoc, readVerbalFromDoc, type PackageMeta } from '../../shared/doc/schema';
+import {
+  getLinesMap,
+  getSectionsMap,
+  getVerbalMap,
+  observeLineChanges,
+  readLineFromMap,
+  readMetaFromDoc,
+  readSectionsFromDoc,
+  readVerbalFromDoc,
+  type LineChanges,
+  type PackageMeta,
+} from '../../shared/doc/schema';
 import { readBaselineFromDoc, type BaselineArea } from '../../shared/doc/baseline';
 import type { PackageLine, PackageSection, VerbalInstruction } from '../../shared/types';
 import type { Awareness } from 'y-protocols/awareness';
@@ -21,34 +32,119 @@ export interface PackageSnapshot {
   version: number;
 }
 
-function read(doc: Y.Doc, version: number): PackageSnapshot {
-  return {
-    meta: readMetaFromDoc(doc),
-    sections: readSectionsFromDoc(doc),
-    lines: readLinesFromDoc(doc),
-    verbal: readVerbalFromDoc(doc),
-    baseline: readBaselineFromDoc(doc),
-    version,
-  };
+/**
+ * Keeps plain copies of the doc's parts and refreshes only what a transaction
+ * touched: the changed lines (by id, via observeLineChanges), sections, verbal
+ * instructions or meta. A keystroke in one rationale re-reads one line, not
+ * the whole package.
+ */
+export class SnapshotReader {
+  private lines = new Map<string, PackageLine>();
+  private orders = new Map<string, number>();
+  private snap: PackageSnapshot;
+  private dirty = { lines: false, sections: false, verbal: false, meta: false };
+
+  constructor(private readonly doc: Y.Doc) {
+    for (const [id, m] of getLinesMap(doc).entries()) this.readLine(id, m);
+    this.snap = {
+      meta: readMetaFromDoc(doc),
+      sections: readSectionsFromDoc(doc),
+      lines: this.sortedLines(),
+      verbal: readVerbalFromDoc(doc),
+      baseline: readBaselineFromDoc(doc),
+      version: 0,
+    };
+  }
+
+  private readLine(id: string, m: Y.Map<unknown>): void {
+    this.lines.set(id, readLineFromMap(id, m));
+    const o = m.get('order');
+    this.orders.set(id, typeof o === 'number' ? o : 0);
+  }
+
+  private sortedLines(): PackageLine[] {
+    // Same order as readLinesFromDoc: by `order`, then id.
+    return [...this.lines.values()].sort((a, b) => (this.orders.get(a.id) ?? 0) - (this.orders.get(b.id) ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  onLineChanges(changes: LineChanges): void {
+    if (changes.metaChanged) this.dirty.meta = true;
+    const map = getLinesMap(this.doc);
+    for (const id of changes.deleted) {
+      this.lines.delete(id);
+      this.orders.delete(id);
+    }
+    for (const id of changes.changed) {
+      const m = map.get(id);
+      if (m) this.readLine(id, m);
+      else {
+        this.lines.delete(id);
+        this.orders.delete(id);
+      }
+    }
+    if (changes.changed.size || changes.deleted.size) this.dirty.lines = true;
+  }
+
+  markSections(): void {
+    this.dirty.sections = true;
+  }
+  markVerbal(): void {
+    this.dirty.verbal = true;
+  }
+
+  /** A new snapshot object if anything changed (unchanged parts keep their identity). */
+  take(version: number): PackageSnapshot {
+    const d = this.dirty;
+    if (!d.lines && !d.sections && !d.verbal && !d.meta) return this.snap;
+    this.snap = {
+      meta: d.meta ? readMetaFromDoc(this.doc) : this.snap.meta,
+      sections: d.sections ? readSectionsFromDoc(this.doc) : this.snap.sections,
+      lines: d.lines ? this.sortedLines() : this.snap.lines,
+      verbal: d.verbal ? readVerbalFromDoc(this.doc) : this.snap.verbal,
+      baseline: d.meta ? readBaselineFromDoc(this.doc) : this.snap.baseline,
+      version,
+    };
+    this.dirty = { lines: false, sections: false, verbal: false, meta: false };
+    return this.snap;
+  }
 }
 
 export function usePackageSnapshot(doc: Y.Doc): PackageSnapshot {
-  const [snap, setSnap] = useState(() => read(doc, 0));
+  const [snap, setSnap] = useState<PackageSnapshot>(() => new SnapshotReader(doc).take(0));
   useEffect(() => {
+    const reader = new SnapshotReader(doc);
     let version = 0;
     let frame = 0;
-    const onTx = () => {
+    const schedule = () => {
       version++;
       if (frame) return;
+      // One read and render per animation frame, however many transactions arrive.
       frame = requestAnimationFrame(() => {
         frame = 0;
-        setSnap(read(doc, version));
+        setSnap(reader.take(version));
       });
     };
-    doc.on('afterTransaction', onTx);
-    setSnap(read(doc, ++version));
+    const stopLines = observeLineChanges(doc, (changes) => {
+      reader.onLineChanges(changes);
+      schedule();
+    });
+    const sections = getSectionsMap(doc);
+    const verbal = getVerbalMap(doc);
+    const onSections = () => {
+      reader.markSections();
+      schedule();
+    };
+    const onVerbal = () => {
+      reader.markVerbal();
+      schedule();
+    };
+    sections.observeDeep(onSections);
+    verbal.observeDeep(onVerbal);
+    setSnap(reader.take(++version));
     return () => {
-      doc.off('afterTransaction', onTx);
+      stopLines();
+      sections.unobserveDeep(onSections);
+      verbal.unobserveDeep(onVerbal);
       if (frame) cancelAnimationFrame(frame);
     };
   }, [doc]);
