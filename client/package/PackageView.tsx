@@ -28,6 +28,9 @@ import { ImportExportPanel } from './ImportExportPanel';
 import { LineDetails } from './LineDetails';
 import { SectionsView } from './SectionsView';
 
+/** How long a "show this line" request stays pending for grids that are still mounting. */
+const FOCUS_REQUEST_TTL_MS = 1000;
+
 type Tab = 'ledger' | 'sections' | 'baseline' | 'import';
 const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import'];
 const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', import: 'tabImport' };
@@ -113,8 +116,10 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
       setSelectedLineId(lineId);
       const req: FocusRequest = { lineId, nonce: ++nonce.current };
       if (year) req.year = year;
-      // After the tab has rendered.
+      // After the tab has rendered; cleared again so a grid mounted later (another tab)
+      // does not take the focus for an old request.
       requestAnimationFrame(() => setFocusRequest(req));
+      setTimeout(() => setFocusRequest((cur) => (cur === req ? null : cur)), FOCUS_REQUEST_TTL_MS);
     },
     [],
   );

@@ -36,8 +36,8 @@ function blocksFor(lines: PackageLine[], section: string | undefined, t: ReturnT
   for (const ledger of LEDGERS) {
     for (const group of GROUPS) {
       const ls = lines.filter((l) => l.ledger === ledger && l.group === group);
-      // Drift measures always show (so a line can be added); other blocks when they have lines.
-      if (ls.length === 0 && !(ledger === 'drift' && group === 'tiltak')) continue;
+      // Only blocks with lines; new lines come from the add buttons under the grid.
+      if (ls.length === 0) continue;
       const template: NewLineTemplate = { ledger, group };
       if (section) template.section = section;
       blocks.push({ key: `${ledger}-${group}`, heading: `${t(`ledger_${ledger}`)} — ${t(`group_${group}`)}`, template, lines: ls });
@@ -101,8 +101,27 @@ export function SectionsView(props: SectionsViewProps) {
     );
   };
 
+  const addButtons = (section: string | undefined) =>
+    canEdit && (
+      <div className="add-line-bar" role="group" aria-label={t('addLine')}>
+        <span className="muted">{t('addLine')}:</span>
+        {LEDGERS.flatMap((ledger) =>
+          GROUPS.map((group) => {
+            const template: NewLineTemplate = { ledger, group };
+            if (section) template.section = section;
+            return (
+              <button key={`${ledger}-${group}`} type="button" className="secondary small" onClick={() => props.onAddLine(template)} aria-label={t('addLineIn', { ledger: t(`ledger_${ledger}`), group: t(`group_${group}`) })}>
+                {t(`ledger_${ledger}`)} · {t(`group_${group}`).split(' ')[0]!.toLowerCase()}
+              </button>
+            );
+          }),
+        )}
+      </div>
+    );
+
   const grid = (label: string, lines: PackageLine[], section: string | undefined) => (
-    <LedgerGrid
+    <>
+    {lines.length > 0 ? <LedgerGrid
       conn={conn}
       label={t('gridLabel', { ledger: label })}
       years={props.years}
@@ -115,7 +134,9 @@ export function SectionsView(props: SectionsViewProps) {
       onAddLine={props.onAddLine}
       focusRequest={props.focusRequest}
       announce={props.announce}
-    />
+    /> : <p className="muted">{t('noLines')}</p>}
+    {addButtons(section)}
+    </>
   );
 
   return (

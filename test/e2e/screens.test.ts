@@ -110,7 +110,7 @@ describe('screens', () => {
     await page.getByRole('button', { name: '+ Ny seksjon' }).click();
     const title = page.getByLabel('Seksjonstittel').first();
     await title.fill('Oppvekst og utdanning');
-    await page.getByRole('button', { name: /Ny linje i Drift, Tiltak/ }).first().click();
+    await page.locator('.doc-section').first().getByRole('button', { name: /Ny linje i Drift, Tiltak/ }).click();
     await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.col === 'title');
     await page.keyboard.press('Enter');
     await page.keyboard.type('Gratis skolemat');
