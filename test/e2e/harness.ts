@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { installAccounts } from '../../server/auth/install';
 import { startServer, type RunningServer } from '../../server/server';
@@ -166,4 +167,27 @@ export async function openPackage(page: Page, env: TestEnv, packageId: string): 
 
 export function screenshotPath(name: string): string {
   return path.resolve('docs/screenshots', `${name}.png`);
+}
+
+export interface AxeFinding {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+
+let axeSource: string | null = null;
+/**
+ * Runs axe-core in the page (evaluated over the devtools protocol, so the app's
+ * CSP stays on) and returns the serious and critical violations.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeFinding[]> {
+  axeSource ??= fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import fs from 'node:fs';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, USER_PASSWORD, addMember, contextFor, createPackage, openPackage, screenshotPath, startEnv, type Person, type TestEnv } from './harness';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, USER_PASSWORD, addMember, contextFor, createPackage, openPackage, screenshotPath, seriousAxeViolations, startEnv, type Person, type TestEnv } from './harness';
 
 let env: TestEnv;
 let admin: ApiClient;
@@ -43,6 +43,7 @@ describe('screens', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Feil e-post eller passord.');
     await page.getByLabel('Passord', { exact: true }).fill(USER_PASSWORD);
     await page.screenshot({ path: screenshotPath('login') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Logg inn' }).click();
     await page.waitForURL(`${env.url}/packages/${packageId}`);
     await page.locator('[data-testid="connection-status"][data-state="synced"]').waitFor();
@@ -61,6 +62,7 @@ describe('screens', () => {
     await expect.poll(() => row.locator('.pill').textContent()).toContain('I balanse');
     await page.getByLabel('Tittel').fill('Revidert budsjett 2026');
     await page.screenshot({ path: screenshotPath('package-list'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Opprett pakke' }).click();
     await page.waitForURL(/\/packages\/[A-Za-z0-9_-]+$/);
     await page.locator('[data-testid="connection-status"][data-state="synced"]').waitFor();
@@ -86,6 +88,7 @@ describe('screens', () => {
     expect(url).toMatch(/\/invite#[A-Za-z0-9_-]{43}$/);
     await expect.poll(() => page.locator('tr', { hasText: 'per@sv.test' }).textContent()).toContain('Invitert');
     await page.screenshot({ path: screenshotPath('members'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await ctx.close();
 
     const ctx2 = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -135,6 +138,7 @@ describe('screens', () => {
     const frames = page.locator('aside.details table.frames');
     await expect.poll(() => frames.locator('tr', { hasText: '2025' }).textContent()).toMatch(/2\u00a0001.*→.*2\u00a0013,5/);
     await page.screenshot({ path: screenshotPath('line-details-baseline') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Rammer' }).click();
     await expect.poll(() => page.locator('tr', { hasText: 'Skole' }).first().textContent()).toContain('2\u00a0013,5');
     await page.getByRole('button', { name: 'Seksjoner' }).click();
@@ -142,6 +146,7 @@ describe('screens', () => {
     await page.locator('.doc-section').first().scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: screenshotPath('sections') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await ctx.close();
   });
 
@@ -155,6 +160,7 @@ describe('screens', () => {
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toMatch(/Importen ble avvist.*Forstår ikke «tolv».*Rad2Kolonne2025Verditolv/);
     await page.screenshot({ path: screenshotPath('import-error') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     const good = ['seksjon;type;gruppe;tittel;2025;2026', 'Helse og eldre;drift;tiltak;Flere sykehjemsplasser;4,5;9', 'Inndekning;drift;inndekning;Redusert konsulentbruk;−4,5;−9', ''].join('\n');
     await page.getByLabel('CSV-fil').setInputFiles({ name: 'ok.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await page.getByRole('button', { name: 'Importer', exact: true }).click();
