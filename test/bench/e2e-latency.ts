@@ -38,7 +38,8 @@ async function watch(page: Page, title: string): Promise<void> {
     w.__cell = [];
     w.__enter = [];
     const flag = () => document.querySelector('.balance-row[data-ledger="drift"] .flag[data-year="2025"]');
-    const cell = () => document.querySelector('[data-line-title="' + t + '"][data-col="2025"]');
+    // The amount only: the cell also shows the name of whoever is typing in it (awareness).
+    const cell = () => document.querySelector('[data-line-title="' + t + '"][data-col="2025"] .amount');
     let lastFlag = flag()?.textContent ?? '';
     let lastCell = cell()?.textContent ?? '';
     new MutationObserver(() => {
