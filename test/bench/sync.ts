@@ -183,7 +183,12 @@ async function coldJoin(): Promise<Array<Record<string, string | number>>> {
     await waitFor(() => p.synced, 10_000, 'upload sync');
     // Written in transactions of 100 lines, as an import or a session of editing would.
     fillBigPackage(up, COLD_JOIN_LINES, COLD_JOIN_TEXT_CHARS, 100);
-    const bytes = Y.encodeStateAsUpdate(up).byteLength;
+    const state = Y.encodeStateAsUpdate(up);
+    const bytes = state.byteLength;
+    // The floor for any join: decoding and integrating the whole state into an empty doc.
+    const a0 = performance.now();
+    Y.applyUpdate(new Y.Doc(), state);
+    const applyMs = performance.now() - a0;
     const watcher = await timeJoin(port);
     p.destroy();
     // Warm: the room is live in the server.
@@ -199,6 +204,7 @@ async function coldJoin(): Promise<Array<Record<string, string | number>>> {
       { case: 'first join after upload (room live)', ...common, 'join ms': watcher.ms.toFixed(0), 'server RSS MiB': '' },
       { case: 'warm join (room live)', ...common, 'join ms': warm.ms.toFixed(0), 'server RSS MiB': '' },
       { case: 'cold join (server restarted, load from SQLite)', ...common, 'join ms': cold.ms.toFixed(0), 'server RSS MiB': rss.toFixed(0) },
+      { case: 'reference: Y.applyUpdate of the whole state, no network', ...common, 'join ms': applyMs.toFixed(0), 'server RSS MiB': '' },
     ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
