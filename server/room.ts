@@ -4,6 +4,7 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { canWrite, type DocKind, type Role } from './auth/types';
 import { observeLineAudit } from './audit';
+import { mergeInBackground } from './compactor';
 import { getMetaMap } from '../shared/doc/schema';
 import type { AuditEntry, DocStorage } from './storage/types';
 import {
@@ -215,7 +216,7 @@ export class Room {
   private waiters: Array<{ seq: number; resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushScheduled = false;
   private flushing: Promise<void> | null = null;
-  private compacting = false;
+  private compaction: Promise<void> | null = null;
   /** Storage's sequence number of the last stored update, and the log size since the snapshot. */
   private storedSeq = 0;
   private logCount = 0;
@@ -782,33 +783,37 @@ export class Room {
   }
 
   private maybeCompact(): void {
-    if (this.compacting || this.state !== 'live') return;
+    if (this.compaction || this.state !== 'live') return;
     if (this.logCount <= this.maxLogUpdates && this.logBytes <= this.maxLogBytes) return;
-    this.compacting = true;
-    setImmediate(() => {
-      this.compactNow()
-        .catch((err) => this.log.error(`room ${this.docName}: compaction failed (the log stays as it is)`, err))
-        .finally(() => (this.compacting = false));
-    });
+    void this.compactNow().then(
+      // The log may have grown past the limits again while the merge ran.
+      () => this.maybeCompact(),
+      (err: unknown) => this.log.error(`room ${this.docName}: compaction failed (the log stays as it is)`, err),
+    );
   }
 
   /**
-   * Replaces the stored log with a snapshot of the replica. The replica contains
-   * every stored update (updates reach storage only after being applied here), so
-   * the snapshot covers everything up to `storedSeq`; it may contain more (updates
-   * still being written), which is harmless because applying an update twice is a
-   * no-op in Yjs.
+   * Replaces the stored log with one snapshot: reads what storage holds (snapshot +
+   * tail up to `lastSeq`), merges it on a worker thread (so a large document does
+   * not stall the other rooms) and atomically swaps it in for everything up to
+   * `lastSeq`. Updates appended meanwhile have a higher seq and stay in the log.
+   * One compaction per room at a time.
    */
-  private async compactNow(): Promise<void> {
-    if (this.doc.isDestroyed) return;
-    const through = this.storedSeq;
-    const count = this.logCount;
-    const bytes = this.logBytes;
-    if (count === 0) return;
-    const snapshot = Y.encodeStateAsUpdate(this.doc);
-    await this.storage.compact(this.docName, snapshot, through);
-    this.logCount -= count;
-    this.logBytes -= bytes;
+  private compactNow(): Promise<void> {
+    this.compaction ??= (async () => {
+      try {
+        const stored = await this.storage.load(this.docName);
+        if (stored.updates.length === 0) return;
+        const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+        const snapshot = await mergeInBackground(parts);
+        await this.storage.compact(this.docName, snapshot, stored.lastSeq);
+        this.logCount = Math.max(0, this.logCount - stored.updates.length);
+        this.logBytes = Math.max(0, this.logBytes - stored.logBytes);
+      } finally {
+        this.compaction = null;
+      }
+    })();
+    return this.compaction;
   }
 
   // ---- idle -------------------------------------------------------------------

@@ -61,8 +61,10 @@ export class MemoryStorage implements DocStorage {
   async compact(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.check();
     const d = this.doc(docName);
+    // A compaction that started earlier than the stored snapshot's must not replace it.
+    if (throughSeq < d.snapshotSeq) return;
     d.snapshot = snapshot.slice();
-    d.snapshotSeq = Math.max(d.snapshotSeq, throughSeq);
+    d.snapshotSeq = throughSeq;
     d.updates = d.updates.filter((u) => u.seq > throughSeq);
   }
 

@@ -109,7 +109,8 @@ export class SqliteStorage implements DocStorage {
       touch: db.prepare<[string, string | null, string]>('UPDATE packages SET updated_at = ?, title = COALESCE(?, title) WHERE id = ?'),
       maxSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM doc_updates WHERE doc = ?'),
       upsertSnapshot: db.prepare<[string, Buffer, number]>(
-        'INSERT INTO doc_snapshots (doc, data, through_seq) VALUES (?, ?, ?) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = MAX(through_seq, excluded.through_seq)',
+        // A compaction that started earlier than the stored snapshot's must not replace it.
+        'INSERT INTO doc_snapshots (doc, data, through_seq) VALUES (?, ?, ?) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq WHERE excluded.through_seq >= doc_snapshots.through_seq',
       ),
       deleteUpdates: db.prepare<[string, number]>('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?'),
       insertPackage: db.prepare<[string, string, string | null, string, string]>(

@@ -65,7 +65,9 @@ export interface DocStorage {
   append(batch: AppendBatch): Promise<{ lastSeq: number }>;
   /**
    * Replaces the snapshot with `snapshot` (which must contain every update with
-   * seq ≤ `throughSeq`) and deletes those updates, atomically.
+   * seq ≤ `throughSeq`) and deletes those updates, atomically. A call whose
+   * `throughSeq` is below the stored snapshot's changes nothing (a slower, older
+   * compaction must not overwrite a newer one).
    */
   compact(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
 

@@ -89,6 +89,10 @@ export function storageContract(name: string, factory: StorageFactory): void {
       expect(r2.updates).toHaveLength(0);
       expect(r2.lastSeq).toBe(second.lastSeq);
       expect(rebuild(r2.snapshot, r2.updates).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+      // An older compaction finishing late changes nothing.
+      await s.compact('a', Y.encodeStateAsUpdate(new Y.Doc()), first.lastSeq);
+      const r3 = await s.load('a');
+      expect(rebuild(r3.snapshot, r3.updates).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
       // Appends after a full compaction keep counting upwards.
       const third = await s.append({ docName: 'a', updates: [updates[0]!] });
       expect(third.lastSeq).toBeGreaterThan(second.lastSeq);
