@@ -147,21 +147,25 @@ export function LedgerGrid(props: LedgerGridProps) {
     if (cell && document.activeElement !== cell) cell.focus();
   }, [state.focus.row, state.focus.col, state.editing]);
 
-  // A request from elsewhere (a warning, a balance flag) to show a line.
+  // A request from elsewhere (a warning, a balance flag, a new line) to show a line.
+  // It is acted on once, by the grid that has the line, as soon as the line is
+  // rendered here (a new line may arrive a render after the request).
   const { focusRequest } = props;
+  const handledNonce = useRef(0);
   useEffect(() => {
-    if (!focusRequest) return;
+    if (!focusRequest || focusRequest.nonce === handledNonce.current) return;
     const row = rowLineIds.indexOf(focusRequest.lineId);
     if (row < 0) return;
+    handledNonce.current = focusRequest.nonce;
     const col = focusRequest.year ? Math.max(1, columns.findIndex((c) => c.kind === 'year' && c.year === focusRequest.year)) : 0;
     setState({ focus: { row, col }, anchor: null, editing: null });
+    activeRef.current = true;
     requestAnimationFrame(() => {
       const cell = tableRef.current?.querySelector<HTMLElement>(`[data-cell="${row}:${col}"]`);
       cell?.scrollIntoView({ block: 'center', behavior: 'auto' });
       cell?.focus();
     });
-    // Only a new request (nonce) moves the focus, not a re-render.
-  }, [focusRequest?.nonce]);
+  }, [focusRequest, rowLineIds, columns]);
 
   const applyEffect = (effect: GridEffect | undefined) => {
     if (!effect || !canEdit) return;

@@ -29,7 +29,7 @@ import { LineDetails } from './LineDetails';
 import { SectionsView } from './SectionsView';
 
 /** How long a "show this line" request stays pending for grids that are still mounting. */
-const FOCUS_REQUEST_TTL_MS = 1000;
+const FOCUS_REQUEST_TTL_MS = 3000;
 
 type Tab = 'ledger' | 'sections' | 'baseline' | 'import';
 const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import'];
