@@ -227,6 +227,26 @@ describe('sync over websockets', () => {
     }
   });
 
+  it("removes a closed connection's awareness from the others at once", async () => {
+    const id = await ts.createPackage(undefined, { a: 'editor', b: 'viewer' });
+    const a = connectClient(ts, id, 'a');
+    const b = connectClient(ts, id, 'b');
+    try {
+      await Promise.all([a.synced(), b.synced()]);
+      a.provider.awareness.setLocalState({ user: { name: 'Anne' }, cursor: 3 });
+      await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), 5000, 'awareness of A at B');
+      const t0 = Date.now();
+      // Terminate A's socket without a goodbye message, as a crashed browser tab would.
+      (a.provider.ws as unknown as { terminate(): void }).terminate();
+      a.provider.shouldConnect = false;
+      await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), 5000, 'removal of A at B');
+      expect(Date.now() - t0).toBeLessThan(2000);
+    } finally {
+      a.destroy();
+      b.destroy();
+    }
+  });
+
   it('a restart of the server loses nothing', async () => {
     const dir = tempDir('sync-restart-');
     try {
