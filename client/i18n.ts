@@ -110,7 +110,7 @@ const messages = {
   invalidCellShort: { nb: 'Ugyldig beløp', en: 'Invalid amount' },
   editingBy: { nb: '{name} redigerer', en: '{name} is editing' },
   noLines: { nb: 'Ingen linjer.', en: 'No lines.' },
-  gridHelp: { nb: 'Piltaster flytter, skriv for å endre, Enter lagrer, Esc avbryter, Delete tømmer. Lim inn blokker fra Excel.', en: 'Arrows move, type to edit, Enter saves, Esc cancels, Delete clears. Paste blocks from Excel.' },
+  gridHelp: { nb: 'Piltaster flytter, skriv for å endre, Enter lagrer, Esc avbryter, Delete tømmer. Lim inn blokker fra Excel. Alt+Shift+↑/↓ flytter linjen, Insert legger til en linje.', en: 'Arrows move, type to edit, Enter saves, Esc cancels, Delete clears. Paste blocks from Excel. Alt+Shift+↑/↓ moves the line, Insert adds a line.' },
   pasted: { nb: 'Limte inn {rows} × {cols} celler.', en: 'Pasted {rows} × {cols} cells.' },
   pasteInvalid: { nb: '{n} innlimte celler er ikke gyldige beløp og er merket.', en: '{n} pasted cells are not valid amounts and are marked.' },
   // Line details

@@ -22,7 +22,7 @@ import {
   type GridEffect,
   type GridState,
 } from './navigation';
-import { clearRangeInDoc, commitCellToDoc, pasteBlockToDoc, rangeToBlock, type GridColumn, type NewLineTemplate } from './operations';
+import { clearRangeInDoc, commitCellToDoc, moveLineInDoc, pasteBlockToDoc, rangeToBlock, type GridColumn, type NewLineTemplate } from './operations';
 
 export interface GridBlock {
   key: string;
@@ -187,6 +187,22 @@ export function LedgerGrid(props: LedgerGridProps) {
     lastKeyAt.current = Date.now();
     const target = e.target as HTMLElement;
     if (!target.closest('[data-cell]')) return;
+    // Line shortcuts: Alt+Shift+↑/↓ moves the line within its group, Insert adds one below.
+    const focusedLine = rows[state.focus.row];
+    if (!state.editing && canEdit && focusedLine) {
+      const block = blocks.find((b) => b.lines.some((l) => l.id === focusedLine.id));
+      if (e.altKey && e.shiftKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown') && block) {
+        e.preventDefault();
+        conn.undoManager.stopCapturing();
+        moveLineInDoc(conn.doc, block.lines.map((l) => l.id), focusedLine.id, e.key === 'ArrowUp' ? -1 : 1, conn.localOrigin);
+        return;
+      }
+      if (e.key === 'Insert' && block) {
+        e.preventDefault();
+        props.onAddLine(block.template);
+        return;
+      }
+    }
     const r = gridKeyDown(state, e, dims, textOf(state.focus.row, state.focus.col));
     if (!r.handled) return;
     e.preventDefault();

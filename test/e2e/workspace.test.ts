@@ -214,6 +214,24 @@ describe('two negotiators on one package', () => {
     await typeAmount(pageB, 'Økt eiendomsskatt', '2028', '3');
   });
 
+  it('moves a line with Alt+Shift+arrows and adds one with Insert', async () => {
+    const titles = () => pageB.locator('section.ledger-section').first().locator('tbody').nth(1).locator('[data-col="title"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.lineTitle));
+    expect((await titles())[0]).toBe('Økt eiendomsskatt');
+    await cell(pageA, 'Økt eiendomsskatt', '2025').click();
+    await pageA.keyboard.press('Alt+Shift+ArrowDown');
+    await expect.poll(async () => (await titles())[1]).toBe('Økt eiendomsskatt');
+    // The focus followed the line.
+    expect(await pageA.evaluate(() => (document.activeElement as HTMLElement).dataset.lineTitle)).toBe('Økt eiendomsskatt');
+    await pageA.keyboard.press('Alt+Shift+ArrowUp');
+    await expect.poll(async () => (await titles())[0]).toBe('Økt eiendomsskatt');
+    const before = (await titles()).length;
+    await pageA.keyboard.press('Insert');
+    await expect.poll(async () => (await titles()).length).toBe(before + 1);
+    await pageA.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.lineTitle === '');
+    await pageA.keyboard.press('Control+z');
+    await expect.poll(async () => (await titles()).length).toBe(before);
+  });
+
   it('a viewer can look and move around but cannot type', async () => {
     const ctxV = await contextFor(env, viewer);
     const pageV = await ctxV.newPage();
