@@ -279,7 +279,14 @@ export function createApp(deps: AppDeps): {
     });
   });
 
-  registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, storage, publicOrigin: deps.publicOrigin, log: deps.log });
+  const stopSync = registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, storage, publicOrigin: deps.publicOrigin, log: deps.log });
 
-  return { app, injectWebSocket: nodeWs.injectWebSocket, close: () => clearInterval(heartbeat) };
+  return {
+    app,
+    injectWebSocket: nodeWs.injectWebSocket,
+    close: () => {
+      clearInterval(heartbeat);
+      stopSync();
+    },
+  };
 }

@@ -74,13 +74,14 @@ function syncSocketOf(raw: WebSocket): SyncSocket {
  * request without `Origin` comes from a non-browser client and is allowed), 401
  * without a session, 404 when the package does not exist or the user is not a
  * member, 503 while shutting down. Frames over `MAX_MESSAGE_BYTES` close with 1009
- * (enforced by `ws` itself via `maxPayload`), text frames with 4400.
+ * (enforced by `ws` itself via `maxPayload`), text frames with 4400. Returns the
+ * function that stops listening to the auth provider.
  */
-export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket<WebSocket>, deps: SyncRouteDeps): void {
+export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket<WebSocket>, deps: SyncRouteDeps): () => void {
   // Open sockets per login session: when a session ends (logout, password change,
   // absolute expiry) its sockets close at once with 4401, not at the next reconnect.
   const bySession = new Map<string, Set<SyncSocket>>();
-  deps.auth.onSessionEnd?.((sessionIds) => {
+  const stopSessionEnd = deps.auth.onSessionEnd?.((sessionIds) => {
     for (const id of sessionIds) {
       for (const s of bySession.get(id) ?? []) s.close(CLOSE_SESSION_ENDED, REASONS.sessionEnded);
       bySession.delete(id);
@@ -156,4 +157,5 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
   };
   app.get('/ws/:packageId', handler('content'));
   app.get('/ws/:packageId/comments', handler('comments'));
+  return () => stopSessionEnd?.();
 }
