@@ -251,7 +251,8 @@ describe('sync over websockets', () => {
     const dir = tempDir('sync-restart-');
     try {
       const storage = sqliteIn(dir);
-      const first = await startTestServer({ storage, auth: ts.auth });
+      // A low compaction threshold, so the log is compacted (on the worker) several times during the run.
+      const first = await startTestServer({ storage, auth: ts.auth, maxLogUpdates: 20 });
       const id = await first.createPackage(undefined, { a: 'editor', b: 'editor' });
       const a = connectClient(first, id, 'a');
       const b = connectClient(first, id, 'b');
@@ -260,6 +261,8 @@ describe('sync over websockets', () => {
       for (let i = 0; i < 120; i++) randomEdit((i % 2 ? a : b).doc, rnd, String(i));
       await waitFor(() => snapshotOf(a.doc) === snapshotOf(b.doc));
       const expected = snapshotOf(a.doc);
+      const snapshots = () => (storage.db.prepare('SELECT COUNT(*) AS n FROM doc_snapshots').get() as { n: number }).n;
+      await waitFor(() => snapshots() > 0, 5000, 'a compaction');
       a.destroy();
       b.destroy();
       await first.close();
