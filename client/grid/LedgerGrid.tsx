@@ -5,7 +5,7 @@
  * the pure reducer in ./navigation; document writes are ./operations; sums
  * come from the worker's report (the main thread never sums).
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { formatAmount, parseAmount } from '../../shared/money';
 import type { PackageLine, Year } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
@@ -167,6 +167,31 @@ export function LedgerGrid(props: LedgerGridProps) {
     });
   }, [focusRequest, rowLineIds, columns]);
 
+  // Row callbacks that never change identity (they read the latest props through a
+  // ref), so memoised rows skip re-rendering when their own line did not change.
+  const latest = useRef({ onSelectLine: props.onSelectLine, canEdit, commitOnBlur: () => {} });
+  const rowEvents = useMemo<RowEvents>(
+    () => ({
+      onCellMouseDown(row, col, lineId, shift) {
+        setState((s) => (s.editing && s.focus.row === row && s.focus.col === col ? s : focusCell(s, { row, col }, shift)));
+        latest.current.onSelectLine(lineId);
+      },
+      onCellFocus(lineId) {
+        latest.current.onSelectLine(lineId);
+      },
+      onCellDoubleClick(row, col, text) {
+        if (latest.current.canEdit) setState({ focus: { row, col }, anchor: null, editing: { draft: text, mode: 'edit' } });
+      },
+      onDraft(text) {
+        setState((s) => setDraft(s, text));
+      },
+      onInputBlur() {
+        latest.current.commitOnBlur();
+      },
+    }),
+    [],
+  );
+
   const applyEffect = (effect: GridEffect | undefined) => {
     if (!effect || !canEdit) return;
     conn.undoManager.stopCapturing();
@@ -220,6 +245,8 @@ export function LedgerGrid(props: LedgerGridProps) {
     setState({ ...s, editing: null });
   };
 
+  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur };
+
   const onPaste = (e: ClipboardEvent<HTMLTableElement>) => {
     const text = e.clipboardData.getData('text/plain');
     if (state.editing && !/[\t\n]/.test(text.replace(/\r?\n$/, ''))) return; // a plain value into the open cell
@@ -244,6 +271,13 @@ export function LedgerGrid(props: LedgerGridProps) {
 
   const range = selectionRange(state);
   let rowIndex = -1;
+
+  // Who edits which cell of a line, as a string: rows re-render only when it changes.
+  const peersKeyFor = (lineId: string): string => {
+    const out: string[] = [];
+    for (const [key, p] of peerAt) if (key.startsWith(lineId + '|')) out.push(`${key.slice(lineId.length + 1)}\u0000${p.name}\u0000${p.color}`);
+    return out.join('\u0001');
+  };
 
   return (
     <div className="grid-wrap">
@@ -314,93 +348,26 @@ export function LedgerGrid(props: LedgerGridProps) {
             {block.lines.map((line) => {
               rowIndex++;
               const row = rowIndex;
-              const selected = line.id === props.selectedLineId;
+              const isFocusRow = state.focus.row === row;
+              const inRangeRows = state.anchor !== null && row >= range.top && row <= range.bottom;
               return (
-                <tr role="row" key={line.id} className={selected ? 'line-row selected' : 'line-row'} data-line-id={line.id} aria-selected={selected}>
-                  {columns.map((column, col) => {
-                    const isFocus = state.focus.row === row && state.focus.col === col;
-                    const showFocus = isFocus && active;
-                    const inRange = state.anchor !== null && row >= range.top && row <= range.bottom && col >= range.left && col <= range.right;
-                    const editing = isFocus && state.editing;
-                    const yearKey = column.kind === 'year' ? column.year : 'title';
-                    const peer = peerAt.get(`${line.id}|${yearKey}`);
-                    const shown = column.kind === 'title' ? { text: line.title, invalid: false } : displayAmount(line, column.year);
-                    const errId = `${gridId}-err-${row}-${col}`;
-                    const message = shown.invalid ? t('invalidCell', { text: shown.text, message: invalidMessage(shown.text) }) : '';
-                    const label = column.kind === 'title' ? `${t('colLine')}: ${line.title || t('untitled')}` : t('cellLabel', { title: line.title || t('untitled'), year: column.year });
-                    const cls = ['cell', column.kind === 'year' ? 'num' : 'title-cell', showFocus ? 'focused' : '', inRange ? 'in-range' : '', shown.invalid ? 'invalid' : '', peer ? 'remote-editing' : '', editing ? 'editing' : ''].filter(Boolean).join(' ');
-                    // The title cell is the row header, so a screen reader names an amount
-                    // cell by its line and year (column header) without an aria-label that
-                    // would hide the visible amount.
-                    const Cell = column.kind === 'title' ? 'th' : 'td';
-                    return (
-                      <Cell
-                        key={yearKey}
-                        role={column.kind === 'title' ? 'rowheader' : 'gridcell'}
-                        {...(column.kind === 'title' ? { scope: 'row' } : {})}
-                        data-cell={`${row}:${col}`}
-                        data-line-title={line.title}
-                        data-col={yearKey}
-                        tabIndex={isFocus ? 0 : -1}
-                        className={cls}
-                        aria-selected={inRange || isFocus}
-                        aria-invalid={shown.invalid || undefined}
-                        aria-describedby={shown.invalid ? errId : peer ? `${errId}-peer` : undefined}
-                        title={shown.invalid ? message : peer ? t('editingBy', { name: peer.name }) : undefined}
-                        style={peer ? { outlineColor: peer.color } : undefined}
-                        onMouseDown={(e) => {
-                          if (editing) return;
-                          setState((s) => focusCell(s, { row, col }, e.shiftKey));
-                          props.onSelectLine(line.id);
-                        }}
-                        onFocus={() => props.onSelectLine(line.id)}
-                        onDoubleClick={() => {
-                          if (canEdit) setState({ focus: { row, col }, anchor: null, editing: { draft: shown.text, mode: 'edit' } });
-                        }}
-                      >
-                        {editing ? (
-                          <input
-                            className="cell-input"
-                            aria-label={label}
-                            autoFocus
-                            value={state.editing!.draft}
-                            inputMode={column.kind === 'year' ? 'decimal' : 'text'}
-                            onFocus={(e) => {
-                              const el = e.currentTarget;
-                              el.setSelectionRange(el.value.length, el.value.length);
-                            }}
-                            onChange={(e) => setState((s) => setDraft(s, e.target.value))}
-                            onBlur={commitOnBlur}
-                          />
-                        ) : column.kind === 'title' ? (
-                          <span className="title-text">
-                            {line.party && <span className="party-chip" style={{ background: props.partyColors[line.party] ?? '#888' }} aria-hidden="true" />}
-                            {line.title || <span className="muted">{t('untitled')}</span>}
-                            {line.permanent && <span className="tag" title={t('permanent')}>{t('permanent').split(' ')[0]}</span>}
-                            {line.status && line.status !== 'draft' && <span className={`status-badge status-${line.status}`}>{t(`status_${line.status}`)}</span>}
-                          </span>
-                        ) : (
-                          <span className="amount">{shown.text}</span>
-                        )}
-                        {shown.invalid && !editing && (
-                          <>
-                            <span className="cell-warn" aria-hidden="true">
-                              !
-                            </span>
-                            <span id={errId} className="sr-only">
-                              {message}
-                            </span>
-                          </>
-                        )}
-                        {peer && (
-                          <span id={`${errId}-peer`} className="peer-tag" style={{ background: peer.color }}>
-                            {peer.name}
-                          </span>
-                        )}
-                      </Cell>
-                    );
-                  })}
-                </tr>
+                <GridRow
+                  key={line.id}
+                  line={line}
+                  row={row}
+                  columns={columns}
+                  gridId={gridId}
+                  focusCol={isFocusRow ? state.focus.col : -1}
+                  active={active}
+                  rangeLeft={inRangeRows ? range.left : -1}
+                  rangeRight={inRangeRows ? range.right : -1}
+                  editing={isFocusRow ? state.editing : null}
+                  peersKey={peersKeyFor(line.id)}
+                  selected={line.id === props.selectedLineId}
+                  canEdit={canEdit}
+                  partyColor={line.party ? props.partyColors[line.party] : undefined}
+                  events={rowEvents}
+                />
               );
             })}
             {block.sums && (
@@ -438,3 +405,133 @@ export function LedgerGrid(props: LedgerGridProps) {
     </div>
   );
 }
+
+interface RowEvents {
+  onCellMouseDown(row: number, col: number, lineId: string, shift: boolean): void;
+  onCellFocus(lineId: string): void;
+  onCellDoubleClick(row: number, col: number, text: string): void;
+  onDraft(text: string): void;
+  onInputBlur(): void;
+}
+
+interface GridRowProps {
+  line: PackageLine;
+  row: number;
+  columns: GridColumn[];
+  gridId: string;
+  /** The focused column when this is the focused row, else -1. */
+  focusCol: number;
+  active: boolean;
+  /** The selected columns of this row (range selection), or -1. */
+  rangeLeft: number;
+  rangeRight: number;
+  editing: GridState['editing'];
+  peersKey: string;
+  selected: boolean;
+  canEdit: boolean;
+  partyColor: string | undefined;
+  events: RowEvents;
+}
+
+/**
+ * One line of the grid. Memoised: the doc snapshot keeps unchanged lines as the
+ * same objects, so a remote edit re-renders only the row it touched.
+ */
+const GridRow = memo(function GridRow(p: GridRowProps) {
+  const t = useT();
+  const { line, row, columns, gridId, events } = p;
+  const peers = new Map<string, { name: string; color: string }>();
+  if (p.peersKey) {
+    for (const part of p.peersKey.split('\u0001')) {
+      const [year = '', name = '', color = ''] = part.split('\u0000');
+      peers.set(year, { name, color });
+    }
+  }
+  return (
+    <tr role="row" className={p.selected ? 'line-row selected' : 'line-row'} data-line-id={line.id} aria-selected={p.selected}>
+      {columns.map((column, col) => {
+        const isFocus = p.focusCol === col;
+        const showFocus = isFocus && p.active;
+        const inRange = p.rangeLeft >= 0 && col >= p.rangeLeft && col <= p.rangeRight;
+        const editing = isFocus ? p.editing : null;
+        const yearKey = column.kind === 'year' ? column.year : 'title';
+        const peer = peers.get(yearKey);
+        const shown = column.kind === 'title' ? { text: line.title, invalid: false } : displayAmount(line, column.year);
+        const errId = `${gridId}-err-${row}-${col}`;
+        const message = shown.invalid ? t('invalidCell', { text: shown.text, message: invalidMessage(shown.text) }) : '';
+        const label = column.kind === 'title' ? `${t('colLine')}: ${line.title || t('untitled')}` : t('cellLabel', { title: line.title || t('untitled'), year: column.year });
+        const cls = ['cell', column.kind === 'year' ? 'num' : 'title-cell', showFocus ? 'focused' : '', inRange ? 'in-range' : '', shown.invalid ? 'invalid' : '', peer ? 'remote-editing' : '', editing ? 'editing' : ''].filter(Boolean).join(' ');
+        // The title cell is the row header, so a screen reader names an amount
+        // cell by its line and year (column header) without an aria-label that
+        // would hide the visible amount.
+        const Cell = column.kind === 'title' ? 'th' : 'td';
+        return (
+          <Cell
+            key={yearKey}
+            role={column.kind === 'title' ? 'rowheader' : 'gridcell'}
+            {...(column.kind === 'title' ? { scope: 'row' } : {})}
+            data-cell={`${row}:${col}`}
+            data-line-title={line.title}
+            data-col={yearKey}
+            tabIndex={isFocus ? 0 : -1}
+            className={cls}
+            aria-selected={inRange || isFocus}
+            aria-invalid={shown.invalid || undefined}
+            aria-describedby={shown.invalid ? errId : peer ? `${errId}-peer` : undefined}
+            title={shown.invalid ? message : peer ? t('editingBy', { name: peer.name }) : undefined}
+            style={peer ? { outlineColor: peer.color } : undefined}
+            onMouseDown={(e) => {
+              if (!editing) events.onCellMouseDown(row, col, line.id, e.shiftKey);
+            }}
+            onFocus={() => events.onCellFocus(line.id)}
+            onDoubleClick={() => events.onCellDoubleClick(row, col, shown.text)}
+          >
+            {editing ? (
+              <input
+                className="cell-input"
+                aria-label={label}
+                autoFocus
+                value={editing.draft}
+                inputMode={column.kind === 'year' ? 'decimal' : 'text'}
+                onFocus={(e) => {
+                  const el = e.currentTarget;
+                  el.setSelectionRange(el.value.length, el.value.length);
+                }}
+                onChange={(e) => events.onDraft(e.target.value)}
+                onBlur={() => events.onInputBlur()}
+              />
+            ) : column.kind === 'title' ? (
+              <span className="title-text">
+                {line.party && <span className="party-chip" style={{ background: p.partyColor ?? '#888' }} aria-hidden="true" />}
+                {line.title || <span className="muted">{t('untitled')}</span>}
+                {line.permanent && (
+                  <span className="tag" title={t('permanent')}>
+                    {t('permanent').split(' ')[0]}
+                  </span>
+                )}
+                {line.status && line.status !== 'draft' && <span className={`status-badge status-${line.status}`}>{t(`status_${line.status}`)}</span>}
+              </span>
+            ) : (
+              <span className="amount">{shown.text}</span>
+            )}
+            {shown.invalid && !editing && (
+              <>
+                <span className="cell-warn" aria-hidden="true">
+                  !
+                </span>
+                <span id={errId} className="sr-only">
+                  {message}
+                </span>
+              </>
+            )}
+            {peer && (
+              <span id={`${errId}-peer`} className="peer-tag" style={{ background: peer.color }}>
+                {peer.name}
+              </span>
+            )}
+          </Cell>
+        );
+      })}
+    </tr>
+  );
+});
