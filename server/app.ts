@@ -9,11 +9,16 @@ import { canWrite, type AuthProvider, type Principal, type Role } from './auth/t
 import { originCheck, securityHeaders } from './auth/security';
 import { errorBody, partySchema, payloadTooLarge, readJsonBody } from './auth/validation';
 import { computeBalance } from '../shared/balance';
-import { exportPackageToCsv, importLinesFromCsv } from '../shared/csv';
 import { parseAmount, toCanonical } from '../shared/money';
 import { applyImportToDoc, readMetaFromDoc, readPackageFromDoc, writeMetaToDoc, type PackageMeta } from '../shared/doc/schema';
 import type { BalanceReport, Party, PlainPackage } from '../shared/types';
 import { MAX_MESSAGE_BYTES } from './protocol';
+import { ExportQueryError, createPackageExporters } from './export/exporters';
+import { importBaselineFromFile, importLinesFromFile, importPackageFromFile } from './import/index';
+import { applyRichPackageToDoc } from '../shared/doc/richPackage';
+import { writeBaselineToDoc } from '../shared/doc/baseline';
+import { previewImport } from '../shared/format/importPreview';
+import { computePackageReport } from '../shared/packageReport';
 import type { RoomLogger } from './room';
 import type { RoomRegistry } from './rooms';
 import type { DocStorage } from './storage/types';
@@ -27,18 +32,24 @@ export const HEARTBEAT_INTERVAL_MS = 30_000;
 
 /** Largest JSON body of the package routes (bytes). */
 export const MAX_JSON_BYTES = 64 * 1024;
-/** Largest CSV file `POST /api/packages/:id/import` accepts (bytes). */
+/** Largest file `POST /api/packages/:id/import` (CSV or XLSX), `/baseline` and `/api/packages/import` accept (bytes). */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
+/** Content types an uploaded import file may be sent with (the format is detected from the content). */
+const IMPORT_CONTENT_TYPE_RE =
+  /^(text\/csv|text\/plain|application\/octet-stream|application\/json|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet|application\/vnd\.ms-excel)\s*(;|$)/i;
 
 /** What an exporter gets: the package as plain data, its balance and the live doc (rich text). */
 export interface ExportInput {
   pkg: PlainPackage;
   report: BalanceReport;
   doc: Y.Doc;
+  /** The request's query string (`scope`, `version`, `date`, `sealed`). */
+  query?: Record<string, string | undefined>;
 }
 
 /** An export format plugged into `GET /api/packages/:id/export?format=<name>`. */
-export type PackageExporter = (input: ExportInput) => Promise<{ body: Uint8Array | string; contentType: string; filename: string }>;
+export type PackageExporter = (input: ExportInput) => Promise<{ body: Uint8Array | string; contentType: string; filename: string; checksum?: string }>;
 
 /** Where a server-side change came from, recorded as the Yjs transaction origin (audit trail). */
 export class HttpOrigin {
@@ -54,7 +65,7 @@ export interface AppDeps {
   rooms: RoomRegistry;
   publicOrigin: string | undefined;
   log: RoomLogger;
-  /** Extra export formats (`csv` is built in). */
+  /** Export formats by name; defaults to every format of server/export (docx, xlsx, csv, md, html, json). */
   exporters?: Record<string, PackageExporter>;
   /** Sub-apps mounted at `/` before the package routes (e.g. the accounts routes). */
   routes?: HonoType[];
@@ -153,6 +164,7 @@ export function createApp(deps: AppDeps): {
   }, HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
   const { auth, storage, rooms } = deps;
+  const exporters: Record<string, PackageExporter> = deps.exporters ?? createPackageExporters();
 
   app.use('*', securityHeaders(deps.publicOrigin));
   app.use('/api/*', originCheck(deps.publicOrigin));
@@ -222,7 +234,7 @@ export function createApp(deps: AppDeps): {
   app.get('/api/packages/:id/balance', async (c) => {
     const a = await access(c, 'read');
     if (a instanceof Response) return a;
-    const report = await rooms.withRoom(a.id, 'content', (room) => computeBalance(readPackageFromDoc(room.doc, a.id)));
+    const report = await rooms.withRoom(a.id, 'content', (room) => computePackageReport(readPackageFromDoc(room.doc, a.id)));
     return c.json(report);
   });
 
@@ -239,19 +251,63 @@ export function createApp(deps: AppDeps): {
       const a = await access(c, 'write');
       if (a instanceof Response) return a;
       const type = c.req.header('content-type') ?? '';
-      if (!/^(text\/csv|text\/plain|application\/octet-stream)\s*(;|$)/i.test(type)) {
-        return c.json(errorBody('Forventet en CSV-fil (Content-Type: text/csv)'), 415);
+      if (!IMPORT_CONTENT_TYPE_RE.test(type)) {
+        return c.json(errorBody('Forventet en CSV-fil eller en Excel-arbeidsbok (.xlsx)'), 415);
       }
-      const text = new TextDecoder('utf-8').decode(await c.req.arrayBuffer());
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const sheet = c.req.query('sheet');
+      const preview = c.req.query('preview') === '1';
+      const filename = c.req.header('x-filename') ?? c.req.query('filename') ?? '';
       const origin = new HttpOrigin(a.principal.userId, 'import');
       const outcome = await rooms.withRoom(a.id, 'content', async (room) => {
-        const result = importLinesFromCsv(text, { years: readMetaFromDoc(room.doc).years });
+        const result = await importLinesFromFile(bytes, { filename, years: readMetaFromDoc(room.doc).years, ...(sheet ? { sheet } : {}) });
         if (!result.ok) return result;
+        // A preview shows the lines, new sections and the balance after the import; nothing is written.
+        if (preview) return { ok: true as const, preview: previewImport(readPackageFromDoc(room.doc, a.id), result.lines), sheetNames: result.sheetNames };
         const imported = await room.transact((doc) => applyImportToDoc(doc, result.lines, origin), origin);
         return { ok: true as const, imported };
       });
-      if (!outcome.ok) return c.json({ error: outcome.error }, 400);
+      if (!outcome.ok) return c.json({ error: outcome.error, ...(outcome.sheetNames ? { sheetNames: outcome.sheetNames } : {}) }, 400);
+      if ('preview' in outcome) return c.json({ preview: outcome.preview, ...(outcome.sheetNames ? { sheetNames: outcome.sheetNames } : {}) });
       return c.json({ imported: outcome.imported });
+    },
+  );
+
+  app.post(
+    '/api/packages/:id/baseline',
+    bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => payloadTooLarge(c, MAX_IMPORT_BYTES) }),
+    async (c) => {
+      const a = await access(c, 'write');
+      if (a instanceof Response) return a;
+      if (!IMPORT_CONTENT_TYPE_RE.test(c.req.header('content-type') ?? '')) {
+        return c.json(errorBody('Forventet en CSV-fil eller en Excel-arbeidsbok (.xlsx)'), 415);
+      }
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const sheet = c.req.query('sheet');
+      const result = await importBaselineFromFile(bytes, { filename: c.req.header('x-filename') ?? '', ...(sheet ? { sheet } : {}) });
+      if (!result.ok) return c.json({ error: result.error }, 400);
+      const origin = new HttpOrigin(a.principal.userId, 'baseline');
+      await rooms.withRoom(a.id, 'content', (room) => room.transact((doc) => writeBaselineToDoc(doc, result.areas, origin), origin));
+      return c.json({ areas: result.areas.length, years: result.years });
+    },
+  );
+
+  app.post(
+    '/api/packages/import',
+    bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => payloadTooLarge(c, MAX_IMPORT_BYTES) }),
+    async (c) => {
+      const principal = await auth.authenticate(c.req.raw.headers);
+      if (!principal) return c.json(errorBody(MSG.unauthenticated), 401);
+      if (!auth.canCreatePackage(principal)) return c.json(errorBody(MSG.forbiddenCreate), 403);
+      const result = importPackageFromFile(new Uint8Array(await c.req.arrayBuffer()));
+      if (!result.ok) return c.json({ error: result.error }, 400);
+      const id = randomBytes(12).toString('base64url');
+      const now = new Date().toISOString();
+      await storage.createPackage({ id, title: result.pkg.title, createdBy: principal.userId, createdAt: now, updatedAt: now });
+      const origin = new HttpOrigin(principal.userId, 'import');
+      await rooms.withRoom(id, 'content', (room) => room.transact((doc) => applyRichPackageToDoc(doc, result.pkg, origin), origin));
+      await auth.afterPackageCreated(principal, id);
+      return c.json({ id }, 201);
     },
   );
 
@@ -259,23 +315,24 @@ export function createApp(deps: AppDeps): {
     const a = await access(c, 'read');
     if (a instanceof Response) return a;
     const format = c.req.query('format') ?? 'csv';
-    if (format === 'csv') {
-      const csv = await rooms.withRoom(a.id, 'content', (room) => exportPackageToCsv(readPackageFromDoc(room.doc, a.id)));
-      return c.body(csv, 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="pakke-${a.id}.csv"`,
-      });
-    }
-    const exporter = deps.exporters?.[format];
+    const exporter = Object.hasOwn(exporters, format) ? exporters[format] : undefined;
     if (!exporter) return c.json(errorBody(`Ukjent eksportformat «${format.slice(0, 20)}»`), 400);
-    const out = await rooms.withRoom(a.id, 'content', async (room) => {
-      const pkg = readPackageFromDoc(room.doc, a.id);
-      return exporter({ pkg, report: computeBalance(pkg), doc: room.doc });
-    });
+    let out: Awaited<ReturnType<PackageExporter>>;
+    try {
+      out = await rooms.withRoom(a.id, 'content', async (room) => {
+        const pkg = readPackageFromDoc(room.doc, a.id);
+        return exporter({ pkg, report: computeBalance(pkg), doc: room.doc, query: c.req.query() });
+      });
+    } catch (err) {
+      if (err instanceof ExportQueryError) return c.json(errorBody(err.message), 400);
+      throw err;
+    }
     const body = typeof out.body === 'string' ? out.body : new Uint8Array(out.body);
     return c.body(body, 200, {
       'content-type': out.contentType,
       'content-disposition': `attachment; filename="${out.filename.replace(/[^\w.-]/g, '_')}"`,
+      'cache-control': 'no-store',
+      ...(out.checksum ? { 'x-package-checksum': out.checksum } : {}),
     });
   });
 

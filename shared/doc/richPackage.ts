@@ -6,6 +6,7 @@ import {
   createSectionInDoc,
   createVerbalInDoc,
   getLinesMap,
+  lastLineOrder,
   getSectionsMap,
   getVerbalMap,
   readPackageFromDoc,
@@ -82,8 +83,10 @@ export function applyRichPackageToDoc(doc: Y.Doc, pkg: RichPackage, origin?: unk
       origin,
     );
     for (const s of pkg.sections) createSectionInDoc(doc, s.title, s.rich, origin, s.id);
+    let order = lastLineOrder(doc);
     for (const l of pkg.lines) {
       const input: LineInput = {
+        order: ++order,
         id: l.id,
         ledger: l.ledger,
         group: l.group,

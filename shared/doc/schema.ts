@@ -53,6 +53,8 @@ export interface LineInput {
   party?: string;
   area?: string;
   rationale?: RichBlock[];
+  /** Display position; defaults to after every existing line. */
+  order?: number;
 }
 
 /** A field of a line that `setLineFields` may change (amounts go through `setLineAmount`). */
@@ -255,13 +257,18 @@ function fillLineMap(m: Y.Map<unknown>, input: LineInput, order: number): Y.XmlT
   return x;
 }
 
+/** The largest `order` among the document's lines (0 when there are none). */
+export function lastLineOrder(doc: Y.Doc): number {
+  return maxOrder(getLinesMap(doc));
+}
+
 /** Creates a line (with its rationale text) in one transaction; returns its id. */
 export function createLineInDoc(doc: Y.Doc, input: LineInput, origin?: unknown): string {
   const id = input.id ?? newId();
   doc.transact(() => {
     const lines = getLinesMap(doc);
     const m = new Y.Map<unknown>();
-    const order = maxOrder(lines) + 1;
+    const order = input.order ?? maxOrder(lines) + 1;
     lines.set(id, m);
     const x = fillLineMap(m, input, order);
     writeRichTextToXml(x, input.rationale ?? []);
@@ -374,6 +381,8 @@ export interface ImportedLine {
 export function applyImportToDoc(doc: Y.Doc, lines: ImportedLine[], origin?: unknown): number {
   doc.transact(() => {
     const sectionIds = new Map<string, string>();
+    // One scan for the last position, not one per line: imports stay linear in size.
+    let order = maxOrder(getLinesMap(doc));
     for (const line of lines) {
       let section: string | undefined;
       if (line.section) {
@@ -387,6 +396,7 @@ export function applyImportToDoc(doc: Y.Doc, lines: ImportedLine[], origin?: unk
         title: line.title,
         amounts: line.amounts,
         rationale: line.description ? richTextFromPlain(line.description) : [],
+        order: ++order,
       };
       if (section) input.section = section;
       if (line.area) input.area = line.area;

@@ -1,0 +1,166 @@
+/**
+ * Import and export through the HTTP API of the real server: XLSX and CSV import
+ * with preview, baseline upload, package files, every export format with scope,
+ * and prose–figure warnings in the balance report.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, startTestServer, type TestServer } from './serverHarness';
+import type { BalanceReport, PlainPackage } from '../../shared/types';
+
+const FIXTURE = fs.readFileSync(path.resolve('test/fixtures/okonomirapport-2019.csv'), 'utf8');
+const BASELINE = fs.readFileSync(path.resolve('test/fixtures/baseline-drift-2022-2025.csv'));
+const P2019 = { title: 'Økonomirapport 2019', years: ['2019', '2020'], planYears: ['2019'], parties: [{ name: 'Ap' }] };
+
+let ts: TestServer;
+beforeAll(async () => {
+  ts = await startTestServer();
+});
+afterAll(async () => {
+  await ts.close();
+});
+
+/** POSTs raw bytes as the admin. */
+function upload(urlPath: string, body: Uint8Array, contentType: string): Promise<Response> {
+  return fetch(ts.url + urlPath, {
+    method: 'POST',
+    headers: { cookie: ts.auth.cookieFor(ADMIN), origin: ts.url, 'content-type': contentType },
+    body,
+  });
+}
+
+async function xlsxOf(rows: Array<Array<string | number>>): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Endringer');
+  for (const r of rows) ws.addRow(r);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+describe('import over HTTP', () => {
+  it('previews an XLSX import without writing, then imports it', async () => {
+    const id = await ts.createPackage(P2019);
+    const bytes = await xlsxOf([
+      ['seksjon', 'type', 'gruppe', 'tittel', '2019'],
+      ['Helse', 'drift', 'tiltak', 'Hjemmetjenester', 12.5],
+      ['Helse', 'drift', 'inndekning', 'Økte inntekter', '−12,5'],
+    ]);
+    const preview = await upload(`/api/packages/${id}/import?preview=1`, bytes, XLSX_TYPE);
+    expect(preview.status).toBe(200);
+    const p = (await preview.json()) as { preview: { lines: unknown[]; newSections: string[]; report: BalanceReport } };
+    expect(p.preview.lines).toHaveLength(2);
+    expect(p.preview.newSections).toEqual(['Helse']);
+    expect(p.preview.report.ledgers.drift.byYear['2019']).toEqual({ tiltak: '12.5', inndekning: '-12.5', net: '0' });
+    const before = (await (await ts.http('GET', `/api/packages/${id}`)).json()) as PlainPackage;
+    expect(before.lines).toHaveLength(0);
+
+    const res = await upload(`/api/packages/${id}/import`, bytes, XLSX_TYPE);
+    expect(await res.json()).toEqual({ imported: 2 });
+    const after = (await (await ts.http('GET', `/api/packages/${id}`)).json()) as PlainPackage;
+    expect(after.lines.map((l) => [l.title, l.amounts['2019']])).toEqual([
+      ['Hjemmetjenester', '12.5'],
+      ['Økte inntekter', '-12.5'],
+    ]);
+  });
+
+  it('refuses a bad XLSX cell naming row, column and value, and writes nothing', async () => {
+    const id = await ts.createPackage(P2019);
+    const bytes = await xlsxOf([
+      ['seksjon', 'type', 'gruppe', 'tittel', '2019'],
+      ['Helse', 'drift', 'tiltak', 'God linje', 1],
+      ['Helse', 'drift', 'tiltak', 'Dårlig linje', 'abc'],
+    ]);
+    const res = await upload(`/api/packages/${id}/import`, bytes, XLSX_TYPE);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ row: 3, column: '2019', value: 'abc' });
+    const pkg = (await (await ts.http('GET', `/api/packages/${id}`)).json()) as PlainPackage;
+    expect(pkg.lines).toHaveLength(0);
+  });
+
+  it('stores an uploaded baseline in the document', async () => {
+    const id = await ts.createPackage({ title: 'HØP', years: ['2022', '2023', '2024', '2025'], planYears: ['2022', '2023', '2024', '2025'] });
+    const res = await upload(`/api/packages/${id}/baseline`, new Uint8Array(BASELINE), 'text/csv');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ areas: 23, years: ["2021", "2022", "2023", "2024", "2025"] });
+    const bad = await upload(`/api/packages/${id}/baseline`, new TextEncoder().encode('tjenesteområde;2022\nSkole;mye\n'), 'text/csv');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: unknown }).error).toMatchObject({ row: 2, value: 'mye' });
+  });
+
+  it('creates a new package from an exported package file (JSON), losslessly', async () => {
+    const id = await ts.createPackage(P2019);
+    await ts.http('POST', `/api/packages/${id}/import`, { body: FIXTURE });
+    const json = await (await ts.http('GET', `/api/packages/${id}/export?format=json&scope=all`)).text();
+    const res = await upload('/api/packages/import', new TextEncoder().encode(json), 'application/json');
+    expect(res.status).toBe(201);
+    const { id: id2 } = (await res.json()) as { id: string };
+    const a = (await (await ts.http('GET', `/api/packages/${id}`)).json()) as PlainPackage;
+    const b = (await (await ts.http('GET', `/api/packages/${id2}`)).json()) as PlainPackage;
+    expect({ ...b, id: a.id }).toEqual(a);
+    const broken = await upload('/api/packages/import', new TextEncoder().encode('{"format":"nope"}'), 'application/json');
+    expect(broken.status).toBe(400);
+  });
+});
+
+describe('export over HTTP', () => {
+  it('exports only agreed lines by default and everything with scope=all', async () => {
+    const id = await ts.createPackage(P2019);
+    await ts.http('POST', `/api/packages/${id}/import`, { body: FIXTURE.replace(';Økte inntekter;', ';Økte inntekter;').trim() + '\n' });
+    const agreedOnly = await (await ts.http('GET', `/api/packages/${id}/export?format=csv`)).text();
+    const all = await (await ts.http('GET', `/api/packages/${id}/export?format=csv&scope=all`)).text();
+    // Imported lines are drafts: none is agreed yet.
+    expect(agreedOnly.trim().split(/\r?\n/)).toHaveLength(1);
+    expect(all.trim().split(/\r?\n/)).toHaveLength(7);
+  });
+
+  it('serves DOCX and XLSX whose totals are the engine totals', async () => {
+    const id = await ts.createPackage(P2019);
+    await ts.http('POST', `/api/packages/${id}/import`, { body: FIXTURE });
+    const report = (await (await ts.http('GET', `/api/packages/${id}/balance`)).json()) as BalanceReport;
+    expect(report.ledgers.drift.byYear['2019']?.tiltak).toBe('90');
+
+    const docx = await ts.http('GET', `/api/packages/${id}/export?format=docx&scope=all&version=Endelig&date=2019-05-01&sealed=1`);
+    expect(docx.status).toBe(200);
+    expect(docx.headers.get('content-type')).toMatch(/wordprocessingml/);
+    const checksum = docx.headers.get('x-package-checksum');
+    expect(checksum).toMatch(/^[0-9a-f]{64}$/);
+    const zip = await JSZip.loadAsync(new Uint8Array(await docx.arrayBuffer()));
+    const xml = (await zip.file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, ' ');
+    expect(xml).toContain('Bo- og aktivitetstilbud');
+    expect(xml).toContain('−90');
+    const footers = await Promise.all(Object.keys(zip.files).filter((f) => /word\/footer\d*\.xml/.test(f)).map((f) => zip.file(f)!.async('string')));
+    expect(footers.join(' ')).toContain(checksum!);
+
+    const xlsx = await ts.http('GET', `/api/packages/${id}/export?format=xlsx&scope=all`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await xlsx.arrayBuffer()) as ArrayBuffer);
+    const drift = wb.getWorksheet('Drift')!;
+    const values: unknown[] = [];
+    drift.eachRow((row) => row.eachCell((cell) => values.push(typeof cell.value === 'object' && cell.value && 'result' in cell.value ? cell.value.result : cell.value)));
+    expect(values).toContain(90);
+    expect(values).toContain(-90);
+  });
+
+  it('refuses an unknown format or scope with 400', async () => {
+    const id = await ts.createPackage(P2019);
+    expect((await ts.http('GET', `/api/packages/${id}/export?format=pdf`)).status).toBe(400);
+    expect((await ts.http('GET', `/api/packages/${id}/export?format=docx&scope=some`)).status).toBe(400);
+    expect((await ts.http('GET', `/api/packages/${id}/export?format=constructor`)).status).toBe(400);
+  });
+});
+
+describe('prose–figure warnings in the balance report', () => {
+  it('flags a rationale figure that matches none of the line amounts', async () => {
+    const id = await ts.createPackage(P2019);
+    const csv = 'seksjon;type;gruppe;tittel;2019;beskrivelse\nKultur;drift;tiltak;Juba Juba;0,15;Festivalen får 250 000 kroner\nKultur;drift;tiltak;Bibliotek;0,3;Biblioteket får 300 000 kroner\n';
+    expect((await ts.http('POST', `/api/packages/${id}/import`, { body: csv })).status).toBe(200);
+    const pkg = (await (await ts.http('GET', `/api/packages/${id}`)).json()) as PlainPackage;
+    const report = (await (await ts.http('GET', `/api/packages/${id}/balance`)).json()) as BalanceReport;
+    const prose = report.warnings.filter((w) => w.code === 'prose-figure-mismatch');
+    expect(prose.map((w) => w.lineId)).toEqual([pkg.lines.find((l) => l.title === 'Juba Juba')!.id]);
+  });
+});
