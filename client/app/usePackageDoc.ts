@@ -165,6 +165,7 @@ export interface RemotePeer {
 export function useRemotePeers(awareness: Awareness): RemotePeer[] {
   const [peers, setPeers] = useState<RemotePeer[]>([]);
   useEffect(() => {
+    let lastKey = '';
     const update = () => {
       const out: RemotePeer[] = [];
       awareness.getStates().forEach((raw, clientId) => {
@@ -176,7 +177,13 @@ export function useRemotePeers(awareness: Awareness): RemotePeer[] {
         if (st.user.party) peer.party = st.user.party;
         out.push(peer);
       });
-      setPeers(out);
+      // Cursor moves in texts change awareness all the time; the grids only care
+      // when who-edits-which-cell changes, so an equal list keeps its identity.
+      const key = JSON.stringify(out);
+      if (key !== lastKey) {
+        lastKey = key;
+        setPeers(out);
+      }
     };
     update();
     awareness.on('change', update);

@@ -3,9 +3,9 @@
  * live balance bar, and the views — sections as a document, the ledger tables,
  * the baseline frames, import/export — with the selected line's details beside.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createLineInDoc } from '../../shared/doc/schema';
-import { LEDGERS, GROUPS, type Year } from '../../shared/types';
+import { LEDGERS, GROUPS, type Ledger, type PackageLine, type Year } from '../../shared/types';
 import type { Role } from '../../server/auth/types';
 import { useBalance } from '../app/balanceClient';
 import { colorForParty, createPackageConnection, type PackageConnection } from '../app/connection';
@@ -17,7 +17,7 @@ import { navigate } from '../app/router';
 import { logout, refreshSession, useSession } from '../app/session';
 import { useConnectionStatus } from '../app/useConnectionStatus';
 import type { Editing } from '../presence/awareness';
-import { usePackageSnapshot, useRemotePeers } from '../app/usePackageDoc';
+import { usePackageSnapshot, useRemotePeers, type RemotePeer } from '../app/usePackageDoc';
 import { BalanceBar } from '../balance/BalanceBar';
 import { LedgerGrid, type FocusRequest, type GridBlock } from '../grid/LedgerGrid';
 import type { NewLineTemplate } from '../grid/operations';
@@ -172,23 +172,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
 
   const selectedLine = snap.lines.find((l) => l.id === selectedLineId) ?? null;
 
-  const ledgerBlocks = (ledger: (typeof LEDGERS)[number]): GridBlock[] =>
-    GROUPS.map((group) => {
-      const sums = report?.ledgers[ledger];
-      const block: GridBlock = {
-        key: `${ledger}-${group}`,
-        heading: t(`group_${group}`),
-        template: { ledger, group },
-        lines: snap.lines.filter((l) => l.ledger === ledger && l.group === group),
-      };
-      if (sums) {
-        block.sums = {
-          label: t('sumGroup', { group: t(`group_${group}`).toLowerCase() }),
-          byYear: Object.fromEntries(Object.entries(sums.byYear).map(([y, s]) => [y, s[group]])),
-        };
-      }
-      return block;
-    });
+  const linesByLedger = useStableGroups(snap.lines, (l) => l.ledger);
 
   const describeEditing = (e: Editing): string | null => {
     if ('lineId' in e) {
@@ -296,26 +280,24 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
                   </section>
                 );
               }
-              const footer = lr ? { label: ledger === 'investering' ? `${t('net')} (${t('borrowing').toLowerCase()})` : t('net'), byYear: Object.fromEntries(Object.entries(lr.byYear).map(([y, s]) => [y, s.net])) } : undefined;
               return (
-                <section key={ledger} className="ledger-section" aria-labelledby={`ledger-${ledger}`}>
-                  <h2 id={`ledger-${ledger}`}>{t(`ledger_${ledger}`)}</h2>
-                  <LedgerGrid
-                    conn={conn}
-                    label={t('gridLabel', { ledger: t(`ledger_${ledger}`) })}
-                    years={years}
-                    blocks={ledgerBlocks(ledger)}
-                    {...(footer ? { footer } : {})}
-                    peers={peers}
-                    canEdit={canEdit}
-                    partyColors={partyColors}
-                    selectedLineId={selectedLineId}
-                    onSelectLine={setSelectedLineId}
-                    onAddLine={addLine}
-                    focusRequest={focusRequest}
-                    announce={announce}
-                  />
-                </section>
+                <LedgerTable
+                  key={ledger}
+                  conn={conn}
+                  ledger={ledger}
+                  lines={linesByLedger[ledger] ?? EMPTY_LINES}
+                  sumsKey={lr ? JSON.stringify(lr.byYear) : ''}
+                  years={years}
+                  peers={peers}
+                  canEdit={canEdit}
+                  partyColors={partyColors}
+                  selectedLineId={selectedLineId}
+                  onSelectLine={setSelectedLineId}
+                  onAddLine={addLine}
+                  focusRequest={focusRequest}
+                  announce={announce}
+                  lang={lang}
+                />
               );
             })}
           {tab === 'sections' && (
@@ -359,3 +341,85 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
     </div>
   );
 }
+
+const EMPTY_LINES: PackageLine[] = [];
+
+/**
+ * Splits a list into groups by key, keeping each group's array identity while
+ * its elements are the same objects (the doc snapshot keeps unchanged lines as
+ * the same objects), so memoised tables of untouched ledgers skip rendering.
+ */
+function useStableGroups<T>(list: T[], keyOf: (item: T) => string): Record<string, T[]> {
+  const prev = useRef<Record<string, T[]>>({});
+  return useMemo(() => {
+    const next: Record<string, T[]> = {};
+    for (const item of list) (next[keyOf(item)] ??= []).push(item);
+    for (const [k, arr] of Object.entries(next)) {
+      const old = prev.current[k];
+      if (old && old.length === arr.length && old.every((x, i) => x === arr[i])) next[k] = old;
+    }
+    prev.current = next;
+    return next;
+    // keyOf is a pure accessor given inline; the list is what changes.
+  }, [list]);
+}
+
+interface LedgerTableProps {
+  conn: PackageConnection;
+  ledger: Ledger;
+  lines: PackageLine[];
+  /** The ledger's sums per year as JSON (from the worker's report), '' while unknown. */
+  sumsKey: string;
+  years: Year[];
+  peers: RemotePeer[];
+  canEdit: boolean;
+  partyColors: Record<string, string>;
+  selectedLineId: string | null;
+  onSelectLine(id: string | null): void;
+  onAddLine(template: NewLineTemplate): void;
+  focusRequest: FocusRequest | null;
+  announce(text: string): void;
+  lang: string;
+}
+
+/** One ledger as a printed table: tiltak, inndekning, their sums and the net, from the worker's sums. */
+const LedgerTable = memo(function LedgerTable(p: LedgerTableProps) {
+  const t = useT();
+  const { ledger, lines, sumsKey } = p;
+  const blocks = useMemo(() => {
+    const byYear = sumsKey ? (JSON.parse(sumsKey) as Record<Year, { tiltak: string; inndekning: string; net: string }>) : null;
+    return GROUPS.map((group) => {
+      const block: GridBlock = { key: `${ledger}-${group}`, heading: t(`group_${group}`), template: { ledger, group }, lines: lines.filter((l) => l.group === group) };
+      if (byYear) {
+        block.sums = { label: t('sumGroup', { group: t(`group_${group}`).toLowerCase() }), byYear: Object.fromEntries(Object.entries(byYear).map(([y, s]) => [y, s[group]])) };
+      }
+      return block;
+    });
+    // t follows p.lang.
+  }, [ledger, lines, sumsKey, p.lang]);
+  const footer = useMemo(() => {
+    if (!sumsKey) return undefined;
+    const byYear = JSON.parse(sumsKey) as Record<Year, { net: string }>;
+    return { label: ledger === 'investering' ? `${t('net')} (${t('borrowing').toLowerCase()})` : t('net'), byYear: Object.fromEntries(Object.entries(byYear).map(([y, s]) => [y, s.net])) };
+  }, [ledger, sumsKey, p.lang]);
+  return (
+    <section className="ledger-section" aria-labelledby={`ledger-${ledger}`}>
+      <h2 id={`ledger-${ledger}`}>{t(`ledger_${ledger}`)}</h2>
+      <LedgerGrid
+        conn={p.conn}
+        label={t('gridLabel', { ledger: t(`ledger_${ledger}`) })}
+        years={p.years}
+        blocks={blocks}
+        {...(footer ? { footer } : {})}
+        peers={p.peers}
+        canEdit={p.canEdit}
+        partyColors={p.partyColors}
+        selectedLineId={p.selectedLineId}
+        onSelectLine={p.onSelectLine}
+        onAddLine={p.onAddLine}
+        focusRequest={p.focusRequest}
+        announce={p.announce}
+      />
+    </section>
+  );
+});

@@ -57,8 +57,30 @@ async function stamps(page: Page, key: '__flag' | '__cell'): Promise<Array<[numb
   return page.evaluate((k) => (window as unknown as Record<string, Array<[number, string]>>)[k]!, key);
 }
 
-/** Runs the benchmark and returns its table (see the module comment). */
+/** Runs the benchmark on an empty package and on one with LARGE_PACKAGE_LINES lines. */
 export async function runLatencyBench(): Promise<BenchTable[]> {
+  return [...(await runLatencyOnce(0)), ...(await runLatencyOnce(LARGE_PACKAGE_LINES))];
+}
+
+/** Lines in the "large package" run (a big real package has a few hundred). */
+export const LARGE_PACKAGE_LINES = 1000;
+
+function generatedCsv(lines: number): string {
+  const rows = ['seksjon;type;gruppe;tittel;2025;2026;2027;2028'];
+  // Pairs of a measure and its financing, so every year of every ledger nets to 0
+  // and the measured flag shows exactly the edited amount.
+  for (let i = 0; i < lines; i++) {
+    const pair = Math.floor(i / 2);
+    const ledger = pair % 10 < 6 ? 'drift' : pair % 10 < 9 ? 'investering' : 'fond';
+    const group = i % 2 === 0 ? 'tiltak' : 'inndekning';
+    const sign = group === 'tiltak' ? '' : '-';
+    const v = ((pair * 37) % 500) / 4;
+    rows.push(`Seksjon ${i % 8};${ledger};${group};Linje ${i};${sign}${v};${sign}${v};${sign}${v};${sign}${v}`);
+  }
+  return rows.join('\n');
+}
+
+async function runLatencyOnce(extraLines: number): Promise<BenchTable[]> {
   const env = await startEnv();
   try {
     const admin = new ApiClient(env.url);
@@ -66,6 +88,10 @@ export async function runLatencyBench(): Promise<BenchTable[]> {
     const id = await createPackage(admin, 'Latensmåling');
     const a = await addMember(env.url, admin, id, 'a@bench.test', 'Anne A', 'editor', 'Ap');
     const b = await addMember(env.url, admin, id, 'b@bench.test', 'Bjørn B', 'editor', 'SV');
+    if (extraLines > 0) {
+      const r = await a.api.request('POST', `/api/packages/${id}/import`, generatedCsv(extraLines), 'text/csv');
+      if (r.status !== 200) throw new Error(`import: ${r.status} ${JSON.stringify(r.body)}`);
+    }
     const pageA = await (await contextFor(env, a)).newPage();
     const pageB = await (await contextFor(env, b)).newPage();
     await openPackage(pageA, env, id);
@@ -112,7 +138,7 @@ export async function runLatencyBench(): Promise<BenchTable[]> {
     const p95 = quantile([...latB].sort((x, y) => x - y), 0.95);
     return [
       {
-        title: 'Live balance latency (edit in one browser → flag in another)',
+        title: `Live balance latency (edit in one browser → flag in another), ${extraLines === 0 ? 'small package' : `package with ${extraLines} more lines`}`,
         rows: [row('A Enter → B flag (server + B worker + render)', latB), row('A Enter → B grid cell (sync + render, no worker)', latCellB), row('A Enter → A own flag (A worker)', latA)],
         notes: [
           `Chromium ${env.browser.version()}, node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${LATENCY_EDITS} edits after ${WARMUP_EDITS} warm-up, one amount per edit typed and committed with Enter in person A's context.`,
