@@ -165,6 +165,12 @@ describe('screens', () => {
     await page.getByLabel('CSV-fil').setInputFiles({ name: 'ok.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await page.getByRole('button', { name: 'Importer', exact: true }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Importerte' }).textContent()).toContain('Importerte 2 linjer');
+    // The same package on a 1920 screen, with the imported lines.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.getByRole('button', { name: 'Tabeller' }).click();
+    await cell(page, 'Flere sykehjemsplasser', '2026').waitFor();
+    await page.screenshot({ path: screenshotPath('package-1920') });
+    await page.getByRole('button', { name: 'Import og eksport' }).click();
     const csvHref = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
     expect(csvHref).toBe(`/api/packages/${packageId}/export?format=csv&scope=all`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
