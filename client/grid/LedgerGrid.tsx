@@ -49,7 +49,8 @@ export interface LedgerGridProps {
   canEdit: boolean;
   partyColors: Record<string, string>;
   selectedLineId: string | null;
-  onSelectLine(lineId: string | null): void;
+  /** `immediate`: chosen by pointer (the details panel follows at once, not after a pause). */
+  onSelectLine(lineId: string | null, immediate?: boolean): void;
   onAddLine(template: NewLineTemplate): void;
   focusRequest?: FocusRequest | null;
   /** Announces a short result (paste) in the page's live region. */
@@ -169,12 +170,12 @@ export function LedgerGrid(props: LedgerGridProps) {
 
   // Row callbacks that never change identity (they read the latest props through a
   // ref), so memoised rows skip re-rendering when their own line did not change.
-  const latest = useRef({ onSelectLine: props.onSelectLine, canEdit, commitOnBlur: () => {} });
+  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void }>({ onSelectLine: props.onSelectLine, canEdit, commitOnBlur: () => {} });
   const rowEvents = useMemo<RowEvents>(
     () => ({
       onCellMouseDown(row, col, lineId, shift) {
         setState((s) => (s.editing && s.focus.row === row && s.focus.col === col ? s : focusCell(s, { row, col }, shift)));
-        latest.current.onSelectLine(lineId);
+        latest.current.onSelectLine(lineId, true);
       },
       onCellFocus(lineId) {
         latest.current.onSelectLine(lineId);

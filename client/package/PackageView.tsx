@@ -30,6 +30,8 @@ import { SectionsView } from './SectionsView';
 
 /** How long a "show this line" request stays pending for grids that are still mounting. */
 const FOCUS_REQUEST_TTL_MS = 3000;
+/** Pause before the details panel switches to a newly selected line. */
+const DETAILS_FOLLOW_DELAY_MS = 150;
 
 type Tab = 'ledger' | 'sections' | 'baseline' | 'import';
 const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import'];
@@ -114,6 +116,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
     (lineId: string, year?: Year) => {
       setTab((cur) => (cur === 'sections' ? 'sections' : 'ledger'));
       setSelectedLineId(lineId);
+      setDetailsLineId(lineId);
       const req: FocusRequest = { lineId, nonce: ++nonce.current };
       if (year) req.year = year;
       // After the tab has rendered; cleared again so a grid mounted later (another tab)
@@ -170,7 +173,18 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
     };
   }, [conn]);
 
-  const selectedLine = snap.lines.find((l) => l.id === selectedLineId) ?? null;
+  // The details panel follows the selection after a short pause: moving through the
+  // grid with the keyboard then does not mount a text editor for every row passed.
+  const [detailsLineId, setDetailsLineId] = useState<string | null>(null);
+  const selectLine = useCallback((id: string | null, immediate = false) => {
+    setSelectedLineId(id);
+    if (immediate) setDetailsLineId(id);
+  }, []);
+  useEffect(() => {
+    const timer = setTimeout(() => setDetailsLineId(selectedLineId), DETAILS_FOLLOW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [selectedLineId]);
+  const selectedLine = snap.lines.find((l) => l.id === detailsLineId) ?? null;
 
   const linesByLedger = useStableGroups(snap.lines, (l) => l.ledger);
 
@@ -292,7 +306,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
                   canEdit={canEdit}
                   partyColors={partyColors}
                   selectedLineId={selectedLineId}
-                  onSelectLine={setSelectedLineId}
+                  onSelectLine={selectLine}
                   onAddLine={addLine}
                   focusRequest={focusRequest}
                   announce={announce}
@@ -312,7 +326,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
               me={me}
               partyColors={partyColors}
               selectedLineId={selectedLineId}
-              onSelectLine={setSelectedLineId}
+              onSelectLine={selectLine}
               onAddLine={addLine}
               focusRequest={focusRequest}
               announce={announce}
@@ -375,7 +389,7 @@ interface LedgerTableProps {
   canEdit: boolean;
   partyColors: Record<string, string>;
   selectedLineId: string | null;
-  onSelectLine(id: string | null): void;
+  onSelectLine(id: string | null, immediate?: boolean): void;
   onAddLine(template: NewLineTemplate): void;
   focusRequest: FocusRequest | null;
   announce(text: string): void;

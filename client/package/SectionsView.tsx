@@ -25,7 +25,7 @@ export interface SectionsViewProps {
   me: { name: string; color: string; id: string; party?: string | undefined };
   partyColors: Record<string, string>;
   selectedLineId: string | null;
-  onSelectLine(id: string | null): void;
+  onSelectLine(id: string | null, immediate?: boolean): void;
   onAddLine(template: NewLineTemplate): void;
   focusRequest: FocusRequest | null;
   announce(text: string): void;
