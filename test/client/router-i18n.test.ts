@@ -18,8 +18,8 @@ describe('parseRoute', () => {
 
 describe('translate', () => {
   it('fills placeholders in both languages and leaves unknown ones visible', () => {
-    expect(translate('nb', 'statusOfflinePending', { n: 3 })).toBe('Frakoblet — 3 endringer ikke sendt ennå');
-    expect(translate('en', 'statusOfflinePending', { n: 3 })).toBe('Offline — 3 changes not yet sent');
+    expect(translate('nb', 'pasted', { rows: 3, cols: 4 })).toBe('Limte inn 3 × 4 celler.');
+    expect(translate('en', 'pasted', { rows: 3, cols: 4 })).toBe('Pasted 3 × 4 cells.');
     expect(translate('nb', 'importError', { row: 2 })).toBe('Rad 2, kolonne «{column}», verdi «{value}»: {message}');
   });
 });
