@@ -45,10 +45,13 @@ export interface TestEnv {
   server: RunningServer;
   url: string;
   browser: Browser;
+  /** The printed one-time setup link, when started without a bootstrap admin. */
+  setupUrl: string | null;
   close(): Promise<void>;
 }
 
-export async function startEnv(): Promise<TestEnv> {
+/** Starts server and browser; `bootstrapAdmin: false` starts an empty install with a setup link. */
+export async function startEnv(opts: { bootstrapAdmin?: boolean } = {}): Promise<TestEnv> {
   const clientDir = buildClientOnce();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'budsjett-e2e-'));
   const storage = new SqliteStorage(path.join(dir, SQLITE_FILENAME));
@@ -58,7 +61,7 @@ export async function startEnv(): Promise<TestEnv> {
     storage,
     rooms: () => server?.rooms,
     publicOrigin: undefined,
-    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    env: opts.bootstrapAdmin === false ? {} : { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD },
   });
   server = await startServer({
     port: 0,
@@ -68,13 +71,15 @@ export async function startEnv(): Promise<TestEnv> {
     clientDir,
     log: { info: () => undefined, warn: () => undefined, error: (msg: string, ...rest: unknown[]) => console.error(msg, ...rest) },
   });
-  await accounts.bootstrap(server.url, () => undefined);
+  const outcome = await accounts.bootstrap(server.url, () => undefined);
+  const setupUrl = outcome.kind === 'setup-link' ? outcome.url : null;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=nb-NO'] });
   const running = server;
   return {
     server: running,
     url: running.url,
     browser,
+    setupUrl,
     async close() {
       await browser.close().catch(() => undefined);
       await running.close();
