@@ -68,7 +68,6 @@ const messages = {
   tabImport: { nb: 'Import og eksport', en: 'Import and export' },
   tabMembers: { nb: 'Medlemmer', en: 'Members' },
   readOnly: { nb: 'Kun lesetilgang', en: 'Read only' },
-  readOnlyNotice: { nb: 'Du kan lese, men ikke endre innholdet. {reason}', en: 'You can read but not change the content. {reason}' },
   undo: { nb: 'Angre', en: 'Undo' },
   redo: { nb: 'Gjør om', en: 'Redo' },
   accessLost: { nb: 'Du har ikke lenger tilgang til denne pakken.', en: 'You no longer have access to this package.' },
@@ -104,6 +103,7 @@ const messages = {
   editingBy: { nb: '{name} redigerer', en: '{name} is editing' },
   noLines: { nb: 'Ingen linjer.', en: 'No lines.' },
   gridHelp: { nb: 'Piltaster flytter, skriv for å endre, Enter lagrer, Esc avbryter, Delete tømmer. Lim inn blokker fra Excel. Alt+Shift+↑/↓ flytter linjen, Insert legger til en linje.', en: 'Arrows move, type to edit, Enter saves, Esc cancels, Delete clears. Paste blocks from Excel. Alt+Shift+↑/↓ moves the line, Insert adds a line.' },
+  gridHelpReadOnly: { nb: 'Piltaster flytter, Shift+piltaster merker, Ctrl+C kopierer til Excel.', en: 'Arrows move, Shift+arrows select, Ctrl+C copies to Excel.' },
   pasted: { nb: 'Limte inn {rows} × {cols} celler.', en: 'Pasted {rows} × {cols} cells.' },
   pasteInvalid: { nb: '{n} innlimte celler er ikke gyldige beløp og er merket.', en: '{n} pasted cells are not valid amounts and are marked.' },
   // Line details

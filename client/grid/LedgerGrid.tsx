@@ -401,7 +401,7 @@ export function LedgerGrid(props: LedgerGridProps) {
         )}
       </table>
       <p id={`${gridId}-help`} className="grid-help">
-        {t('gridHelp')}
+        {canEdit ? t('gridHelp') : t('gridHelpReadOnly')}
       </p>
     </div>
   );

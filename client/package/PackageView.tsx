@@ -260,7 +260,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
       </header>
       {status.readOnlyReason && (
         <p className="notice" role="status">
-          {t('readOnlyNotice', { reason: status.readOnlyReason })}
+          {status.readOnlyReason}
         </p>
       )}
       <BalanceBar report={report} lines={snap.lines} onGoToLine={goToLine} />

@@ -208,4 +208,21 @@ describe('screens', () => {
     await page.getByRole('button', { name: 'Tabeller' }).waitFor();
     await ctx.close();
   });
+
+  it('a role change applies at once: a negotiator made viewer loses the pen without reloading', async () => {
+    const ctx = await contextFor(env, kari);
+    const page = await ctx.newPage();
+    await openPackage(page, env, packageId);
+    expect(await page.getByRole('grid').first().getAttribute('aria-readonly')).toBeNull();
+    const members = await admin.request<{ members: Array<{ userId: string; email: string }> }>('GET', `/api/packages/${packageId}/members`);
+    const userId = members.body.members.find((m) => m.email === kari.email)!.userId;
+    const r = await admin.request('PATCH', `/api/packages/${packageId}/members/${userId}`, { role: 'viewer' });
+    expect(r.status).toBe(200);
+    await expect.poll(() => page.getByRole('grid').first().getAttribute('aria-readonly'), { timeout: 10_000 }).toBe('true');
+    expect(await page.getByRole('button', { name: /Ny linje/ }).count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('role-changed-read-only') });
+    await admin.request('PATCH', `/api/packages/${packageId}/members/${userId}`, { role: 'editor' });
+    await expect.poll(() => page.getByRole('grid').first().getAttribute('aria-readonly'), { timeout: 10_000 }).toBeNull();
+    await ctx.close();
+  });
 });
