@@ -21,7 +21,7 @@ import { usePackageSnapshot, useRemotePeers, type RemotePeer } from '../app/useP
 import { BalanceBar } from '../balance/BalanceBar';
 import { LedgerGrid, type FocusRequest, type GridBlock } from '../grid/LedgerGrid';
 import type { NewLineTemplate } from '../grid/operations';
-import { setLang, useLang, useT, type MessageId } from '../i18n';
+import { setLang, translate, useLang, useT, type MessageId } from '../i18n';
 import { initPresence } from '../presence/awareness';
 import { BaselinePanel } from './BaselinePanel';
 import { ImportExportPanel } from './ImportExportPanel';
@@ -60,10 +60,10 @@ export function PackageView({ id }: { id: string }) {
       </main>
     );
   }
-  return <Workspace key={id} id={id} role={membership.role} party={membership.party ?? undefined} userName={session.user?.name || session.user?.email || '?'} userId={session.user?.userId ?? ''} isAdmin={!!session.user?.isAdmin} />;
+  return <Workspace key={id} id={id} role={membership.role} party={membership.party ?? undefined} userName={session.user?.name || session.user?.email || '?'} userId={session.user?.userId ?? ''} />;
 }
 
-function Workspace({ id, role, party, userName, userId }: { id: string; role: Role; party: string | undefined; userName: string; userId: string; isAdmin: boolean }) {
+function Workspace({ id, role, party, userName, userId }: { id: string; role: Role; party: string | undefined; userName: string; userId: string }) {
   const [conn, setConn] = useState<PackageConnection | null>(null);
   useEffect(() => {
     const c = createPackageConnection({ packageId: id, role, user: { name: userName, color: '#3b6ea5', userId, ...(party ? { party } : {}) } });
@@ -104,8 +104,8 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
   const frames = balance.latest?.frames ?? null;
 
   useEffect(() => {
-    document.title = `${snap.meta.title || t('appName')} — ${t('appName')}`;
-  }, [snap.meta.title, t]);
+    document.title = `${snap.meta.title || translate(lang, 'appName')} — ${translate(lang, 'appName')}`;
+  }, [snap.meta.title, lang]);
 
   const announce = useCallback((text: string) => {
     setAnnouncement('');
