@@ -166,9 +166,13 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   // A lost network does not always close an open websocket at once; the browser's
   // offline/online events do tell us, so the header can say "offline" and the
   // provider resyncs (sending what was made offline) as soon as we are back.
+  // The BroadcastChannel to this browser's other tabs and its balance worker stays
+  // up, so the balance keeps following my offline edits.
   const onOffline = () => {
-    provider.disconnect();
-    commentsProvider.disconnect();
+    for (const p of [provider, commentsProvider]) {
+      p.disconnect();
+      p.connectBc();
+    }
   };
   const onOnline = () => {
     provider.connect();

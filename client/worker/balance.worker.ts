@@ -108,8 +108,12 @@ provider.on('closed', (ev: { code: number; reason: string }) => {
   broadcast(statusMsg);
 });
 
-// Same as the tabs: follow the browser's offline/online events.
-self.addEventListener('offline', () => provider.disconnect());
+// Same as the tabs: follow the browser's offline/online events, keeping the
+// BroadcastChannel to the tabs, which carries their offline edits to this replica.
+self.addEventListener('offline', () => {
+  provider.disconnect();
+  provider.connectBc();
+});
 self.addEventListener('online', () => provider.connect());
 
 function addPort(port: PortLike): void {
