@@ -48,6 +48,8 @@ export interface LedgerGridProps {
   peers: RemotePeer[];
   canEdit: boolean;
   partyColors: Record<string, string>;
+  /** Open comments per target key (`line:<id>`), shown as a badge on the line. */
+  commentCounts?: Map<string, number>;
   selectedLineId: string | null;
   /** `immediate`: chosen by pointer (the details panel follows at once, not after a pause). */
   onSelectLine(lineId: string | null, immediate?: boolean): void;
@@ -367,6 +369,7 @@ export function LedgerGrid(props: LedgerGridProps) {
                   selected={line.id === props.selectedLineId}
                   canEdit={canEdit}
                   partyColor={line.party ? props.partyColors[line.party] : undefined}
+                  comments={props.commentCounts?.get(`line:${line.id}`) ?? 0}
                   events={rowEvents}
                 />
               );
@@ -431,6 +434,7 @@ interface GridRowProps {
   selected: boolean;
   canEdit: boolean;
   partyColor: string | undefined;
+  comments: number;
   events: RowEvents;
 }
 
@@ -511,6 +515,15 @@ const GridRow = memo(function GridRow(p: GridRowProps) {
                   </span>
                 )}
                 {line.status && line.status !== 'draft' && <span className={`status-badge status-${line.status}`}>{t(`status_${line.status}`)}</span>}
+                {p.comments > 0 && (
+                  <span className="comment-badge" title={p.comments === 1 ? t('openCommentOne') : t('openComments', { n: p.comments })}>
+                    <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true">
+                      <path d="M2 2h12v9H6l-4 3z" fill="currentColor" />
+                    </svg>
+                    <span aria-hidden="true">{p.comments}</span>
+                    <span className="sr-only">{p.comments === 1 ? t('openCommentOne') : t('openComments', { n: p.comments })}</span>
+                  </span>
+                )}
               </span>
             ) : (
               <span className="amount">{shown.text}</span>

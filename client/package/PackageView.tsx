@@ -16,6 +16,7 @@ import { parseTextId } from '../editor/ids';
 import { navigate } from '../app/router';
 import { logout, refreshSession, useSession } from '../app/session';
 import { useConnectionStatus } from '../app/useConnectionStatus';
+import { useCommentCounts } from '../app/useCommentCounts';
 import type { Editing } from '../presence/awareness';
 import { usePackageSnapshot, useRemotePeers, type RemotePeer } from '../app/usePackageDoc';
 import { BalanceBar } from '../balance/BalanceBar';
@@ -83,6 +84,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
   const peers = useRemotePeers(conn.awareness);
   const status = useConnectionStatus(conn);
   const sync = useSyncStatus(conn.provider, conn.doc, conn.pendingStore);
+  const commentCounts = useCommentCounts(conn.commentsDoc);
   const balance = useBalance(conn.packageId);
   const [tab, setTab] = useState<Tab>('ledger');
   const [selectedLineId, setSelectedLineId] = useState<string | null>(null);
@@ -305,6 +307,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
                   peers={peers}
                   canEdit={canEdit}
                   partyColors={partyColors}
+                  commentCounts={commentCounts}
                   selectedLineId={selectedLineId}
                   onSelectLine={selectLine}
                   onAddLine={addLine}
@@ -318,6 +321,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
             <SectionsView
               conn={conn}
               sections={snap.sections}
+              parties={parties}
               lines={snap.lines}
               verbal={snap.verbal}
               years={years}
@@ -325,6 +329,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
               canEdit={canEdit}
               me={me}
               partyColors={partyColors}
+              commentCounts={commentCounts}
               selectedLineId={selectedLineId}
               onSelectLine={selectLine}
               onAddLine={addLine}
@@ -388,6 +393,7 @@ interface LedgerTableProps {
   peers: RemotePeer[];
   canEdit: boolean;
   partyColors: Record<string, string>;
+  commentCounts: Map<string, number>;
   selectedLineId: string | null;
   onSelectLine(id: string | null, immediate?: boolean): void;
   onAddLine(template: NewLineTemplate): void;
@@ -428,6 +434,7 @@ const LedgerTable = memo(function LedgerTable(p: LedgerTableProps) {
         peers={p.peers}
         canEdit={p.canEdit}
         partyColors={p.partyColors}
+        commentCounts={p.commentCounts}
         selectedLineId={p.selectedLineId}
         onSelectLine={p.onSelectLine}
         onAddLine={p.onAddLine}

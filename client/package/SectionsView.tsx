@@ -4,8 +4,8 @@
  * verbal instructions.
  */
 import { createSectionInDoc, createVerbalInDoc, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
-import { deleteVerbalInDoc, moveOrderedItem, setSectionFields, setVerbalFields } from '../../shared/doc/sections';
-import { LEDGERS, GROUPS, type PackageLine, type PackageSection, type VerbalInstruction } from '../../shared/types';
+import { deleteSectionInDoc, deleteVerbalInDoc, moveOrderedItem, setSectionFields, setVerbalFields } from '../../shared/doc/sections';
+import { LEDGERS, GROUPS, STATUSES, type PackageLine, type PackageSection, type Party, type VerbalInstruction } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
 import type { RemotePeer } from '../app/usePackageDoc';
 import { LedgerGrid, type FocusRequest, type GridBlock } from '../grid/LedgerGrid';
@@ -17,6 +17,7 @@ import { TextField } from './TextField';
 export interface SectionsViewProps {
   conn: PackageConnection;
   sections: PackageSection[];
+  parties: Party[];
   lines: PackageLine[];
   verbal: VerbalInstruction[];
   years: string[];
@@ -24,6 +25,7 @@ export interface SectionsViewProps {
   canEdit: boolean;
   me: { name: string; color: string; id: string; party?: string | undefined };
   partyColors: Record<string, string>;
+  commentCounts: Map<string, number>;
   selectedLineId: string | null;
   onSelectLine(id: string | null, immediate?: boolean): void;
   onAddLine(template: NewLineTemplate): void;
@@ -71,6 +73,21 @@ export function SectionsView(props: SectionsViewProps) {
                 {i + 1}.
               </span>
               <BoundInput className="title-input" aria-label={t('verbalTitle')} disabled={!canEdit} value={v.title} onValue={(title) => setVerbalFields(conn.doc, v.id, { title }, conn.localOrigin)} />
+              <select className="compact-select" aria-label={`${t('party')}: ${v.title}`} disabled={!canEdit} value={v.party ?? ''} onChange={(e) => setVerbalFields(conn.doc, v.id, { party: e.target.value }, conn.localOrigin)}>
+                <option value="">{t('party')}: {t('none')}</option>
+                {props.parties.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+              <select className="compact-select" aria-label={`${t('status')}: ${v.title}`} disabled={!canEdit} value={v.status ?? 'draft'} onChange={(e) => setVerbalFields(conn.doc, v.id, { status: e.target.value }, conn.localOrigin)}>
+                {STATUSES.map((st) => (
+                  <option key={st} value={st}>
+                    {t(`status_${st}`)}
+                  </option>
+                ))}
+              </select>
               <button type="button" className="ghost small" disabled={!canEdit || i === 0} aria-label={`${t('moveUp')}: ${v.title}`} onClick={() => moveOrderedItem(getVerbalMap(conn.doc), ids, v.id, -1, conn.localOrigin)}>
                 ↑
               </button>
@@ -129,6 +146,7 @@ export function SectionsView(props: SectionsViewProps) {
       peers={props.peers}
       canEdit={canEdit}
       partyColors={props.partyColors}
+      commentCounts={props.commentCounts}
       selectedLineId={props.selectedLineId}
       onSelectLine={props.onSelectLine}
       onAddLine={props.onAddLine}
@@ -154,6 +172,17 @@ export function SectionsView(props: SectionsViewProps) {
             </button>
             <button type="button" className="ghost small" disabled={!canEdit || i === sections.length - 1} aria-label={`${t('moveDown')}: ${s.title}`} onClick={() => moveOrderedItem(getSectionsMap(conn.doc), sectionIds, s.id, 1, conn.localOrigin)}>
               ↓
+            </button>
+            <button
+              type="button"
+              className="ghost small danger-text"
+              disabled={!canEdit}
+              aria-label={`${t('deleteSection')}: ${s.title}`}
+              onClick={() => {
+                if (window.confirm(t('confirmDeleteSection', { title: s.title || t('untitled') }))) deleteSectionInDoc(conn.doc, s.id, conn.localOrigin);
+              }}
+            >
+              ✕
             </button>
           </header>
           <h3 className="field-heading">{t('intro')}</h3>

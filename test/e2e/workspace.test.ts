@@ -232,6 +232,17 @@ describe('two negotiators on one package', () => {
     await expect.poll(async () => (await titles()).length).toBe(before);
   });
 
+  it('a comment on a line shows as a badge on that line in the other browser', async () => {
+    await cell(pageB, 'Flere lærere i skolen', 'title').click();
+    const details = pageB.locator('aside.details');
+    await details.getByRole('button', { name: /^Kommentarer/ }).click();
+    await details.getByLabel('Ny kommentar').fill('Kan vi fase dette inn over to år?');
+    await details.getByRole('button', { name: 'Legg til kommentar' }).click();
+    const badge = pageA.locator('[data-line-title="Flere lærere i skolen"][data-col="title"] .comment-badge');
+    await expect.poll(() => badge.textContent()).toContain('1');
+    expect(await badge.getAttribute('title')).toBe('1 åpen kommentar');
+  });
+
   it('a viewer can look and move around but cannot type', async () => {
     const ctxV = await contextFor(env, viewer);
     const pageV = await ctxV.newPage();
