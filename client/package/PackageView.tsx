@@ -28,15 +28,16 @@ import { BaselinePanel } from './BaselinePanel';
 import { ImportExportPanel } from './ImportExportPanel';
 import { LineDetails } from './LineDetails';
 import { SectionsView } from './SectionsView';
+import { SettingsPanel } from './SettingsPanel';
 
 /** How long a "show this line" request stays pending for grids that are still mounting. */
 const FOCUS_REQUEST_TTL_MS = 3000;
 /** Pause before the details panel switches to a newly selected line. */
 const DETAILS_FOLLOW_DELAY_MS = 150;
 
-type Tab = 'ledger' | 'sections' | 'baseline' | 'import';
-const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import'];
-const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', import: 'tabImport' };
+type Tab = 'ledger' | 'sections' | 'baseline' | 'import' | 'settings';
+const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import', 'settings'];
+const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', import: 'tabImport', settings: 'tabSettings' };
 
 export function PackageView({ id }: { id: string }) {
   const t = useT();
@@ -267,7 +268,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
       )}
       <BalanceBar report={report} lines={snap.lines} onGoToLine={goToLine} />
       <nav className="tabs" aria-label={t('appName')}>
-        {TABS.map((k) => (
+        {TABS.filter((k) => k !== 'settings' || status.role === 'owner').map((k) => (
           <button key={k} type="button" className={tab === k ? 'tab active' : 'tab'} aria-current={tab === k ? 'page' : undefined} onClick={() => setTab(k)}>
             {t(TAB_LABEL[k])}
           </button>
@@ -339,6 +340,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
           )}
           {tab === 'baseline' && <BaselinePanel conn={conn} baseline={snap.baseline} frames={frames} canEdit={canEdit} />}
           {tab === 'import' && <ImportExportPanel packageId={conn.packageId} canEdit={canEdit} />}
+          {tab === 'settings' && <SettingsPanel conn={conn} meta={snap.meta} canEdit={canEdit} />}
         </div>
         {(tab === 'ledger' || tab === 'sections') && (
           <LineDetails

@@ -209,6 +209,28 @@ describe('screens', () => {
     await ctx.close();
   });
 
+  it('an owner changes the years in the settings; the grid and the balance follow at once', async () => {
+    const ctxOwner = await contextFor(env, { email: ADMIN_EMAIL, name: 'Sekretariatet', api: admin });
+    const owner = await ctxOwner.newPage();
+    await openPackage(owner, env, packageId);
+    const ctxK = await contextFor(env, kari);
+    const other = await ctxK.newPage();
+    await openPackage(other, env, packageId);
+    expect(await other.getByRole('button', { name: 'Innstillinger' }).count()).toBe(0);
+    await owner.getByRole('button', { name: 'Innstillinger' }).click();
+    const form = owner.locator('form', { has: owner.getByRole('heading', { name: 'Innstillinger' }) });
+    await form.locator('fieldset', { hasText: 'År (fra–til)' }).getByLabel('Til år').fill('2029');
+    await form.locator('fieldset', { hasText: 'Planperiode' }).getByLabel('Til år').fill('2029');
+    await form.getByRole('button', { name: 'Lagre' }).click();
+    await expect.poll(() => owner.getByRole('status').filter({ hasText: 'Lagret' }).count()).toBe(1);
+    await other.locator('.balance-row[data-ledger="drift"] .flag[data-year="2029"]').waitFor();
+    await other.locator('[data-line-title="Gratis skolemat"][data-col="2029"]').waitFor();
+    await owner.screenshot({ path: screenshotPath('settings') });
+    expect(await seriousAxeViolations(owner)).toEqual([]);
+    await ctxOwner.close();
+    await ctxK.close();
+  });
+
   it('a role change applies at once: a negotiator made viewer loses the pen without reloading', async () => {
     const ctx = await contextFor(env, kari);
     const page = await ctx.newPage();
