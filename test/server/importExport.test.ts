@@ -28,7 +28,7 @@ function upload(urlPath: string, body: Uint8Array, contentType: string): Promise
   return fetch(ts.url + urlPath, {
     method: 'POST',
     headers: { cookie: ts.auth.cookieFor(ADMIN), origin: ts.url, 'content-type': contentType },
-    body,
+    body: new Blob([body as Uint8Array<ArrayBuffer>]),
   });
 }
 
