@@ -155,6 +155,7 @@ function WarningList({ warnings, lines, onGoToLine }: { warnings: BalanceWarning
             {w.severity === 'error' ? '!' : 'i'}
           </span>
           <span className="warning-text">
+            {w.code === 'prose-figure-mismatch' && <span className="warning-kind">{t('proseMismatchHeading')}: </span>}
             {w.message}
             {w.lineId && <span className="muted"> — {titleOf(w.lineId)}</span>}
           </span>

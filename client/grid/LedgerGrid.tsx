@@ -50,6 +50,8 @@ export interface LedgerGridProps {
   partyColors: Record<string, string>;
   /** Open comments per target key (`line:<id>`), shown as a badge on the line. */
   commentCounts?: Map<string, number>;
+  /** Lines whose prose names a figure that matches none of their amounts (from the worker's report). */
+  proseMismatch?: ReadonlySet<string>;
   selectedLineId: string | null;
   /** `immediate`: chosen by pointer (the details panel follows at once, not after a pause). */
   onSelectLine(lineId: string | null, immediate?: boolean): void;
@@ -370,6 +372,7 @@ export function LedgerGrid(props: LedgerGridProps) {
                   canEdit={canEdit}
                   partyColor={line.party ? props.partyColors[line.party] : undefined}
                   comments={props.commentCounts?.get(`line:${line.id}`) ?? 0}
+                  proseMismatch={props.proseMismatch?.has(line.id) ?? false}
                   events={rowEvents}
                 />
               );
@@ -435,6 +438,7 @@ interface GridRowProps {
   canEdit: boolean;
   partyColor: string | undefined;
   comments: number;
+  proseMismatch: boolean;
   events: RowEvents;
 }
 
@@ -515,6 +519,12 @@ const GridRow = memo(function GridRow(p: GridRowProps) {
                   </span>
                 )}
                 {line.status && line.status !== 'draft' && <span className={`status-badge status-${line.status}`}>{t(`status_${line.status}`)}</span>}
+                {p.proseMismatch && (
+                  <span className="prose-badge" title={t('proseMismatchMarker')}>
+                    <span aria-hidden="true">≠</span>
+                    <span className="sr-only">{t('proseMismatchMarker')}</span>
+                  </span>
+                )}
                 {p.comments > 0 && (
                   <span className="comment-badge" title={p.comments === 1 ? t('openCommentOne') : t('openComments', { n: p.comments })}>
                     <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true">

@@ -8,7 +8,7 @@ import { useId } from 'react';
 import { formatAmount } from '../../shared/money';
 import { getLinesMap, setLineFields, type LineFieldPatch } from '../../shared/doc/schema';
 import type { AreaFrames, BaselineArea } from '../../shared/doc/baseline';
-import { GROUPS, LEDGERS, STATUSES, type PackageLine, type PackageSection, type Party, type Year } from '../../shared/types';
+import { GROUPS, LEDGERS, STATUSES, type BalanceWarning, type PackageLine, type PackageSection, type Party, type Year } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
 import { duplicateLineInDoc, moveLineInDoc } from '../grid/operations';
 import { useT } from '../i18n';
@@ -27,6 +27,8 @@ export interface LineDetailsProps {
   years: Year[];
   canEdit: boolean;
   me: { name: string; color: string; id: string; party?: string | undefined };
+  /** The worker's prose–figure warnings for this line. */
+  proseWarnings?: BalanceWarning[];
   onDeleted(): void;
   onSelect(lineId: string): void;
 }
@@ -195,6 +197,19 @@ export function LineDetails(props: LineDetailsProps) {
         </table>
       )}
       <h3 className="field-heading">{t('rationale')}</h3>
+      {props.proseWarnings && props.proseWarnings.length > 0 && (
+        <div className="prose-warnings" role="note" aria-label={t('proseMismatchHeading')}>
+          <p className="strong">
+            <span aria-hidden="true">≠ </span>
+            {t('proseMismatchHeading')}
+          </p>
+          <ul>
+            {props.proseWarnings.map((w, i) => (
+              <li key={i}>{w.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <TextField conn={conn} kind="line" itemId={line.id} item={item} field="rationale" label={`${t('rationale')}: ${line.title || t('untitled')}`} me={props.me} canEdit={canEdit} />
     </aside>
   );

@@ -105,6 +105,10 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
   const years: Year[] = snap.meta.years.length ? snap.meta.years : (balance.latest?.report.years ?? []);
   const report = balance.latest?.report ?? null;
   const frames = balance.latest?.frames ?? null;
+  // Keyed on the ids so the memoised tables get the same set while the mismatches stay the same.
+  const proseKey = (report?.warnings ?? []).filter((w) => w.code === 'prose-figure-mismatch' && w.lineId).map((w) => w.lineId).join('\n');
+  const proseMismatch = useMemo(() => new Set(proseKey ? proseKey.split('\n') : []), [proseKey]);
+  const selectedProse = useMemo(() => (report?.warnings ?? []).filter((w) => w.code === 'prose-figure-mismatch' && w.lineId !== undefined && w.lineId === selectedLineId), [report, selectedLineId]);
 
   useEffect(() => {
     document.title = `${snap.meta.title || translate(lang, 'appName')} — ${translate(lang, 'appName')}`;
@@ -309,6 +313,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
                   canEdit={canEdit}
                   partyColors={partyColors}
                   commentCounts={commentCounts}
+                  proseMismatch={proseMismatch}
                   selectedLineId={selectedLineId}
                   onSelectLine={selectLine}
                   onAddLine={addLine}
@@ -339,7 +344,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
             />
           )}
           {tab === 'baseline' && <BaselinePanel conn={conn} baseline={snap.baseline} frames={frames} canEdit={canEdit} />}
-          {tab === 'import' && <ImportExportPanel packageId={conn.packageId} canEdit={canEdit} />}
+          {tab === 'import' && <ImportExportPanel conn={conn} packageId={conn.packageId} canEdit={canEdit} onGoToLine={goToLine} />}
           {tab === 'settings' && <SettingsPanel conn={conn} meta={snap.meta} canEdit={canEdit} />}
         </div>
         {(tab === 'ledger' || tab === 'sections') && (
@@ -354,6 +359,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
             years={years}
             canEdit={canEdit}
             me={me}
+            proseWarnings={selectedProse}
             onDeleted={() => setSelectedLineId(null)}
             onSelect={(lineId) => goToLine(lineId)}
           />
@@ -396,6 +402,7 @@ interface LedgerTableProps {
   canEdit: boolean;
   partyColors: Record<string, string>;
   commentCounts: Map<string, number>;
+  proseMismatch: ReadonlySet<string>;
   selectedLineId: string | null;
   onSelectLine(id: string | null, immediate?: boolean): void;
   onAddLine(template: NewLineTemplate): void;
@@ -437,6 +444,7 @@ const LedgerTable = memo(function LedgerTable(p: LedgerTableProps) {
         canEdit={p.canEdit}
         partyColors={p.partyColors}
         commentCounts={p.commentCounts}
+        proseMismatch={p.proseMismatch}
         selectedLineId={p.selectedLineId}
         onSelectLine={p.onSelectLine}
         onAddLine={p.onAddLine}

@@ -13,7 +13,8 @@ import { Awareness } from 'y-protocols/awareness';
 import { BalanceEngine } from '../../shared/balance';
 import { getLinesMap, observeLineChanges, readLineFromMap, readMetaFromDoc } from '../../shared/doc/schema';
 import { computeAreaFrames, readBaselineFromDoc } from '../../shared/doc/baseline';
-import type { PackageLine } from '../../shared/types';
+import { checkProseFiguresOfLines } from '../../shared/prose';
+import type { BalanceWarning, PackageLine } from '../../shared/types';
 import type { WorkerToTab } from './protocol';
 
 interface PortLike {
@@ -41,6 +42,9 @@ const provider = new WebsocketProvider(wsBase, packageId, doc, { awareness });
 
 const engine = new BalanceEngine({ years: [], planYears: [] });
 const lines = new Map<string, PackageLine>();
+// Prose–figure warnings per line: recomputed only for the lines a transaction
+// touched (a rationale edit is nested in the line map, so it counts as a change).
+const proseByLine = new Map<string, BalanceWarning[]>();
 let revision = 0;
 let scheduled = false;
 
@@ -57,9 +61,12 @@ function applyMeta(): void {
 function publish(): void {
   scheduled = false;
   const meta = readMetaFromDoc(doc);
+  const base = engine.report();
+  const prose: BalanceWarning[] = [];
+  for (const ws of proseByLine.values()) prose.push(...ws);
   last = {
     type: 'report',
-    report: engine.report(),
+    report: prose.length ? { ...base, warnings: [...base.warnings, ...prose] } : base,
     frames: computeAreaFrames(readBaselineFromDoc(doc), lines.values(), meta.years),
     synced: provider.synced,
     computedAt: performance.timeOrigin + performance.now(),
@@ -82,18 +89,23 @@ observeLineChanges(doc, (changes) => {
   const map = getLinesMap(doc);
   for (const id of changes.deleted) {
     lines.delete(id);
+    proseByLine.delete(id);
     engine.deleteLine(id);
   }
   for (const id of changes.changed) {
     const m = map.get(id);
     if (!m) {
       lines.delete(id);
+      proseByLine.delete(id);
       engine.deleteLine(id);
       continue;
     }
     const line = readLineFromMap(id, m);
     lines.set(id, line);
     engine.setLine(line);
+    const ws = checkProseFiguresOfLines([line]);
+    if (ws.length) proseByLine.set(id, ws);
+    else proseByLine.delete(id);
   }
   schedulePublish();
 });
