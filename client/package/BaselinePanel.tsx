@@ -5,27 +5,37 @@
  */
 import { useState } from 'react';
 import { formatAmount } from '../../shared/money';
-import { writeBaselineToDoc, type AreaFrames, type BaselineArea } from '../../shared/doc/baseline';
+import type { AreaFrames, BaselineArea } from '../../shared/doc/baseline';
 import type { PackageConnection } from '../app/connection';
+import { MAX_UPLOAD_BYTES, UploadError, uploadFile, type ImportErrorDetail } from '../app/transfer';
 import { useT } from '../i18n';
-import { importBaselineFromCsv } from '../../shared/csv';
+import { ImportErrorBox } from './ImportExportPanel';
 
 export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: PackageConnection; baseline: BaselineArea[]; frames: AreaFrames | null; canEdit: boolean }) {
   const t = useT();
   const [text, setText] = useState('');
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'ok'; text: string } | { kind: 'error'; error: ImportErrorDetail } | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
   const years = [...new Set(baseline.flatMap((a) => Object.keys(a.amounts)))].sort();
 
-  const importText = (csv: string) => {
-    const r = importBaselineFromCsv(csv);
-    if (!r.ok) {
-      setMessage({ kind: 'error', text: t('importError', { row: r.error.row, column: r.error.column, value: r.error.value, message: r.error.message }) });
+  // Through the server (POST /baseline), which parses CSV and XLSX alike and writes meta.baseline;
+  // the change reaches this tab through the sync like anyone else's.
+  const importFile = async (file: File) => {
+    setMessage(null);
+    if (file.size > MAX_UPLOAD_BYTES) {
+      setMessage({ kind: 'error', error: { message: t('fileTooLarge', { size: `${(file.size / 1024 / 1024).toFixed(1).replace('.', ',')} MB`, max: '5 MB' }) } });
       return;
     }
-    conn.undoManager.stopCapturing();
-    writeBaselineToDoc(conn.doc, r.areas, conn.localOrigin);
-    setMessage({ kind: 'ok', text: t('baselineImported', { n: r.areas.length }) });
-    setText('');
+    setProgress(0);
+    try {
+      const res = await uploadFile<{ areas: number; years: string[] }>(`/api/packages/${encodeURIComponent(conn.packageId)}/baseline`, file, setProgress);
+      setMessage({ kind: 'ok', text: t('baselineImported', { n: res.areas }) });
+      setText('');
+    } catch (e) {
+      setMessage({ kind: 'error', error: e instanceof UploadError ? e.detail : { message: (e as Error).message } });
+    } finally {
+      setProgress(null);
+    }
   };
 
   return (
@@ -37,7 +47,7 @@ export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: Packa
           className="card form-stack"
           onSubmit={(e) => {
             e.preventDefault();
-            importText(text);
+            void importFile(new File([text], 'rammer.csv', { type: 'text/csv' }));
           }}
         >
           <label>
@@ -48,25 +58,28 @@ export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: Packa
             {t('baselineUpload')}
             <input
               type="file"
-              accept=".csv,text/csv"
-              onChange={async (e) => {
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              disabled={progress !== null}
+              onChange={(e) => {
                 const f = e.target.files?.[0];
-                if (f) importText(await f.text());
+                if (f) void importFile(f);
                 e.target.value = '';
               }}
             />
           </label>
           <div className="row">
-            <button type="submit" className="primary" disabled={!text.trim()}>
+            <button type="submit" className="primary" disabled={!text.trim() || progress !== null}>
               {t('baselineImport')}
             </button>
             <span className="hint">{t('baselineReplaceNote')}</span>
           </div>
-          {message && (
-            <p className={message.kind === 'ok' ? 'form-ok' : 'form-error'} role={message.kind === 'ok' ? 'status' : 'alert'}>
+          {progress !== null && <progress max={1} value={progress} aria-label={t('uploading')} />}
+          {message?.kind === 'ok' && (
+            <p className="form-ok" role="status">
               {message.text}
             </p>
           )}
+          {message?.kind === 'error' && <ImportErrorBox error={message.error} t={t} />}
         </form>
       )}
       {baseline.length === 0 ? (

@@ -54,7 +54,8 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1).replace('.', ',')} MB`;
 }
 
-function ImportErrorBox({ error, t }: { error: ImportErrorDetail; t: TFunction }) {
+/** An import error with where it is: sheet, cell, row, column and the value found. */
+export function ImportErrorBox({ error, t }: { error: ImportErrorDetail; t: TFunction }) {
   const hasWhere = error.row !== undefined || error.column !== undefined || error.cell !== undefined;
   return (
     <div className="form-error import-error" role="alert">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { apiGet, apiSend } from '../app/api';
 import { navigate } from '../app/router';
+import { MAX_UPLOAD_BYTES, UploadError, uploadFile } from '../app/transfer';
 import { useSession, type Membership } from '../app/session';
 import { useLang, useT, type MessageId } from '../i18n';
 import type { BalanceReport, Party } from '../../shared/types';
@@ -109,6 +110,7 @@ export function PackageListPage() {
           </tbody>
         </table>
       )}
+      {session.user?.isAdmin && <ImportPackageFile />}
       {session.user?.isAdmin && <CreatePackageForm />}
     </main>
   );
@@ -124,6 +126,54 @@ function yearRange(from: number, to: number): string[] {
   const out: string[] = [];
   for (let y = from; y <= to; y++) out.push(String(y));
   return out;
+}
+
+/** A package file (the product's JSON format) becomes a new package; the admin lands in it. */
+function ImportPackageFile() {
+  const t = useT();
+  const [error, setError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const choose = async (file: File) => {
+    setError(null);
+    if (file.size > MAX_UPLOAD_BYTES) {
+      setError(t('fileTooLarge', { size: `${(file.size / 1024 / 1024).toFixed(1).replace('.', ',')} MB`, max: '5 MB' }));
+      return;
+    }
+    setProgress(0);
+    try {
+      const res = await uploadFile<{ id: string }>('/api/packages/import', file, setProgress);
+      navigate(`/packages/${encodeURIComponent(res.id)}`);
+    } catch (e) {
+      const d = e instanceof UploadError ? e.detail : { message: (e as Error).message };
+      setError(d.field ? `${d.message} (${d.field})` : d.message);
+    } finally {
+      setProgress(null);
+    }
+  };
+  return (
+    <section className="card import-package" aria-labelledby="import-package-title">
+      <h2 id="import-package-title">{t('packageFileImport')}</h2>
+      <label>
+        {t('chooseFile')}
+        <input
+          type="file"
+          accept=".json,application/json"
+          disabled={progress !== null}
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void choose(f);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      {progress !== null && <progress max={1} value={progress} aria-label={t('uploading')} />}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
 }
 
 function CreatePackageForm() {
