@@ -166,7 +166,7 @@ const messages = {
   importButton: { nb: 'Importer', en: 'Import' },
   imported: { nb: 'Importerte {n} linjer.', en: 'Imported {n} lines.' },
   importError: { nb: 'Rad {row}, kolonne «{column}», verdi «{value}»: {message}', en: 'Row {row}, column “{column}”, value “{value}”: {message}' },
-  importRejected: { nb: 'Filen ble avvist — ingenting er endret.', en: 'The file was rejected — nothing was changed.' },
+  importRejected: { nb: 'Importen ble avvist — ingenting er endret.', en: 'The import was rejected — nothing was changed.' },
   importWrongType: { nb: 'Velg en CSV-fil (.csv) eller en Excel-arbeidsbok (.xlsx).', en: 'Choose a CSV file (.csv) or an Excel workbook (.xlsx).' },
   fileTooLarge: { nb: 'Filen er for stor ({size}). Største tillatte størrelse er {max}.', en: 'The file is too large ({size}). The limit is {max}.' },
   uploading: { nb: 'Laster opp', en: 'Uploading' },

@@ -155,15 +155,15 @@ describe('screens', () => {
     const page = await ctx.newPage();
     await openPackage(page, env, packageId);
     await page.getByRole('button', { name: 'Import og eksport' }).click();
-    await page.getByLabel('CSV-fil').setInputFiles({ name: 'feil.csv', mimeType: 'text/csv', buffer: Buffer.from('seksjon;type;gruppe;tittel;2025\nOppvekst;drift;tiltak;Flere lærere;tolv\n') });
-    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    // Choosing a file shows the server's verdict at once (a preview, or the error).
+    await page.getByLabel('Fil (.csv eller .xlsx)').setInputFiles({ name: 'feil.csv', mimeType: 'text/csv', buffer: Buffer.from('seksjon;type;gruppe;tittel;2025\nOppvekst;drift;tiltak;Flere lærere;tolv\n') });
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toMatch(/Importen ble avvist.*Forstår ikke «tolv».*Rad2Kolonne2025Verditolv/);
     await page.screenshot({ path: screenshotPath('import-error') });
     expect(await seriousAxeViolations(page)).toEqual([]);
     const good = ['seksjon;type;gruppe;tittel;2025;2026', 'Helse og eldre;drift;tiltak;Flere sykehjemsplasser;4,5;9', 'Inndekning;drift;inndekning;Redusert konsulentbruk;−4,5;−9', ''].join('\n');
-    await page.getByLabel('CSV-fil').setInputFiles({ name: 'ok.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
-    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    await page.getByLabel('Fil (.csv eller .xlsx)').setInputFiles({ name: 'ok.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.getByRole('button', { name: 'Importer 2 linjer' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Importerte' }).textContent()).toContain('Importerte 2 linjer');
     // The same package on a 1920 screen, with the imported lines.
     await page.setViewportSize({ width: 1920, height: 1080 });
@@ -171,9 +171,10 @@ describe('screens', () => {
     await cell(page, 'Flere sykehjemsplasser', '2026').waitFor();
     await page.screenshot({ path: screenshotPath('package-1920') });
     await page.getByRole('button', { name: 'Import og eksport' }).click();
-    const csvHref = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
-    expect(csvHref).toBe(`/api/packages/${packageId}/export?format=csv&scope=all`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
+    // Agreed items only by default; "everything" takes the draft lines too, with their status.
+    expect(await page.getByRole('radio', { name: /Bare det partiene er enige om/ }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: /Alt, med status/ }).check();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV' }).click()]);
     const file = await download.path();
     expect(fs.readFileSync(file!, 'utf8')).toContain('Gratis skolemat');
     await ctx.close();
