@@ -48,6 +48,14 @@ function todayIso(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** «5 linjer og 1 verbal føring», leaving out what is zero. */
+function countWhat(t: TFunction, lines: number, verbal: number): string {
+  const parts: string[] = [];
+  if (lines > 0) parts.push(lines === 1 ? t('countLineOne') : t('countLines', { n: lines }));
+  if (verbal > 0) parts.push(verbal === 1 ? t('countVerbalOne') : t('countVerbal', { n: verbal }));
+  return parts.join(` ${t('and')} `);
+}
+
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} kB`;
@@ -229,7 +237,9 @@ function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel }: { p
       <h3>
         {t('previewHeading')}: <span className="muted">{fileName}</span>
       </h3>
-      <p>{t('previewSummary', { n })}</p>
+      <p>
+        {t('previewSummary', { n })} <span className="muted">{t('amountsInMillions')}</span>
+      </p>
       {preview.newSections.length > 0 && (
         <p>
           <span className="strong">{t('newSections')}:</span> {preview.newSections.join(', ')}
@@ -280,6 +290,7 @@ function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel }: { p
         </table>
       </div>
       <h4>{t('balanceAfterImport')}</h4>
+      {ledgersShown.some((l) => !preview.report.ledgers[l].balanced) && <p className="hint">{t('previewUnbalanced')}</p>}
       <table className="list-table numbers balance-after">
         <thead>
           <tr>
@@ -446,7 +457,7 @@ function ExportCard({ conn, packageId, onGoToLine }: { conn: PackageConnection; 
             <span className="check-icon" aria-hidden="true">
               {prose.length ? '≠' : '✓'}
             </span>
-            {prose.length ? t('checkProse', { n: prose.length }) : t('checkProseOk')}
+            {prose.length === 0 ? t('checkProseOk') : prose.length === 1 ? t('checkProseOne') : t('checkProse', { n: prose.length })}
             {prose.length > 0 && (
               <ul>
                 {prose.map((w, i) => (
@@ -466,9 +477,7 @@ function ExportCard({ conn, packageId, onGoToLine }: { conn: PackageConnection; 
             </span>
             {left.lines + left.verbal === 0
               ? t('checkAllAgreed')
-              : scope === 'agreed'
-                ? t('checkLeftOut', { lines: left.lines, verbal: left.verbal })
-                : t('checkWithStatus', { lines: left.lines, verbal: left.verbal })}
+              : t(scope === 'agreed' ? 'checkLeftOut' : 'checkWithStatus', { what: countWhat(t, left.lines, left.verbal) })}
           </li>
           {others.map((w, i) => (
             <li key={i} className="check check-warning">
@@ -494,6 +503,7 @@ function ExportCard({ conn, packageId, onGoToLine }: { conn: PackageConnection; 
           {t('exportSealed')}
         </label>
       </div>
+      {errors.length > 0 && <p className="hint export-note">{t('exportUnbalancedNote')}</p>}
       <ul className="export-buttons">
         {FORMATS.map((f) => {
           const p = busy[f.id];
