@@ -174,7 +174,7 @@ describe('screens', () => {
     // Agreed items only by default; "everything" takes the draft lines too, with their status.
     expect(await page.getByRole('radio', { name: /Bare det partiene er enige om/ }).isChecked()).toBe(true);
     await page.getByRole('radio', { name: /Alt, med status/ }).check();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV', exact: true }).click()]);
     const file = await download.path();
     expect(fs.readFileSync(file!, 'utf8')).toContain('Gratis skolemat');
     await ctx.close();
