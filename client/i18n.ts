@@ -208,6 +208,8 @@ const messages = {
   exported: { nb: 'Lastet ned {file} ({size}).', en: 'Downloaded {file} ({size}).' },
   exportChecksum: { nb: 'Sjekksum', en: 'Checksum' },
   packageFileImport: { nb: 'Importer pakkefil (.json)', en: 'Import package file (.json)' },
+  packageFileIntro: { nb: 'En pakkefil som er eksportert som JSON fra Budsjettverkstedet, blir en ny pakke med all tekst og alle tall. Du blir eier.', en: 'A package file exported as JSON from the budget workshop becomes a new package with all its text and figures. You become its owner.' },
+  checkEmpty: { nb: 'Pakken har ingen linjer ennå.', en: 'The package has no lines yet.' },
   packageFileImported: { nb: 'Pakken er importert.', en: 'The package was imported.' },
   // Members
   membersHeading: { nb: 'Medlemmer og invitasjoner', en: 'Members and invitations' },

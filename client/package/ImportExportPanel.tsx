@@ -475,7 +475,9 @@ function ExportCard({ conn, packageId, onGoToLine }: { conn: PackageConnection; 
             <span className="check-icon" aria-hidden="true">
               {left.lines + left.verbal ? 'i' : '✓'}
             </span>
-            {left.lines + left.verbal === 0
+            {lineTitles.size === 0
+              ? t('checkEmpty')
+              : left.lines + left.verbal === 0
               ? t('checkAllAgreed')
               : t(scope === 'agreed' ? 'checkLeftOut' : 'checkWithStatus', { what: countWhat(t, left.lines, left.verbal) })}
           </li>

@@ -153,6 +153,7 @@ function ImportPackageFile() {
   return (
     <section className="card import-package" aria-labelledby="import-package-title">
       <h2 id="import-package-title">{t('packageFileImport')}</h2>
+      <p className="hint">{t('packageFileIntro')}</p>
       <label>
         {t('chooseFile')}
         <input

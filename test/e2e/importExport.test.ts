@@ -163,4 +163,23 @@ describe('import and export in the browser', () => {
     expect(await page.locator('[data-line-title="Leirskole for 7. trinn"] .prose-badge').count()).toBeGreaterThan(0);
     await ctx.close();
   });
+
+  it('an admin imports a package file (.json) from the package list and lands in the new package', async () => {
+    const exported = await admin.request<unknown>('GET', `/api/packages/${packageId}/export?format=json&scope=all`);
+    expect(exported.status).toBe(200);
+    const ctx = await contextFor(env, { email: ADMIN_EMAIL, name: 'Sekretariatet', api: admin });
+    const page = await ctx.newPage();
+    await page.goto(env.url + '/');
+    const input = page.getByLabel('Velg fil');
+    await input.setInputFiles({ name: 'tull.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nope"}') });
+    await expect.poll(() => page.getByRole('alert').textContent()).toBeTruthy();
+    expect(page.url()).toBe(env.url + '/');
+    await input.setInputFiles({ name: 'pakke.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported.body)) });
+    await page.waitForURL(/\/packages\/[A-Za-z0-9_-]+$/);
+    expect(page.url()).not.toContain(packageId);
+    await page.locator('[data-testid="connection-status"][data-state="synced"]').waitFor();
+    expect(await page.locator('h1.pkg-title').textContent()).toBe('Budsjettforslag 2025 — import og eksport');
+    await page.locator('[data-line-title="Leirskole for 7. trinn"][data-col="2025"]').waitFor();
+    await ctx.close();
+  });
 });
