@@ -434,7 +434,9 @@ function ExportCard({ conn, packageId, onGoToLine }: { conn: PackageConnection; 
             <span className="check-icon" aria-hidden="true">
               {errors.length ? '!' : '✓'}
             </span>
-            {errors.length ? t('checkBalanceErrors', { n: errors.length }) : t('checkBalanceOk')}
+            {errors.length
+              ? t(scope === 'agreed' ? 'checkBalanceErrorsAgreed' : 'checkBalanceErrors', { n: errors.length })
+              : t(scope === 'agreed' && left.lines > 0 ? 'checkBalanceOkAgreed' : 'checkBalanceOk')}
             {errors.length > 0 && (
               <ul>
                 {errors.map((w, i) => (
