@@ -512,7 +512,7 @@ const GridRow = memo(function GridRow(p: GridRowProps) {
             ) : column.kind === 'title' ? (
               <span className="title-text">
                 {line.party && <span className="party-chip" style={{ background: p.partyColor ?? '#888' }} aria-hidden="true" />}
-                {line.title || <span className="muted">{t('untitled')}</span>}
+                {line.title ? <span className="line-title-text">{line.title}</span> : <span className="muted">{t('untitled')}</span>}
                 {line.permanent && (
                   <span className="tag" title={t('permanent')}>
                     {t('permanent').split(' ')[0]}
