@@ -86,6 +86,13 @@ describe('import and export in the browser', () => {
     await page.screenshot({ path: screenshotPath('import-preview'), fullPage: true });
     // Nothing is written by the preview.
     expect(await lineTitles()).toEqual([]);
+    // The other sheet has no such columns: the error names it, the chooser stays; back to the first.
+    await page.getByLabel('Ark').selectOption('Notater');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Importen ble avvist/);
+    expect(await preview.count()).toBe(0);
+    await page.getByLabel('Ark').selectOption('Endringer');
+    await preview.waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Importer 3 linjer' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Importerte' }).textContent()).toContain('Importerte 3 linjer');
@@ -187,6 +194,26 @@ describe('import and export in the browser', () => {
     await page.locator('[data-testid="connection-status"][data-state="synced"]').waitFor();
     expect(await page.locator('h1.pkg-title').textContent()).toBe('Budsjettforslag 2025 — import og eksport');
     await page.locator('[data-line-title="Leirskole for 7. trinn"][data-col="2025"]').waitFor();
+    await ctx.close();
+  });
+
+  it('the baseline comes from an XLSX through the server; a bad one names row and value', async () => {
+    const ctx = await contextFor(env, kari);
+    const page = await ctx.newPage();
+    await openPackage(page, env, packageId);
+    await page.getByRole('button', { name: 'Rammer' }).click();
+    const input = page.getByLabel('Eller velg fil (.csv eller .xlsx)');
+    const bad = await workbook({ Rammer: [['tjenesteområde', '2025', '2026'], ['Grunnskole', 'mye', 2100]] });
+    await input.setInputFiles({ name: 'rammer-feil.xlsx', mimeType: XLSX_TYPE, buffer: bad });
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/Importen ble avvist/);
+    expect(await alert.textContent()).toMatch(/Rad2/);
+    expect(await alert.textContent()).toMatch(/Verdimye/);
+    const good = await workbook({ Rammer: [['tjenesteområde', '2025', '2026'], ['Grunnskole', 2050.5, 2100], ['Barnehage', '1 773', '1 794']] });
+    await input.setInputFiles({ name: 'rammer.xlsx', mimeType: XLSX_TYPE, buffer: good });
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'tjenesteområder' }).textContent()).toContain('Importerte 2 tjenesteområder');
+    await page.locator('table.list-table tr', { hasText: 'Grunnskole' }).waitFor();
+    expect(await page.locator('table.list-table tr', { hasText: 'Barnehage' }).textContent()).toMatch(/1\s773/);
     await ctx.close();
   });
 });
