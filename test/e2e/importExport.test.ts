@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, contextFor, createPackage, openPackage, screenshotPath, startEnv, type Person, type TestEnv } from './harness';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, contextFor, createPackage, openPackage, screenshotPath, seriousAxeViolations, startEnv, type Person, type TestEnv } from './harness';
 import type { PlainPackage } from '../../shared/types';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -84,6 +84,7 @@ describe('import and export in the browser', () => {
     // Two sheets: a chooser, on the first one.
     expect(await page.getByLabel('Ark').inputValue()).toBe('Endringer');
     await page.screenshot({ path: screenshotPath('import-preview'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     // Nothing is written by the preview.
     expect(await lineTitles()).toEqual([]);
     // The other sheet has no such columns: the error names it, the chooser stays; back to the first.
@@ -161,6 +162,7 @@ describe('import and export in the browser', () => {
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     await expect.poll(() => page.locator('.export-result').textContent()).toMatch(/Sjekksum: [0-9a-f]{64}/);
     await page.screenshot({ path: screenshotPath('export-check'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     // The warning leads to its line, where the details name the mismatch too.
     await prose.getByRole('button', { name: 'Leirskole for 7. trinn' }).click();
