@@ -8,23 +8,12 @@ import { BalanceEngine, computeBalance } from '../../shared/balance';
 import { Money, toCanonical } from '../../shared/money';
 import { LEDGERS, type BalanceInput, type Ledger, type PackageLine } from '../../shared/types';
 import { measure, ms, type BenchTable } from './measure';
+import { mulberry32 as prng } from '../helpers/random';
 
 export const ENGINE_BENCH_LINES = 2000;
 export const ENGINE_BENCH_YEARS = ['2022', '2023', '2024', '2025', '2026'];
 const FULL_TARGET_MS = 2;
 const INCREMENTAL_TARGET_MS = 0.2;
-
-/** Deterministic PRNG (mulberry32) so every run measures the same package. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomAmount(rnd: () => number): string {
   // Up to ±500 million with two decimals, as canonical strings.

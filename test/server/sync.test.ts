@@ -10,18 +10,7 @@ import { connectClient, cookieWebSocket, sqliteIn, startTestServer, tempDir, wai
 import { createLineInDoc, deleteLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount, setLineFields } from '../../shared/doc/schema';
 import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, MAX_MESSAGE_BYTES } from '../../server/protocol';
 import { STATUSES } from '../../shared/types';
-
-/** mulberry32: a tiny seeded PRNG, so every failing schedule can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../helpers/random';
 
 const YEARS = ['2024', '2025', '2026'];
 

@@ -14,6 +14,7 @@ import { createLineInDoc, getLinesMap } from '../../../shared/doc/schema';
 import { plainTextFromRichText, readRichTextFromXml } from '../../../shared/doc/richtext';
 import { createTextBinding, registerTextCollaboration } from '../../../client/editor/collab';
 import { EDITOR_NODES } from '../../../client/editor/nodes';
+import { mulberry32 as rng } from '../../helpers/random';
 
 const provider = {
   awareness: { getLocalState: () => null, getStates: () => new Map(), on() {}, off() {}, setLocalState() {}, setLocalStateField() {} },
@@ -22,18 +23,6 @@ const provider = {
   on() {},
   off() {},
 } as unknown as Provider;
-
-/** A tiny deterministic PRNG (mulberry32), so a seed replays exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

@@ -1,0 +1,19 @@
+/**
+ * Seeded randomness for tests and benchmarks.
+ */
+
+/**
+ * A tiny deterministic PRNG (mulberry32): the same seed gives the same
+ * sequence of numbers in [0, 1) on every run, so a failing seed replays
+ * exactly and a benchmark measures the same generated input every time.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
