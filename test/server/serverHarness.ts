@@ -179,6 +179,30 @@ export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'c
   }
 }
 
+/**
+ * The HTTP status the server answers a websocket upgrade of `url` with (101 when it
+ * upgrades), sending the Cookie and Origin headers given, as a browser would.
+ */
+export function upgradeStatusAt(url: string, headers: { cookie?: string | null | undefined; origin?: string | undefined } = {}): Promise<number> {
+  const sent: Record<string, string> = {};
+  if (headers.cookie) sent.cookie = headers.cookie;
+  if (headers.origin) sent.origin = headers.origin;
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: sent });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on('error', (err) => {
+      if (!/Unexpected server response/.test(err.message)) reject(err);
+    });
+  });
+}
+
 /** A fresh temporary directory (removed by the caller). */
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

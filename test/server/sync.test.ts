@@ -4,9 +4,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { WebSocket } from 'ws';
 import * as encoding from 'lib0/encoding';
-import { connectClient, cookieWebSocket, sqliteIn, startTestServer, tempDir, waitFor, type TestClient, type TestServer } from './serverHarness';
+import { connectClient, cookieWebSocket, sqliteIn, startTestServer, tempDir, upgradeStatusAt, waitFor, type TestClient, type TestServer } from './serverHarness';
 import { createLineInDoc, deleteLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount, setLineFields } from '../../shared/doc/schema';
 import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, MAX_MESSAGE_BYTES } from '../../server/protocol';
 import { STATUSES } from '../../shared/types';
@@ -276,20 +275,7 @@ function wsUrl(p: string): string {
 
 /** The HTTP status the server answers an upgrade with (101 when it upgrades). */
 function upgradeStatus(p: string, cookie: string | null, origin?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl(p), { headers: cookie ? { cookie } : {}, ...(origin ? { origin } : {}) });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on('error', (e) => {
-      if (!/Unexpected server response/.test(e.message)) reject(e);
-    });
-  });
+  return upgradeStatusAt(wsUrl(p), { cookie, origin });
 }
 
 /** Connects as a raw client, sends `payload` once synced, and reports how the server closed it. */

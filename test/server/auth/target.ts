@@ -17,6 +17,7 @@ import { installAccounts, type Accounts } from '../../../server/auth/install';
 import type { AuthStore } from '../../../server/auth/store';
 import { MESSAGE_NOTICE } from '../../../server/protocol';
 import type { Client } from './harness';
+import { upgradeStatusAt, waitFor } from '../serverHarness';
 
 export interface Target {
   origin: string;
@@ -163,30 +164,12 @@ export function synced(p: TestProvider, timeoutMs = 5000): Promise<void> {
   });
 }
 
-/** Waits until `check()` is true (polling), or throws after `timeoutMs`. */
-export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits until `check()` is true (polling), or throws after `timeoutMs`: the harness's `waitFor` with a shorter default. */
+export function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  return waitFor(check, timeoutMs, what);
 }
 
-/** The HTTP status of a websocket upgrade to `path` (101 when accepted). */
+/** The HTTP status of a websocket upgrade to room `room` on the server at `origin` (101 when accepted). */
 export function upgradeStatus(origin: string, room: string, headers: { cookie?: string | undefined; origin?: string | undefined }): Promise<number> {
-  const WS = webSocketWith(headers);
-  return new Promise((resolve, reject) => {
-    const ws = new WS(origin.replace(/^http/, 'ws') + '/ws/' + room);
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on('error', (err) => {
-      if (!/Unexpected server response/.test(err.message)) reject(err);
-    });
-  });
+  return upgradeStatusAt(origin.replace(/^http/, 'ws') + '/ws/' + room, headers);
 }
