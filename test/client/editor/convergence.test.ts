@@ -8,21 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { $createParagraphNode, $createTextNode, $getRoot, $getSelection, $isElementNode, $isRangeSelection, $isTextNode, createEditor, type LexicalEditor } from 'lexical';
-import type { Provider } from '@lexical/yjs';
+import { $createParagraphNode, $createTextNode, $getRoot, $getSelection, $isElementNode, $isRangeSelection, $isTextNode, type LexicalEditor } from 'lexical';
 import { createLineInDoc, getLinesMap } from '../../../shared/doc/schema';
 import { plainTextFromRichText, readRichTextFromXml } from '../../../shared/doc/richtext';
 import { createTextBinding, registerTextCollaboration } from '../../../client/editor/collab';
-import { EDITOR_NODES } from '../../../client/editor/nodes';
+import { headlessEditor, offlineProvider as provider } from './headless';
 import { mulberry32 as rng } from '../../helpers/random';
-
-const provider = {
-  awareness: { getLocalState: () => null, getStates: () => new Map(), on() {}, off() {}, setLocalState() {}, setLocalStateField() {} },
-  connect() {},
-  disconnect() {},
-  on() {},
-  off() {},
-} as unknown as Provider;
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -68,7 +59,7 @@ async function runSeed(seed: number, steps = 40): Promise<void> {
   const queues: Uint8Array[][] = [[], []];
   docs.forEach((d, i) => d.on('update', (u: Uint8Array, origin: unknown) => origin !== 'net' && queues[i]!.push(u)));
   const editors = docs.map((d) => {
-    const editor = createEditor({ namespace: `c${seed}`, nodes: EDITOR_NODES, onError: (e) => { throw e; } });
+    const editor = headlessEditor(`c${seed}`);
     const x = getLinesMap(d).get(id)!.get('rationale') as Y.XmlText;
     const stop = registerTextCollaboration(createTextBinding(editor, d, x, `line:${id}`), provider);
     return { editor, stop, x };

@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { clearEditingText, initPresence, initialsOf, peersEditingCell, peersEditingText, readPeers, setEditing, textColorOn } from '../../../client/presence/awareness';
-import { createEditor } from 'lexical';
 import { createEditorProviderView, createTextBinding, registerTextCollaboration } from '../../../client/editor/collab';
-import { EDITOR_NODES } from '../../../client/editor/nodes';
+import { headlessEditor } from './headless';
 import { describeEditingFromDoc } from '../../../client/presence/describe';
 import { createLineInDoc, createVerbalInDoc } from '../../../shared/doc/schema';
 
@@ -73,7 +72,7 @@ describe('presence', () => {
     const x = new Y.XmlText();
     doc.getMap('lines').set('l', x);
     const view = createEditorProviderView(a, 'line:l');
-    const editor = createEditor({ namespace: 't', nodes: EDITOR_NODES, onError: (err) => { throw err; } });
+    const editor = headlessEditor('t');
     const stop = registerTextCollaboration(createTextBinding(editor, doc, x, 'line:l'), view, {
       onFocusChange: (f) => (f ? setEditing(a, { textId: 'line:l' }) : clearEditingText(a, 'line:l')),
     });

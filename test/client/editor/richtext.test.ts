@@ -7,27 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { $createParagraphNode, $createTextNode, $getRoot, $createLineBreakNode, $isElementNode, createEditor, FOCUS_COMMAND, type LexicalEditor } from 'lexical';
+import { $createParagraphNode, $createTextNode, $getRoot, $createLineBreakNode, $isElementNode, FOCUS_COMMAND, type LexicalEditor } from 'lexical';
 import { $createHeadingNode, $createQuoteNode } from '@lexical/rich-text';
 import { $createListItemNode, $createListNode } from '@lexical/list';
 import { $createLinkNode } from '@lexical/link';
-import { syncLexicalUpdateToYjs, type Binding, type Provider } from '@lexical/yjs';
+import { syncLexicalUpdateToYjs, type Binding } from '@lexical/yjs';
 import { plainTextFromRichText, readRichTextFromXml, writeRichTextToXml, type RichBlock, type RichRun } from '../../../shared/doc/richtext';
 import { createTextBinding, registerTextCollaboration, syncXmlTextToEditor } from '../../../client/editor/collab';
-import { EDITOR_NODES } from '../../../client/editor/nodes';
-
-const noAwareness = { getLocalState: () => null, getStates: () => new Map(), on() {}, off() {}, setLocalState() {}, setLocalStateField() {} };
-const provider = { awareness: noAwareness, connect() {}, disconnect() {}, on() {}, off() {} } as unknown as Provider;
-
-function newEditor(): LexicalEditor {
-  return createEditor({
-    namespace: 'test',
-    nodes: EDITOR_NODES,
-    onError: (e) => {
-      throw e;
-    },
-  });
-}
+import { headlessEditor as newEditor, offlineProvider as provider } from './headless';
 
 /** Binds an editor to a fresh XmlText inside a Y.Map, as in the package doc. */
 function bound(doc: Y.Doc, xml: Y.XmlText, id: string): { editor: LexicalEditor; binding: Binding } {

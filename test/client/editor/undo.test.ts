@@ -5,21 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { $createTextNode, $getRoot, $isElementNode, createEditor } from 'lexical';
-import type { Provider } from '@lexical/yjs';
+import { $createTextNode, $getRoot, $isElementNode } from 'lexical';
 import { createLineInDoc, getLinesMap, readLinesFromDoc, setLineAmount } from '../../../shared/doc/schema';
 import { plainTextFromRichText, readRichTextFromXml } from '../../../shared/doc/richtext';
 import { createTextBinding, registerTextCollaboration } from '../../../client/editor/collab';
 import { createPackageUndoManager } from '../../../client/editor/undo';
-import { EDITOR_NODES } from '../../../client/editor/nodes';
+import { headlessEditor, offlineProvider as provider } from './headless';
 
-const provider = {
-  awareness: { getLocalState: () => null, getStates: () => new Map(), on() {}, off() {}, setLocalState() {}, setLocalStateField() {} },
-  connect() {},
-  disconnect() {},
-  on() {},
-  off() {},
-} as unknown as Provider;
 const GRID = { name: 'grid' };
 
 function rationaleOf(doc: Y.Doc, id: string): Y.XmlText {
@@ -35,7 +27,7 @@ describe('createPackageUndoManager', () => {
     const id = createLineInDoc(doc, { ledger: 'drift', group: 'tiltak', title: 'Skolemat', rationale: [{ type: 'paragraph', runs: [{ text: 'Gratis' }] }] }, 'import');
     const undo = createPackageUndoManager(doc, GRID);
 
-    const editor = createEditor({ namespace: 't', nodes: EDITOR_NODES, onError: (e) => { throw e; } });
+    const editor = headlessEditor('t');
     const stop = registerTextCollaboration(createTextBinding(editor, doc, rationaleOf(doc, id), 'r'), provider, { undoManager: undo });
 
     setLineAmount(doc, id, '2024', '1,5', GRID);
