@@ -46,8 +46,8 @@ export interface CommentAuthor {
   party?: string;
 }
 
-/** A reply as plain data; replies are immutable once written. */
-export interface CommentReply {
+/** What a comment and a reply both carry: who wrote which text, and when. The text never changes once written. */
+export interface CommentEntry {
   id: string;
   authorId: string;
   authorName: string;
@@ -56,14 +56,11 @@ export interface CommentReply {
   createdAt: string;
 }
 
-/** A comment as plain data. */
-export interface PlainComment {
-  id: string;
-  authorId: string;
-  authorName: string;
-  party?: string;
-  text: string;
-  createdAt: string;
+/** A reply as plain data; replies are immutable once written. */
+export type CommentReply = CommentEntry;
+
+/** A comment as plain data: an entry, plus whether it is resolved, what it is about and its replies. */
+export interface PlainComment extends CommentEntry {
   resolved: boolean;
   resolvedBy?: string;
   resolvedAt?: string;
