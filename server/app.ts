@@ -39,6 +39,18 @@ export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 const IMPORT_CONTENT_TYPE_RE =
   /^(text\/csv|text\/plain|application\/octet-stream|application\/json|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet|application\/vnd\.ms-excel)\s*(;|$)/i;
 
+/**
+ * The bytes of an uploaded CSV or XLSX file (line import, baseline), or the 415 answer
+ * when the request's content type is none such a file is sent with. The body is read
+ * only after the check, so a refused upload is never buffered.
+ */
+async function readUploadedSpreadsheet(c: Context): Promise<Uint8Array | Response> {
+  if (!IMPORT_CONTENT_TYPE_RE.test(c.req.header('content-type') ?? '')) {
+    return c.json(errorBody('Forventet en CSV-fil eller en Excel-arbeidsbok (.xlsx)'), 415);
+  }
+  return new Uint8Array(await c.req.arrayBuffer());
+}
+
 /** What an exporter gets: the package as plain data, its balance and the live doc (rich text). */
 export interface ExportInput {
   pkg: PlainPackage;
@@ -178,6 +190,7 @@ export function createApp(deps: AppDeps): {
   for (const r of deps.routes ?? []) app.route('/', r);
 
   const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BYTES, onError: (c) => payloadTooLarge(c, MAX_JSON_BYTES) });
+  const uploadLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => payloadTooLarge(c, MAX_IMPORT_BYTES) });
 
   /** The caller's principal and role for a package, or the response that refuses them. */
   async function access(c: Context, need: 'read' | 'write'): Promise<{ principal: Principal; role: Role; id: string } | Response> {
@@ -246,15 +259,12 @@ export function createApp(deps: AppDeps): {
 
   app.post(
     '/api/packages/:id/import',
-    bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => payloadTooLarge(c, MAX_IMPORT_BYTES) }),
+    uploadLimit,
     async (c) => {
       const a = await access(c, 'write');
       if (a instanceof Response) return a;
-      const type = c.req.header('content-type') ?? '';
-      if (!IMPORT_CONTENT_TYPE_RE.test(type)) {
-        return c.json(errorBody('Forventet en CSV-fil eller en Excel-arbeidsbok (.xlsx)'), 415);
-      }
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const bytes = await readUploadedSpreadsheet(c);
+      if (bytes instanceof Response) return bytes;
       const sheet = c.req.query('sheet');
       const preview = c.req.query('preview') === '1';
       const filename = c.req.header('x-filename') ?? c.req.query('filename') ?? '';
@@ -275,14 +285,12 @@ export function createApp(deps: AppDeps): {
 
   app.post(
     '/api/packages/:id/baseline',
-    bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => payloadTooLarge(c, MAX_IMPORT_BYTES) }),
+    uploadLimit,
     async (c) => {
       const a = await access(c, 'write');
       if (a instanceof Response) return a;
-      if (!IMPORT_CONTENT_TYPE_RE.test(c.req.header('content-type') ?? '')) {
-        return c.json(errorBody('Forventet en CSV-fil eller en Excel-arbeidsbok (.xlsx)'), 415);
-      }
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const bytes = await readUploadedSpreadsheet(c);
+      if (bytes instanceof Response) return bytes;
       const sheet = c.req.query('sheet');
       const result = await importBaselineFromFile(bytes, { filename: c.req.header('x-filename') ?? '', ...(sheet ? { sheet } : {}) });
       if (!result.ok) return c.json({ error: result.error }, 400);
@@ -294,7 +302,7 @@ export function createApp(deps: AppDeps): {
 
   app.post(
     '/api/packages/import',
-    bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => payloadTooLarge(c, MAX_IMPORT_BYTES) }),
+    uploadLimit,
     async (c) => {
       const principal = await auth.authenticate(c.req.raw.headers);
       if (!principal) return c.json(errorBody(MSG.unauthenticated), 401);
