@@ -137,14 +137,7 @@ export function connectClient(ts: { wsBase: string; auth: TestAuth }, roomname: 
     connect: opts.connect ?? true,
     maxBackoffTime: 300,
   });
-  const notices: Notice[] = [];
-  const closes: Array<{ code: number; reason: string }> = [];
-  provider.messageHandlers[MESSAGE_NOTICE] = (_enc, dec) => {
-    notices.push(JSON.parse(decoding.readVarString(dec)) as Notice);
-  };
-  provider.on('connection-close', (ev) => {
-    if (ev) closes.push({ code: ev.code, reason: ev.reason });
-  });
+  const { notices, closes } = recordServerSignals(provider);
   return {
     doc,
     provider,
@@ -168,6 +161,22 @@ export function connectClient(ts: { wsBase: string; auth: TestAuth }, roomname: 
       doc.destroy();
     },
   };
+}
+
+/**
+ * What the server tells `provider`, recorded as it arrives: our notices
+ * (MESSAGE_NOTICE) and the code and reason of every connection it closes.
+ */
+export function recordServerSignals(provider: WebsocketProvider): { notices: Notice[]; closes: Array<{ code: number; reason: string }> } {
+  const notices: Notice[] = [];
+  const closes: Array<{ code: number; reason: string }> = [];
+  provider.messageHandlers[MESSAGE_NOTICE] = (_enc, dec) => {
+    notices.push(JSON.parse(decoding.readVarString(dec)) as Notice);
+  };
+  provider.on('connection-close', (ev) => {
+    if (ev) closes.push({ code: ev.code, reason: ev.reason });
+  });
+  return { notices, closes };
 }
 
 /** Waits until `cond` holds (fails after `timeoutMs`, naming `what`). */

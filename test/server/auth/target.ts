@@ -10,14 +10,12 @@ import WebSocket from 'ws';
 import type { ClientRequestArgs } from 'node:http';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import * as decoding from 'lib0/decoding';
 import { startServer, type RunningServer } from '../../../server/server';
 import { SqliteStorage } from '../../../server/storage/sqlite';
 import { installAccounts, type Accounts } from '../../../server/auth/install';
 import type { AuthStore } from '../../../server/auth/store';
-import { MESSAGE_NOTICE } from '../../../server/protocol';
 import type { Client } from './harness';
-import { upgradeStatusAt, waitFor } from '../serverHarness';
+import { recordServerSignals, upgradeStatusAt, waitFor } from '../serverHarness';
 
 export interface Target {
   origin: string;
@@ -130,14 +128,7 @@ export function connectProvider(
     disableBc: true,
     maxBackoffTime: 200,
   });
-  const notices: TestProvider['notices'] = [];
-  const closes: TestProvider['closes'] = [];
-  provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
-    notices.push(JSON.parse(decoding.readVarString(decoder)) as { kind: string; message: string });
-  };
-  provider.on('connection-close', (event) => {
-    if (event) closes.push({ code: event.code, reason: event.reason });
-  });
+  const { notices, closes } = recordServerSignals(provider);
   return {
     doc,
     provider,
