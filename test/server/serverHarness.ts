@@ -137,12 +137,8 @@ export function connectClient(ts: { wsBase: string; auth: TestAuth }, roomname: 
     connect: opts.connect ?? true,
     maxBackoffTime: 300,
   });
-  const { notices, closes } = recordServerSignals(provider);
   return {
-    doc,
-    provider,
-    notices,
-    closes,
+    ...observeProvider(doc, provider),
     synced: () =>
       new Promise<void>((resolve) => {
         if (provider.synced) resolve();
@@ -156,18 +152,18 @@ export function connectClient(ts: { wsBase: string; auth: TestAuth }, roomname: 
           provider.on('sync', on);
         }
       }),
-    destroy() {
-      provider.destroy();
-      doc.destroy();
-    },
   };
 }
 
 /**
- * What the server tells `provider`, recorded as it arrives: our notices
- * (MESSAGE_NOTICE) and the code and reason of every connection it closes.
+ * A test's handle on `provider` (bound to `doc`): what the server tells it, recorded
+ * as it arrives (our notices, MESSAGE_NOTICE, and the code and reason of every
+ * connection it closes), and `destroy()`, which ends the provider and the doc.
  */
-export function recordServerSignals(provider: WebsocketProvider): { notices: Notice[]; closes: Array<{ code: number; reason: string }> } {
+export function observeProvider(
+  doc: Y.Doc,
+  provider: WebsocketProvider,
+): { doc: Y.Doc; provider: WebsocketProvider; notices: Notice[]; closes: Array<{ code: number; reason: string }>; destroy(): void } {
   const notices: Notice[] = [];
   const closes: Array<{ code: number; reason: string }> = [];
   provider.messageHandlers[MESSAGE_NOTICE] = (_enc, dec) => {
@@ -176,7 +172,16 @@ export function recordServerSignals(provider: WebsocketProvider): { notices: Not
   provider.on('connection-close', (ev) => {
     if (ev) closes.push({ code: ev.code, reason: ev.reason });
   });
-  return { notices, closes };
+  return {
+    doc,
+    provider,
+    notices,
+    closes,
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
 }
 
 /** Waits until `cond` holds (fails after `timeoutMs`, naming `what`). */

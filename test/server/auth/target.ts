@@ -15,7 +15,7 @@ import { SqliteStorage } from '../../../server/storage/sqlite';
 import { installAccounts, type Accounts } from '../../../server/auth/install';
 import type { AuthStore } from '../../../server/auth/store';
 import type { Client } from './harness';
-import { recordServerSignals, upgradeStatusAt, waitFor } from '../serverHarness';
+import { observeProvider, upgradeStatusAt, waitFor } from '../serverHarness';
 
 export interface Target {
   origin: string;
@@ -128,17 +128,7 @@ export function connectProvider(
     disableBc: true,
     maxBackoffTime: 200,
   });
-  const { notices, closes } = recordServerSignals(provider);
-  return {
-    doc,
-    provider,
-    notices,
-    closes,
-    destroy() {
-      provider.destroy();
-      doc.destroy();
-    },
-  };
+  return observeProvider(doc, provider);
 }
 
 /** Resolves when `provider` has synced with the server, or rejects after `timeoutMs`. */
