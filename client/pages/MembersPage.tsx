@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../../server/auth/types';
 import type { Party } from '../../shared/types';
 import { apiGet, apiSend } from '../app/api';
 import { navigate } from '../app/router';
-import { useT, type MessageId } from '../i18n';
+import { useT, type MessageId, type TFunction } from '../i18n';
 
 interface Member {
   userId: string;
@@ -13,6 +13,33 @@ interface Member {
   role: Role;
   party: string | null;
   status?: 'active' | 'invited';
+}
+
+/** The role choices, the same in the invite form and in each member's row. */
+function RoleOptions({ t }: { t: TFunction }) {
+  return (
+    <>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {t(`role_${r}` as MessageId)}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** The party choices with "none" first (value ''), the same in the invite form and in each member's row. */
+function PartyOptions({ parties, t }: { parties: Party[]; t: TFunction }) {
+  return (
+    <>
+      <option value="">{t('none')}</option>
+      {parties.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name}
+        </option>
+      ))}
+    </>
+  );
 }
 
 export function MembersPage({ id }: { id: string }) {
@@ -62,25 +89,18 @@ export function MembersPage({ id }: { id: string }) {
     }
   };
 
-  const patch = async (userId: string, p: { role?: Role; party?: string | null }) => {
+  /** One member request: clear the old error, send, reload the list on success, show the message on failure. */
+  const changeMember = async (send: () => Promise<unknown>) => {
     setError(null);
     try {
-      await apiSend('PATCH', `${base}/members/${encodeURIComponent(userId)}`, p);
+      await send();
       load();
     } catch (err) {
       setError((err as Error).message);
     }
   };
-
-  const remove = async (userId: string) => {
-    setError(null);
-    try {
-      await apiSend('DELETE', `${base}/members/${encodeURIComponent(userId)}`);
-      load();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  const patch = (userId: string, p: { role?: Role; party?: string | null }) => changeMember(() => apiSend('PATCH', `${base}/members/${encodeURIComponent(userId)}`, p));
+  const remove = (userId: string) => changeMember(() => apiSend('DELETE', `${base}/members/${encodeURIComponent(userId)}`));
 
   return (
     <main className="page" id="main">
@@ -113,22 +133,13 @@ export function MembersPage({ id }: { id: string }) {
           <label>
             {t('role')}
             <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role_${r}` as MessageId)}
-                </option>
-              ))}
+              <RoleOptions t={t} />
             </select>
           </label>
           <label>
             {t('party')}
             <select value={party} onChange={(e) => setParty(e.target.value)}>
-              <option value="">{t('none')}</option>
-              {parties.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+              <PartyOptions parties={parties} t={t} />
             </select>
           </label>
           <button type="submit" className="primary">
@@ -180,21 +191,12 @@ export function MembersPage({ id }: { id: string }) {
                 <td>{m.email}</td>
                 <td>
                   <select aria-label={`${t('role')}: ${m.name}`} value={m.role} onChange={(e) => void patch(m.userId, { role: e.target.value as Role })}>
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {t(`role_${r}` as MessageId)}
-                      </option>
-                    ))}
+                    <RoleOptions t={t} />
                   </select>
                 </td>
                 <td>
                   <select aria-label={`${t('party')}: ${m.name}`} value={m.party ?? ''} onChange={(e) => void patch(m.userId, { party: e.target.value || null })}>
-                    <option value="">{t('none')}</option>
-                    {parties.map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {p.name}
-                      </option>
-                    ))}
+                    <PartyOptions parties={parties} t={t} />
                   </select>
                 </td>
                 <td>{m.status === 'invited' ? t('pendingInvite') : t('active')}</td>
