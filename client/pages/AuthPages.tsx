@@ -24,6 +24,37 @@ function ErrorMessage({ text }: { text: string | null }) {
   ) : null;
 }
 
+/** The new password (at least 10 characters) with its hint, as the setup and invitation forms ask for it. */
+function NewPasswordField({ value, onChange }: { value: string; onChange: (password: string) => void }) {
+  const t = useT();
+  return (
+    <>
+      <label>
+        {t('password')}
+        <input type="password" required minLength={10} autoComplete="new-password" aria-describedby="pw-hint" value={value} onChange={(e) => onChange(e.target.value)} />
+      </label>
+      <span id="pw-hint" className="hint">
+        {t('passwordHint')}
+      </span>
+    </>
+  );
+}
+
+/**
+ * Sends a request that creates a session (setup, accepted invitation), then refreshes the session and
+ * goes to `target`, replacing the history entry; a failure shows the server's message instead.
+ */
+async function enterAfter(request: () => Promise<unknown>, target: string, setError: (message: string | null) => void): Promise<void> {
+  setError(null);
+  try {
+    await request();
+    await refreshSession();
+    navigate(target, true);
+  } catch (err) {
+    setError((err as Error).message);
+  }
+}
+
 /** Only same-site paths are followed after log-in, so a crafted ?next cannot send people elsewhere. */
 function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -77,16 +108,9 @@ export function SetupPage({ token }: { token: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(token ? null : t('setupMissingToken'));
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
-      await apiSend('POST', '/api/auth/setup', { token, email, password, name });
-      await refreshSession();
-      navigate('/', true);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    return enterAfter(() => apiSend('POST', '/api/auth/setup', { token, email, password, name }), '/', setError);
   };
   return (
     <AuthCard title={t('setupTitle')} intro={t('setupIntro')}>
@@ -99,13 +123,7 @@ export function SetupPage({ token }: { token: string }) {
           {t('email')}
           <input type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
         </label>
-        <label>
-          {t('password')}
-          <input type="password" required minLength={10} autoComplete="new-password" aria-describedby="pw-hint" value={password} onChange={(e) => setPassword(e.target.value)} />
-        </label>
-        <span id="pw-hint" className="hint">
-          {t('passwordHint')}
-        </span>
+        <NewPasswordField value={password} onChange={setPassword} />
         <ErrorMessage text={error} />
         <button type="submit" className="primary" disabled={!token}>
           {t('setupButton')}
@@ -136,18 +154,11 @@ export function InvitePage({ token }: { token: string }) {
       })
       .catch((e: Error) => setError(e.message));
   }, [token]);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
-      const body: { password: string; name?: string } = { password };
-      if (name.trim()) body.name = name.trim();
-      await apiSend('POST', `/api/auth/invitations/${encodeURIComponent(token)}/accept`, body);
-      await refreshSession();
-      navigate(info?.packageId ? `/packages/${encodeURIComponent(info.packageId)}` : '/', true);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    const body: { password: string; name?: string } = { password };
+    if (name.trim()) body.name = name.trim();
+    return enterAfter(() => apiSend('POST', `/api/auth/invitations/${encodeURIComponent(token)}/accept`, body), info?.packageId ? `/packages/${encodeURIComponent(info.packageId)}` : '/', setError);
   };
   return (
     <AuthCard title={t('inviteTitle')} intro={info?.packageTitle ? `${t('inviteIntro')} (${info.packageTitle})` : t('inviteIntro')}>
@@ -161,13 +172,7 @@ export function InvitePage({ token }: { token: string }) {
           {t('name')}
           <input required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <label>
-          {t('password')}
-          <input type="password" required minLength={10} autoComplete="new-password" aria-describedby="pw-hint" value={password} onChange={(e) => setPassword(e.target.value)} />
-        </label>
-        <span id="pw-hint" className="hint">
-          {t('passwordHint')}
-        </span>
+        <NewPasswordField value={password} onChange={setPassword} />
         <ErrorMessage text={error} />
         <button type="submit" className="primary" disabled={!token}>
           {t('inviteButton')}
