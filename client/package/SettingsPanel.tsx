@@ -9,6 +9,7 @@ import { parseAmount, toCanonical } from '../../shared/money';
 import type { Party } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
 import { useT } from '../i18n';
+import { PartiesFieldset, YearRangeFieldset } from './PackageFields';
 
 function range(from: number, to: number): string[] {
   const out: string[] = [];
@@ -57,13 +58,6 @@ export function SettingsPanel({ conn, meta, canEdit }: { conn: PackageConnection
     setMessage({ kind: 'ok', text: t('settingsSaved') });
   };
 
-  const setParty = (i: number, p: Partial<Party>) => setParties((ps) => ps.map((x, j) => (j === i ? { ...x, ...p } : x)));
-  const yearInput = (label: string, value: number, set: (n: number) => void) => (
-    <label>
-      {label}
-      <input type="number" min={2000} max={2100} disabled={!canEdit} value={value} onChange={(e) => set(Number(e.target.value))} />
-    </label>
-  );
 
   return (
     <div className="panel-page">
@@ -75,20 +69,8 @@ export function SettingsPanel({ conn, meta, canEdit }: { conn: PackageConnection
           {t('colTitle')}
           <input required disabled={!canEdit} value={title} onChange={(e) => setTitle(e.target.value)} />
         </label>
-        <fieldset>
-          <legend>{t('years')}</legend>
-          <div className="row">
-            {yearInput(t('fromYear'), from, setFrom)}
-            {yearInput(t('toYear'), to, setTo)}
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>{t('planYears')}</legend>
-          <div className="row">
-            {yearInput(t('fromYear'), planFrom, setPlanFrom)}
-            {yearInput(t('toYear'), planTo, setPlanTo)}
-          </div>
-        </fieldset>
+        <YearRangeFieldset legend={t('years')} from={from} to={to} setFrom={setFrom} setTo={setTo} disabled={!canEdit} />
+        <YearRangeFieldset legend={t('planYears')} from={planFrom} to={planTo} setFrom={setPlanFrom} setTo={setPlanTo} disabled={!canEdit} />
         <div className="span-2 field">
           <label>
             {t('fundOpening')}
@@ -98,26 +80,7 @@ export function SettingsPanel({ conn, meta, canEdit }: { conn: PackageConnection
             {t('fundOpeningHint')}
           </span>
         </div>
-        <fieldset className="span-2">
-          <legend>{t('parties')}</legend>
-          {parties.map((p, i) => (
-            <div className="row party-row" key={i}>
-              <label>
-                {t('partyName')}
-                <input disabled={!canEdit} value={p.name} onChange={(e) => setParty(i, { name: e.target.value })} />
-              </label>
-              <label>
-                {t('partyColor')}
-                <input type="color" disabled={!canEdit} value={p.color} onChange={(e) => setParty(i, { color: e.target.value })} />
-              </label>
-            </div>
-          ))}
-          {canEdit && (
-            <button type="button" className="secondary" onClick={() => setParties((ps) => [...ps, { id: '', name: '', color: '#4a6fa5' }])}>
-              + {t('addParty')}
-            </button>
-          )}
-        </fieldset>
+        <PartiesFieldset parties={parties} setParties={setParties} disabled={!canEdit} />
         {message && (
           <p className={`span-2 ${message.kind === 'ok' ? 'form-ok' : 'form-error'}`} role={message.kind === 'ok' ? 'status' : 'alert'}>
             {message.text}

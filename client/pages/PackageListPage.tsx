@@ -4,6 +4,7 @@ import { navigate } from '../app/router';
 import { MAX_UPLOAD_BYTES, UploadError, uploadFile } from '../app/transfer';
 import { useSession, type Membership } from '../app/session';
 import { useLang, useT, type MessageId } from '../i18n';
+import { PartiesFieldset, YearRangeFieldset } from '../package/PackageFields';
 import type { BalanceReport, Party } from '../../shared/types';
 
 interface PackageSummary {
@@ -205,7 +206,6 @@ function CreatePackageForm() {
       setError((err as Error).message);
     }
   };
-  const setParty = (i: number, patch: Partial<Party>) => setParties((ps) => ps.map((p, j) => (j === i ? { ...p, ...patch } : p)));
   return (
     <section className="card create-package" aria-labelledby="create-title">
       <h2 id="create-title">{t('createPackage')}</h2>
@@ -214,32 +214,8 @@ function CreatePackageForm() {
           {t('colTitle')}
           <input required value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Budsjettforslag 2027 fra samarbeidspartiene" />
         </label>
-        <fieldset>
-          <legend>{t('years')}</legend>
-          <div className="row">
-            <label>
-              {t('fromYear')}
-              <input type="number" min={2000} max={2100} value={from} onChange={(e) => setFrom(Number(e.target.value))} />
-            </label>
-            <label>
-              {t('toYear')}
-              <input type="number" min={2000} max={2100} value={to} onChange={(e) => setTo(Number(e.target.value))} />
-            </label>
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>{t('planYears')}</legend>
-          <div className="row">
-            <label>
-              {t('fromYear')}
-              <input type="number" min={2000} max={2100} value={planFrom} onChange={(e) => setPlanFrom(Number(e.target.value))} />
-            </label>
-            <label>
-              {t('toYear')}
-              <input type="number" min={2000} max={2100} value={planTo} onChange={(e) => setPlanTo(Number(e.target.value))} />
-            </label>
-          </div>
-        </fieldset>
+        <YearRangeFieldset legend={t('years')} from={from} to={to} setFrom={setFrom} setTo={setTo} />
+        <YearRangeFieldset legend={t('planYears')} from={planFrom} to={planTo} setFrom={setPlanFrom} setTo={setPlanTo} />
         <div className="span-2 field">
           <label>
             {t('fundOpening')}
@@ -249,27 +225,7 @@ function CreatePackageForm() {
             {t('fundOpeningHint')}
           </span>
         </div>
-        <fieldset className="span-2">
-          <legend>{t('parties')}</legend>
-          {parties.map((p, i) => (
-            <div className="row party-row" key={i}>
-              <label>
-                {t('partyName')}
-                <input value={p.name} onChange={(e) => setParty(i, { name: e.target.value, id: e.target.value })} />
-              </label>
-              <label>
-                {t('partyColor')}
-                <input type="color" value={p.color} onChange={(e) => setParty(i, { color: e.target.value })} />
-              </label>
-              <button type="button" className="ghost" onClick={() => setParties((ps) => ps.filter((_, j) => j !== i))} aria-label={t('removeParty', { name: p.name || '?' })}>
-                ✕
-              </button>
-            </div>
-          ))}
-          <button type="button" className="secondary" onClick={() => setParties((ps) => [...ps, { id: '', name: '', color: '#4a6fa5' }])}>
-            + {t('addParty')}
-          </button>
-        </fieldset>
+        <PartiesFieldset parties={parties} setParties={setParties} idFollowsName removable />
         {error && (
           <p className="form-error span-2" role="alert">
             {error}
