@@ -9,7 +9,7 @@ import type { AreaFrames, BaselineArea } from '../../shared/doc/baseline';
 import type { PackageConnection } from '../app/connection';
 import { MAX_UPLOAD_BYTES, UploadError, uploadFile, type ImportErrorDetail } from '../app/transfer';
 import { useT } from '../i18n';
-import { ImportErrorBox } from './ImportExportPanel';
+import { ImportErrorBox, YearColumnHeads } from './ImportExportPanel';
 
 export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: PackageConnection; baseline: BaselineArea[]; frames: AreaFrames | null; canEdit: boolean }) {
   const t = useT();
@@ -91,11 +91,7 @@ export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: Packa
             <thead>
               <tr>
                 <th scope="col">{t('area')}</th>
-                {years.map((y) => (
-                  <th scope="col" key={y} className="num">
-                    {y}
-                  </th>
-                ))}
+                <YearColumnHeads years={years} />
               </tr>
             </thead>
             <tbody>

@@ -62,6 +62,19 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1).replace('.', ',')} MB`;
 }
 
+/** One column head per year (right-aligned like the amounts below it), for the preview, balance and baseline tables. */
+export function YearColumnHeads({ years }: { years: readonly Year[] }) {
+  return (
+    <>
+      {years.map((y) => (
+        <th scope="col" key={y} className="num">
+          {y}
+        </th>
+      ))}
+    </>
+  );
+}
+
 /** An import error with where it is: sheet, cell, row, column and the value found. */
 export function ImportErrorBox({ error, t }: { error: ImportErrorDetail; t: TFunction }) {
   const hasWhere = error.row !== undefined || error.column !== undefined || error.cell !== undefined;
@@ -254,11 +267,7 @@ function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel }: { p
               <th scope="col">{t('ledger')}</th>
               <th scope="col">{t('group')}</th>
               <th scope="col">{t('colTitle')}</th>
-              {years.map((y) => (
-                <th scope="col" key={y} className="num">
-                  {y}
-                </th>
-              ))}
+              <YearColumnHeads years={years} />
             </tr>
           </thead>
           <tbody>
@@ -295,11 +304,7 @@ function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel }: { p
         <thead>
           <tr>
             <th scope="col">{t('ledger')}</th>
-            {years.map((y) => (
-              <th scope="col" key={y} className="num">
-                {y}
-              </th>
-            ))}
+            <YearColumnHeads years={years} />
           </tr>
         </thead>
         <tbody>
