@@ -7,7 +7,8 @@ import { useState } from 'react';
 import { formatAmount } from '../../shared/money';
 import type { AreaFrames, BaselineArea } from '../../shared/doc/baseline';
 import type { PackageConnection } from '../app/connection';
-import { MAX_UPLOAD_BYTES, UploadError, uploadFile, type ImportErrorDetail } from '../app/transfer';
+import type { ImportErrorDetail } from '../app/transfer';
+import { FilePicker, useUpload } from '../app/useUpload';
 import { useT } from '../i18n';
 import { ImportErrorBox, YearColumnHeads } from './ImportExportPanel';
 
@@ -15,27 +16,21 @@ export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: Packa
   const t = useT();
   const [text, setText] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok'; text: string } | { kind: 'error'; error: ImportErrorDetail } | null>(null);
-  const [progress, setProgress] = useState<number | null>(null);
+  const { progress, upload } = useUpload<{ areas: number; years: string[] }>(`/api/packages/${encodeURIComponent(conn.packageId)}/baseline`);
   const years = [...new Set(baseline.flatMap((a) => Object.keys(a.amounts)))].sort();
 
   // Through the server (POST /baseline), which parses CSV and XLSX alike and writes meta.baseline;
   // the change reaches this tab through the sync like anyone else's.
   const importFile = async (file: File) => {
     setMessage(null);
-    if (file.size > MAX_UPLOAD_BYTES) {
-      setMessage({ kind: 'error', error: { message: t('fileTooLarge', { size: `${(file.size / 1024 / 1024).toFixed(1).replace('.', ',')} MB`, max: '5 MB' }) } });
-      return;
-    }
-    setProgress(0);
-    try {
-      const res = await uploadFile<{ areas: number; years: string[] }>(`/api/packages/${encodeURIComponent(conn.packageId)}/baseline`, file, setProgress);
-      setMessage({ kind: 'ok', text: t('baselineImported', { n: res.areas }) });
-      setText('');
-    } catch (e) {
-      setMessage({ kind: 'error', error: e instanceof UploadError ? e.detail : { message: (e as Error).message } });
-    } finally {
-      setProgress(null);
-    }
+    await upload(
+      file,
+      (res) => {
+        setMessage({ kind: 'ok', text: t('baselineImported', { n: res.areas }) });
+        setText('');
+      },
+      (error) => setMessage({ kind: 'error', error }),
+    );
   };
 
   return (
@@ -56,16 +51,7 @@ export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: Packa
           </label>
           <label>
             {t('baselineUpload')}
-            <input
-              type="file"
-              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              disabled={progress !== null}
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) void importFile(f);
-                e.target.value = '';
-              }}
-            />
+            <FilePicker accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" disabled={progress !== null} onFile={(f) => void importFile(f)} />
           </label>
           <div className="row">
             <button type="submit" className="primary" disabled={!text.trim() || progress !== null}>

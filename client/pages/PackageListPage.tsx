@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { apiGet, apiSend } from '../app/api';
 import { navigate } from '../app/router';
-import { MAX_UPLOAD_BYTES, UploadError, uploadFile } from '../app/transfer';
+import { FilePicker, useUpload } from '../app/useUpload';
 import { useSession, type Membership } from '../app/session';
 import { useLang, useT, type MessageId } from '../i18n';
 import { PartiesFieldset, YearRangeFieldset } from '../package/PackageFields';
@@ -133,23 +133,14 @@ function yearRange(from: number, to: number): string[] {
 function ImportPackageFile() {
   const t = useT();
   const [error, setError] = useState<string | null>(null);
-  const [progress, setProgress] = useState<number | null>(null);
+  const { progress, upload } = useUpload<{ id: string }>('/api/packages/import');
   const choose = async (file: File) => {
     setError(null);
-    if (file.size > MAX_UPLOAD_BYTES) {
-      setError(t('fileTooLarge', { size: `${(file.size / 1024 / 1024).toFixed(1).replace('.', ',')} MB`, max: '5 MB' }));
-      return;
-    }
-    setProgress(0);
-    try {
-      const res = await uploadFile<{ id: string }>('/api/packages/import', file, setProgress);
-      navigate(`/packages/${encodeURIComponent(res.id)}`);
-    } catch (e) {
-      const d = e instanceof UploadError ? e.detail : { message: (e as Error).message };
-      setError(d.field ? `${d.message} (${d.field})` : d.message);
-    } finally {
-      setProgress(null);
-    }
+    await upload(
+      file,
+      (res) => navigate(`/packages/${encodeURIComponent(res.id)}`),
+      (d) => setError(d.field ? `${d.message} (${d.field})` : d.message),
+    );
   };
   return (
     <section className="card import-package" aria-labelledby="import-package-title">
@@ -157,16 +148,7 @@ function ImportPackageFile() {
       <p className="hint">{t('packageFileIntro')}</p>
       <label>
         {t('chooseFile')}
-        <input
-          type="file"
-          accept=".json,application/json"
-          disabled={progress !== null}
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void choose(f);
-            e.target.value = '';
-          }}
-        />
+        <FilePicker accept=".json,application/json" disabled={progress !== null} onFile={(f) => void choose(f)} />
       </label>
       {progress !== null && <progress max={1} value={progress} aria-label={t('uploading')} />}
       {error && (
