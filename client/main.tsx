@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
+import { AppLink } from './app/AppLink';
 import { currentPath, navigate, useRoute } from './app/router';
 import { logout, useSession } from './app/session';
 import { InvitePage, LoginPage, SetupPage } from './pages/AuthPages';
@@ -15,19 +16,12 @@ function TopBar() {
   const session = useSession();
   return (
     <header className="top-bar">
-      <a
-        className="brand"
-        href="/"
-        onClick={(e) => {
-          e.preventDefault();
-          navigate('/');
-        }}
-      >
+      <AppLink className="brand" href="/">
         <span className="brand-mark" aria-hidden="true">
           ◆
         </span>
         {t('appName')}
-      </a>
+      </AppLink>
       <div className="top-actions">
         <button type="button" className="ghost" onClick={() => setLang(lang === 'nb' ? 'en' : 'nb')} aria-label={t('langToggleLabel')}>
           {t('langToggle')}

@@ -29,6 +29,7 @@ import { ImportExportPanel } from './ImportExportPanel';
 import { LineDetails } from './LineDetails';
 import { SectionsView } from './SectionsView';
 import { SettingsPanel } from './SettingsPanel';
+import { AppLink } from '../app/AppLink';
 
 /** How long a "show this line" request stays pending for grids that are still mounting. */
 const FOCUS_REQUEST_TTL_MS = 3000;
@@ -210,16 +211,9 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
   return (
     <div className="workspace">
       <header className="pkg-header">
-        <a
-          className="back-link"
-          href="/"
-          onClick={(e) => {
-            e.preventDefault();
-            navigate('/');
-          }}
-        >
+        <AppLink className="back-link" href="/">
           ← {t('backToList')}
-        </a>
+        </AppLink>
         <h1 className="pkg-title">{snap.meta.title || '…'}</h1>
         <span data-testid="connection-status" data-state={status.phase === 'closed' ? 'closed' : sync.state}>
           {status.phase === 'closed' ? (
@@ -240,16 +234,9 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
             ↷ {t('redo')}
           </button>
           {status.role === 'owner' && (
-            <a
-              className="button ghost"
-              href={`/packages/${encodeURIComponent(conn.packageId)}/members`}
-              onClick={(e) => {
-                e.preventDefault();
-                navigate(`/packages/${encodeURIComponent(conn.packageId)}/members`);
-              }}
-            >
+            <AppLink className="button ghost" href={`/packages/${encodeURIComponent(conn.packageId)}/members`}>
               {t('tabMembers')}
-            </a>
+            </AppLink>
           )}
           <button type="button" className="ghost" onClick={() => setLang(lang === 'nb' ? 'en' : 'nb')} aria-label={t('langToggleLabel')}>
             {t('langToggle')}

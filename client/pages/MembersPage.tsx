@@ -3,8 +3,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ROLES, type Role } from '../../server/auth/types';
 import type { Party } from '../../shared/types';
 import { apiGet, apiSend } from '../app/api';
-import { navigate } from '../app/router';
 import { useT, type MessageId, type TFunction } from '../i18n';
+import { AppLink } from '../app/AppLink';
 
 interface Member {
   userId: string;
@@ -104,15 +104,9 @@ export function MembersPage({ id }: { id: string }) {
 
   return (
     <main className="page" id="main">
-      <a
-        href={`/packages/${encodeURIComponent(id)}`}
-        onClick={(e) => {
-          e.preventDefault();
-          navigate(`/packages/${encodeURIComponent(id)}`);
-        }}
-      >
+      <AppLink href={`/packages/${encodeURIComponent(id)}`}>
         ← {title || t('backToList')}
-      </a>
+      </AppLink>
       <h1>{t('membersHeading')}</h1>
       {error && (
         <p className="form-error" role="alert">

@@ -6,6 +6,7 @@ import { useSession, type Membership } from '../app/session';
 import { useLang, useT, type MessageId } from '../i18n';
 import { PartiesFieldset, YearRangeFieldset } from '../package/PackageFields';
 import type { BalanceReport, Party } from '../../shared/types';
+import { AppLink } from '../app/AppLink';
 
 interface PackageSummary {
   id: string;
@@ -89,15 +90,9 @@ export function PackageListPage() {
               return (
                 <tr key={p.id}>
                   <td>
-                    <a
-                      href={`/packages/${encodeURIComponent(p.id)}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(`/packages/${encodeURIComponent(p.id)}`);
-                      }}
-                    >
+                    <AppLink href={`/packages/${encodeURIComponent(p.id)}`}>
                       {p.title || p.id}
-                    </a>
+                    </AppLink>
                   </td>
                   <td>{role ? t(`role_${role}` as MessageId) : '—'}</td>
                   <td>{party || '—'}</td>
