@@ -24,13 +24,20 @@ import {
 } from './navigation';
 import { clearRangeInDoc, commitCellToDoc, moveLineInDoc, pasteBlockToDoc, rangeToBlock, type GridColumn, type NewLineTemplate } from './operations';
 
+/** A labelled row of sums per year (and the total) from the balance report: a group's sums or the ledger's net. */
+export interface GridSums {
+  label: string;
+  byYear: Record<Year, string>;
+  total?: string;
+}
+
 export interface GridBlock {
   key: string;
   heading: string;
   template: NewLineTemplate;
   lines: PackageLine[];
   /** Sums per year from the balance report (and the total), when known. */
-  sums?: { label: string; byYear: Record<Year, string>; total?: string };
+  sums?: GridSums;
 }
 
 export interface FocusRequest {
@@ -44,7 +51,7 @@ export interface LedgerGridProps {
   label: string;
   years: Year[];
   blocks: GridBlock[];
-  footer?: { label: string; byYear: Record<Year, string>; total?: string };
+  footer?: GridSums;
   peers: RemotePeer[];
   canEdit: boolean;
   partyColors: Record<string, string>;
@@ -71,6 +78,25 @@ function displayAmount(line: PackageLine, year: Year): { text: string; invalid: 
 function invalidMessage(text: string): string {
   const p = parseAmount(text);
   return p.ok ? '' : p.message;
+}
+
+/** A read-only grid row of sums: the label as row header, then each year's amount (blank where the report has none). */
+function SumsRow({ className, sums, years }: { className: string; sums: GridSums; years: Year[] }) {
+  return (
+    <tr role="row" className={className}>
+      <th role="rowheader" scope="row">
+        {sums.label}
+      </th>
+      {years.map((y) => {
+        const amount = sums.byYear[y];
+        return (
+          <td role="gridcell" key={y} className="num">
+            {amount !== undefined ? formatAmount(amount) : ''}
+          </td>
+        );
+      })}
+    </tr>
+  );
 }
 
 export function LedgerGrid(props: LedgerGridProps) {
@@ -378,31 +404,13 @@ export function LedgerGrid(props: LedgerGridProps) {
               );
             })}
             {block.sums && (
-              <tr role="row" className="sum-row">
-                <th role="rowheader" scope="row">
-                  {block.sums.label}
-                </th>
-                {years.map((y) => (
-                  <td role="gridcell" key={y} className="num">
-                    {block.sums!.byYear[y] !== undefined ? formatAmount(block.sums!.byYear[y]!) : ''}
-                  </td>
-                ))}
-              </tr>
+              <SumsRow className="sum-row" sums={block.sums} years={years} />
             )}
           </tbody>
         ))}
         {props.footer && (
           <tfoot>
-            <tr role="row" className="total-row">
-              <th role="rowheader" scope="row">
-                {props.footer.label}
-              </th>
-              {years.map((y) => (
-                <td role="gridcell" key={y} className="num">
-                  {props.footer!.byYear[y] !== undefined ? formatAmount(props.footer!.byYear[y]!) : ''}
-                </td>
-              ))}
-            </tr>
+            <SumsRow className="total-row" sums={props.footer} years={years} />
           </tfoot>
         )}
       </table>
