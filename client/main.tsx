@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppLink } from './app/AppLink';
 import { currentPath, navigate, useRoute } from './app/router';
@@ -39,6 +39,16 @@ function TopBar() {
   );
 }
 
+/** A page under the app's top bar (every page but the package workspace, which has its own header). */
+function withTopBar(page: ReactNode) {
+  return (
+    <>
+      <TopBar />
+      {page}
+    </>
+  );
+}
+
 function App() {
   const route = useRoute();
   const session = useSession();
@@ -60,50 +70,22 @@ function App() {
 
   switch (route.name) {
     case 'login':
-      return (
-        <>
-          <TopBar />
-          <LoginPage next={route.next} />
-        </>
-      );
+      return withTopBar(<LoginPage next={route.next} />);
     case 'setup':
-      return (
-        <>
-          <TopBar />
-          <SetupPage token={route.token} />
-        </>
-      );
+      return withTopBar(<SetupPage token={route.token} />);
     case 'invite':
-      return (
-        <>
-          <TopBar />
-          <InvitePage token={route.token} />
-        </>
-      );
+      return withTopBar(<InvitePage token={route.token} />);
     case 'list':
-      return (
-        <>
-          <TopBar />
-          <PackageListPage />
-        </>
-      );
+      return withTopBar(<PackageListPage />);
     case 'members':
-      return (
-        <>
-          <TopBar />
-          <MembersPage id={route.id} />
-        </>
-      );
+      return withTopBar(<MembersPage id={route.id} />);
     case 'package':
       return <PackageView id={route.id} />;
     default:
-      return (
-        <>
-          <TopBar />
-          <main className="page">
-            <p>404</p>
-          </main>
-        </>
+      return withTopBar(
+        <main className="page">
+          <p>404</p>
+        </main>,
       );
   }
 }
