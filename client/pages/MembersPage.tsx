@@ -1,19 +1,14 @@
 /** Members and invitations of a package (owners): invite with role and party, copy the link, change roles, remove. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { MemberView } from '../../server/auth/routes';
 import { ROLES, type Role } from '../../server/auth/types';
 import type { Party } from '../../shared/types';
 import { apiGet, apiSend } from '../app/api';
 import { useT, type MessageId, type TFunction } from '../i18n';
 import { AppLink } from '../app/AppLink';
 
-interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  party: string | null;
-  status?: 'active' | 'invited';
-}
+/** A member as the members API returns it (the server's own type, so the two cannot drift apart). */
+type Member = MemberView;
 
 /** The role choices, the same in the invite form and in each member's row. */
 function RoleOptions({ t }: { t: TFunction }) {
