@@ -28,6 +28,22 @@ export function YearRangeFieldset(props: { legend: string; from: number; to: num
   );
 }
 
+/** The reserve fund's opening balance (a decimal text) with its hint; `hintId` names the hint for aria-describedby. */
+export function FundOpeningField(props: { value: string; onChange: (text: string) => void; hintId: string; disabled?: boolean }) {
+  const t = useT();
+  return (
+    <div className="span-2 field">
+      <label>
+        {t('fundOpening')}
+        <input inputMode="decimal" disabled={props.disabled} value={props.value} onChange={(e) => props.onChange(e.target.value)} aria-describedby={props.hintId} />
+      </label>
+      <span id={props.hintId} className="hint">
+        {t('fundOpeningHint')}
+      </span>
+    </div>
+  );
+}
+
 /**
  * The coalition parties, one row each (name and colour), with a button to add one.
  * `idFollowsName`: a party that does not exist yet takes its name as id (create form);

@@ -9,7 +9,7 @@ import { parseAmount, toCanonical } from '../../shared/money';
 import type { Party } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
 import { useT } from '../i18n';
-import { PartiesFieldset, YearRangeFieldset } from './PackageFields';
+import { FundOpeningField, PartiesFieldset, YearRangeFieldset } from './PackageFields';
 
 function range(from: number, to: number): string[] {
   const out: string[] = [];
@@ -71,15 +71,7 @@ export function SettingsPanel({ conn, meta, canEdit }: { conn: PackageConnection
         </label>
         <YearRangeFieldset legend={t('years')} from={from} to={to} setFrom={setFrom} setTo={setTo} disabled={!canEdit} />
         <YearRangeFieldset legend={t('planYears')} from={planFrom} to={planTo} setFrom={setPlanFrom} setTo={setPlanTo} disabled={!canEdit} />
-        <div className="span-2 field">
-          <label>
-            {t('fundOpening')}
-            <input inputMode="decimal" disabled={!canEdit} value={fund} onChange={(e) => setFund(e.target.value)} aria-describedby="settings-fund-hint" />
-          </label>
-          <span id="settings-fund-hint" className="hint">
-            {t('fundOpeningHint')}
-          </span>
-        </div>
+        <FundOpeningField value={fund} onChange={setFund} hintId="settings-fund-hint" disabled={!canEdit} />
         <PartiesFieldset parties={parties} setParties={setParties} disabled={!canEdit} />
         {message && (
           <p className={`span-2 ${message.kind === 'ok' ? 'form-ok' : 'form-error'}`} role={message.kind === 'ok' ? 'status' : 'alert'}>

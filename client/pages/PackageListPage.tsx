@@ -4,7 +4,7 @@ import { navigate } from '../app/router';
 import { FilePicker, useUpload } from '../app/useUpload';
 import { useSession, type Membership } from '../app/session';
 import { useLang, useT, type MessageId } from '../i18n';
-import { PartiesFieldset, YearRangeFieldset } from '../package/PackageFields';
+import { FundOpeningField, PartiesFieldset, YearRangeFieldset } from '../package/PackageFields';
 import type { BalanceReport, Party } from '../../shared/types';
 import { AppLink } from '../app/AppLink';
 
@@ -193,15 +193,7 @@ function CreatePackageForm() {
         </label>
         <YearRangeFieldset legend={t('years')} from={from} to={to} setFrom={setFrom} setTo={setTo} />
         <YearRangeFieldset legend={t('planYears')} from={planFrom} to={planTo} setFrom={setPlanFrom} setTo={setPlanTo} />
-        <div className="span-2 field">
-          <label>
-            {t('fundOpening')}
-            <input inputMode="decimal" value={fund} onChange={(e) => setFund(e.target.value)} aria-describedby="fund-hint" />
-          </label>
-          <span id="fund-hint" className="hint">
-            {t('fundOpeningHint')}
-          </span>
-        </div>
+        <FundOpeningField value={fund} onChange={setFund} hintId="fund-hint" />
         <PartiesFieldset parties={parties} setParties={setParties} idFollowsName removable />
         {error && (
           <p className="form-error span-2" role="alert">
