@@ -323,6 +323,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
               me={me}
               partyColors={partyColors}
               commentCounts={commentCounts}
+              proseMismatch={proseMismatch}
               selectedLineId={selectedLineId}
               onSelectLine={selectLine}
               onAddLine={addLine}

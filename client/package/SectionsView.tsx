@@ -26,6 +26,8 @@ export interface SectionsViewProps {
   me: { name: string; color: string; id: string; party?: string | undefined };
   partyColors: Record<string, string>;
   commentCounts: Map<string, number>;
+  /** Lines whose rationale names a figure none of their amounts match (from the balance worker). */
+  proseMismatch?: ReadonlySet<string>;
   selectedLineId: string | null;
   onSelectLine(id: string | null, immediate?: boolean): void;
   onAddLine(template: NewLineTemplate): void;
@@ -147,6 +149,7 @@ export function SectionsView(props: SectionsViewProps) {
       canEdit={canEdit}
       partyColors={props.partyColors}
       commentCounts={props.commentCounts}
+      {...(props.proseMismatch ? { proseMismatch: props.proseMismatch } : {})}
       selectedLineId={props.selectedLineId}
       onSelectLine={props.onSelectLine}
       onAddLine={props.onAddLine}
