@@ -170,6 +170,30 @@ export async function openPackage(page: Page, env: TestEnv, packageId: string): 
   await page.locator('.balance-bar .flag').first().waitFor({ timeout: 15_000 });
 }
 
+/** The grid cell of a line (by title) and year. */
+export const cellOf = (page: Page, title: string, year: string) => page.locator(`[data-line-title="${title}"][data-col="${year}"]`);
+
+/** The balance flag of a ledger and year. */
+export const flagOf = (page: Page, ledger: string, year: string) => page.locator(`.balance-row[data-ledger="${ledger}"] .flag[data-year="${year}"]`);
+
+/** A started environment with a logged-in admin, one package it owns and one editor (Kari, Ap). */
+export interface PackageEnv {
+  env: TestEnv;
+  admin: ApiClient;
+  packageId: string;
+  kari: Person;
+}
+
+/** Starts server and browser, logs the admin in, creates a package titled `title` and invites Kari as editor. */
+export async function startPackageEnv(title: string): Promise<PackageEnv> {
+  const env = await startEnv();
+  const admin = new ApiClient(env.url);
+  await admin.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+  const packageId = await createPackage(admin, title);
+  const kari = await addMember(env.url, admin, packageId, 'kari@ap.test', 'Kari Nordmann', 'editor', 'Ap');
+  return { env, admin, packageId, kari };
+}
+
 export function screenshotPath(name: string): string {
   return path.resolve('docs/screenshots', `${name}.png`);
 }

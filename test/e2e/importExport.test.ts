@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, contextFor, createPackage, openPackage, screenshotPath, seriousAxeViolations, startEnv, type Person, type TestEnv } from './harness';
+import { ADMIN_EMAIL, contextFor, openPackage, screenshotPath, seriousAxeViolations, startPackageEnv, type ApiClient, type Person, type TestEnv } from './harness';
 import type { PlainPackage } from '../../shared/types';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -22,11 +22,7 @@ let packageId: string;
 let kari: Person;
 
 beforeAll(async () => {
-  env = await startEnv();
-  admin = new ApiClient(env.url);
-  await admin.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-  packageId = await createPackage(admin, 'Budsjettforslag 2025 — import og eksport');
-  kari = await addMember(env.url, admin, packageId, 'kari@ap.test', 'Kari Nordmann', 'editor', 'Ap');
+  ({ env, admin, packageId, kari } = await startPackageEnv('Budsjettforslag 2025 — import og eksport'));
 });
 
 afterAll(async () => {

@@ -7,9 +7,9 @@
  * docs/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import fs from 'node:fs';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, USER_PASSWORD, addMember, contextFor, createPackage, openPackage, screenshotPath, seriousAxeViolations, startEnv, type Person, type TestEnv } from './harness';
+import type { ApiClient} from './harness';
+import { ADMIN_EMAIL, USER_PASSWORD, contextFor, openPackage, screenshotPath, seriousAxeViolations, startPackageEnv, cellOf, type Person, type TestEnv } from './harness';
 
 let env: TestEnv;
 let admin: ApiClient;
@@ -17,18 +17,14 @@ let packageId: string;
 let kari: Person;
 
 beforeAll(async () => {
-  env = await startEnv();
-  admin = new ApiClient(env.url);
-  await admin.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-  packageId = await createPackage(admin, 'Budsjettforslag 2025 — rødgrønne partier');
-  kari = await addMember(env.url, admin, packageId, 'kari@ap.test', 'Kari Nordmann', 'editor', 'Ap');
+  ({ env, admin, packageId, kari } = await startPackageEnv('Budsjettforslag 2025 — rødgrønne partier'));
 });
 
 afterAll(async () => {
   await env?.close();
 });
 
-const cell = (page: Page, title: string, year: string) => page.locator(`[data-line-title="${title}"][data-col="${year}"]`);
+const cell = cellOf;
 
 describe('screens', () => {
   it('a package address opens the package right after log-in', async () => {

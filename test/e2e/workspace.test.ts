@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, contextFor, createPackage, openPackage, screenshotPath, seriousAxeViolations, startEnv, type Person, type TestEnv } from './harness';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, contextFor, createPackage, openPackage, screenshotPath, seriousAxeViolations, startEnv, cellOf, flagOf, type Person, type TestEnv } from './harness';
 
 let env: TestEnv;
 let packageId: string;
@@ -21,8 +21,8 @@ let ctxB: BrowserContext;
 let pageA: Page;
 let pageB: Page;
 
-const cell = (page: Page, title: string, year: string) => page.locator(`[data-line-title="${title}"][data-col="${year}"]`);
-const flag = (page: Page, ledger: string, year: string) => page.locator(`.balance-row[data-ledger="${ledger}"] .flag[data-year="${year}"]`);
+const cell = cellOf;
+const flag = flagOf;
 
 /** Adds a line in the drift ledger's group and gives it a title by typing, as a person would. */
 async function addLine(page: Page, group: 'tiltak' | 'inndekning', title: string): Promise<void> {
