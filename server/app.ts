@@ -40,15 +40,19 @@ const IMPORT_CONTENT_TYPE_RE =
   /^(text\/csv|text\/plain|application\/octet-stream|application\/json|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet|application\/vnd\.ms-excel)\s*(;|$)/i;
 
 /**
- * The bytes of an uploaded CSV or XLSX file (line import, baseline), or the 415 answer
- * when the request's content type is none such a file is sent with. The body is read
- * only after the check, so a refused upload is never buffered.
+ * The bytes of an uploaded CSV or XLSX file (line import, baseline) with its name
+ * (`x-filename` header or `?filename=`) and chosen sheet (`?sheet=`), or the 415
+ * answer when the request's content type is none such a file is sent with. The body
+ * is read only after the check, so a refused upload is never buffered.
  */
-async function readUploadedSpreadsheet(c: Context): Promise<Uint8Array | Response> {
+async function readUploadedSpreadsheet(c: Context): Promise<{ bytes: Uint8Array; file: { filename: string; sheet?: string } } | Response> {
   if (!IMPORT_CONTENT_TYPE_RE.test(c.req.header('content-type') ?? '')) {
     return c.json(errorBody('Forventet en CSV-fil eller en Excel-arbeidsbok (.xlsx)'), 415);
   }
-  return new Uint8Array(await c.req.arrayBuffer());
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  const sheet = c.req.query('sheet');
+  const filename = c.req.header('x-filename') ?? c.req.query('filename') ?? '';
+  return { bytes, file: sheet ? { filename, sheet } : { filename } };
 }
 
 /** What an exporter gets: the package as plain data, its balance and the live doc (rich text). */
@@ -263,14 +267,12 @@ export function createApp(deps: AppDeps): {
     async (c) => {
       const a = await access(c, 'write');
       if (a instanceof Response) return a;
-      const bytes = await readUploadedSpreadsheet(c);
-      if (bytes instanceof Response) return bytes;
-      const sheet = c.req.query('sheet');
+      const upload = await readUploadedSpreadsheet(c);
+      if (upload instanceof Response) return upload;
       const preview = c.req.query('preview') === '1';
-      const filename = c.req.header('x-filename') ?? c.req.query('filename') ?? '';
       const origin = new HttpOrigin(a.principal.userId, 'import');
       const outcome = await rooms.withRoom(a.id, 'content', async (room) => {
-        const result = await importLinesFromFile(bytes, { filename, years: readMetaFromDoc(room.doc).years, ...(sheet ? { sheet } : {}) });
+        const result = await importLinesFromFile(upload.bytes, { ...upload.file, years: readMetaFromDoc(room.doc).years });
         if (!result.ok) return result;
         // A preview shows the lines, new sections and the balance after the import; nothing is written.
         if (preview) return { ok: true as const, preview: previewImport(readPackageFromDoc(room.doc, a.id), result.lines), sheetNames: result.sheetNames };
@@ -289,10 +291,9 @@ export function createApp(deps: AppDeps): {
     async (c) => {
       const a = await access(c, 'write');
       if (a instanceof Response) return a;
-      const bytes = await readUploadedSpreadsheet(c);
-      if (bytes instanceof Response) return bytes;
-      const sheet = c.req.query('sheet');
-      const result = await importBaselineFromFile(bytes, { filename: c.req.header('x-filename') ?? '', ...(sheet ? { sheet } : {}) });
+      const upload = await readUploadedSpreadsheet(c);
+      if (upload instanceof Response) return upload;
+      const result = await importBaselineFromFile(upload.bytes, upload.file);
       if (!result.ok) return c.json({ error: result.error }, 400);
       const origin = new HttpOrigin(a.principal.userId, 'baseline');
       await rooms.withRoom(a.id, 'content', (room) => room.transact((doc) => writeBaselineToDoc(doc, result.areas, origin), origin));
