@@ -208,6 +208,9 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
     return `${t('verbalHeading')}: ${snap.verbal.find((x) => x.id === parsed.itemId)?.title ?? ''}`;
   };
 
+  // What the ledger tables and the sections view show of each line, and how they talk back.
+  const gridProps = { canEdit, partyColors, commentCounts, proseMismatch, selectedLineId, onSelectLine: selectLine, onAddLine: addLine, focusRequest, announce };
+
   return (
     <div className="workspace">
       <header className="pkg-header">
@@ -297,15 +300,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
                   sumsKey={lr ? JSON.stringify(lr.byYear) : ''}
                   years={years}
                   peers={peers}
-                  canEdit={canEdit}
-                  partyColors={partyColors}
-                  commentCounts={commentCounts}
-                  proseMismatch={proseMismatch}
-                  selectedLineId={selectedLineId}
-                  onSelectLine={selectLine}
-                  onAddLine={addLine}
-                  focusRequest={focusRequest}
-                  announce={announce}
+                  {...gridProps}
                   lang={lang}
                 />
               );
@@ -319,16 +314,8 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
               verbal={snap.verbal}
               years={years}
               peers={peers}
-              canEdit={canEdit}
               me={me}
-              partyColors={partyColors}
-              commentCounts={commentCounts}
-              proseMismatch={proseMismatch}
-              selectedLineId={selectedLineId}
-              onSelectLine={selectLine}
-              onAddLine={addLine}
-              focusRequest={focusRequest}
-              announce={announce}
+              {...gridProps}
             />
           )}
           {tab === 'baseline' && <BaselinePanel conn={conn} baseline={snap.baseline} frames={frames} canEdit={canEdit} />}
