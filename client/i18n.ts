@@ -222,6 +222,11 @@ const messages = {
   copied: { nb: 'Kopiert', en: 'Copied' },
   remove: { nb: 'Fjern', en: 'Remove' },
   pendingInvite: { nb: 'Invitert', en: 'Invited' },
+  awaitsActivation: {
+    nb: '{email} er lagt til, men har ikke aktivert kontoen sin ennå. Medlemskapet gjelder når personen har aktivert kontoen med sin egen invitasjonslenke.',
+    en: '{email} was added but has not activated their account yet. The membership takes effect once they activate it with their own invitation link.',
+  },
+  newInviteLink: { nb: 'Ny lenke', en: 'New link' },
   active: { nb: 'Aktiv', en: 'Active' },
   cancel: { nb: 'Avbryt', en: 'Cancel' },
 } satisfies Record<string, Record<Lang, string>>;

@@ -49,6 +49,7 @@ export function MembersPage({ id }: { id: string }) {
   const [role, setRole] = useState<Role>('editor');
   const [party, setParty] = useState('');
   const [invite, setInvite] = useState<{ email: string; url: string } | null>(null);
+  const [awaiting, setAwaiting] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
 
   const load = useCallback(() => {
@@ -71,11 +72,13 @@ export function MembersPage({ id }: { id: string }) {
     e.preventDefault();
     setError(null);
     setInvite(null);
+    setAwaiting(null);
     try {
       const body: Record<string, string | null> = { email, role, party: party || null };
       if (name.trim()) body.name = name.trim();
-      const r = await apiSend<{ inviteUrl: string | null; token: string | null }>('POST', `${base}/members`, body);
+      const r = await apiSend<{ inviteUrl: string | null; member: Member | null }>('POST', `${base}/members`, body);
       if (r.inviteUrl) setInvite({ email, url: r.inviteUrl });
+      else if (r.member?.status === 'invited') setAwaiting(email);
       setEmail('');
       setName('');
       load();
@@ -95,6 +98,13 @@ export function MembersPage({ id }: { id: string }) {
     }
   };
   const patch = (userId: string, p: { role?: Role; party?: string | null }) => changeMember(() => apiSend('PATCH', `${base}/members/${encodeURIComponent(userId)}`, p));
+  const reissue = (m: Member) =>
+    changeMember(async () => {
+      setInvite(null);
+      setAwaiting(null);
+      const r = await apiSend<{ inviteUrl: string }>('POST', `${base}/members/${encodeURIComponent(m.userId)}/invitation`);
+      setInvite({ email: m.email, url: r.inviteUrl });
+    });
   const remove = (userId: string) => changeMember(() => apiSend('DELETE', `${base}/members/${encodeURIComponent(userId)}`));
 
   return (
@@ -135,6 +145,11 @@ export function MembersPage({ id }: { id: string }) {
             {t('invite')}
           </button>
         </form>
+        {awaiting && (
+          <p className="invite-link" role="status">
+            {t('awaitsActivation', { email: awaiting })}
+          </p>
+        )}
         {invite && (
           <div className="invite-link" role="status">
             <p>{t('inviteLink', { email: invite.email })}</p>
@@ -188,7 +203,14 @@ export function MembersPage({ id }: { id: string }) {
                     <PartyOptions parties={parties} t={t} />
                   </select>
                 </td>
-                <td>{m.status === 'invited' ? t('pendingInvite') : t('active')}</td>
+                <td>
+                  {m.status === 'invited' ? t('pendingInvite') : t('active')}
+                  {m.status === 'invited' && (
+                    <button type="button" className="ghost small" onClick={() => void reissue(m)} aria-label={`${t('newInviteLink')}: ${m.name || m.email}`}>
+                      {t('newInviteLink')}
+                    </button>
+                  )}
+                </td>
                 <td>
                   <button type="button" className="ghost small danger-text" onClick={() => void remove(m.userId)} aria-label={`${t('remove')}: ${m.name}`}>
                     {t('remove')}

@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Principal, Role } from './types';
-import type { AuthStore, MemberRecord } from './store';
+import type { AuthStore, MemberRecord, User } from './store';
 import { normalizeEmail } from './store';
 import type { AccountsAuth } from './provider';
 import { SESSION_COOKIE, principalOf } from './provider';
@@ -44,6 +44,8 @@ const MSG_NOT_FOUND = 'Pakken finnes ikke';
 const MSG_OWNER_ONLY = 'Bare eiere av pakken kan endre medlemmer';
 const MSG_LAST_OWNER = 'Pakken må ha minst én eier';
 const MSG_INVITE_INVALID = 'Invitasjonen er ugyldig, allerede brukt eller utløpt';
+const MSG_NOT_INVITER =
+  'Personen har ikke aktivert kontoen sin ennå. Bare den som opprettet kontoen, eller en administrator, kan lage en ny invitasjonslenke.';
 const MSG_PARTY_REQUIRED = 'Redaktører og kommentatorer må høre til et parti (feltet «party»)';
 
 /** What a package looks like to the members routes (title for invitations, parties to validate). */
@@ -179,6 +181,17 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
       return `Ukjent parti i feltet «party» (tillatt: ${info.parties.join(', ')})`;
     }
     return null;
+  }
+
+  /**
+   * Whether `who` may hand out a link that activates `user`'s account: only for a
+   * pending account, and only its creator or an administrator. An invitation grants a
+   * membership, never an account someone else was given.
+   */
+  function mayIssueInvitation(who: Principal, user: User): boolean {
+    if (user.active) return false;
+    if (user.createdBy !== null && user.createdBy === who.userId) return true;
+    return store.getUserById(who.userId)?.isAdmin === true;
   }
 
   // ---- sessions -------------------------------------------------------------------
@@ -339,10 +352,12 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     if (problem) return c.json(errorBody(problem, 'party'), 400);
 
     const result = store.transaction(() => {
-      const user = store.getUserByEmail(email) ?? store.insertUser({ email, name, passwordHash: null });
+      const user = store.getUserByEmail(email) ?? store.insertUser({ email, name, passwordHash: null, createdBy: ctx.who.userId });
       if (store.getMembership(ctx.packageId, user.id)) return null;
       store.addMembership(ctx.packageId, user.id, role, party);
-      const invite = user.active ? null : store.createInvitation(user.id, ctx.packageId, role);
+      // A pending account someone else created gets only the membership: it takes
+      // effect when that person activates the account with their own link.
+      const invite = mayIssueInvitation(ctx.who, user) ? store.createInvitation(user.id, ctx.packageId, role) : null;
       return { user, invite };
     });
     if (!result) return c.json(errorBody('Personen er allerede medlem av pakken', 'email'), 409);
@@ -396,6 +411,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     const user = member ? store.getUserById(userId) : null;
     if (!member || !user) return c.json(errorBody('Medlemmet finnes ikke'), 404);
     if (user.active) return c.json(errorBody('Kontoen er allerede aktivert; personen kan logge inn'), 409);
+    if (!mayIssueInvitation(ctx.who, user)) return c.json(errorBody(MSG_NOT_INVITER), 403);
     const invite = store.createInvitation(userId, ctx.packageId, member.role);
     return c.json({ inviteUrl: `${appOrigin(c)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
   });
@@ -430,7 +446,13 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     if (!body.ok) return body.response;
     const created = store.transaction(() => {
       if (store.getUserByEmail(body.data.email)) return null;
-      const user = store.insertUser({ email: body.data.email, name: body.data.name, passwordHash: null, isAdmin: body.data.isAdmin ?? false });
+      const user = store.insertUser({
+        email: body.data.email,
+        name: body.data.name,
+        passwordHash: null,
+        isAdmin: body.data.isAdmin ?? false,
+        createdBy: who.userId,
+      });
       return { user, invite: store.createInvitation(user.id, null, null) };
     });
     if (!created) return c.json(errorBody('Det finnes allerede en bruker med denne e-postadressen', 'email'), 409);
@@ -443,6 +465,19 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
       },
       201,
     );
+  });
+
+  /** A new activation link for a pending account (the first was lost or expired); administrators only. */
+  app.post('/api/admin/users/:userId/invitation', ...guard, async (c) => {
+    const who = await principal(c);
+    if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
+    if (store.getUserById(who.userId)?.isAdmin !== true) return c.json(errorBody('Bare administratorer kan lage nye invitasjonslenker'), 403);
+    const userId = c.req.param('userId');
+    const user = USER_ID_RE.test(userId) ? store.getUserById(userId) : null;
+    if (!user) return c.json(errorBody('Brukeren finnes ikke'), 404);
+    if (user.active) return c.json(errorBody('Kontoen er allerede aktivert; personen kan logge inn'), 409);
+    const invite = store.createInvitation(user.id, null, null);
+    return c.json({ inviteUrl: `${appOrigin(c)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
   });
 
   return app;

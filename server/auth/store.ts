@@ -18,6 +18,13 @@ export const DEFAULT_INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
  */
 const SESSION_RENEW_GRANULARITY_MS = 60_000;
 
+/**
+ * An account and its first invitation are written in one transaction, a few
+ * milliseconds apart at most; a legacy invitation issued later than this after its
+ * account was a re-issue by someone who may not have been the creator.
+ */
+const LEGACY_INVITE_CREATION_SLACK_MS = 1_000;
+
 /** A user as the rest of the server sees it (never with the password hash). */
 export interface User {
   id: string;
@@ -26,6 +33,13 @@ export interface User {
   isAdmin: boolean;
   /** False while the user was invited but has not yet chosen a password. */
   active: boolean;
+  /**
+   * Who created the account (an administrator, or the owner who first invited the
+   * person), or null for accounts made at first start or before this was recorded.
+   * Only the creator's link, or one an administrator issues, may activate a pending
+   * account.
+   */
+  createdBy: string | null;
   createdAt: number;
 }
 
@@ -72,6 +86,7 @@ interface UserRow {
   name: string;
   password_hash: string | null;
   is_admin: number;
+  created_by: string | null;
   created_at: number;
 }
 
@@ -119,6 +134,7 @@ function toUser(row: UserRow): User {
     name: row.name,
     isAdmin: row.is_admin === 1,
     active: row.password_hash !== null,
+    createdBy: row.created_by ?? null,
     createdAt: row.created_at,
   };
 }
@@ -205,6 +221,28 @@ export class AuthStore {
       );
       CREATE INDEX IF NOT EXISTS auth_login_failures_key ON auth_login_failures(scope, key, at);
     `);
+    this.migrateCreatedBy();
+  }
+
+  /**
+   * Adds `auth_users.created_by` to a database made before it existed. Until then any
+   * owner who added a pending account to a package got a fresh invitation for it, so
+   * an invitation issued after the account's creation cannot be trusted: those are
+   * revoked (the creator's own link, issued with the account, keeps working; an
+   * administrator can issue a new one).
+   */
+  private migrateCreatedBy(): void {
+    const columns = this.db.prepare('PRAGMA table_info(auth_users)').all() as Array<{ name: string }>;
+    if (columns.some((c) => c.name === 'created_by')) return;
+    this.db.transaction(() => {
+      this.db.exec('ALTER TABLE auth_users ADD COLUMN created_by TEXT');
+      this.db
+        .prepare(
+          `UPDATE auth_tokens SET used_at = ? WHERE kind = 'invite' AND used_at IS NULL
+           AND created_at > (SELECT u.created_at FROM auth_users u WHERE u.id = auth_tokens.user_id) + ?`,
+        )
+        .run(Date.now(), LEGACY_INVITE_CREATION_SLACK_MS);
+    })();
   }
 
   // ---- users ----------------------------------------------------------------------
@@ -220,18 +258,19 @@ export class AuthStore {
    * pending (invited) account that cannot log in until it accepts an invitation.
    * Throws when the email is taken.
    */
-  insertUser(input: { email: string; name?: string; passwordHash?: string | null; isAdmin?: boolean }): User {
+  insertUser(input: { email: string; name?: string; passwordHash?: string | null; isAdmin?: boolean; createdBy?: string | null }): User {
     const row: UserRow = {
       id: randomUUID(),
       email: normalizeEmail(input.email),
       name: input.name?.trim() ?? '',
       password_hash: input.passwordHash ?? null,
       is_admin: input.isAdmin ? 1 : 0,
+      created_by: input.createdBy ?? null,
       created_at: Date.now(),
     };
     this.db
       .prepare(
-        'INSERT INTO auth_users (id, email, name, password_hash, is_admin, created_at) VALUES (@id, @email, @name, @password_hash, @is_admin, @created_at)',
+        'INSERT INTO auth_users (id, email, name, password_hash, is_admin, created_by, created_at) VALUES (@id, @email, @name, @password_hash, @is_admin, @created_by, @created_at)',
       )
       .run(row);
     return toUser(row);

@@ -357,3 +357,58 @@ describe('attack table — hostile JSON', () => {
     expect((await admin.get(`/api/packages/${pkgA}/members`)).status).toBe(200);
   });
 });
+
+describe('attack table — invitations never hand over an account', () => {
+  it('A16 an owner adds a pending account someone else created (a pending admin): membership only, no link; re-issue 403; the own link still works', async () => {
+    // The owner is an ordinary (non-admin) user made owner of their own package.
+    const pkg = await t.createPackage(admin, 'Pakke Z');
+    const { client: owner, userId: ownerId } = await inviteAndAccept(admin, pkg, 'eier.z@kommune.no', 'owner', null);
+    const created = await admin.post('/api/admin/users', { email: 'ventende.admin@kommune.no', name: 'Vera', isAdmin: true });
+    expect(created.status).toBe(201);
+    const { token: ownLink, user } = (await created.json()) as { token: string; user: { userId: string } };
+
+    const add = await owner.post(`/api/packages/${pkg}/members`, { email: 'ventende.admin@kommune.no', role: 'editor', party: 'AP' });
+    expect(add.status).toBe(201);
+    const added = (await add.json()) as { token: string | null; inviteUrl: string | null; member: { userId: string; status: string } };
+    expect(added.token).toBeNull();
+    expect(added.inviteUrl).toBeNull();
+    expect(added.member).toMatchObject({ userId: user.userId, status: 'invited' });
+    const reissue = await owner.post(`/api/packages/${pkg}/members/${user.userId}/invitation`);
+    expect(reissue.status).toBe(403);
+    expect(JSON.stringify(await reissue.json())).not.toMatch(/[A-Za-z0-9_-]{43}/);
+    // Only the admin-creator's link activates the account, with the person's own password.
+    expect((await owner.post(`/api/admin/users/${user.userId}/invitation`)).status).toBe(403);
+    const vera = new Client(t.origin);
+    expect((await vera.post(`/api/auth/invitations/${ownLink}/accept`, { password: 'veras eget passord' })).status).toBe(200);
+    const me = (await (await vera.get('/api/auth/me')).json()) as { user: { isAdmin: boolean }; memberships: Array<{ packageId: string }> };
+    expect(me.user.isAdmin).toBe(true);
+    expect(me.memberships.map((m) => m.packageId)).toContain(pkg);
+    expect(t.store.getUserById(user.userId)?.createdBy).not.toBe(ownerId);
+  });
+
+  it('A17 an owner may re-issue only links for accounts they created; other owners adding that person get no link', async () => {
+    const pkg1 = await t.createPackage(admin, 'Pakke 1');
+    const pkg2 = await t.createPackage(admin, 'Pakke 2');
+    const { client: owner1 } = await inviteAndAccept(admin, pkg1, 'eier.1@kommune.no', 'owner', null);
+    const { client: owner2 } = await inviteAndAccept(admin, pkg2, 'eier.2@kommune.no', 'owner', null);
+    const first = await owner1.post(`/api/packages/${pkg1}/members`, { email: 'ny.person@kommune.no', role: 'viewer' });
+    const { token, member } = (await first.json()) as { token: string | null; member: { userId: string } };
+    expect(token).not.toBeNull();
+    expect((await owner1.post(`/api/packages/${pkg1}/members/${member.userId}/invitation`)).status).toBe(201);
+
+    const second = await owner2.post(`/api/packages/${pkg2}/members`, { email: 'ny.person@kommune.no', role: 'viewer' });
+    expect(second.status).toBe(201);
+    expect(((await second.json()) as { token: string | null }).token).toBeNull();
+    expect((await owner2.post(`/api/packages/${pkg2}/members/${member.userId}/invitation`)).status).toBe(403);
+    // An administrator can always issue a new link.
+    const byAdmin = await admin.post(`/api/admin/users/${member.userId}/invitation`);
+    expect(byAdmin.status).toBe(201);
+    const person = new Client(t.origin);
+    const { token: adminToken } = (await byAdmin.json()) as { token: string };
+    expect((await person.post(`/api/auth/invitations/${adminToken}/accept`, { password: 'mitt eget passord', name: 'Ny Person' })).status).toBe(200);
+    const memberships = ((await (await person.get('/api/auth/me')).json()) as { memberships: Array<{ packageId: string }> }).memberships;
+    expect(memberships.map((m) => m.packageId).sort()).toEqual([pkg1, pkg2].sort());
+    // The older link died with the activation.
+    expect((await new Client(t.origin).post(`/api/auth/invitations/${token}/accept`, { password: 'tyvens passord 1234' })).status).toBe(404);
+  });
+});

@@ -134,3 +134,26 @@ describe('readAuthConfig', () => {
     expect(() => readAuthConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
   });
 });
+
+describe('migration of a database made before account creators were recorded', () => {
+  it('keeps the first invitation of each pending account and revokes later re-issues', () => {
+    db.exec(`
+      CREATE TABLE auth_users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '',
+        password_hash TEXT, is_admin INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+      CREATE TABLE auth_tokens (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT, package_id TEXT, role TEXT,
+        created_at INTEGER NOT NULL, expires_at INTEGER, used_at INTEGER);
+    `);
+    const t0 = Date.now() - 60_000;
+    const far = Date.now() + 3_600_000;
+    db.prepare("INSERT INTO auth_users VALUES ('u1', 'v@kommune.no', 'V', NULL, 1, ?)").run(t0);
+    db.prepare("INSERT INTO auth_tokens VALUES ('first', 'invite', 'u1', NULL, NULL, ?, ?, NULL)").run(t0 + 3, far);
+    db.prepare("INSERT INTO auth_tokens VALUES ('reissue', 'invite', 'u1', 'p', 'editor', ?, ?, NULL)").run(t0 + 30_000, far);
+    const store = new AuthStore(db);
+    const open = db.prepare('SELECT token_hash FROM auth_tokens WHERE used_at IS NULL').all() as Array<{ token_hash: string }>;
+    expect(open.map((r) => r.token_hash)).toEqual(['first']);
+    expect(store.getUserById('u1')?.createdBy).toBeNull();
+    // Running again changes nothing.
+    new AuthStore(db);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM auth_tokens WHERE used_at IS NULL').get() as { n: number }).n).toBe(1);
+  });
+});
