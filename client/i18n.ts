@@ -4,7 +4,7 @@
  * The chosen language is kept in localStorage and changes re-render through
  * `useT` (useSyncExternalStore), so no provider is needed.
  */
-import { useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 
 export type Lang = 'nb' | 'en';
 
@@ -277,7 +277,8 @@ export type TFunction = (id: MessageId, vars?: Record<string, string | number>) 
 /** The translate function for the current language; re-renders when it changes. */
 export function useT(): TFunction {
   const lang = useSyncExternalStore(onLangChange, getLang, getLang);
-  return (id, vars) => translate(lang, id, vars);
+  // One function per language, so components may list `t` as a hook dependency.
+  return useCallback<TFunction>((id, vars) => translate(lang, id, vars), [lang]);
 }
 
 /** The current language (re-renders on change). */

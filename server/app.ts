@@ -5,14 +5,14 @@ import { bodyLimit } from 'hono/body-limit';
 import { createNodeWebSocket } from '@hono/node-ws';
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { canWrite, type AuthProvider, type Principal, type Role } from './auth/types';
+import { type AuthProvider } from './auth/types';
+import { MAX_JSON_BYTES, MAX_MESSAGE_BYTES, MAX_UPLOAD_BYTES, canWrite, type Principal, type Role } from '../shared/protocol';
 import { originCheck, securityHeaders } from './auth/security';
 import { errorBody, partySchema, payloadTooLarge, readJsonBody } from './auth/validation';
 import { computeBalance } from '../shared/balance';
 import { parseAmount, toCanonical } from '../shared/money';
 import { applyImportToDoc, readMetaFromDoc, readPackageFromDoc, writeMetaToDoc, type PackageMeta } from '../shared/doc/schema';
 import type { BalanceReport, Party, PlainPackage } from '../shared/types';
-import { MAX_MESSAGE_BYTES } from './protocol';
 import { ExportQueryError, createPackageExporters } from './export/exporters';
 import { importBaselineFromFile, importLinesFromFile, importPackageFromFile } from './import/index';
 import { applyRichPackageToDoc } from '../shared/doc/richPackage';
@@ -30,10 +30,6 @@ import { PACKAGE_ID_RE, registerSyncRoutes } from './ws';
  */
 export const HEARTBEAT_INTERVAL_MS = 30_000;
 
-/** Largest JSON body of the package routes (bytes). */
-export const MAX_JSON_BYTES = 64 * 1024;
-/** Largest file `POST /api/packages/:id/import` (CSV or XLSX), `/baseline` and `/api/packages/import` accept (bytes). */
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /** Content types an uploaded import file may be sent with (the format is detected from the content). */
 const IMPORT_CONTENT_TYPE_RE =
@@ -194,7 +190,7 @@ export function createApp(deps: AppDeps): {
   for (const r of deps.routes ?? []) app.route('/', r);
 
   const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BYTES, onError: (c) => payloadTooLarge(c, MAX_JSON_BYTES) });
-  const uploadLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => payloadTooLarge(c, MAX_IMPORT_BYTES) });
+  const uploadLimit = bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: (c) => payloadTooLarge(c, MAX_UPLOAD_BYTES) });
 
   /** The caller's principal and role for a package, or the response that refuses them. */
   async function access(c: Context, need: 'read' | 'write'): Promise<{ principal: Principal; role: Role; id: string } | Response> {

@@ -29,7 +29,7 @@ function openStorage(config: ServerConfig): SqliteStorage {
 /**
  * The production AuthProvider: the accounts module on the same SQLite file, its
  * routes, and the first-start bootstrap. This is the one place to swap the
- * authentication (tests use server/auth/testAuth.ts through `startServer`).
+ * authentication (tests use test/server/testAuth.ts through `startServer`).
  */
 function createProductionAuth(storage: SqliteStorage, config: ServerConfig, rooms: () => RoomRegistry | undefined): Accounts {
   return installAccounts({ db: storage.db, storage, rooms, publicOrigin: config.publicOrigin });

@@ -2,27 +2,12 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { canWrite, type DocKind, type Role } from './auth/types';
+import { canWrite, type DocKind, type Role } from '../shared/protocol';
 import { observeLineAudit } from './audit';
 import { mergeInBackground } from './compactor';
 import { getMetaMap } from '../shared/doc/schema';
 import type { AuditEntry, DocStorage } from './storage/types';
-import {
-  AWARENESS_MIN_INTERVAL_MS,
-  CLOSE_FORBIDDEN,
-  CLOSE_LOAD_FAILED,
-  CLOSE_MALFORMED,
-  CLOSE_STORAGE_FAILED,
-  MESSAGE_AWARENESS,
-  MESSAGE_QUERY_AWARENESS,
-  MESSAGE_SYNC,
-  REASONS,
-  SYNC_STEP1,
-  SYNC_STEP2,
-  SYNC_UPDATE,
-  closeReason,
-  encodeNotice,
-} from './protocol';
+import { AWARENESS_MIN_INTERVAL_MS, CLOSE_FORBIDDEN, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, CLOSE_STORAGE_FAILED, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, REASONS, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE, closeReason, encodeNotice } from '../shared/protocol';
 
 /**
  * The three-member socket the room core talks to. The websocket layer adapts

@@ -1,5 +1,6 @@
-import type { DocKind, MembershipChange } from './auth/types';
-import { CLOSE_SERVICE_RESTART, REASONS } from './protocol';
+import type { MembershipChange } from './auth/types';
+import type { DocKind } from '../shared/protocol';
+import { CLOSE_SERVICE_RESTART, REASONS } from '../shared/protocol';
 import { Room, type RoomLogger } from './room';
 import type { DocStorage } from './storage/types';
 

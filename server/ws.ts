@@ -1,18 +1,10 @@
 import type { Context, Hono } from 'hono';
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
-import type { AuthProvider, DocKind } from './auth/types';
+import type { AuthProvider } from './auth/types';
+import type { DocKind } from '../shared/protocol';
 import { isAllowedOrigin } from './auth/security';
-import {
-  CLOSE_MALFORMED,
-  CLOSE_MESSAGE_TOO_BIG,
-  CLOSE_SESSION_ENDED,
-  CLOSE_TRY_AGAIN_LATER,
-  MAX_BUFFERED_BYTES,
-  MAX_MESSAGE_BYTES,
-  REASONS,
-  closeReason,
-} from './protocol';
+import { CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES, REASONS, closeReason } from '../shared/protocol';
 import type { RoomLogger, SyncSocket } from './room';
 import type { RoomRegistry } from './rooms';
 import type { DocStorage } from './storage/types';

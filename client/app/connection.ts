@@ -17,13 +17,12 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
-import { readVarString } from 'lib0/decoding';
 import { createPackageUndoManager } from '../editor/undo';
 import { initPresence, setEditing as setPresenceEditing } from '../presence/awareness';
 import { commentsDbName, contentDbName, createDocPersistence, pendingStoreFor } from '../offline/persistence';
 import type { PendingStore } from '../offline/syncTracker';
 import type { IndexeddbPersistence } from 'y-indexeddb';
-import type { Role } from '../../server/auth/types';
+import { MESSAGE_NOTICE, decodeNoticePayload, type Role } from '../../shared/protocol';
 import type { Party } from '../../shared/types';
 
 /** The awareness state every client publishes (presence helper reads the same shape). */
@@ -85,18 +84,6 @@ export interface PackageConnection {
   destroy(): void;
 }
 
-/**
- * The server's notice message (server/protocol.ts MESSAGE_NOTICE): varuint 100,
- * then a varstring holding JSON `{ kind: 'read-only' | 'writable', role, message }`.
- */
-export const MESSAGE_NOTICE = 100;
-
-interface Notice {
-  kind: string;
-  role?: string;
-  message?: string;
-}
-
 /** Websocket base URL for this page's origin (`ws(s)://host/ws`). */
 export function websocketBase(origin: string = location.origin): string {
   return origin.replace(/^http/, 'ws') + '/ws';
@@ -151,16 +138,10 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
     update({ phase: 'closed', closedReason: ev.reason || String(ev.code) });
   });
   provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
-    let notice: Notice | null = null;
-    try {
-      notice = JSON.parse(readVarString(decoder)) as Notice;
-    } catch {
-      notice = null;
-    }
+    const notice = decodeNoticePayload(decoder);
     if (!notice) return;
-    const newRole = (['owner', 'editor', 'commenter', 'viewer'] as const).find((r) => r === notice.role) ?? status.role;
-    if (notice.kind === 'read-only') update({ readOnlyReason: notice.message || 'Skrivetilgang mangler.', role: newRole });
-    else if (notice.kind === 'writable') update({ readOnlyReason: null, role: newRole });
+    if (notice.kind === 'read-only') update({ readOnlyReason: notice.message || 'Skrivetilgang mangler.', role: notice.role });
+    else update({ readOnlyReason: null, role: notice.role });
   };
 
   // A lost network does not always close an open websocket at once; the browser's

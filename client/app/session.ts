@@ -3,7 +3,7 @@
  * means "not logged in" (null user), anything else is an error to show.
  */
 import { useEffect, useSyncExternalStore } from 'react';
-import type { Principal, Role } from '../../server/auth/types';
+import type { Principal, Role } from '../../shared/protocol';
 import { ApiError, apiGet, apiSend } from './api';
 
 export interface Membership {

@@ -5,8 +5,6 @@
  */
 import { ApiError, type ApiErrorDetail } from './api';
 
-/** Largest file the server accepts for imports (server/app.ts MAX_IMPORT_BYTES), checked here first for a clear message. */
-export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 /** The error detail of an import, as the server sends it. */
 export interface ImportErrorDetail extends ApiErrorDetail {

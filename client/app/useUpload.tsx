@@ -4,7 +4,8 @@
  */
 import { useState } from 'react';
 import { useT } from '../i18n';
-import { MAX_UPLOAD_BYTES, UploadError, uploadFile, type ImportErrorDetail } from './transfer';
+import { UploadError, uploadFile, type ImportErrorDetail } from './transfer';
+import { MAX_UPLOAD_BYTES } from '../../shared/protocol';
 
 /**
  * `progress` is null when nothing is being sent, else the fraction sent. `upload(file, onDone, onError)`

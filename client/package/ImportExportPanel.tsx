@@ -3,7 +3,7 @@
  * and prose warnings first, then all or nothing) and export (a pre-export check
  * from the live document, then a download per format with progress).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatAmount } from '../../shared/money';
 import { readRichPackageFromDoc } from '../../shared/doc/richPackage';
 import { preExportCheck, type ExportScope, type PreExportCheck } from '../../shared/export/model';
@@ -11,17 +11,20 @@ import type { ImportPreview } from '../../shared/format/importPreview';
 import { LEDGERS, type Year } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
 import { ApiError } from '../app/api';
-import { MAX_UPLOAD_BYTES, UploadError, downloadFile, uploadFile, type DownloadProgress, type ImportErrorDetail } from '../app/transfer';
+import { UploadError, downloadFile, uploadFile, type DownloadProgress, type ImportErrorDetail } from '../app/transfer';
 import { useT, type TFunction } from '../i18n';
+import { EXPORT_FORMATS, MAX_UPLOAD_BYTES, type ExportFormat } from '../../shared/protocol';
 
-const FORMATS = [
-  { id: 'docx', label: 'Word (.docx)' },
-  { id: 'xlsx', label: 'Excel (.xlsx)' },
-  { id: 'csv', label: 'CSV' },
-  { id: 'md', label: 'Markdown' },
-  { id: 'html', label: 'HTML' },
-  { id: 'json', label: 'JSON' },
-] as const;
+/** What each export format is called on its download button. */
+const FORMAT_LABELS: Record<ExportFormat, string> = {
+  docx: 'Word (.docx)',
+  xlsx: 'Excel (.xlsx)',
+  csv: 'CSV',
+  md: 'Markdown',
+  html: 'HTML',
+  json: 'JSON',
+};
+const FORMATS = EXPORT_FORMATS.map((id) => ({ id, label: FORMAT_LABELS[id] }));
 
 /** Pause after the last document change before the pre-export check is recomputed (ms). */
 const CHECK_DEBOUNCE_MS = 400;
@@ -358,9 +361,12 @@ function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel }: { p
 }
 
 /** The pre-export check over the live document, recomputed shortly after each change. */
-function usePreExportCheck(conn: PackageConnection, packageId: string, scope: ExportScope): PreExportCheck {
-  const compute = () => preExportCheck(readRichPackageFromDoc(conn.doc, packageId), scope);
-  const [check, setCheck] = useState<PreExportCheck>(compute);
+function usePreExportCheck(conn: PackageConnection, packageId: string, scope: ExportScope): { check: PreExportCheck; lineTitles: Map<string, string> } {
+  const compute = useCallback(() => {
+    const pkg = readRichPackageFromDoc(conn.doc, packageId);
+    return { check: preExportCheck(pkg, scope), lineTitles: new Map(pkg.lines.map((l) => [l.id, l.title])) };
+  }, [conn, packageId, scope]);
+  const [check, setCheck] = useState(compute);
   useEffect(() => {
     setCheck(compute());
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -373,8 +379,7 @@ function usePreExportCheck(conn: PackageConnection, packageId: string, scope: Ex
       conn.doc.off('update', onUpdate);
       if (timer) clearTimeout(timer);
     };
-    // compute reads conn, packageId and scope only.
-  }, [conn, packageId, scope]);
+  }, [conn, compute]);
   return check;
 }
 
@@ -387,8 +392,7 @@ function ExportCard({ conn, packageId, onGoToLine }: { conn: PackageConnection; 
   const [sealed, setSealed] = useState(false);
   const [busy, setBusy] = useState<Record<string, DownloadProgress>>({});
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string; checksum?: string } | null>(null);
-  const check = usePreExportCheck(conn, packageId, scope);
-  const lineTitles = useMemo(() => new Map(readRichPackageFromDoc(conn.doc, packageId).lines.map((l) => [l.id, l.title])), [conn, packageId, check]);
+  const { check, lineTitles } = usePreExportCheck(conn, packageId, scope);
 
   const errors = check.warnings.filter((w) => w.severity === 'error');
   const prose = check.warnings.filter((w) => w.code === 'prose-figure-mismatch');

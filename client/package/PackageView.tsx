@@ -6,7 +6,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createLineInDoc } from '../../shared/doc/schema';
 import { LEDGERS, GROUPS, type Ledger, type PackageLine, type Year } from '../../shared/types';
-import type { Role } from '../../server/auth/types';
+import type { Role } from '../../shared/protocol';
 import { useBalance } from '../app/balanceClient';
 import { colorForParty, createPackageConnection, type PackageConnection } from '../app/connection';
 import { PresenceBar } from '../presence/PresenceBar';
@@ -194,7 +194,7 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
   }, [selectedLineId]);
   const selectedLine = snap.lines.find((l) => l.id === detailsLineId) ?? null;
 
-  const linesByLedger = useStableGroups(snap.lines, (l) => l.ledger);
+  const linesByLedger = useStableGroups(snap.lines, ledgerOfLine);
 
   const describeEditing = (e: Editing): string | null => {
     if ('lineId' in e) {
@@ -351,6 +351,9 @@ const EMPTY_LINES: PackageLine[] = [];
  * its elements are the same objects (the doc snapshot keeps unchanged lines as
  * the same objects), so memoised tables of untouched ledgers skip rendering.
  */
+/** The grouping key of the ledger tables (module-level, so its identity never changes). */
+const ledgerOfLine = (l: PackageLine): string => l.ledger;
+
 function useStableGroups<T>(list: T[], keyOf: (item: T) => string): Record<string, T[]> {
   const prev = useRef<Record<string, T[]>>({});
   return useMemo(() => {
@@ -362,8 +365,7 @@ function useStableGroups<T>(list: T[], keyOf: (item: T) => string): Record<strin
     }
     prev.current = next;
     return next;
-    // keyOf is a pure accessor given inline; the list is what changes.
-  }, [list]);
+  }, [list, keyOf]);
 }
 
 interface LedgerTableProps {
@@ -399,13 +401,12 @@ const LedgerTable = memo(function LedgerTable(p: LedgerTableProps) {
       }
       return block;
     });
-    // t follows p.lang.
-  }, [ledger, lines, sumsKey, p.lang]);
+  }, [ledger, lines, sumsKey, t]);
   const footer = useMemo(() => {
     if (!sumsKey) return undefined;
     const byYear = JSON.parse(sumsKey) as Record<Year, { net: string }>;
     return { label: ledger === 'investering' ? `${t('net')} (${t('borrowing').toLowerCase()})` : t('net'), byYear: Object.fromEntries(Object.entries(byYear).map(([y, s]) => [y, s.net])) };
-  }, [ledger, sumsKey, p.lang]);
+  }, [ledger, sumsKey, t]);
   return (
     <section className="ledger-section" aria-labelledby={`ledger-${ledger}`}>
       <h2 id={`ledger-${ledger}`}>{t(`ledger_${ledger}`)}</h2>

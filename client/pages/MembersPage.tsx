@@ -1,7 +1,7 @@
 /** Members and invitations of a package (owners): invite with role and party, copy the link, change roles, remove. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { MemberView } from '../../server/auth/routes';
-import { ROLES, type Role } from '../../server/auth/types';
+import type { MemberView } from '../../shared/protocol';
+import { ROLES, type Role } from '../../shared/protocol';
 import type { Party } from '../../shared/types';
 import { apiGet, apiSend } from '../app/api';
 import { useT, type MessageId, type TFunction } from '../i18n';

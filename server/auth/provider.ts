@@ -1,5 +1,6 @@
 import { parse as parseCookies } from 'hono/utils/cookie';
-import type { AuthProvider, MembershipChange, Principal, Role } from './types';
+import type { AuthProvider, MembershipChange } from './types';
+import type { Principal, Role } from '../../shared/protocol';
 import type { AuthStore, User } from './store';
 
 /** Name of the session cookie. */

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Principal, Role } from './types';
+import type { MemberView, Principal, Role } from '../../shared/protocol';
 import type { AuthStore, MemberRecord, User } from './store';
 import { normalizeEmail } from './store';
 import type { AccountsAuth } from './provider';
@@ -69,16 +69,6 @@ export interface AuthRoutesOptions {
   packageExists(id: string): boolean | Promise<boolean>;
   /** Title and parties of a package, when the server can tell. */
   packageInfo?(id: string): PackageInfo | null | Promise<PackageInfo | null>;
-}
-
-/** A member as the members API returns it. `status` is shown to owners only. */
-export interface MemberView {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  party: string | null;
-  status?: 'active' | 'invited';
 }
 
 function memberView(m: MemberRecord, forOwner: boolean): MemberView {

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Role } from './types';
-import { ROLES } from './types';
+import { isRole, type Role } from '../../shared/protocol';
 import { hashPassword, verifyPassword } from './password';
 
 /** Bytes of randomness in every session, invitation and setup token (256 bits). */
@@ -124,7 +123,7 @@ export function normalizeEmail(email: string): string {
 }
 
 function asRole(text: string | null): Role | null {
-  return text !== null && (ROLES as readonly string[]).includes(text) ? (text as Role) : null;
+  return isRole(text) ? text : null;
 }
 
 function toUser(row: UserRow): User {

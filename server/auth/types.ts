@@ -1,35 +1,10 @@
 /**
  * The contract between the collaboration server and whatever authenticates
- * people. The server consults it on every HTTP request and websocket upgrade;
- * the accounts module (server/auth/) provides the real implementation, and
- * tests may use `createTestAuth` from server/auth/testAuth.ts.
+ * people. The server consults it on every HTTP request and websocket upgrade; the
+ * accounts module (server/auth/) provides the real implementation. Roles,
+ * principals and `canWrite` are wire facts and live in shared/protocol.
  */
-
-/** Roles per package, strongest first. */
-export const ROLES = ['owner', 'editor', 'commenter', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is making a request. */
-export interface Principal {
-  userId: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-  /**
-   * Opaque, non-secret id of the login session behind this principal, when the
-   * provider has sessions; `onSessionEnd` names sessions by it.
-   */
-  sessionId?: string;
-}
-
-/** Which of a package's two documents a connection is for. */
-export type DocKind = 'content' | 'comments';
-
-/** Whether `role` may write the given document of a package. */
-export function canWrite(role: Role, kind: DocKind): boolean {
-  if (role === 'owner' || role === 'editor') return true;
-  return role === 'commenter' && kind === 'comments';
-}
+import type { MembershipSummary, Principal, Role } from '../../shared/protocol';
 
 /** A change of membership that must take effect on open connections at once. */
 export interface MembershipChange {
@@ -49,7 +24,7 @@ export interface AuthProvider {
   /** Records the creator of a new package as its owner. */
   afterPackageCreated(principal: Principal, packageId: string): Promise<void>;
   /** Package ids the principal is a member of, with role. */
-  listMemberships(principal: Principal): Promise<Array<{ packageId: string; role: Role; party?: string }>>;
+  listMemberships(principal: Principal): Promise<MembershipSummary[]>;
   /** Subscribes to membership changes; returns the unsubscribe function. */
   onMembershipChange(listener: (change: MembershipChange) => void): () => void;
   /**

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { ROLES } from './types';
+import { ROLES } from '../../shared/protocol';
 import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './password';
 
 /** Largest JSON body the accounts routes read (bytes); larger bodies get 413. */

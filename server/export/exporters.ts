@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import { readRichPackageFromDoc } from '../../shared/doc/richPackage';
-import { EXPORT_FORMATS, exportPackage, parseExportQuery, type ExportFormat, type ExportResult } from './index';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/protocol';
+import { exportPackage, parseExportQuery, type ExportResult } from './index';
 
 /**
  * What an exporter plugged into the app's export route receives: the live doc

@@ -8,10 +8,8 @@ import { renderDocx } from './docx';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
 import { renderXlsx } from './xlsx';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/protocol';
 
-/** The formats of `GET /api/packages/:id/export?format=…`. */
-export const EXPORT_FORMATS = ['docx', 'xlsx', 'csv', 'md', 'html', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
   format: ExportFormat;

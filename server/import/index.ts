@@ -4,11 +4,10 @@ import type { RichPackage } from '../../shared/doc/richPackage';
 import { readPackageJson } from '../../shared/format/json';
 import type { Year } from '../../shared/types';
 import { importBaselineFromXlsx, importLinesFromXlsx, type XlsxError } from './xlsx';
+import { MAX_UPLOAD_BYTES } from '../../shared/protocol';
 
-export { MAX_XLSX_BYTES, MAX_XLSX_ROWS, importBaselineFromXlsx, importLinesFromXlsx, readXlsxRows } from './xlsx';
+export { MAX_XLSX_ROWS, importBaselineFromXlsx, importLinesFromXlsx, readXlsxRows } from './xlsx';
 
-/** CSV and JSON uploads larger than this are refused before decoding. */
-export const MAX_TEXT_IMPORT_BYTES = 10 * 1024 * 1024;
 
 export type ImportFormat = 'csv' | 'xlsx' | 'json';
 
@@ -38,8 +37,8 @@ export function detectImportFormat(bytes: Uint8Array, filename = ''): ImportForm
 }
 
 function decodeText(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
-  if (bytes.byteLength > MAX_TEXT_IMPORT_BYTES) {
-    return { ok: false, message: `Filen er for stor (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB). Største tillatte størrelse er ${MAX_TEXT_IMPORT_BYTES / 1024 / 1024} MB.` };
+  if (bytes.byteLength > MAX_UPLOAD_BYTES) {
+    return { ok: false, message: `Filen er for stor (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB). Største tillatte størrelse er ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` };
   }
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };

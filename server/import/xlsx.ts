@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { importBaselineFromRows, importLinesFromRows, type BaselineAreaRow, type CsvError } from '../../shared/csv';
 import type { ImportedLine } from '../../shared/doc/schema';
 import type { Year } from '../../shared/types';
+import { MAX_UPLOAD_BYTES } from '../../shared/protocol';
 
 /**
  * XLSX import: reads one sheet of a workbook into rows of cell texts and runs
@@ -11,8 +12,6 @@ import type { Year } from '../../shared/types';
  * like typed input. Row numbers in errors are the sheet's row numbers.
  */
 
-/** Larger uploads are refused before unzipping (a real package file is well under 1 MB). */
-export const MAX_XLSX_BYTES = 10 * 1024 * 1024;
 /** More rows than this is not a package or a baseline; refused with a message. */
 export const MAX_XLSX_ROWS = 5000;
 /** Columns read per row (a package has ~10 fields plus up to a dozen years). */
@@ -86,8 +85,8 @@ function columnLetter(index1: number): string {
  * named as such), unreadable, or with too many rows, with Norwegian messages.
  */
 export async function readXlsxRows(bytes: Uint8Array, choice: XlsxSheetChoice = {}): Promise<XlsxResult<{ rows: string[][] }>> {
-  if (bytes.byteLength > MAX_XLSX_BYTES) {
-    return fileError(`Filen er for stor (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB). Største tillatte størrelse er ${MAX_XLSX_BYTES / 1024 / 1024} MB.`);
+  if (bytes.byteLength > MAX_UPLOAD_BYTES) {
+    return fileError(`Filen er for stor (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB). Største tillatte størrelse er ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
   }
   if (startsWith(bytes, OLE_MAGIC)) return fileError('Filen er i det gamle Excel-formatet (.xls). Lagre den som Excel-arbeidsbok (.xlsx) og prøv igjen.');
   if (!startsWith(bytes, ZIP_MAGIC)) return fileError('Filen er ikke en Excel-arbeidsbok (.xlsx).');

@@ -14,7 +14,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { installAccounts } from '../../server/auth/install';
 import { startServer, type RunningServer } from '../../server/server';
 import { SQLITE_FILENAME, SqliteStorage } from '../../server/storage/sqlite';
-import type { Role } from '../../server/auth/types';
+import type { Role } from '../../shared/protocol';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ADMIN_EMAIL = 'sekretariat@kommune.test';

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { importBaselineFromCsv, importLinesFromCsv, parseCsv } from '../../shared/csv';
 import { exportPackage } from '../../server/export/index';
 import { importBaselineFromFile, importLinesFromFile, importPackageFromFile } from '../../server/import/index';
-import { MAX_XLSX_BYTES, importLinesFromXlsx, readXlsxRows } from '../../server/import/xlsx';
+import { MAX_UPLOAD_BYTES } from '../../shared/protocol';
+import { importLinesFromXlsx, readXlsxRows } from '../../server/import/xlsx';
 import { seedPackage } from './fixture';
 import { previewImport, previewLineId } from '../../shared/format/importPreview';
 
@@ -75,7 +76,7 @@ describe('XLSX import', () => {
   it('refuses files that are not workbooks, too large, or the old .xls format, with clear messages', async () => {
     expect(await readXlsxRows(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]))).toMatchObject({ ok: false, error: { message: expect.stringContaining('.xls') } });
     expect(await readXlsxRows(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 9, 9]))).toMatchObject({ ok: false, error: { message: expect.stringContaining('kunne ikke leses') } });
-    expect(await readXlsxRows(new Uint8Array(MAX_XLSX_BYTES + 1))).toMatchObject({ ok: false, error: { message: expect.stringContaining('for stor') } });
+    expect(await readXlsxRows(new Uint8Array(MAX_UPLOAD_BYTES + 1))).toMatchObject({ ok: false, error: { message: expect.stringContaining('for stor') } });
     expect(await importLinesFromFile(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), { years: YEARS, filename: 'bilde.png' })).toMatchObject({ ok: false, format: null });
     expect(await importLinesFromFile(new Uint8Array([0x66, 0x6f, 0xff, 0xfe, 0x3b]), { years: YEARS, filename: 'x.csv' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('UTF-8') } });
   });

@@ -9,8 +9,8 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Room, SyncSocket } from '../../server/room';
-import type { Role } from '../../server/auth/types';
-import { MESSAGE_AWARENESS, MESSAGE_NOTICE, MESSAGE_SYNC, type Notice } from '../../server/protocol';
+import type { Role } from '../../shared/protocol';
+import { MESSAGE_AWARENESS, MESSAGE_NOTICE, MESSAGE_SYNC, type Notice } from '../../shared/protocol';
 
 export class FakeClient {
   readonly doc = new Y.Doc();

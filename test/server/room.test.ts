@@ -11,7 +11,7 @@ import { Room, type RoomLogger } from '../../server/room';
 import { MemoryStorage } from '../../server/storage/memory';
 import { SqliteStorage } from '../../server/storage/sqlite';
 import type { AppendBatch, DocStorage } from '../../server/storage/types';
-import { CLOSE_FORBIDDEN, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, MESSAGE_SYNC, SYNC_UPDATE } from '../../server/protocol';
+import { CLOSE_FORBIDDEN, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, MESSAGE_SYNC, SYNC_UPDATE } from '../../shared/protocol';
 import { createLineInDoc, setLineAmount } from '../../shared/doc/schema';
 import { FakeClient, until } from './fakeClient';
 

@@ -11,13 +11,13 @@ import * as Y from 'yjs';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
-import { createTestAuth, type TestAuth } from '../../server/auth/testAuth';
+import { createTestAuth, type TestAuth } from './testAuth';
 import { startServer, type RunningServer, type StartServerOptions } from '../../server/server';
 import { MemoryStorage } from '../../server/storage/memory';
 import { SqliteStorage } from '../../server/storage/sqlite';
 import type { DocStorage } from '../../server/storage/types';
-import type { Role } from '../../server/auth/types';
-import { MESSAGE_NOTICE, type Notice } from '../../server/protocol';
+import type { Role } from '../../shared/protocol';
+import { MESSAGE_NOTICE, type Notice } from '../../shared/protocol';
 import type { RoomLogger } from '../../server/room';
 
 export const quietLog: RoomLogger = { info() {}, warn() {}, error() {} };

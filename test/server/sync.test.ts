@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { connectClient, cookieWebSocket, sqliteIn, startTestServer, tempDir, upgradeStatusAt, waitFor, type TestClient, type TestServer } from './serverHarness';
 import { createLineInDoc, deleteLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount, setLineFields } from '../../shared/doc/schema';
-import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, MAX_MESSAGE_BYTES } from '../../server/protocol';
+import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, MAX_MESSAGE_BYTES } from '../../shared/protocol';
 import { STATUSES } from '../../shared/types';
 import { mulberry32 as prng } from '../helpers/random';
 

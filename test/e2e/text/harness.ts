@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { installAccounts, type Accounts } from '../../../server/auth/install';
 import { startServer, type RunningServer } from '../../../server/server';
 import { SqliteStorage } from '../../../server/storage/sqlite';
-import type { Role } from '../../../server/auth/types';
+import type { Role } from '../../../shared/protocol';
 import { HttpOrigin } from '../../../server/app';
 import { createLineInDoc, type LineInput } from '../../../shared/doc/schema';
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthProvider, MembershipChange, Principal, Role } from './types';
+import type { AuthProvider, MembershipChange } from '../../server/auth/types';
+import type { Principal, Role } from '../../shared/protocol';
 
 /** Cookie name the test provider reads, the same as the real session cookie. */
 export const TEST_SESSION_COOKIE = 'session';

@@ -1,9 +1,11 @@
 /**
- * Wire-protocol constants of the collaboration server: the y-protocols message
- * types the `y-websocket` provider speaks, our one extension (the notice message),
- * the limits, and every close code we use. docs/schema.md mirrors this file.
+ * The websocket protocol between the `y-websocket` provider and the server: the
+ * y-protocols message types, our one extension (the notice message), the limits,
+ * and every close code with its meaning. docs/schema.md mirrors this file.
  */
 import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import { isRole, type Role } from './roles';
 
 /** y-websocket message types (first varuint of every frame). */
 export const MESSAGE_SYNC = 0;
@@ -12,9 +14,8 @@ export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
 /**
  * Our extension: a server → client notice, `varuint 100, varstring JSON`. The
- * y-websocket provider ignores unknown types (it logs once per message), our client
- * registers `provider.messageHandlers[MESSAGE_NOTICE]`. Sent rarely: when a
- * connection's write is first dropped, and when its role changes.
+ * y-websocket provider ignores unknown types; our client registers a handler for it.
+ * Sent rarely: when a connection's write is first dropped, and when its role changes.
  */
 export const MESSAGE_NOTICE = 100;
 
@@ -35,11 +36,14 @@ export const CLOSE_MESSAGE_TOO_BIG = 1009;
 export const CLOSE_SERVICE_RESTART = 1012;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 export const CLOSE_MALFORMED = 4400;
-export const CLOSE_FORBIDDEN = 4403;
 /** The login session behind the connection ended (logout, password change, expiry). */
 export const CLOSE_SESSION_ENDED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_LOAD_FAILED = 4500;
 export const CLOSE_STORAGE_FAILED = 4501;
+
+/** Close codes after which the client must not reconnect on its own. */
+export const FINAL_CLOSE_CODES: readonly number[] = [CLOSE_MALFORMED, CLOSE_SESSION_ENDED, CLOSE_FORBIDDEN];
 
 /** Close reasons (user-visible, Norwegian; at most 123 bytes UTF-8). */
 export const REASONS = {
@@ -53,9 +57,7 @@ export const REASONS = {
 } as const;
 
 /** Payload of a MESSAGE_NOTICE. */
-export type Notice =
-  | { kind: 'read-only'; role: string; message: string }
-  | { kind: 'writable'; role: string; message: string };
+export type Notice = { kind: 'read-only'; role: Role; message: string } | { kind: 'writable'; role: Role; message: string };
 
 /** Encodes a notice frame. */
 export function encodeNotice(notice: Notice): Uint8Array {
@@ -63,6 +65,20 @@ export function encodeNotice(notice: Notice): Uint8Array {
   encoding.writeVarUint(e, MESSAGE_NOTICE);
   encoding.writeVarString(e, JSON.stringify(notice));
   return encoding.toUint8Array(e);
+}
+
+/**
+ * Reads a notice's payload (the decoder positioned after the message type). Returns
+ * null for anything that is not a well-formed notice, never throws.
+ */
+export function decodeNoticePayload(decoder: decoding.Decoder): Notice | null {
+  try {
+    const raw = JSON.parse(decoding.readVarString(decoder)) as { kind?: unknown; role?: unknown; message?: unknown };
+    if ((raw.kind !== 'read-only' && raw.kind !== 'writable') || !isRole(raw.role) || typeof raw.message !== 'string') return null;
+    return { kind: raw.kind, role: raw.role, message: raw.message };
+  } catch {
+    return null;
+  }
 }
 
 /** Trims a close reason to the 123-byte limit of the websocket protocol. */
