@@ -18,7 +18,9 @@ import {
  * package to a `BalanceReport`. No Yjs, no I/O, and no rounding anywhere:
  * amounts have at most two decimals and every sum is exact.
  *
- * Rules (DESIGN.md), and the decisions this module makes where DESIGN.md leaves room:
+ * Rules (kommuneloven §§ 14-4 and 14-10 for drift; the fund never below zero;
+ * one-time money never for permanent costs), and the decisions this module makes
+ * where the rules leave room:
  * - `net` = tiltak + inndekning, per year and in total. Every year of `years`
  *   appears in every ledger's `byYear`; amounts in other years are not summed
  *   (they get an `amount-outside-years` error instead).

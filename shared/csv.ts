@@ -4,7 +4,7 @@ import { GROUPS, LEDGERS, STATUSES, type Group, type Ledger, type PlainPackage, 
 
 /**
  * CSV import and export of amendment lines and baseline budgets, in the format
- * of DESIGN.md: what budget staff produce from Excel.
+ * of docs/formats.md: what budget staff produce from Excel.
  *
  * Reading: UTF-8 with or without BOM, RFC 4180 quoting (quoted fields may hold
  * delimiters, line breaks and `""`), CRLF, LF or CR line ends, delimiter `;`,
@@ -203,7 +203,7 @@ function isBlankRow(cells: readonly string[]): boolean {
 }
 
 /**
- * Reads amendment lines from CSV (columns and rules in DESIGN.md). All or
+ * Reads amendment lines from CSV (columns and rules in docs/formats.md). All or
  * nothing: the first problem (unknown or duplicate header, missing required
  * column, year column outside `years`, unknown ledger, group or status, empty
  * title, an amount `parseAmount` refuses, more cells than headers) rejects the

@@ -139,7 +139,7 @@ function locate(error: CsvError, rows: string[][], sheet: string): XlsxError {
 
 /**
  * Imports amendment lines from a sheet of an .xlsx file with the columns of
- * the CSV format (DESIGN.md). All or nothing: the first problem gives
+ * the CSV format (docs/formats.md). All or nothing: the first problem gives
  * `{ row, column, value, message }` plus the sheet and cell address.
  */
 export async function importLinesFromXlsx(bytes: Uint8Array, opts: { years: readonly Year[] } & XlsxSheetChoice): Promise<XlsxResult<{ lines: ImportedLine[] }>> {
@@ -152,7 +152,7 @@ export async function importLinesFromXlsx(bytes: Uint8Array, opts: { years: read
 
 /**
  * Imports a baseline budget (service areas × years, like
- * fixtures/baseline-drift-2022-2025.csv) from a sheet of an .xlsx file,
+ * test/fixtures/baseline-drift-2022-2025.csv) from a sheet of an .xlsx file,
  * with the checks of `importBaselineFromCsv`. Rows are returned as written.
  */
 export async function importBaselineFromXlsx(bytes: Uint8Array, opts: XlsxSheetChoice = {}): Promise<XlsxResult<{ areas: BaselineAreaRow[]; years: Year[] }>> {

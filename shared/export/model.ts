@@ -11,7 +11,7 @@ import type { BalanceReport, BalanceWarning, DecimalString, Ledger, LedgerSums, 
  * engine. Every renderer (DOCX, XLSX, Markdown, HTML) draws this model and
  * nothing else, so all formats agree on content and figures.
  *
- * Layout (after the real 2023 package in seeds/): title, decision paragraph;
+ * Layout (after the real 2023 red-green amendment package): title, decision paragraph;
  * per section its introduction, drift lines, investering lines, fond lines and
  * verbal instructions (numbered continuously across the document); then the
  * inndekning (all financing lines, by ledger); then the tables.

@@ -1,6 +1,6 @@
 /**
  * Small timing helpers for the benchmark sections (test/bench). Benchmarks
- * report numbers; they never assert on wall time (STYLE.md).
+ * report numbers; they never assert on wall time.
  */
 
 /** Summary of repeated timings, in milliseconds. */

@@ -6,7 +6,7 @@ import type { Group, Ledger, Status } from '../../shared/types';
 
 /**
  * A realistic package built with the schema helpers from figures and prose of
- * the real 2023 amendment package (seeds/rodgront-budsjettforslag-2023-uten-tabeller.txt),
+ * the real 2023 amendment package (the red-green 2023 package),
  * rounded out so that drift and investering balance in every plan year.
  * Options make some items not agreed, to test the export scope.
  */

@@ -220,7 +220,7 @@ describe('importBaselineFromCsv with the HØP 2022–2025 fixtures', () => {
     expect(r.areas[21]).toEqual({ name: 'Samferdsel', amounts: { '2021': '-77', '2022': '-84', '2023': '-84', '2024': '-84', '2025': '-84' } });
     const sums = columnSums(r.areas, r.years);
     expect(sums).toEqual({ '2021': '11700', '2022': '11921', '2023': '11880', '2024': '12016', '2025': '12060' });
-    // The HØP (seeds/hop-2022-2025…, "Bevilgningsoversikt drift") prints "Sum fordelt til drift
+    // The HØP (the chief executive's HØP 2022–2025, "Bevilgningsoversikt drift") prints "Sum fordelt til drift
     // 11 471 11 688 11 590 11 688 11 681" over these rows, with a row "Korreksjon bevilgningsoversikt
     // drift −229 −234 −289 −327 −379" that is not a service area. Rows + correction give the printed
     // total in 2021 and 2025, but differ by ±1 in 2022–2024 (rounding in the source). We show it, not fix it.
