@@ -100,10 +100,21 @@ export function createEditorProviderView(shared: SharedProvider, textId: string)
       const cur = (real.getLocalState() as StateRecord | null) ?? {};
       const claims = next.focusing || next.anchorPos != null;
       if (!claims && !ownsCursor(cur) && cur[CURSOR_TEXT_FIELD] !== undefined) return;
+      const caret = stickCaretLeft(real.doc, next.anchorPos, next.focusPos);
+      if (
+        ownsCursor(cur) &&
+        cur.focusing === next.focusing &&
+        cur.name === next.name &&
+        cur.color === next.color &&
+        sameRelativePosition(cur.anchorPos as Y.RelativePosition | null, caret.anchorPos) &&
+        sameRelativePosition(cur.focusPos as Y.RelativePosition | null, caret.focusPos)
+      ) {
+        return;
+      }
       real.setLocalState({
         ...cur,
-        anchorPos: next.anchorPos,
-        focusPos: next.focusPos,
+        anchorPos: caret.anchorPos,
+        focusPos: caret.focusPos,
         focusing: next.focusing,
         name: next.name,
         color: next.color,
@@ -122,6 +133,37 @@ export function createEditorProviderView(shared: SharedProvider, textId: string)
     on: (type: string, cb: (arg: never) => void) => (type === 'sync' || type === 'status' ? shared.on(type as 'sync', cb as never) : undefined),
     off: (type: string, cb: (arg: never) => void) => (type === 'sync' || type === 'status' ? shared.off(type as 'sync', cb as never) : undefined),
   } as unknown as Provider;
+}
+
+function sameRelativePosition(a: Y.RelativePosition | null | undefined, b: Y.RelativePosition | null | undefined): boolean {
+  if (a == null || b == null) return a == b;
+  return Y.compareRelativePositions(a, b);
+}
+
+/**
+ * A collapsed caret as a relative position that sticks to the character on its
+ * LEFT (`assoc` −1), instead of Lexical's default `assoc` 0, which ties it to the
+ * character on its right — or, at the end of a text, to "the end of the type".
+ * Lexical restores the local caret from these positions after every remote change,
+ * so with `assoc` 0 a partner's keystroke at the same place lands before my caret
+ * and my next key goes after their character: two people typing at the end of one
+ * rationale interleaved letter by letter. Stuck to my own last character, my caret
+ * stays behind my run and theirs grows after it (each run stays together, as Yjs
+ * keeps runs whose every insert follows the writer's own previous character).
+ * Ranges keep Lexical's association (each end sticks to the selected text).
+ */
+export function stickCaretLeft(
+  doc: Y.Doc,
+  anchorPos: Y.RelativePosition | null,
+  focusPos: Y.RelativePosition | null,
+): { anchorPos: Y.RelativePosition | null; focusPos: Y.RelativePosition | null } {
+  if (anchorPos == null || focusPos == null || !Y.compareRelativePositions(anchorPos, focusPos) || anchorPos.assoc < 0) {
+    return { anchorPos, focusPos };
+  }
+  const abs = Y.createAbsolutePositionFromRelativePosition(anchorPos, doc);
+  if (abs === null) return { anchorPos, focusPos };
+  const left = Y.createRelativePositionFromTypeIndex(abs.type, abs.index, -1);
+  return { anchorPos: left, focusPos: left };
 }
 
 /** Makes sure the local awareness carries the name and colour remote carets show. */
