@@ -15,9 +15,16 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // `npm test` runs `unit` (everything a newcomer's machine can run); the scale-out
+    // suite needs PostgreSQL and Redis and runs with `npm run test:scale`; the
+    // reliability suite (crash loops, fuzz, storms) with `npm run test:reliability`.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/scale/**', 'test/reliability/**'] } },
+      { extends: true, test: { name: 'scale', include: ['test/scale/**/*.test.ts'], fileParallelism: false } },
+      { extends: true, test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'], fileParallelism: false } },
+    ],
   },
 });

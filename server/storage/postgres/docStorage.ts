@@ -1,0 +1,178 @@
+import type pg from 'pg';
+import type { AppendBatch, AuditEntry, DocStorage, PackageRecord, StoredDoc } from '../types';
+import { inTransaction } from './pool';
+
+interface PackageRow {
+  id: string;
+  title: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface AuditRow {
+  package_id: string;
+  line_id: string;
+  field: AuditEntry['field'];
+  year: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  user_id: string | null;
+  at: string;
+}
+
+function toRecord(r: PackageRow): PackageRecord {
+  return { id: r.id, title: r.title, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+function toBytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+/**
+ * The PostgreSQL back-end of `DocStorage` (selected by `DATABASE_URL`), shared by
+ * every server instance of a scaled-out installation.
+ *
+ * Guarantees beyond the contract: one document's appends are serialised across
+ * instances by a row lock on its `doc_heads` row, which hands out the sequence
+ * numbers inside the appending transaction — so sequence numbers commit in order
+ * and a compaction through `throughSeq` can never delete an update it did not
+ * include (an update committed later always has a higher number). `load` reads the
+ * snapshot, the log and the head in one REPEATABLE READ transaction, so it never
+ * sees a half-applied compaction. Compactions of one document take a transaction
+ * advisory lock, so two instances never swap snapshots at the same time.
+ */
+export class PostgresStorage implements DocStorage {
+  constructor(readonly pool: pg.Pool) {}
+
+  async load(docName: string): Promise<StoredDoc> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const snap = await client.query<{ data: Buffer; through_seq: string }>('SELECT data, through_seq FROM doc_snapshots WHERE doc = $1', [docName]);
+      const rows = await client.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE doc = $1 ORDER BY seq', [docName]);
+      const head = await client.query<{ last_seq: string }>('SELECT last_seq FROM doc_heads WHERE doc = $1', [docName]);
+      await client.query('COMMIT');
+      const updates = rows.rows.map((r) => toBytes(r.data));
+      const snapRow = snap.rows[0];
+      return {
+        snapshot: snapRow ? toBytes(snapRow.data) : null,
+        updates,
+        lastSeq: Number(head.rows[0]?.last_seq ?? snapRow?.through_seq ?? 0),
+        logBytes: updates.reduce((n, u) => n + u.byteLength, 0),
+      };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async append(batch: AppendBatch): Promise<{ lastSeq: number }> {
+    return inTransaction(this.pool, async (c) => {
+      let lastSeq: number;
+      const n = batch.updates.length;
+      if (n > 0) {
+        const head = await c.query<{ last_seq: string }>(
+          `INSERT INTO doc_heads (doc, last_seq) VALUES ($1, $2)
+           ON CONFLICT (doc) DO UPDATE SET last_seq = doc_heads.last_seq + EXCLUDED.last_seq
+           RETURNING last_seq`,
+          [batch.docName, n],
+        );
+        lastSeq = Number(head.rows[0]!.last_seq);
+        const first = lastSeq - n + 1;
+        await c.query('INSERT INTO doc_updates (doc, seq, data) SELECT $1, s, d FROM unnest($2::bigint[], $3::bytea[]) AS t(s, d)', [
+          batch.docName,
+          batch.updates.map((_, i) => first + i),
+          batch.updates.map(toBuffer),
+        ]);
+      } else {
+        const head = await c.query<{ last_seq: string }>('SELECT last_seq FROM doc_heads WHERE doc = $1', [batch.docName]);
+        lastSeq = Number(head.rows[0]?.last_seq ?? 0);
+      }
+      const audit = batch.audit ?? [];
+      if (audit.length > 0) {
+        await c.query(
+          `INSERT INTO audit (package_id, line_id, field, year, old_value, new_value, user_id, at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+          [
+            audit.map((e) => e.packageId),
+            audit.map((e) => e.lineId),
+            audit.map((e) => e.field),
+            audit.map((e) => e.year),
+            audit.map((e) => e.oldValue),
+            audit.map((e) => e.newValue),
+            audit.map((e) => e.userId),
+            audit.map((e) => e.at),
+          ],
+        );
+      }
+      if (batch.touchPackage) {
+        await c.query('UPDATE packages SET updated_at = $1, title = COALESCE($2, title) WHERE id = $3', [
+          batch.touchPackage.at,
+          batch.touchPackage.title ?? null,
+          batch.touchPackage.id,
+        ]);
+      }
+      return { lastSeq };
+    });
+  }
+
+  async compact(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    await inTransaction(this.pool, async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtextextended('compact:' || $1, 0))", [docName]);
+      await c.query(
+        `INSERT INTO doc_snapshots (doc, data, through_seq) VALUES ($1, $2, $3)
+         ON CONFLICT (doc) DO UPDATE SET data = EXCLUDED.data, through_seq = EXCLUDED.through_seq
+         WHERE EXCLUDED.through_seq >= doc_snapshots.through_seq`,
+        [docName, toBuffer(snapshot), throughSeq],
+      );
+      await c.query('DELETE FROM doc_updates WHERE doc = $1 AND seq <= $2', [docName, throughSeq]);
+    });
+  }
+
+  async createPackage(r: PackageRecord): Promise<void> {
+    await this.pool.query('INSERT INTO packages (id, title, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)', [
+      r.id,
+      r.title,
+      r.createdBy,
+      r.createdAt,
+      r.updatedAt,
+    ]);
+  }
+
+  async getPackage(id: string): Promise<PackageRecord | null> {
+    const r = await this.pool.query<PackageRow>('SELECT * FROM packages WHERE id = $1', [id]);
+    return r.rows[0] ? toRecord(r.rows[0]) : null;
+  }
+
+  async listPackages(): Promise<PackageRecord[]> {
+    return (await this.pool.query<PackageRow>('SELECT * FROM packages ORDER BY updated_at DESC, id')).rows.map(toRecord);
+  }
+
+  async listAudit(packageId: string, limit = 1000): Promise<AuditEntry[]> {
+    const r = await this.pool.query<AuditRow>('SELECT * FROM (SELECT * FROM audit WHERE package_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id', [
+      packageId,
+      limit,
+    ]);
+    return r.rows.map((row) => ({
+      packageId: row.package_id,
+      lineId: row.line_id,
+      field: row.field,
+      year: row.year,
+      oldValue: row.old_value,
+      newValue: row.new_value,
+      userId: row.user_id,
+      at: row.at,
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
