@@ -5,6 +5,7 @@
  * `useT` (useSyncExternalStore), so no provider is needed.
  */
 import { useCallback, useSyncExternalStore } from 'react';
+import { entryForCode } from '../shared/glossary';
 
 export type Lang = 'nb' | 'en';
 
@@ -284,4 +285,10 @@ export function useT(): TFunction {
 /** The current language (re-renders on change). */
 export function useLang(): Lang {
   return useSyncExternalStore(onLangChange, getLang, getLang);
+}
+
+/** The glossary's explanation of a ledger or group, for a heading's tooltip. */
+export function termExplanation(lang: Lang, kind: 'Ledger' | 'Group', id: string): string | undefined {
+  const e = entryForCode(kind, id);
+  return lang === 'nb' ? (e?.explanationNb ?? e?.explanation) : e?.explanation;
 }

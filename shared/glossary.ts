@@ -1,6 +1,7 @@
 /**
  * The Norwegian budget words the product uses, with what they mean here, as
- * data: the UI shows them as explanations (tooltips, help page) and the README
+ * data: the UI shows the explanations of the ledgers and groups as tooltips on
+ * their headings (`explanationNb`, or `explanation` in English), and the README
  * glossary says the same. Code identifiers stay English; these words are what
  * users see. Each `term` is the form shown in the UI (bokmål); `code` names
  * the identifier that stands for it in code, where there is one.
@@ -16,6 +17,8 @@ export interface GlossaryEntry {
   english: string;
   /** What it means in this product, in English. */
   explanation: string;
+  /** The same in bokmål, for the words the UI explains. */
+  explanationNb?: string;
   /** The identifier in code (`Ledger`, `Group`, …), if any. */
   code?: string;
 }
@@ -69,6 +72,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     aliases: ['driftsbudsjett'],
     english: 'operating budget',
     explanation: 'Must balance, i.e. sum to exactly 0, in every year of the plan (kommuneloven §§ 14-4 and 14-10).',
+    explanationNb: 'Driftsbudsjettet. Må gå i balanse, det vil si summere til nøyaktig 0, i hvert år av økonomiplanen (kommuneloven §§ 14-4 og 14-10).',
     code: "Ledger 'drift'",
   },
   {
@@ -76,6 +80,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     aliases: ['investeringsbudsjett'],
     english: 'capital budget',
     explanation: "A year's net is the change in borrowing it implies; it is flagged until a financing line covers it.",
+    explanationNb: 'Investeringsbudsjettet. Nettoen for et år er endringen i låneopptak det gir; året flagges til en finansieringslinje dekker den.',
     code: "Ledger 'investering'",
   },
   {
@@ -83,18 +88,21 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     english: 'reserve fund (unrestricted)',
     explanation:
       'One-time money. Spending from it is positive, money put into it negative; it must not go below zero, and it must not pay for permanent costs.',
+    explanationNb: 'Engangsmidler. Bruk av fondet er positivt, avsetning til fondet negativt; saldoen må ikke gå under null, og fondet skal ikke betale varige kostnader.',
     code: "Ledger 'fond'",
   },
   {
     term: 'tiltak',
     english: 'measure',
     explanation: 'What money is spent on or changed; usually a positive amount.',
+    explanationNb: 'Det pengene brukes på eller endres for; vanligvis et positivt beløp.',
     code: "Group 'tiltak'",
   },
   {
     term: 'inndekning',
     english: 'financing (cover)',
     explanation: 'How measures are paid for: cuts, new income or use of the fund; usually a negative amount.',
+    explanationNb: 'Hvordan tiltakene betales: kutt, nye inntekter eller bruk av fond; vanligvis et negativt beløp.',
     code: "Group 'inndekning'",
   },
   {
@@ -162,4 +170,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
 export function lookupTerm(word: string): GlossaryEntry | undefined {
   const w = word.trim().toLocaleLowerCase('nb');
   return GLOSSARY.find((e) => e.term.toLocaleLowerCase('nb') === w || (e.aliases ?? []).some((a) => a.toLocaleLowerCase('nb') === w));
+}
+
+/** The entry of a ledger or group identifier (`'drift'`, `'fond'`, `'tiltak'`, …): its `code` is `Ledger 'drift'` and so on. */
+export function entryForCode(kind: 'Ledger' | 'Group', id: string): GlossaryEntry | undefined {
+  return GLOSSARY.find((e) => e.code === `${kind} '${id}'`);
 }

@@ -110,46 +110,54 @@ export class SnapshotReader {
   }
 }
 
+/**
+ * Wires a SnapshotReader to `doc`: every transaction that touches lines or
+ * meta, sections or verbal instructions marks that part dirty, and
+ * `onSnapshot` gets a new snapshot once per task (however many transactions
+ * it carried), and once at the start. Returns the function that stops it.
+ */
+export function watchPackageSnapshot(doc: Y.Doc, onSnapshot: (snap: PackageSnapshot) => void): () => void {
+  const reader = new SnapshotReader(doc);
+  let version = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const schedule = () => {
+    version++;
+    if (timer) return;
+    // One read and render per task, however many transactions it carried. (An
+    // animation frame was measured to add ~30 ms before a remote edit showed.)
+    timer = setTimeout(() => {
+      timer = null;
+      onSnapshot(reader.take(version));
+    }, 0);
+  };
+  const stopLines = observeLineChanges(doc, (changes) => {
+    reader.onLineChanges(changes);
+    schedule();
+  });
+  const sections = getSectionsMap(doc);
+  const verbal = getVerbalMap(doc);
+  const onSections = () => {
+    reader.markSections();
+    schedule();
+  };
+  const onVerbal = () => {
+    reader.markVerbal();
+    schedule();
+  };
+  sections.observeDeep(onSections);
+  verbal.observeDeep(onVerbal);
+  onSnapshot(reader.take(++version));
+  return () => {
+    stopLines();
+    sections.unobserveDeep(onSections);
+    verbal.unobserveDeep(onVerbal);
+    if (timer) clearTimeout(timer);
+  };
+}
+
 export function usePackageSnapshot(doc: Y.Doc): PackageSnapshot {
   const [snap, setSnap] = useState<PackageSnapshot>(() => new SnapshotReader(doc).take(0));
-  useEffect(() => {
-    const reader = new SnapshotReader(doc);
-    let version = 0;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const schedule = () => {
-      version++;
-      if (timer) return;
-      // One read and render per task, however many transactions it carried. (An
-      // animation frame was measured to add ~30 ms before a remote edit showed.)
-      timer = setTimeout(() => {
-        timer = null;
-        setSnap(reader.take(version));
-      }, 0);
-    };
-    const stopLines = observeLineChanges(doc, (changes) => {
-      reader.onLineChanges(changes);
-      schedule();
-    });
-    const sections = getSectionsMap(doc);
-    const verbal = getVerbalMap(doc);
-    const onSections = () => {
-      reader.markSections();
-      schedule();
-    };
-    const onVerbal = () => {
-      reader.markVerbal();
-      schedule();
-    };
-    sections.observeDeep(onSections);
-    verbal.observeDeep(onVerbal);
-    setSnap(reader.take(++version));
-    return () => {
-      stopLines();
-      sections.unobserveDeep(onSections);
-      verbal.unobserveDeep(onVerbal);
-      if (timer) clearTimeout(timer);
-    };
-  }, [doc]);
+  useEffect(() => watchPackageSnapshot(doc, setSnap), [doc]);
   return snap;
 }
 

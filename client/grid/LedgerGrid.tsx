@@ -34,6 +34,8 @@ export interface GridSums {
 export interface GridBlock {
   key: string;
   heading: string;
+  /** Tooltip of the heading (what the word means). */
+  headingTitle?: string;
   template: NewLineTemplate;
   lines: PackageLine[];
   /** Sums per year from the balance report (and the total), when known. */
@@ -361,7 +363,7 @@ export function LedgerGrid(props: LedgerGridProps) {
           <tbody key={block.key}>
             <tr role="row" className="block-head">
               <th role="rowheader" colSpan={years.length + 1} scope="colgroup">
-                <span>{block.heading}</span>
+                <span title={block.headingTitle}>{block.heading}</span>
                 {canEdit && (
                   <button type="button" className="link-button add-line" tabIndex={0} onClick={() => props.onAddLine(block.template)} aria-label={t('addLineIn', { ledger: t(`ledger_${block.template.ledger}`), group: t(`group_${block.template.group}`) })}>
                     + {t('addLine')}

@@ -22,7 +22,7 @@ import { usePackageSnapshot, useRemotePeers, type RemotePeer } from '../app/useP
 import { BalanceBar } from '../balance/BalanceBar';
 import { LedgerGrid, type FocusRequest, type GridBlock } from '../grid/LedgerGrid';
 import type { NewLineTemplate } from '../grid/operations';
-import { setLang, translate, useLang, useT, type MessageId } from '../i18n';
+import { setLang, termExplanation, translate, useLang, useT, type Lang, type MessageId } from '../i18n';
 import { initPresence } from '../presence/awareness';
 import { BaselinePanel } from './BaselinePanel';
 import { ImportExportPanel } from './ImportExportPanel';
@@ -280,7 +280,9 @@ function WorkspaceInner({ conn, party, userName, userId }: { conn: PackageConnec
                 // An empty ledger is one quiet line, not an empty printed table.
                 return (
                   <section key={ledger} className="ledger-section ledger-empty" aria-labelledby={`ledger-${ledger}`}>
-                    <h2 id={`ledger-${ledger}`}>{t(`ledger_${ledger}`)}</h2>
+                    <h2 id={`ledger-${ledger}`} title={termExplanation(lang, 'Ledger', ledger)}>
+                      {t(`ledger_${ledger}`)}
+                    </h2>
                     <span className="muted">{t('noLines')}</span>
                     {canEdit &&
                       GROUPS.map((group) => (
@@ -385,7 +387,7 @@ interface LedgerTableProps {
   onAddLine(template: NewLineTemplate): void;
   focusRequest: FocusRequest | null;
   announce(text: string): void;
-  lang: string;
+  lang: Lang;
 }
 
 /** One ledger as a printed table: tiltak, inndekning, their sums and the net, from the worker's sums. */
@@ -395,13 +397,19 @@ const LedgerTable = memo(function LedgerTable(p: LedgerTableProps) {
   const blocks = useMemo(() => {
     const byYear = sumsKey ? (JSON.parse(sumsKey) as Record<Year, { tiltak: string; inndekning: string; net: string }>) : null;
     return GROUPS.map((group) => {
-      const block: GridBlock = { key: `${ledger}-${group}`, heading: t(`group_${group}`), template: { ledger, group }, lines: lines.filter((l) => l.group === group) };
+      const block: GridBlock = {
+        key: `${ledger}-${group}`,
+        heading: t(`group_${group}`),
+        headingTitle: termExplanation(p.lang, 'Group', group),
+        template: { ledger, group },
+        lines: lines.filter((l) => l.group === group),
+      };
       if (byYear) {
         block.sums = { label: t('sumGroup', { group: t(`group_${group}`).toLowerCase() }), byYear: Object.fromEntries(Object.entries(byYear).map(([y, s]) => [y, s[group]])) };
       }
       return block;
     });
-  }, [ledger, lines, sumsKey, t]);
+  }, [ledger, lines, sumsKey, t, p.lang]);
   const footer = useMemo(() => {
     if (!sumsKey) return undefined;
     const byYear = JSON.parse(sumsKey) as Record<Year, { net: string }>;
@@ -409,7 +417,9 @@ const LedgerTable = memo(function LedgerTable(p: LedgerTableProps) {
   }, [ledger, sumsKey, t]);
   return (
     <section className="ledger-section" aria-labelledby={`ledger-${ledger}`}>
-      <h2 id={`ledger-${ledger}`}>{t(`ledger_${ledger}`)}</h2>
+      <h2 id={`ledger-${ledger}`} title={termExplanation(p.lang, 'Ledger', ledger)}>
+        {t(`ledger_${ledger}`)}
+      </h2>
       <LedgerGrid
         conn={p.conn}
         label={t('gridLabel', { ledger: t(`ledger_${ledger}`) })}

@@ -226,17 +226,16 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
     const a = await openLine(anne);
     const ctx = a.page.context();
     await ctx.setOffline(true);
+    // The header's sync badge is what tells the user the edit below is not sent yet.
     const badge = a.page.locator('.sync-badge');
-    const hasBadge = (await badge.count()) > 0;
-    if (hasBadge) await expect.poll(() => badge.innerText(), { timeout: 5000 }).toBe('frakoblet');
+    expect(await badge.count(), 'the sync badge in the header').toBe(1);
+    await expect.poll(() => badge.innerText(), { timeout: 5000 }).toBe('frakoblet');
     await a.editor.click();
     await a.page.keyboard.press('Control+End');
     await a.page.waitForTimeout(150);
     await a.page.keyboard.type(' Skrevet uten nett.');
-    if (hasBadge) {
-      await expect.poll(() => badge.innerText()).toBe('frakoblet — 1 endring ikke sendt');
-      await a.page.locator('header').first().screenshot({ path: `${SHOTS}/offline-badge.png` });
-    }
+    await expect.poll(() => badge.innerText()).toBe('frakoblet — 1 endring ikke sendt');
+    await a.page.locator('header').first().screenshot({ path: `${SHOTS}/offline-badge.png` });
     // y-indexeddb writes asynchronously; give it a moment before the tab goes away.
     await a.page.waitForTimeout(500);
     await a.page.close();
@@ -252,7 +251,8 @@ describe('rich text in the workspace', { timeout: 60_000 }, () => {
     await page.goto(`${e.url}/packages/${pkg}`);
     await expect.poll(async () => JSON.stringify(await serverRationale()), { timeout: 10_000 }).toContain('Skrevet uten nett.');
     await expect.poll(() => b.editor.innerText(), { timeout: 5000 }).toMatch(/^Merk: .*Skrevet uten nett\.$/s);
-    if (hasBadge) await expect.poll(() => page.locator('.sync-badge').innerText()).toBe('synkronisert');
+    expect(await page.locator('.sync-badge').count(), 'the sync badge after reopening').toBe(1);
+    await expect.poll(() => page.locator('.sync-badge').innerText()).toBe('synkronisert');
     expect(b.errors).toEqual([]);
     await ctx.close();
     await b.page.context().close();

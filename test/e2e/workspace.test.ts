@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { entryForCode } from '../../shared/glossary';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, contextFor, createPackage, openPackage, screenshotPath, seriousAxeViolations, startEnv, cellOf, flagOf, type Person, type TestEnv } from './harness';
 
 let env: TestEnv;
@@ -75,6 +76,18 @@ afterAll(async () => {
 });
 
 describe('two negotiators on one package', () => {
+  it('explains the ledger and group headings with the glossary (tooltips)', async () => {
+    const drift = pageA.locator('section.ledger-section').filter({ has: pageA.locator('h2#ledger-drift') });
+    expect(await pageA.locator('h2#ledger-drift').getAttribute('title')).toBe(entryForCode('Ledger', 'drift')!.explanationNb);
+    const groupTitles = await drift.locator('tr.block-head th > span').evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute('title')]));
+    expect(groupTitles).toEqual([
+      ['Tiltak', entryForCode('Group', 'tiltak')!.explanationNb],
+      ['Inndekning', entryForCode('Group', 'inndekning')!.explanationNb],
+    ]);
+    // An empty ledger is one line with its heading: explained too.
+    expect(await pageA.locator('h2#ledger-investering').getAttribute('title')).toBe(entryForCode('Ledger', 'investering')!.explanationNb);
+  });
+
   it('A types an amount; B sees it and the balance bar turn red with year and amount, in both browsers', async () => {
     await pageA.screenshot({ path: screenshotPath('package-empty') });
     await expect(flag(pageB, 'drift', '2025').getAttribute('data-state')).resolves.toBe('ok');
