@@ -1,6 +1,7 @@
 import type { ImportedLine } from './doc/schema';
 import { parseAmount, toCanonical } from './money';
 import { GROUPS, LEDGERS, STATUSES, type Group, type Ledger, type PlainPackage, type Status, type Year } from './types';
+import { MAX_CODE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS } from './doc/limits';
 
 /**
  * CSV import and export of amendment lines and baseline budgets, in the format
@@ -198,6 +199,24 @@ function fail(row: number, column: string, value: string, reason: string): { ok:
   return { ok: false, error: { row, column, value, message: `Rad ${row}, kolonne «${column}»: ${reason}` } };
 }
 
+/** The longest text each column may hold (the limits of the document, shared/doc/limits.ts). */
+const FIELD_MAX_CHARS: Record<Field, number> = {
+  section: MAX_NAME_CHARS,
+  ledger: MAX_CODE_CHARS,
+  group: MAX_CODE_CHARS,
+  title: MAX_TITLE_CHARS,
+  area: MAX_NAME_CHARS,
+  party: MAX_NAME_CHARS,
+  status: MAX_CODE_CHARS,
+  description: MAX_TEXT_CHARS,
+};
+
+/** A cell longer than its column allows: the message quotes only its start. */
+function tooLong(row: number, column: string, raw: string, max: number): { ok: false; error: CsvError } {
+  const start = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+  return fail(row, column, start, `teksten er ${raw.length.toLocaleString('nb-NO')} tegn lang; høyst ${max.toLocaleString('nb-NO')} tegn er tillatt.`);
+}
+
 function isBlankRow(cells: readonly string[]): boolean {
   return cells.every((c) => c.trim() === '');
 }
@@ -269,7 +288,9 @@ export function importLinesFromRows(rows: string[][], opts: { years: readonly Ye
     const fields: Partial<Record<Field, { raw: string; value: string; column: string }>> = {};
     for (const [col, field] of fieldAt) {
       const raw = cells[col] ?? '';
-      fields[field] = { raw, value: unneutralise(raw.trim()), column: header[col] ?? '' };
+      const value = unneutralise(raw.trim());
+      if (value.length > FIELD_MAX_CHARS[field]) return tooLong(row, header[col] ?? field, raw, FIELD_MAX_CHARS[field]);
+      fields[field] = { raw, value, column: header[col] ?? '' };
     }
     const ledgerCell = fields.ledger;
     const ledger = LEDGER_BY_WORD.get(norm(ledgerCell?.value ?? ''));
@@ -400,6 +421,7 @@ export function importBaselineFromRows(rows: string[][]): CsvResult<{ areas: Bas
     }
     const name = unneutralise((cells[0] ?? '').trim());
     if (name === '') return fail(row, header[0] ?? '', cells[0] ?? '', 'navn på tjenesteområdet mangler.');
+    if (name.length > MAX_NAME_CHARS) return tooLong(row, header[0] ?? '', cells[0] ?? '', MAX_NAME_CHARS);
     const amounts: Record<Year, string> = {};
     for (const [k, year] of years.entries()) {
       const raw = cells[k + 1] ?? '';
