@@ -18,6 +18,11 @@ import type { RoomRegistry } from './rooms';
 import type { DocStorage } from './storage/types';
 import { registerSyncRoutes } from './ws';
 
+/**
+ * What `createApp` is built from: who people are (`auth`), where packages are stored,
+ * the live rooms every write goes through, the public origin the Origin checks
+ * compare against, and the logger for failed requests.
+ */
 export interface AppDeps {
   auth: AuthProvider;
   storage: DocStorage;
