@@ -5,7 +5,8 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import type { AuthProvider } from './auth/types';
-import { createApp, type PackageExporter } from './app';
+import { createApp } from './app';
+import type { PackageExporter } from './packages/export';
 import type { RoomLogger } from './room';
 import { RoomRegistry } from './rooms';
 import type { DocStorage } from './storage/types';
@@ -24,6 +25,13 @@ export interface StartServerOptions {
   exporters?: Record<string, PackageExporter>;
   /** Sub-apps mounted before the package routes (the accounts routes). */
   routes?: Hono[];
+  /**
+   * First-start work (the accounts bootstrap) run once the server listens, so it
+   * knows the real port (a printed setup link carries it); `/api/health` answers 503
+   * until it has completed, and `startServer` resolves only then. If it throws, the
+   * server is closed again and `startServer` rejects with that error.
+   */
+  bootstrap?: (server: RunningServer) => Promise<void>;
   /** Compaction thresholds (tests lower them). */
   maxLogUpdates?: number;
   maxLogBytes?: number;
@@ -44,8 +52,9 @@ export interface RunningServer {
 
 /**
  * Starts the collaboration server (HTTP API + websockets) on `port`. Used by
- * main.ts, the tests (port 0) and the benchmarks. The membership listener is wired
- * here, so a role change reaches open sockets at once.
+ * main.ts (through server/start.ts), the tests (port 0) and the benchmarks. The
+ * membership listener is wired here, so a role change reaches open sockets at once.
+ * With `bootstrap`, resolves once it has completed and `/api/health` answers 200.
  */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const log = opts.log ?? console;
@@ -56,6 +65,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
   });
+  let ready = opts.bootstrap === undefined;
   const { app, injectWebSocket, close: closeApp } = createApp({
     auth: opts.auth,
     storage: opts.storage,
@@ -64,6 +74,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     log,
     ...(opts.exporters ? { exporters: opts.exporters } : {}),
     ...(opts.routes ? { routes: opts.routes } : {}),
+    ready: () => ready,
   });
   if (opts.clientDir) {
     const root = path.relative(process.cwd(), opts.clientDir);
@@ -82,7 +93,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   injectWebSocket(server);
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | null = null;
-  return {
+  const running: RunningServer = {
     port,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     rooms,
@@ -98,4 +109,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       return closing;
     },
   };
+  if (opts.bootstrap) {
+    try {
+      await opts.bootstrap(running);
+    } catch (err) {
+      await running.close();
+      throw err;
+    }
+    ready = true;
+  }
+  return running;
 }

@@ -4,10 +4,10 @@ import type { WebSocket } from 'ws';
 import type { AuthProvider } from './auth/types';
 import type { DocKind } from '../shared/protocol';
 import { isAllowedOrigin } from './auth/security';
+import type { PackageAccess } from './packages/access';
 import { CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES, REASONS, closeReason } from '../shared/protocol';
 import type { RoomLogger, SyncSocket } from './room';
 import type { RoomRegistry } from './rooms';
-import type { DocStorage } from './storage/types';
 
 // @hono/node-ws reports socket errors (e.g. an oversized frame) as `new ErrorEvent(…)`,
 // which Node 20 lacks: the ReferenceError thrown inside ws's 'error' listener would
@@ -25,13 +25,11 @@ if (typeof globalThis.ErrorEvent === 'undefined') {
   (globalThis as { ErrorEvent?: unknown }).ErrorEvent = ErrorEventPolyfill;
 }
 
-/** Package ids as the server issues them; anything else cannot be a package. */
-export const PACKAGE_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
-
 export interface SyncRouteDeps {
   auth: AuthProvider;
   rooms: RoomRegistry;
-  storage: DocStorage;
+  /** The package access resolver the HTTP routes use too. */
+  access: PackageAccess;
   publicOrigin: string | undefined;
   log: RoomLogger;
 }
@@ -87,11 +85,9 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
     if (origin !== undefined && !isAllowedOrigin(origin, c.req.header('host'), deps.publicOrigin)) {
       return c.json({ error: { message: 'Tilkoblingen kommer fra et annet nettsted og er avvist' } }, 403);
     }
-    const principal = await deps.auth.authenticate(c.req.raw.headers);
-    if (!principal) return c.json({ error: { message: 'Du må logge inn' } }, 401);
-    const packageId = c.req.param('packageId') ?? '';
-    const role = PACKAGE_ID_RE.test(packageId) ? await deps.auth.roleFor(principal, packageId) : null;
-    if (!role || !(await deps.storage.getPackage(packageId))) return c.json({ error: { message: 'Pakken finnes ikke' } }, 404);
+    const access = await deps.access.resolve(c.req.raw.headers, c.req.param('packageId') ?? '', 'read');
+    if (!access.ok) return c.json({ error: { message: access.message } }, access.status);
+    const { principal, role, id: packageId } = access;
     if (!deps.rooms.accepting) return c.json({ error: { message: REASONS.restart } }, 503);
 
     let socket: SyncSocket | null = null;

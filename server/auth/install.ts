@@ -1,12 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Hono } from 'hono';
-import { readMetaFromDoc } from '../../shared/doc/schema';
+import { Hono } from 'hono';
 import type { RoomRegistry } from '../rooms';
 import type { DocStorage } from '../storage/types';
+import { createPackageAccess } from '../packages/access';
+import { packageInfoReader } from '../packages/info';
+import { memberRoutes } from '../packages/members';
 import { bootstrapAccounts, type BootstrapOutcome } from './bootstrap';
 import { readAuthConfig, type AuthConfig } from './config';
 import { createAccountsAuth, type AccountsAuth } from './provider';
-import { createAuthRoutes, type PackageInfo } from './routes';
+import { createAuthRoutes } from './routes';
 import { AuthStore } from './store';
 
 /** How often expired sessions, invitations and old login failures are deleted. */
@@ -19,7 +21,7 @@ export interface Accounts {
   store: AuthStore;
   /** The AuthProvider to give `createApp` as `auth`. */
   auth: AccountsAuth;
-  /** The accounts routes, to give `createApp` in `routes`. */
+  /** The accounts routes and the package members routes, to give `createApp` in `routes`. */
   routes: Hono;
   config: AuthConfig;
   /** First-start bootstrap (admin from env, or a printed setup link); call once at start. */
@@ -48,9 +50,10 @@ export interface InstallAccountsOptions {
 
 /**
  * Wires the accounts module into the collaboration server: an `AuthStore` on the
- * server's SQLite database, the `AccountsAuth` provider, the accounts routes (which
- * learn about packages from the server's storage and, for party validation, from the
- * package's document), hourly pruning of expired rows, a sweep that ends sessions at
+ * server's SQLite database, the `AccountsAuth` provider, the accounts routes and the
+ * package members routes (server/packages/members.ts, behind the package access
+ * resolver; they learn about packages from the server's storage and, for party
+ * validation, from the package's document), hourly pruning of expired rows, a sweep that ends sessions at
  * their absolute expiry (announced through `onSessionEnd`), and the first-start bootstrap.
  * Reads SESSION_TTL_MS, SESSION_ABSOLUTE_TTL_MS, INVITE_TTL_MS, TRUST_PROXY and the
  * BOOTSTRAP_ADMIN_* variables from `env`; invalid values throw.
@@ -65,24 +68,11 @@ export function installAccounts(opts: InstallAccountsOptions): Accounts {
   });
   const auth = createAccountsAuth(store);
 
-  async function packageInfo(id: string): Promise<PackageInfo | null> {
-    const record = await opts.storage.getPackage(id);
-    if (!record) return null;
-    let parties: string[] = [];
-    const rooms = typeof opts.rooms === 'function' ? opts.rooms() : opts.rooms;
-    if (rooms) {
-      parties = await rooms.withRoom(id, 'content', (room) => readMetaFromDoc(room.doc).parties.map((p) => p.id));
-    }
-    return { title: record.title, parties };
-  }
-
-  const routes = createAuthRoutes({
-    store,
-    auth,
-    config: { publicOrigin: opts.publicOrigin, trustProxy: config.trustProxy },
-    packageExists: async (id) => (await opts.storage.getPackage(id)) !== null,
-    packageInfo,
-  });
+  const packageInfo = packageInfoReader(opts.storage, opts.rooms);
+  const access = createPackageAccess({ auth, packageExists: async (id) => (await opts.storage.getPackage(id)) !== null });
+  const routes = new Hono();
+  routes.route('/', createAuthRoutes({ store, auth, config: { publicOrigin: opts.publicOrigin, trustProxy: config.trustProxy }, packageInfo }));
+  routes.route('/', memberRoutes({ store, auth, access, publicOrigin: opts.publicOrigin, packageInfo }));
 
   store.pruneExpired();
   const pruneTimer = setInterval(() => {

@@ -3,26 +3,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { MemberView, Principal, Role } from '../../shared/protocol';
-import type { AuthStore, MemberRecord, User } from './store';
-import { normalizeEmail } from './store';
+import type { Principal } from '../../shared/protocol';
+import type { PackageInfo } from '../packages/info';
+import type { AuthStore } from './store';
+import { USER_ID_RE, normalizeEmail } from './store';
 import type { AccountsAuth } from './provider';
 import { SESSION_COOKIE, principalOf } from './provider';
 import { hashPassword } from './password';
-import { originCheck } from './security';
-import {
-  MAX_JSON_BODY_BYTES,
-  acceptBody,
-  addMemberBody,
-  changePasswordBody,
-  createUserBody,
-  errorBody,
-  loginBody,
-  patchMemberBody,
-  payloadTooLarge,
-  readJsonBody,
-  setupBody,
-} from './validation';
+import { appOrigin, originCheck } from './security';
+import { MAX_JSON_BODY_BYTES, acceptBody, changePasswordBody, createUserBody, errorBody, loginBody, payloadTooLarge, readJsonBody, setupBody } from './validation';
 
 /** Failed logins allowed per account within `LOGIN_FAILURE_WINDOW_MS` before 429. */
 export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
@@ -31,29 +20,12 @@ export const LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
 /** The sliding window over which failed logins are counted. */
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
-/** Package ids as the server issues them; anything else cannot be a package (→ 404). */
-const PACKAGE_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
-/** User ids are UUIDs. */
-const USER_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** One-time tokens are 32 bytes in base64url (43 characters). */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
 const MSG_LOGIN_FAILED = 'Feil e-post eller passord';
 const MSG_UNAUTHENTICATED = 'Du må logge inn';
-const MSG_NOT_FOUND = 'Pakken finnes ikke';
-const MSG_OWNER_ONLY = 'Bare eiere av pakken kan endre medlemmer';
-const MSG_LAST_OWNER = 'Pakken må ha minst én eier';
 const MSG_INVITE_INVALID = 'Invitasjonen er ugyldig, allerede brukt eller utløpt';
-const MSG_NOT_INVITER =
-  'Personen har ikke aktivert kontoen sin ennå. Bare den som opprettet kontoen, eller en administrator, kan lage en ny invitasjonslenke.';
-const MSG_PARTY_REQUIRED = 'Redaktører og kommentatorer må høre til et parti (feltet «party»)';
-
-/** What a package looks like to the members routes (title for invitations, parties to validate). */
-export interface PackageInfo {
-  title: string;
-  /** Party ids of the coalition; when non-empty, a member's party must be one of them. */
-  parties: string[];
-}
 
 /** Options of `createAuthRoutes`. */
 export interface AuthRoutesOptions {
@@ -65,33 +37,19 @@ export interface AuthRoutesOptions {
     /** Trust `X-Forwarded-For`/`X-Forwarded-Proto` from a reverse proxy (TRUST_PROXY). */
     trustProxy?: boolean;
   };
-  /** Whether a package with this id exists (members of deleted packages get 404). */
-  packageExists(id: string): boolean | Promise<boolean>;
-  /** Title and parties of a package, when the server can tell. */
+  /** Title of a package named by an invitation, when the server can tell. */
   packageInfo?(id: string): PackageInfo | null | Promise<PackageInfo | null>;
-}
-
-function memberView(m: MemberRecord, forOwner: boolean): MemberView {
-  const view: MemberView = { userId: m.userId, email: m.email, name: m.name, role: m.role, party: m.party };
-  if (forOwner) view.status = m.active ? 'active' : 'invited';
-  return view;
-}
-
-/** Roles that act for a party (edit or comment) and therefore must name one. */
-function roleNeedsParty(role: Role): boolean {
-  return role === 'editor' || role === 'commenter';
 }
 
 /**
  * The accounts HTTP routes as a Hono sub-app (mount with `app.route('/', …)`):
- * login/logout/me, first-start setup, invitations, package members, and admin user
- * creation. Every route validates its JSON with zod (400 naming the field), refuses
- * bodies over `MAX_JSON_BODY_BYTES` (413) and state-changing requests from a foreign
- * Origin (403). Member routes answer 401 without a session, 404 when the caller is not
- * a member (so the existence of a package is not revealed) and 403 for a member whose
- * role does not allow the change. Login answers a wrong password and an unknown email
- * identically (same status, body and scrypt cost) and is rate-limited per account and
- * per client address (429 with Retry-After).
+ * login/logout/me, password change, first-start setup, invitations (read, accept),
+ * and admin user creation. The package members routes are in server/packages/members.ts.
+ * Every route validates its JSON with zod (400 naming the field), refuses bodies over
+ * `MAX_JSON_BODY_BYTES` (413) and state-changing requests from a foreign Origin (403).
+ * Login answers a wrong password and an unknown email identically (same status, body
+ * and scrypt cost) and is rate-limited per account and per client address (429 with
+ * Retry-After).
  */
 export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   const { store, auth, config } = options;
@@ -109,10 +67,6 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     if (config.publicOrigin) return config.publicOrigin.startsWith('https:');
     if (config.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https') return true;
     return new URL(c.req.url).protocol === 'https:';
-  }
-
-  function appOrigin(c: Context): string {
-    return config.publicOrigin ? new URL(config.publicOrigin).origin : new URL(c.req.url).origin;
   }
 
   function clientAddress(c: Context): string {
@@ -144,44 +98,6 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   async function principal(c: Context): Promise<Principal | null> {
     return auth.authenticate(c.req.raw.headers);
-  }
-
-  /**
-   * Resolves the caller's membership of a package, answering 401/404 itself. A
-   * malformed id, a package the caller is not a member of and a package that does not
-   * exist all give the same 404.
-   */
-  async function memberContext(
-    c: Context,
-  ): Promise<{ ok: true; who: Principal; packageId: string; role: Role } | { ok: false; response: Response }> {
-    const who = await principal(c);
-    if (!who) return { ok: false, response: c.json(errorBody(MSG_UNAUTHENTICATED), 401) };
-    const packageId = c.req.param('id') ?? '';
-    if (!PACKAGE_ID_RE.test(packageId)) return { ok: false, response: c.json(errorBody(MSG_NOT_FOUND), 404) };
-    const role = await auth.roleFor(who, packageId);
-    if (!role || !(await options.packageExists(packageId))) return { ok: false, response: c.json(errorBody(MSG_NOT_FOUND), 404) };
-    return { ok: true, who, packageId, role };
-  }
-
-  /** Checks a party against the package's coalition; returns an error message or null. */
-  async function partyProblem(packageId: string, party: string | null | undefined): Promise<string | null> {
-    if (party === null || party === undefined) return null;
-    const info = await options.packageInfo?.(packageId);
-    if (info && info.parties.length > 0 && !info.parties.includes(party)) {
-      return `Ukjent parti i feltet «party» (tillatt: ${info.parties.join(', ')})`;
-    }
-    return null;
-  }
-
-  /**
-   * Whether `who` may hand out a link that activates `user`'s account: only for a
-   * pending account, and only its creator or an administrator. An invitation grants a
-   * membership, never an account someone else was given.
-   */
-  function mayIssueInvitation(who: Principal, user: User): boolean {
-    if (user.active) return false;
-    if (user.createdBy !== null && user.createdBy === who.userId) return true;
-    return store.getUserById(who.userId)?.isAdmin === true;
   }
 
   // ---- sessions -------------------------------------------------------------------
@@ -320,111 +236,6 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     return c.json({ user: principalOf(activated) });
   });
 
-  // ---- members --------------------------------------------------------------------
-
-  app.get('/api/packages/:id/members', ...guard, async (c) => {
-    const ctx = await memberContext(c);
-    if (!ctx.ok) return ctx.response;
-    const forOwner = ctx.role === 'owner';
-    return c.json({ members: store.listMembers(ctx.packageId).map((m) => memberView(m, forOwner)) });
-  });
-
-  app.post('/api/packages/:id/members', ...guard, async (c) => {
-    const ctx = await memberContext(c);
-    if (!ctx.ok) return ctx.response;
-    if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
-    const body = await readJsonBody(c, addMemberBody);
-    if (!body.ok) return body.response;
-    const { email, role, name } = body.data;
-    const party = body.data.party ?? null;
-    if (roleNeedsParty(role) && party === null) return c.json(errorBody(MSG_PARTY_REQUIRED, 'party'), 400);
-    const problem = await partyProblem(ctx.packageId, party);
-    if (problem) return c.json(errorBody(problem, 'party'), 400);
-
-    const result = store.transaction(() => {
-      const user = store.getUserByEmail(email) ?? store.insertUser({ email, name, passwordHash: null, createdBy: ctx.who.userId });
-      if (store.getMembership(ctx.packageId, user.id)) return null;
-      store.addMembership(ctx.packageId, user.id, role, party);
-      // A pending account someone else created gets only the membership: it takes
-      // effect when that person activates the account with their own link.
-      const invite = mayIssueInvitation(ctx.who, user) ? store.createInvitation(user.id, ctx.packageId, role) : null;
-      return { user, invite };
-    });
-    if (!result) return c.json(errorBody('Personen er allerede medlem av pakken', 'email'), 409);
-    auth.emitMembershipChange({ packageId: ctx.packageId, userId: result.user.id, role });
-    const member = store.listMembers(ctx.packageId).find((m) => m.userId === result.user.id);
-    const token = result.invite?.token ?? null;
-    return c.json(
-      {
-        member: member ? memberView(member, true) : null,
-        inviteUrl: token ? `${appOrigin(c)}/invite#${token}` : null,
-        token,
-        inviteExpiresAt: result.invite?.expiresAt ?? null,
-      },
-      201,
-    );
-  });
-
-  app.patch('/api/packages/:id/members/:userId', ...guard, async (c) => {
-    const ctx = await memberContext(c);
-    if (!ctx.ok) return ctx.response;
-    if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
-    const userId = c.req.param('userId');
-    const body = await readJsonBody(c, patchMemberBody);
-    if (!body.ok) return body.response;
-    const problem = await partyProblem(ctx.packageId, body.data.party);
-    if (problem) return c.json(errorBody(problem, 'party'), 400);
-    const outcome = store.transaction(() => {
-      const current = USER_ID_RE.test(userId) ? store.getMembership(ctx.packageId, userId) : null;
-      if (!current) return 'missing' as const;
-      const role = body.data.role ?? current.role;
-      const party = body.data.party === undefined ? current.party : body.data.party;
-      if (current.role === 'owner' && role !== 'owner' && store.countOwners(ctx.packageId) <= 1) return 'last-owner' as const;
-      if (roleNeedsParty(role) && party === null) return 'party' as const;
-      return store.updateMembership(ctx.packageId, userId, { role, party });
-    });
-    if (outcome === 'missing' || outcome === null) return c.json(errorBody('Medlemmet finnes ikke'), 404);
-    if (outcome === 'last-owner') return c.json(errorBody(MSG_LAST_OWNER, 'role'), 409);
-    if (outcome === 'party') return c.json(errorBody(MSG_PARTY_REQUIRED, 'party'), 400);
-    auth.emitMembershipChange({ packageId: ctx.packageId, userId, role: outcome.role });
-    const member = store.listMembers(ctx.packageId).find((m) => m.userId === userId);
-    return c.json({ member: member ? memberView(member, true) : null });
-  });
-
-  /** A fresh invitation link for a member who has not activated their account (the old one expired or was lost). */
-  app.post('/api/packages/:id/members/:userId/invitation', ...guard, async (c) => {
-    const ctx = await memberContext(c);
-    if (!ctx.ok) return ctx.response;
-    if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
-    const userId = c.req.param('userId');
-    const member = USER_ID_RE.test(userId) ? store.getMembership(ctx.packageId, userId) : null;
-    const user = member ? store.getUserById(userId) : null;
-    if (!member || !user) return c.json(errorBody('Medlemmet finnes ikke'), 404);
-    if (user.active) return c.json(errorBody('Kontoen er allerede aktivert; personen kan logge inn'), 409);
-    if (!mayIssueInvitation(ctx.who, user)) return c.json(errorBody(MSG_NOT_INVITER), 403);
-    const invite = store.createInvitation(userId, ctx.packageId, member.role);
-    return c.json({ inviteUrl: `${appOrigin(c)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
-  });
-
-  app.delete('/api/packages/:id/members/:userId', ...guard, async (c) => {
-    const ctx = await memberContext(c);
-    if (!ctx.ok) return ctx.response;
-    if (ctx.role !== 'owner') return c.json(errorBody(MSG_OWNER_ONLY), 403);
-    const userId = c.req.param('userId');
-    const outcome = store.transaction(() => {
-      const current = USER_ID_RE.test(userId) ? store.getMembership(ctx.packageId, userId) : null;
-      if (!current) return 'missing' as const;
-      if (current.role === 'owner' && store.countOwners(ctx.packageId) <= 1) return 'last-owner' as const;
-      store.removeMembership(ctx.packageId, userId);
-      store.revokePackageInvitations(userId, ctx.packageId);
-      return 'removed' as const;
-    });
-    if (outcome === 'missing') return c.json(errorBody('Medlemmet finnes ikke'), 404);
-    if (outcome === 'last-owner') return c.json(errorBody(MSG_LAST_OWNER), 409);
-    auth.emitMembershipChange({ packageId: ctx.packageId, userId, role: null });
-    return c.body(null, 204);
-  });
-
   // ---- admin ----------------------------------------------------------------------
 
   /** Admins create accounts (e.g. the secretariat, who may create packages) by invitation. */
@@ -449,7 +260,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     return c.json(
       {
         user: principalOf(created.user),
-        inviteUrl: `${appOrigin(c)}/invite#${created.invite.token}`,
+        inviteUrl: `${appOrigin(c, config.publicOrigin)}/invite#${created.invite.token}`,
         token: created.invite.token,
         inviteExpiresAt: created.invite.expiresAt,
       },
@@ -467,7 +278,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     if (!user) return c.json(errorBody('Brukeren finnes ikke'), 404);
     if (user.active) return c.json(errorBody('Kontoen er allerede aktivert; personen kan logge inn'), 409);
     const invite = store.createInvitation(user.id, null, null);
-    return c.json({ inviteUrl: `${appOrigin(c)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
+    return c.json({ inviteUrl: `${appOrigin(c, config.publicOrigin)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
   });
 
   return app;

@@ -50,6 +50,14 @@ export function isAllowedOrigin(
 }
 
 /**
+ * The origin users reach the app at, which links handed out (invitations) are built
+ * on: PUBLIC_ORIGIN when set, otherwise the origin of the request itself.
+ */
+export function appOrigin(c: Context, publicOrigin: string | undefined): string {
+  return publicOrigin ? new URL(publicOrigin).origin : new URL(c.req.url).origin;
+}
+
+/**
  * Middleware that answers 403 to every state-changing request (POST, PUT, PATCH,
  * DELETE) whose `Origin` — or, when a browser omitted it, whose `Referer` — is not
  * allowed by `isAllowedOrigin`. A request carrying neither header is refused as

@@ -6,6 +6,9 @@ import { hashPassword, verifyPassword } from './password';
 /** Bytes of randomness in every session, invitation and setup token (256 bits). */
 export const TOKEN_BYTES = 32;
 
+/** User ids as the store issues them (UUIDs); anything else cannot name a user. */
+export const USER_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Defaults for `AuthStoreOptions` (overridable through the environment, see config.ts). */
 export const DEFAULT_SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_SESSION_ABSOLUTE_TTL_MS = 14 * 24 * 60 * 60 * 1000;

@@ -38,15 +38,6 @@ export const setupBody = z.strictObject({
   name: nameSchema,
 });
 export const acceptBody = z.strictObject({ password: newPasswordSchema, name: nameSchema.optional() });
-export const addMemberBody = z.strictObject({
-  email: emailSchema,
-  role: roleSchema,
-  party: partySchema.nullable().optional(),
-  name: nameSchema.optional(),
-});
-export const patchMemberBody = z
-  .strictObject({ role: roleSchema.optional(), party: partySchema.nullable().optional() })
-  .refine((b) => b.role !== undefined || b.party !== undefined, { message: 'Oppgi role eller party' });
 export const changePasswordBody = z.strictObject({ currentPassword: loginPasswordSchema, newPassword: newPasswordSchema });
 export const createUserBody = z.strictObject({ email: emailSchema, name: nameSchema.optional(), isAdmin: z.boolean().optional() });
 

@@ -7,7 +7,7 @@ import { exportPackage, parseExportQuery, type ExportResult } from './index';
  * What an exporter plugged into the app's export route receives: the live doc
  * (rich text comes from it), the package id, and the request's query string
  * (`scope`, `version`, `date`, `sealed`). Structurally compatible with
- * `ExportInput` in server/app.ts plus the optional `query`.
+ * `ExportInput` in server/packages/export.ts.
  */
 export interface ExporterInput {
   doc: Y.Doc;

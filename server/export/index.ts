@@ -130,22 +130,3 @@ export function parseExportQuery(query: Record<string, string | undefined>): { o
   if (q.sealed === '1' || q.sealed === 'true') options.sealed = true;
   return { ok: true, options };
 }
-
-/**
- * The HTTP response for an export: the body as a download with its content
- * type, an attachment file name, the checksum in `X-Package-Checksum`, and
- * `Cache-Control: no-store` (an export is a snapshot of a live document).
- */
-export function exportResponse(result: ExportResult): Response {
-  const body = typeof result.body === 'string' ? result.body : new Uint8Array(result.body);
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'Content-Type': result.contentType,
-      'Content-Disposition': `attachment; filename="${result.filename}"`,
-      'X-Package-Checksum': result.checksum,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
-}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLineInDoc, createSectionInDoc, writeMetaToDoc } from '../../shared/doc/schema';
 import { readRichPackageFromDoc } from '../../shared/doc/richPackage';
 import { EXPORT_FORMATS } from '../../shared/protocol';
-import { exportPackage, exportResponse, filenameSlug, parseExportQuery } from '../../server/export/index';
+import { exportPackage, filenameSlug, parseExportQuery } from '../../server/export/index';
 import { readZipParts, tables } from './ooxml';
 import { ExportQueryError, createPackageExporters } from '../../server/export/exporters';
 import { buildSeedDoc } from './fixture';
@@ -56,7 +56,7 @@ describe('export edge cases', () => {
   });
 });
 
-describe('export query and response', () => {
+describe('export query', () => {
   it('parses the route query and refuses bad values with a Norwegian message', () => {
     expect(parseExportQuery({ format: 'docx' })).toEqual({ ok: true, options: { format: 'docx', scope: 'agreed' } });
     expect(parseExportQuery({ format: 'xlsx', scope: 'all', version: ' Endelig ', date: '2022-11-01', sealed: '1' })).toEqual({
@@ -67,17 +67,6 @@ describe('export query and response', () => {
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.message).toMatch(/^Ugyldig parameter format/);
     expect(parseExportQuery({ format: 'md', date: '1.11.2022' })).toEqual({ ok: false, message: 'Ugyldig parameter date: Dato må skrives ÅÅÅÅ-MM-DD' });
-  });
-
-  it('answers with a download carrying content type, file name and checksum', async () => {
-    const doc = new Y.Doc();
-    writeMetaToDoc(doc, { title: 'Pakke', years: ['2024'], planYears: ['2024'], parties: [] });
-    const result = await exportPackage(readRichPackageFromDoc(doc, 'p'), { format: 'html', versionName: 'V1' });
-    const res = exportResponse(result);
-    expect(res.headers.get('Content-Type')).toBe('text/html; charset=utf-8');
-    expect(res.headers.get('Content-Disposition')).toBe('attachment; filename="pakke-v1.html"');
-    expect(res.headers.get('X-Package-Checksum')).toBe(result.checksum);
-    expect(await res.text()).toBe(result.body);
   });
 });
 

@@ -214,6 +214,23 @@ describe('export over HTTP', () => {
     }
   });
 
+  it('answers a download: content type, attachment file name, checksum of the content, no caching', async () => {
+    const id = await ts.createPackage(P2019);
+    await ts.http('POST', `/api/packages/${id}/import`, { body: FIXTURE });
+    const html = await ts.http('GET', `/api/packages/${id}/export?format=html&scope=all&version=V1`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html.headers.get('content-disposition')).toBe('attachment; filename="okonomirapport-2019-alle-punkter-v1.html"');
+    expect(html.headers.get('cache-control')).toBe('no-store');
+    const checksum = html.headers.get('x-package-checksum');
+    expect(checksum).toMatch(/^[0-9a-f]{64}$/);
+    // The checksum identifies the exported content, whatever the format it is rendered in.
+    const md = await ts.http('GET', `/api/packages/${id}/export?format=md&scope=all`);
+    expect(md.headers.get('x-package-checksum')).toBe(checksum);
+    const agreed = await ts.http('GET', `/api/packages/${id}/export?format=md`);
+    expect(agreed.headers.get('x-package-checksum')).not.toBe(checksum);
+  });
+
   it('refuses an unknown format or scope with 400', async () => {
     const id = await ts.createPackage(P2019);
     expect((await ts.http('GET', `/api/packages/${id}/export?format=pdf`)).status).toBe(400);

@@ -12,7 +12,7 @@ import { installAccounts, type Accounts } from '../../../server/auth/install';
 import { startServer, type RunningServer } from '../../../server/server';
 import { SqliteStorage } from '../../../server/storage/sqlite';
 import type { Role } from '../../../shared/protocol';
-import { HttpOrigin } from '../../../server/app';
+import { HttpOrigin } from '../../../server/packages/origin';
 import { createLineInDoc, type LineInput } from '../../../shared/doc/schema';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -104,7 +104,7 @@ export function addMember(e: E2EServer, packageId: string, user: E2EUser, role: 
 
 /** Adds a line (with its rationale) on the server, as an import would. */
 export async function seedLine(e: E2EServer, packageId: string, input: LineInput): Promise<string> {
-  const origin = new HttpOrigin('e2e', 'seed');
+  const origin = new HttpOrigin('e2e');
   return e.server.rooms.withRoom(packageId, 'content', (room) => room.transact((doc) => createLineInDoc(doc, input, origin), origin));
 }
 
