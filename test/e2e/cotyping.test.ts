@@ -7,9 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type * as Y from 'yjs';
-import { addMember, addUser, contextAs, createPackage, launchChromium, seedLine, startE2EServer, watchErrors, type E2EServer, type E2EUser } from './text/harness';
-import { HttpOrigin } from '../../server/app';
-import { createVerbalInDoc, getLinesMap, getVerbalMap } from '../../shared/doc/schema';
+import { addMember, addUser, contextAs, createPackage, launchChromium, seedLine, seedVerbal, startE2EServer, watchErrors, type E2EServer, type E2EUser } from './text/harness';
+import { getLinesMap, getVerbalMap } from '../../shared/doc/schema';
 import { plainTextFromRichText, readRichTextFromXml } from '../../shared/doc/richtext';
 import { mulberry32 } from '../helpers/random';
 
@@ -42,10 +41,7 @@ beforeAll(async () => {
     amounts: { '2024': '1' },
     rationale: [{ type: 'paragraph', runs: [{ text: 'Sunn mat i kantinene.' }] }],
   });
-  const origin = new HttpOrigin('e2e', 'seed');
-  verbalId = await e.server.rooms.withRoom(pkg, 'content', (room) =>
-    room.transact((doc) => createVerbalInDoc(doc, { title: 'Kantinedrift', text: [{ type: 'paragraph', runs: [{ text: 'Kommunedirektøren bes utrede.' }] }] }, origin), origin),
-  );
+  verbalId = await seedVerbal(e, pkg, { title: 'Kantinedrift', text: [{ type: 'paragraph', runs: [{ text: 'Kommunedirektøren bes utrede.' }] }] });
   browser = await launchChromium();
 }, 120_000);
 

@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../../server/server';
 import { SqliteStorage } from '../../../server/storage/sqlite';
 import type { Role } from '../../../shared/protocol';
 import { HttpOrigin } from '../../../server/packages/origin';
-import { createLineInDoc, type LineInput } from '../../../shared/doc/schema';
+import { createLineInDoc, createVerbalInDoc, type LineInput } from '../../../shared/doc/schema';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -106,6 +106,12 @@ export function addMember(e: E2EServer, packageId: string, user: E2EUser, role: 
 export async function seedLine(e: E2EServer, packageId: string, input: LineInput): Promise<string> {
   const origin = new HttpOrigin('e2e');
   return e.server.rooms.withRoom(packageId, 'content', (room) => room.transact((doc) => createLineInDoc(doc, input, origin), origin));
+}
+
+/** Adds a verbal instruction (with its text) on the server, as an import would. */
+export async function seedVerbal(e: E2EServer, packageId: string, input: Parameters<typeof createVerbalInDoc>[1]): Promise<string> {
+  const origin = new HttpOrigin('e2e');
+  return e.server.rooms.withRoom(packageId, 'content', (room) => room.transact((doc) => createVerbalInDoc(doc, input, origin), origin));
 }
 
 export async function launchChromium(): Promise<Browser> {
