@@ -28,6 +28,8 @@ export interface AppDeps {
   storage: DocStorage;
   rooms: RoomRegistry;
   publicOrigin: string | undefined;
+  /** TRUST_PROXY: a reverse proxy terminates TLS; its `X-Forwarded-Proto` names the scheme. */
+  trustProxy?: boolean;
   log: RoomLogger;
   /** Export formats by name; defaults to every format of server/export (docx, xlsx, csv, md, html, json). */
   exporters?: Record<string, PackageExporter>;
@@ -68,7 +70,7 @@ export function createApp(deps: AppDeps): {
   const routeDeps: PackageRouteDeps = { auth, storage, rooms, access };
 
   app.use('*', securityHeaders(deps.publicOrigin));
-  app.use('/api/*', originCheck(deps.publicOrigin));
+  app.use('/api/*', originCheck(deps.publicOrigin, deps.trustProxy));
   app.onError((err, c) => {
     deps.log.error(`HTTP ${c.req.method} ${c.req.path} failed`, err);
     return c.json(errorBody('Noe gikk galt på serveren'), 500);
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): {
   app.route('/', reportRoutes(routeDeps));
   app.route('/', exportRoutes({ ...routeDeps, exporters: deps.exporters ?? createPackageExporters() }));
 
-  const stopSync = registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, access, publicOrigin: deps.publicOrigin, log: deps.log });
+  const stopSync = registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, access, publicOrigin: deps.publicOrigin, trustProxy: deps.trustProxy ?? false, log: deps.log });
 
   return {
     app,

@@ -18,6 +18,8 @@ export interface StartServerOptions {
   auth: AuthProvider;
   storage: DocStorage;
   publicOrigin?: string | undefined;
+  /** TRUST_PROXY=1: behind a reverse proxy that sets `X-Forwarded-Proto`/`-For`. */
+  trustProxy?: boolean;
   roomIdleTimeoutMs?: number;
   log?: RoomLogger;
   /** Serve the built client from this directory, with the SPA fallback. */
@@ -71,6 +73,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     storage: opts.storage,
     rooms,
     publicOrigin: opts.publicOrigin,
+    trustProxy: opts.trustProxy ?? false,
     log,
     ...(opts.exporters ? { exporters: opts.exporters } : {}),
     ...(opts.routes ? { routes: opts.routes } : {}),

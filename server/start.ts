@@ -62,6 +62,7 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
       storage,
       routes: [accounts.routes],
       publicOrigin: config.publicOrigin,
+      trustProxy: accounts.config.trustProxy,
       roomIdleTimeoutMs: config.roomIdleTimeoutMs,
       ...(opts.roomLog ? { log: opts.roomLog } : {}),
       ...(opts.clientDir ? { clientDir: opts.clientDir } : {}),

@@ -3,7 +3,7 @@ import type { UpgradeWebSocket, WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AuthProvider } from './auth/types';
 import type { DocKind } from '../shared/protocol';
-import { isAllowedOrigin } from './auth/security';
+import { isAllowedOrigin, requestScheme } from './auth/security';
 import type { PackageAccess } from './packages/access';
 import { CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES, REASONS, closeReason } from '../shared/protocol';
 import type { RoomLogger, SyncSocket } from './room';
@@ -31,6 +31,8 @@ export interface SyncRouteDeps {
   /** The package access resolver the HTTP routes use too. */
   access: PackageAccess;
   publicOrigin: string | undefined;
+  /** TRUST_PROXY: take the request's scheme from `X-Forwarded-Proto`. */
+  trustProxy?: boolean;
   log: RoomLogger;
 }
 
@@ -82,7 +84,7 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
       return c.json({ error: { message: 'Forventet en websocket-tilkobling' } }, 426);
     }
     const origin = c.req.header('origin');
-    if (origin !== undefined && !isAllowedOrigin(origin, c.req.header('host'), deps.publicOrigin)) {
+    if (origin !== undefined && !isAllowedOrigin(origin, { host: c.req.header('host'), scheme: requestScheme(c, deps.trustProxy ?? false) }, deps.publicOrigin)) {
       return c.json({ error: { message: 'Tilkoblingen kommer fra et annet nettsted og er avvist' } }, 403);
     }
     const access = await deps.access.resolve(c.req.raw.headers, c.req.param('packageId') ?? '', 'read');

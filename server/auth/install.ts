@@ -72,7 +72,7 @@ export function installAccounts(opts: InstallAccountsOptions): Accounts {
   const access = createPackageAccess({ auth, packageExists: async (id) => (await opts.storage.getPackage(id)) !== null });
   const routes = new Hono();
   routes.route('/', createAuthRoutes({ store, auth, config: { publicOrigin: opts.publicOrigin, trustProxy: config.trustProxy }, packageInfo }));
-  routes.route('/', memberRoutes({ store, auth, access, publicOrigin: opts.publicOrigin, packageInfo }));
+  routes.route('/', memberRoutes({ store, auth, access, publicOrigin: opts.publicOrigin, trustProxy: config.trustProxy, packageInfo }));
 
   store.pruneExpired();
   const pruneTimer = setInterval(() => {

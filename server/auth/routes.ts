@@ -59,7 +59,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   // merges a sub-app's wildcard middleware into the parent, where a 64 KiB limit
   // would also cut the server's 5 MiB CSV import.
   const guard = [
-    originCheck(config.publicOrigin),
+    originCheck(config.publicOrigin, config.trustProxy ?? false),
     bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: (c) => payloadTooLarge(c, MAX_JSON_BODY_BYTES) }),
   ] as const;
 

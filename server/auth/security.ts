@@ -22,20 +22,40 @@ function originOf(text: string): string | null {
   }
 }
 
+/** What the Origin check needs to know about the request itself. */
+export interface RequestOrigin {
+  /** The `Host` header. */
+  host: string | null | undefined;
+  /** The scheme the browser used to reach us: the connection's own, or `X-Forwarded-Proto` behind a trusted proxy. */
+  scheme: 'http' | 'https';
+}
+
+/**
+ * The scheme a request reached us with: the connection's own, or — only with
+ * `trustProxy` (TRUST_PROXY=1), when a reverse proxy terminates TLS — the first
+ * `X-Forwarded-Proto` value. Without `trustProxy` the header is ignored, since any
+ * client can send it.
+ */
+export function requestScheme(c: Context, trustProxy: boolean): 'http' | 'https' {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+    if (forwarded === 'https' || forwarded === 'http') return forwarded;
+  }
+  return new URL(c.req.url).protocol === 'https:' ? 'https' : 'http';
+}
+
 /**
  * Whether a browser-sent `Origin` (or the origin of a `Referer`) may talk to this
  * server. With `publicOrigin` set (PUBLIC_ORIGIN) the origin must equal it exactly
- * (scheme, host and port). Without it, the origin's host:port must equal the request's
- * own `Host` header — which is what a same-origin page always sends, and what a
- * foreign site cannot forge, because browsers set `Origin` themselves. A missing,
- * `null` or unparsable origin is never allowed. The websocket upgrade uses this same
- * function against cross-site websocket hijacking.
+ * (scheme, host and port). Without it, the origin must equal `<scheme>://<Host>` of
+ * the request itself — the page's own origin, which is what a same-origin page always
+ * sends (also on a websocket upgrade: browsers send the page's http(s) origin, never
+ * a ws: one), and what a foreign site cannot forge, because browsers set `Origin`
+ * themselves. So `https://host` is refused on an http server and `ws://host` always.
+ * A missing, `null` or unparsable origin is never allowed. The websocket upgrade uses
+ * this same function against cross-site websocket hijacking.
  */
-export function isAllowedOrigin(
-  origin: string | null | undefined,
-  hostHeader: string | null | undefined,
-  publicOrigin: string | undefined,
-): boolean {
+export function isAllowedOrigin(origin: string | null | undefined, request: RequestOrigin, publicOrigin: string | undefined): boolean {
   if (!origin || origin === 'null') return false;
   const actual = originOf(origin);
   if (!actual) return false;
@@ -43,10 +63,10 @@ export function isAllowedOrigin(
     const expected = originOf(publicOrigin);
     return expected !== null && expected === actual;
   }
-  if (!hostHeader) return false;
-  // Compare host:port as URL would serialise them, so default ports and case agree.
-  const viaHost = originOf(`${new URL(actual).protocol}//${hostHeader}`);
-  return viaHost !== null && viaHost === actual;
+  if (!request.host) return false;
+  // Compare as URL would serialise them, so default ports and case agree.
+  const expected = originOf(`${request.scheme}://${request.host}`);
+  return expected !== null && expected === actual;
 }
 
 /**
@@ -65,17 +85,17 @@ export function appOrigin(c: Context, publicOrigin: string | undefined): string 
  * `Referrer-Policy: same-origin`, under which same-origin requests keep a real
  * `Origin`), so only scripts omit both, and they can add `Origin` themselves.
  */
-export function originCheck(publicOrigin: string | undefined): MiddlewareHandler {
+export function originCheck(publicOrigin: string | undefined, trustProxy = false): MiddlewareHandler {
   return async (c, next) => {
     if (!STATE_CHANGING_METHODS.has(c.req.method)) return next();
-    const host = c.req.header('host');
+    const request: RequestOrigin = { host: c.req.header('host'), scheme: requestScheme(c, trustProxy) };
     const origin = c.req.header('origin');
     let allowed: boolean;
     if (origin !== undefined) {
-      allowed = isAllowedOrigin(origin, host, publicOrigin);
+      allowed = isAllowedOrigin(origin, request, publicOrigin);
     } else {
       const referer = c.req.header('referer');
-      allowed = referer !== undefined && isAllowedOrigin(originOf(referer), host, publicOrigin);
+      allowed = referer !== undefined && isAllowedOrigin(originOf(referer), request, publicOrigin);
     }
     if (!allowed) {
       return c.json({ error: { message: 'Forespørselen kommer fra et annet nettsted og er avvist' } }, 403);

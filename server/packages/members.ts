@@ -36,6 +36,8 @@ export interface MemberRoutesOptions {
   access: PackageAccess;
   /** PUBLIC_ORIGIN: invitation links are built on it (else on the request's origin). */
   publicOrigin: string | undefined;
+  /** TRUST_PROXY: the request's scheme comes from `X-Forwarded-Proto`. */
+  trustProxy?: boolean;
   /** Title and parties of a package, when the server can tell. */
   packageInfo?(id: string): PackageInfo | null | Promise<PackageInfo | null>;
 }
@@ -73,7 +75,7 @@ export function memberRoutes(options: MemberRoutesOptions): Hono {
   // merges a sub-app's wildcard middleware into the parent, where a 64 KiB limit
   // would also cut the server's 5 MiB CSV import.
   const guard = [
-    originCheck(options.publicOrigin),
+    originCheck(options.publicOrigin, options.trustProxy ?? false),
     bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: (c) => payloadTooLarge(c, MAX_JSON_BODY_BYTES) }),
   ] as const;
 

@@ -197,8 +197,11 @@ export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'c
  * The HTTP status the server answers a websocket upgrade of `url` with (101 when it
  * upgrades), sending the Cookie and Origin headers given, as a browser would.
  */
-export function upgradeStatusAt(url: string, headers: { cookie?: string | null | undefined; origin?: string | undefined } = {}): Promise<number> {
-  const sent: Record<string, string> = {};
+export function upgradeStatusAt(
+  url: string,
+  headers: { cookie?: string | null | undefined; origin?: string | undefined; extra?: Record<string, string> } = {},
+): Promise<number> {
+  const sent: Record<string, string> = { ...headers.extra };
   if (headers.cookie) sent.cookie = headers.cookie;
   if (headers.origin) sent.origin = headers.origin;
   return new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, createHash } from 'node:crypto';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, adminClient, inviteAndAccept } from './harness';
 import { extraProtectedRoutes, startTarget } from './target';
+import { upgradeStatusAt } from '../serverHarness';
 import type { Target } from './target';
 
 let t: Target;
@@ -410,5 +411,41 @@ describe('attack table — invitations never hand over an account', () => {
     expect(memberships.map((m) => m.packageId).sort()).toEqual([pkg1, pkg2].sort());
     // The older link died with the activation.
     expect((await new Client(t.origin).post(`/api/auth/invitations/${token}/accept`, { password: 'tyvens passord 1234' })).status).toBe(404);
+  });
+});
+
+describe('attack table — the Origin check knows the scheme', () => {
+  it('A18 without PUBLIC_ORIGIN an https:// or ws:// Origin is refused by an http server, over HTTP and on the websocket upgrade; X-Forwarded-Proto counts only with TRUST_PROXY=1', async () => {
+    const host = new URL(t.origin).host;
+    const pkg = await t.createPackage(admin, 'Opphav');
+    const wsUrl = `${t.origin.replace(/^http/, 'ws')}/ws/${pkg}`;
+    const post = (c: Client, origin: string, extra: Record<string, string> = {}) =>
+      c.request('POST', `/api/packages/${pkg}/members`, { email: 'opphav@kommune.no', role: 'viewer' }, { origin, ...extra });
+    for (const origin of [`https://${host}`, `ws://${host}`, `wss://${host}`]) {
+      expect((await post(admin, origin)).status, origin).toBe(403);
+      expect(await upgradeStatusAt(wsUrl, { cookie: admin.cookie, origin }), origin).toBe(403);
+    }
+    // A client cannot claim https itself when no proxy is trusted.
+    expect((await post(admin, `https://${host}`, { 'x-forwarded-proto': 'https' })).status).toBe(403);
+    expect(await upgradeStatusAt(wsUrl, { cookie: admin.cookie, origin: `https://${host}`, extra: { 'x-forwarded-proto': 'https' } })).toBe(403);
+    // The page's own origin still works.
+    expect(await upgradeStatusAt(wsUrl, { cookie: admin.cookie, origin: t.origin })).toBe(101);
+
+    const proxied = await startTarget({ env: { TRUST_PROXY: '1' } });
+    try {
+      const padmin = await adminClient(proxied);
+      const ppkg = await proxied.createPackage(padmin, 'Bak proxy');
+      const phost = new URL(proxied.origin).host;
+      const pws = `${proxied.origin.replace(/^http/, 'ws')}/ws/${ppkg}`;
+      const tls = { 'x-forwarded-proto': 'https' };
+      const ppost = (origin: string, extra: Record<string, string>) =>
+        padmin.request('POST', `/api/packages/${ppkg}/members`, { email: 'proxy@kommune.no', role: 'viewer' }, { origin, ...extra });
+      expect((await ppost(`http://${phost}`, tls)).status).toBe(403);
+      expect(await upgradeStatusAt(pws, { cookie: padmin.cookie, origin: `http://${phost}`, extra: tls })).toBe(403);
+      expect(await upgradeStatusAt(pws, { cookie: padmin.cookie, origin: `https://${phost}`, extra: tls })).toBe(101);
+      expect((await ppost(`https://${phost}`, tls)).status).toBe(201);
+    } finally {
+      await proxied.close();
+    }
   });
 });

@@ -51,6 +51,7 @@ export async function startTarget(
     storage,
     routes: [accounts.routes],
     publicOrigin: opts.publicOrigin,
+    trustProxy: accounts.config.trustProxy,
     log: quietLog,
   });
   ref.server = running;
