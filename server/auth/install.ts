@@ -85,7 +85,7 @@ export function installAccounts(opts: InstallAccountsOptions): Accounts {
   pruneTimer.unref();
   const sweepTimer = setInterval(() => {
     try {
-      auth.emitSessionEnd(store.takeEndedSessions());
+      store.endExpiredSessions();
     } catch (err) {
       console.error('Ending expired sessions failed', err);
     }

@@ -13,9 +13,8 @@ export type AccountsAuthOptions = Record<string, never>;
 export interface AccountsAuth extends AuthProvider {
   /** Tells every `onMembershipChange` listener about a change (called by the members routes). */
   emitMembershipChange(change: MembershipChange): void;
-  /** Tells every `onSessionEnd` listener that these sessions ended (logout, password change, expiry). */
-  emitSessionEnd(sessionIds: string[]): void;
   onSessionEnd(listener: (sessionIds: string[]) => void): () => void;
+  touchSession(sessionId: string): boolean;
   /** The session token carried by request headers, if any. */
   sessionTokenFrom(headers: Headers): string | undefined;
 }
@@ -51,6 +50,9 @@ function notifyAll<T>(listeners: Set<(value: T) => void>, value: T, what: string
 export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions = {}): AccountsAuth {
   const listeners = new Set<(change: MembershipChange) => void>();
   const sessionListeners = new Set<(sessionIds: string[]) => void>();
+  // However a session ends (logout, password change, idle or absolute expiry, found
+  // expired by a request), the store announces it and its sockets close.
+  store.onSessionsEnded((ids) => notifyAll(sessionListeners, ids, 'onSessionEnd'));
 
   function sessionTokenFrom(headers: Headers): string | undefined {
     const header = headers.get('cookie');
@@ -112,8 +114,9 @@ export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions 
       };
     },
 
-    emitSessionEnd(sessionIds: string[]): void {
-      if (sessionIds.length > 0) notifyAll(sessionListeners, sessionIds, 'onSessionEnd');
+    touchSession(sessionId: string): boolean {
+      return store.renewSession(sessionId);
     },
+
   };
 }

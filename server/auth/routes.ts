@@ -134,8 +134,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   app.post('/api/auth/logout', ...guard, (c) => {
     const token = auth.sessionTokenFrom(c.req.raw.headers);
-    const ended = token ? store.deleteSession(token) : null;
-    if (ended) auth.emitSessionEnd([ended]);
+    if (token) store.deleteSession(token);
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) });
     return c.json({ ok: true });
   });
@@ -170,7 +169,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     }
     store.forgetLoginFailure(row);
     store.setPasswordHash(who.userId, await hashPassword(body.data.newPassword));
-    auth.emitSessionEnd(store.deleteUserSessions(who.userId));
+    store.deleteUserSessions(who.userId);
     startSession(c, who.userId);
     return c.json({ ok: true });
   });

@@ -20,6 +20,11 @@ export const DEFAULT_INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
  */
 const SESSION_RENEW_GRANULARITY_MS = 60_000;
 
+/** How long after its last renewal a session is renewed again: a minute, or a tenth of a short idle lifetime. */
+function renewGranularityMs(sessionTtlMs: number): number {
+  return Math.min(SESSION_RENEW_GRANULARITY_MS, Math.floor(sessionTtlMs / 10));
+}
+
 /**
  * An account and its first invitation are written in one transaction, a few
  * milliseconds apart at most; a legacy invitation issued later than this after its
@@ -166,6 +171,7 @@ export class AuthStore {
   readonly sessionTtlMs: number;
   readonly sessionAbsoluteTtlMs: number;
   readonly inviteTtlMs: number;
+  private readonly sessionEndListeners = new Set<(sessionIds: string[]) => void>();
   /** Verified against for unknown emails, so that a miss costs the same scrypt time as a hit. */
   private readonly dummyHash: Promise<string>;
 
@@ -350,13 +356,13 @@ export class AuthStore {
     if (!session) return null;
     const now = Date.now();
     if (now >= session.expires_at || now >= session.absolute_expires_at) {
-      this.db.prepare('DELETE FROM auth_sessions WHERE token_hash = ?').run(tokenHash);
+      if (this.db.prepare('DELETE FROM auth_sessions WHERE token_hash = ?').run(tokenHash).changes === 1) this.announceEnded([tokenHash]);
       return null;
     }
     const user = this.getUserById(session.user_id);
     if (!user || !user.active) return null;
     let expiresAt = session.expires_at;
-    if (now - session.renewed_at >= SESSION_RENEW_GRANULARITY_MS) {
+    if (now - session.renewed_at >= renewGranularityMs(this.sessionTtlMs)) {
       expiresAt = Math.min(now + this.sessionTtlMs, session.absolute_expires_at);
       this.db.prepare('UPDATE auth_sessions SET renewed_at = ?, expires_at = ? WHERE token_hash = ?').run(now, expiresAt, tokenHash);
     }
@@ -369,38 +375,86 @@ export class AuthStore {
    */
   deleteSession(token: string): string | null {
     const tokenHash = hashToken(token);
-    return this.db.prepare('DELETE FROM auth_sessions WHERE token_hash = ?').run(tokenHash).changes === 1 ? tokenHash : null;
+    if (this.db.prepare('DELETE FROM auth_sessions WHERE token_hash = ?').run(tokenHash).changes !== 1) return null;
+    this.announceEnded([tokenHash]);
+    return tokenHash;
   }
 
   /** Ends every session of a user (password change); returns their session ids. */
   deleteUserSessions(userId: string): string[] {
-    return this.db.transaction(() => {
-      const ids = (this.db.prepare('SELECT token_hash FROM auth_sessions WHERE user_id = ?').all(userId) as Array<{ token_hash: string }>).map(
+    const ids = this.db.transaction(() => {
+      const found = (this.db.prepare('SELECT token_hash FROM auth_sessions WHERE user_id = ?').all(userId) as Array<{ token_hash: string }>).map(
         (r) => r.token_hash,
       );
       this.db.prepare('DELETE FROM auth_sessions WHERE user_id = ?').run(userId);
-      return ids;
+      return found;
     })();
+    this.announceEnded(ids);
+    return ids;
+  }
+
+
+  /**
+   * Ends every session past its idle or absolute expiry: deletes them and announces
+   * their ids to `onSessionsEnded`, so websockets opened with them close at once.
+   * Websocket activity renews a session (`renewSession`), so a person typing live is
+   * not cut off for lack of HTTP requests.
+   */
+  endExpiredSessions(now = Date.now()): string[] {
+    const ids = this.db.transaction(() => {
+      const found = (
+        this.db.prepare('SELECT token_hash FROM auth_sessions WHERE expires_at <= ? OR absolute_expires_at <= ?').all(now, now) as Array<{ token_hash: string }>
+      ).map((r) => r.token_hash);
+      this.db.prepare('DELETE FROM auth_sessions WHERE expires_at <= ? OR absolute_expires_at <= ?').run(now, now);
+      return found;
+    })();
+    this.announceEnded(ids);
+    return ids;
   }
 
   /**
-   * Deletes sessions past their absolute expiry and returns their ids, so connections
-   * opened with them can be closed. (Idle expiry is left to `pruneExpired`: an open
-   * websocket is activity, so it is not cut for lack of HTTP requests.)
+   * Counts a use of the session (websocket activity): slides its idle expiry like an
+   * HTTP request does (at most once per `SESSION_RENEW_GRANULARITY_MS`). Returns false
+   * when the session no longer exists or has expired (then it is ended and announced).
    */
-  takeEndedSessions(now = Date.now()): string[] {
-    return this.db.transaction(() => {
-      const ids = (this.db.prepare('SELECT token_hash FROM auth_sessions WHERE absolute_expires_at <= ?').all(now) as Array<{ token_hash: string }>).map(
-        (r) => r.token_hash,
-      );
-      this.db.prepare('DELETE FROM auth_sessions WHERE absolute_expires_at <= ?').run(now);
-      return ids;
-    })();
+  renewSession(sessionId: string, now = Date.now()): boolean {
+    const session = this.db.prepare('SELECT renewed_at, expires_at, absolute_expires_at FROM auth_sessions WHERE token_hash = ?').get(sessionId) as
+      | { renewed_at: number; expires_at: number; absolute_expires_at: number }
+      | undefined;
+    if (!session) return false;
+    if (now >= session.expires_at || now >= session.absolute_expires_at) {
+      this.endExpiredSessions(now);
+      return false;
+    }
+    if (now - session.renewed_at >= renewGranularityMs(this.sessionTtlMs)) {
+      const expiresAt = Math.min(now + this.sessionTtlMs, session.absolute_expires_at);
+      this.db.prepare('UPDATE auth_sessions SET renewed_at = ?, expires_at = ? WHERE token_hash = ?').run(now, expiresAt, sessionId);
+    }
+    return true;
+  }
+
+  /** Subscribes to the end of sessions, however they end (logout, password change, expiry); returns the unsubscribe function. */
+  onSessionsEnded(listener: (sessionIds: string[]) => void): () => void {
+    this.sessionEndListeners.add(listener);
+    return () => {
+      this.sessionEndListeners.delete(listener);
+    };
+  }
+
+  private announceEnded(ids: string[]): void {
+    if (ids.length === 0) return;
+    for (const listener of [...this.sessionEndListeners]) {
+      try {
+        listener(ids);
+      } catch (err) {
+        console.error('session end listener failed', err);
+      }
+    }
   }
 
   /** Removes expired sessions, invitations and old login failures. */
   pruneExpired(now = Date.now(), loginFailureWindowMs = 24 * 60 * 60 * 1000): void {
-    this.db.prepare('DELETE FROM auth_sessions WHERE expires_at <= ? OR absolute_expires_at <= ?').run(now, now);
+    this.endExpiredSessions(now);
     this.db.prepare('DELETE FROM auth_tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
     this.db.prepare('DELETE FROM auth_login_failures WHERE at <= ?').run(now - loginFailureWindowMs);
   }

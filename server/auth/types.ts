@@ -33,4 +33,10 @@ export interface AuthProvider {
    * returns the unsubscribe function.
    */
   onSessionEnd?(listener: (sessionIds: string[]) => void): () => void;
+  /**
+   * Optional: counts websocket activity as use of the session behind a connection
+   * (its idle expiry slides as with an HTTP request). Returns false when the session
+   * has ended; the connection is then closed.
+   */
+  touchSession?(sessionId: string): boolean;
 }

@@ -36,8 +36,7 @@ authProviderContract(
       },
       endSession(headers) {
         const token = auth.sessionTokenFrom(headers);
-        const ended = token ? store.deleteSession(token) : null;
-        if (ended) auth.emitSessionEnd([ended]);
+        if (token) store.deleteSession(token);
       },
       close() {
         db.close();

@@ -242,6 +242,25 @@ describe('attack table — per-message authorisation', () => {
     }
   });
 
+  it('W15 a session that expired while idle and was removed by an HTTP request has its open socket closed at once', async () => {
+    // No sweep during the test: the HTTP request is what finds the session expired.
+    const s = await startTarget({ env: { SESSION_TTL_MS: '600' }, sessionSweepIntervalMs: 60_000 });
+    try {
+      const c = await adminClient(s);
+      const id = await s.createPackage(c, 'Inaktiv');
+      const p = connectProvider(s.origin, id, { cookie: c.cookie, origin: s.origin });
+      open.push(p);
+      await synced(p);
+      await sleep(900);
+      expect(p.closes).toEqual([]);
+      expect((await c.get('/api/auth/me')).status).toBe(401);
+      await until(() => p.closes.some((x) => x.code === 4401), 1000, 'close 4401 when the expired session is removed');
+    } finally {
+      while (open.length > 0) open.pop()!.destroy();
+      await s.close();
+    }
+  });
+
   it('W10 logout: the old cookie cannot open a socket', async () => {
     const { client: editor } = await inviteAndAccept(owner, pkgA, 'logger.ut@kommune.no', 'editor', 'AP');
     const cookie = editor.cookie;
