@@ -9,16 +9,15 @@ import { type AuthProvider } from './auth/types';
 import { MAX_JSON_BYTES, MAX_MESSAGE_BYTES, MAX_UPLOAD_BYTES, canWrite, type Principal, type Role } from '../shared/protocol';
 import { originCheck, securityHeaders } from './auth/security';
 import { errorBody, partySchema, payloadTooLarge, readJsonBody } from './auth/validation';
-import { computeBalance } from '../shared/balance';
 import { parseAmount, toCanonical } from '../shared/money';
 import { applyImportToDoc, readMetaFromDoc, readPackageFromDoc, writeMetaToDoc, type PackageMeta } from '../shared/doc/schema';
-import type { BalanceReport, Party, PlainPackage } from '../shared/types';
+import type { Party, PlainPackage } from '../shared/types';
 import { ExportQueryError, createPackageExporters } from './export/exporters';
 import { importBaselineFromFile, importLinesFromFile, importPackageFromFile } from './import/index';
 import { applyRichPackageToDoc } from '../shared/doc/richPackage';
 import { writeBaselineToDoc } from '../shared/doc/baseline';
 import { previewImport } from '../shared/format/importPreview';
-import { computePackageReport } from '../shared/packageReport';
+import { packageReportOf } from '../shared/report/packageReport';
 import type { RoomLogger } from './room';
 import type { RoomRegistry } from './rooms';
 import type { DocStorage } from './storage/types';
@@ -51,10 +50,9 @@ async function readUploadedSpreadsheet(c: Context): Promise<{ bytes: Uint8Array;
   return { bytes, file: sheet ? { filename, sheet } : { filename } };
 }
 
-/** What an exporter gets: the package as plain data, its balance and the live doc (rich text). */
+/** What an exporter gets: the package as plain data and the live doc (rich text); it computes the report of what it exports. */
 export interface ExportInput {
   pkg: PlainPackage;
-  report: BalanceReport;
   doc: Y.Doc;
   /** The request's query string (`scope`, `version`, `date`, `sealed`). */
   query?: Record<string, string | undefined>;
@@ -247,7 +245,7 @@ export function createApp(deps: AppDeps): {
   app.get('/api/packages/:id/balance', async (c) => {
     const a = await access(c, 'read');
     if (a instanceof Response) return a;
-    const report = await rooms.withRoom(a.id, 'content', (room) => computePackageReport(readPackageFromDoc(room.doc, a.id)));
+    const report = await rooms.withRoom(a.id, 'content', (room) => packageReportOf(readPackageFromDoc(room.doc, a.id)).balance);
     return c.json(report);
   });
 
@@ -326,7 +324,7 @@ export function createApp(deps: AppDeps): {
     try {
       out = await rooms.withRoom(a.id, 'content', async (room) => {
         const pkg = readPackageFromDoc(room.doc, a.id);
-        return exporter({ pkg, report: computeBalance(pkg), doc: room.doc, query: c.req.query() });
+        return exporter({ pkg, doc: room.doc, query: c.req.query() });
       });
     } catch (err) {
       if (err instanceof ExportQueryError) return c.json(errorBody(err.message), 400);
