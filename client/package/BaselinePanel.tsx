@@ -48,7 +48,7 @@ export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: Packa
         >
           <label>
             {t('baselinePaste')}
-            <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={'tjenesteområde;2024;2025\nBarnehage;1773;1794'} />
+            <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={t('baselinePastePlaceholder')} />
           </label>
           <label>
             {t('baselineUpload')}
