@@ -21,8 +21,9 @@ import { plainEqual } from './plainEqual';
 /**
  * A number per part of the report that changes exactly when that part
  * changes: a ledger's sums and findings (`drift`, `investering`, `fond`), the
- * warning list (engine findings and prose warnings), the frames, and the
- * year columns with the plan period (`years`). Numbers come from one counter
+ * warning list (engine findings and prose warnings), the prose warnings
+ * alone (`prose`), the frames, and the year columns with the plan period
+ * (`years`). Numbers come from one counter
  * per builder, so they only grow and the largest is the report's overall
  * revision. Consumers memoise on them instead of comparing contents.
  */
@@ -31,6 +32,7 @@ export interface ReportRevisions {
   investering: number;
   fond: number;
   warnings: number;
+  prose: number;
   frames: number;
   years: number;
 }
@@ -39,12 +41,14 @@ export interface ReportRevisions {
 export type ReportPart = keyof ReportRevisions;
 
 /** Every part of a report, in a fixed order. */
-export const REPORT_PARTS: readonly ReportPart[] = [...LEDGERS, 'warnings', 'frames', 'years'];
+export const REPORT_PARTS: readonly ReportPart[] = [...LEDGERS, 'warnings', 'prose', 'frames', 'years'];
 
 /** See the module comment. Treat as immutable: unchanged parts are shared between reports. */
 export interface PackageReport {
   /** The engine's report with the prose–figure warnings appended: the JSON of `GET /balance`. */
   balance: BalanceReport;
+  /** The prose–figure warnings alone (the tail of `balance.warnings`), for the marks on lines. */
+  prose: BalanceWarning[];
   /** Area name → year → frame before and after the lines (empty without a baseline). */
   frames: AreaFrames;
   revisions: ReportRevisions;
@@ -173,7 +177,7 @@ export class PackageReportBuilder {
 
     const next = this.clock + 1;
     let changed = false;
-    const revisions: ReportRevisions = last ? { ...last.revisions } : { drift: next, investering: next, fond: next, warnings: next, frames: next, years: next };
+    const revisions: ReportRevisions = last ? { ...last.revisions } : { drift: next, investering: next, fond: next, warnings: next, prose: next, frames: next, years: next };
     const take = <T>(part: ReportPart, prev: T | undefined, fresh: T): T => {
       if (prev !== undefined && (prev === fresh || plainEqual(prev, fresh))) return prev;
       revisions[part] = next;
@@ -189,7 +193,9 @@ export class PackageReportBuilder {
       for (const e of this.entries.values()) for (const w of e.prose) all.push(w);
       this.proseList = all;
     }
-    const joined = this.proseList.length === 0 ? engineReport.warnings : [...engineReport.warnings, ...this.proseList];
+    const prose = take('prose', last?.prose, this.proseList);
+    this.proseList = prose;
+    const joined = prose.length === 0 ? engineReport.warnings : [...engineReport.warnings, ...prose];
     const warnings = take('warnings', last?.balance.warnings, joined);
 
     let frames = last?.frames;
@@ -205,7 +211,7 @@ export class PackageReportBuilder {
     if (!changed && last) return last;
     this.clock = next;
     const balance: BalanceReport = { years: columns.years, planYears: columns.planYears, ledgers, warnings };
-    this.last = { balance, frames, revisions };
+    this.last = { balance, prose, frames, revisions };
     return this.last;
   }
 }
@@ -239,6 +245,7 @@ export function carryUnchangedParts(prev: PackageReport | null, next: PackageRep
   const columns = same('years') ? prev.balance : next.balance;
   return {
     balance: { years: columns.years, planYears: columns.planYears, ledgers, warnings: same('warnings') ? prev.balance.warnings : next.balance.warnings },
+    prose: same('prose') ? prev.prose : next.prose,
     frames: same('frames') ? prev.frames : next.frames,
     revisions: next.revisions,
   };

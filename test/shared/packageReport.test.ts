@@ -25,6 +25,7 @@ function line(id: string, amounts: Record<string, string>, extra: Partial<Packag
 /** The part of a report a revision stands for. */
 function part(r: PackageReport, p: ReportPart): unknown {
   if (p === 'warnings') return r.balance.warnings;
+  if (p === 'prose') return r.prose;
   if (p === 'frames') return r.frames;
   if (p === 'years') return [r.balance.years, r.balance.planYears];
   return r.balance.ledgers[p];
@@ -80,10 +81,13 @@ describe('PackageReportBuilder', () => {
     expect(r2.balance.ledgers.investering).toBe(r1.balance.ledgers.investering);
     expect(r2.revisions.fond).toBe(r1.revisions.fond);
 
+    expect(r2.revisions.prose).toBe(r1.revisions.prose);
     // A rationale that names a wrong figure: only the warnings change.
     b.setLine(line('a', { '2023': '2' }, { area: 'Skole', description: 'Koster 5 millioner.' }));
     const r3 = b.report();
     expect(r3.revisions.warnings).toBeGreaterThan(r2.revisions.warnings);
+    expect(r3.revisions.prose).toBeGreaterThan(r2.revisions.prose);
+    expect(r3.prose.map((w) => w.lineId)).toEqual(['a']);
     for (const p of ['drift', 'investering', 'fond', 'frames', 'years'] as const) expect(r3.revisions[p]).toBe(r2.revisions[p]);
     expect(r3.balance.ledgers.drift).toBe(r2.balance.ledgers.drift);
 
@@ -157,6 +161,7 @@ describe('PackageReportBuilder', () => {
           const r = builder.report();
           const full = packageReportOf({ ...meta, baseline, lines: [...model.values()] });
           expect(r.balance).toEqual(full.balance);
+          expect(r.prose).toEqual(full.prose);
           expect(r.frames).toEqual(full.frames);
           if (prev) {
             for (const p of REPORT_PARTS) {
