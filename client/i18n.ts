@@ -1,6 +1,8 @@
 /**
- * User-visible text in Norwegian bokmål (default) and English. One flat
- * dictionary keyed by message id; `{name}` placeholders are filled by `t`.
+ * All user-visible text of the client, in Norwegian bokmål (default) and
+ * English: the app, the text editors, presence, sync status and comments.
+ * One flat dictionary keyed by message id; `{name}` placeholders are filled
+ * by `t` (or `translate` where a component takes a `lang` prop).
  * The chosen language is kept in localStorage and changes re-render through
  * `useT` (useSyncExternalStore), so no provider is needed.
  */
@@ -74,6 +76,7 @@ const messages = {
   save: { nb: 'Lagre', en: 'Save' },
   tabMembers: { nb: 'Medlemmer', en: 'Members' },
   readOnly: { nb: 'Kun lesetilgang', en: 'Read only' },
+  readOnlyNoReason: { nb: 'Skrivetilgang mangler.', en: 'No write access.' },
   undo: { nb: 'Angre', en: 'Undo' },
   redo: { nb: 'Gjør om', en: 'Redo' },
   accessLost: { nb: 'Du har ikke lenger tilgang til denne pakken.', en: 'You no longer have access to this package.' },
@@ -210,6 +213,12 @@ const messages = {
   exportSealed: { nb: 'Forsegle (sjekksum i bunnteksten)', en: 'Seal (checksum in the footer)' },
   exported: { nb: 'Lastet ned {file} ({size}).', en: 'Downloaded {file} ({size}).' },
   exportChecksum: { nb: 'Sjekksum', en: 'Checksum' },
+  format_docx: { nb: 'Word (.docx)', en: 'Word (.docx)' },
+  format_xlsx: { nb: 'Excel (.xlsx)', en: 'Excel (.xlsx)' },
+  format_csv: { nb: 'CSV', en: 'CSV' },
+  format_md: { nb: 'Markdown', en: 'Markdown' },
+  format_html: { nb: 'HTML', en: 'HTML' },
+  format_json: { nb: 'JSON', en: 'JSON' },
   packageFileImport: { nb: 'Importer pakkefil (.json)', en: 'Import package file (.json)' },
   packageFileIntro: { nb: 'En pakkefil som er eksportert som JSON fra Budsjettverkstedet, blir en ny pakke med all tekst og alle tall. Du blir eier.', en: 'A package file exported as JSON from the budget workshop becomes a new package with all its text and figures. You become its owner.' },
   checkEmpty: { nb: 'Pakken har ingen linjer ennå.', en: 'The package has no lines yet.' },
@@ -230,6 +239,70 @@ const messages = {
   newInviteLink: { nb: 'Ny lenke', en: 'New link' },
   active: { nb: 'Aktiv', en: 'Active' },
   cancel: { nb: 'Avbryt', en: 'Cancel' },
+  // Text editors (client/editor), presence, sync status and comments (client/comments)
+  blockType: { nb: 'Tekststil', en: 'Text style' },
+  blockParagraph: { nb: 'Brødtekst', en: 'Body text' },
+  blockHeading: { nb: 'Overskrift', en: 'Heading' },
+  blockSubheading: { nb: 'Underoverskrift', en: 'Subheading' },
+  bold: { nb: 'Fet', en: 'Bold' },
+  italic: { nb: 'Kursiv', en: 'Italic' },
+  bulletList: { nb: 'Punktliste', en: 'Bulleted list' },
+  numberedList: { nb: 'Nummerert liste', en: 'Numbered list' },
+  link: { nb: 'Lenke', en: 'Link' },
+  removeLink: { nb: 'Fjern lenke', en: 'Remove link' },
+  linkUrl: { nb: 'Adresse (https:// eller e-post)', en: 'Address (https:// or email)' },
+  linkAdd: { nb: 'Legg til', en: 'Add' },
+  linkInvalid: { nb: 'Ugyldig adresse. Bruk en nettadresse (https://…) eller en e-postadresse.', en: 'Invalid address. Use a web address (https://…) or an email address.' },
+  linkNeedsSelection: { nb: 'Marker teksten som skal bli lenke først.', en: 'Select the text to link first.' },
+  formatting: { nb: 'Formatering', en: 'Formatting' },
+  comment: { nb: 'Kommenter', en: 'Comment' },
+  commentNeedsSelection: { nb: 'Marker teksten du vil kommentere.', en: 'Select the text you want to comment on.' },
+  readOnlyText: { nb: '(kun lesing)', en: '(read only)' },
+  emptyText: { nb: 'Ingen tekst ennå.', en: 'No text yet.' },
+  // Presence
+  presenceLabel: { nb: 'Til stede nå', en: 'Here now' },
+  presenceYou: { nb: '{name} (deg)', en: '{name} (you)' },
+  presenceEditingCell: { nb: 'redigerer {line}, {year}', en: 'editing {line}, {year}' },
+  presenceEditingText: { nb: 'skriver i {text}', en: 'writing in {text}' },
+  presenceIdle: { nb: 'ser på pakken', en: 'viewing the package' },
+  presenceOthers: { nb: '+{n} til', en: '+{n} more' },
+  // Sync status
+  synced: { nb: 'synkronisert', en: 'synced' },
+  syncing: { nb: 'synkroniserer …', en: 'syncing …' },
+  syncingPending: { nb: 'sender {n} endringer …', en: 'sending {n} changes …' },
+  offline: { nb: 'frakoblet', en: 'offline' },
+  offlinePending: { nb: 'frakoblet — {n} endringer ikke sendt', en: 'offline — {n} changes not yet sent' },
+  offlinePendingOne: { nb: 'frakoblet — 1 endring ikke sendt', en: 'offline — 1 change not yet sent' },
+  // Comments
+  comments: { nb: 'Kommentarer', en: 'Comments' },
+  commentsOn: { nb: 'Kommentarer til {target}', en: 'Comments on {target}' },
+  noComments: { nb: 'Ingen kommentarer ennå.', en: 'No comments yet.' },
+  newComment: { nb: 'Ny kommentar', en: 'New comment' },
+  addComment: { nb: 'Legg til kommentar', en: 'Add comment' },
+  reply: { nb: 'Svar', en: 'Reply' },
+  replyLabel: { nb: 'Svar til {name}', en: 'Reply to {name}' },
+  sendReply: { nb: 'Send svar', en: 'Send reply' },
+  resolve: { nb: 'Marker som løst', en: 'Mark resolved' },
+  reopen: { nb: 'Gjenåpne', en: 'Reopen' },
+  resolved: { nb: 'Løst', en: 'Resolved' },
+  showResolved: { nb: 'Vis løste ({n})', en: 'Show resolved ({n})' },
+  hideResolved: { nb: 'Skjul løste', en: 'Hide resolved' },
+  passage: { nb: 'Om teksten', en: 'On the text' },
+  passageGone: { nb: 'teksten er endret eller slettet', en: 'the text has been changed or deleted' },
+  commentEmpty: { nb: 'Skriv en kommentar først.', en: 'Write a comment first.' },
+  commentsReadOnly: { nb: 'Du kan lese kommentarene, men ikke skrive.', en: 'You can read the comments but not write.' },
+  commentPassageDraft: { nb: 'Kommentar til markert tekst', en: 'Comment on selected text' },
+  boldGlyph: { nb: 'F', en: 'B' },
+  italicGlyph: { nb: 'K', en: 'I' },
+  presenceTitleCell: { nb: 'tittel', en: 'title' },
+  presenceTextLine: { nb: 'begrunnelsen for «{title}»', en: 'the rationale of “{title}”' },
+  presenceTextVerbal: { nb: 'verbalforslaget «{title}»', en: 'the verbal instruction “{title}”' },
+  presenceTextSection: { nb: 'innledningen til «{title}»', en: 'the introduction to “{title}”' },
+  // Transfers and the connection
+  uploadNetworkError: { nb: 'Nettverksfeil: filen kom ikke fram til serveren.', en: 'Network error: the file did not reach the server.' },
+  uploadTooLarge: { nb: 'Filen er for stor. Største tillatte størrelse er {max}.', en: 'The file is too large. The limit is {max}.' },
+  baselinePastePlaceholder: { nb: 'tjenesteområde;2024;2025\nBarnehage;1773;1794', en: 'service area;2024;2025\nKindergartens;1773;1794' },
+  packageTitlePlaceholder: { nb: 'Budsjettforslag 2027 fra samarbeidspartiene', en: 'Budget proposal 2027 from the coalition parties' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageId = keyof typeof messages;

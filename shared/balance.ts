@@ -463,8 +463,9 @@ function copyLine(line: PackageLine): PackageLine {
 }
 
 /**
- * The incremental balance engine for live editing (the SharedWorker and the
- * server keep one per open package). It keeps per-ledger, per-year, per-group
+ * The incremental balance engine for live editing (inside the package report,
+ * shared/report/packageReport.ts, which the balance worker keeps per open
+ * package). It keeps per-ledger, per-year, per-group
  * running sums: `setLine` subtracts the line's previous contribution and adds
  * the new one, `deleteLine` subtracts it, and each line's findings are cached.
  * `report()` rebuilds only the ledgers and the warning list that changed since

@@ -143,14 +143,18 @@ function quoteCell(value: string, delimiter: string): string {
 /**
  * Neutralises a text cell a spreadsheet would run as a formula (see the module
  * comment) by prefixing `'`. Text that already starts with apostrophes before
- * such a character gets one more, so `unneutralise` can always strip exactly one.
+ * such a character gets one more, so `unneutraliseFormula` can always strip exactly one.
  */
 export function neutraliseFormula(text: string): string {
   return /^'*[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** Undoes `neutraliseFormula` on import. */
-function unneutralise(text: string): string {
+/**
+ * Undoes `neutraliseFormula` on import (CSV, or a block pasted into the grid):
+ * one leading `'` before `=`, `+`, `-`, `@`, tab or CR is removed; any other
+ * text comes back unchanged.
+ */
+export function unneutraliseFormula(text: string): string {
   return /^'+[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
 }
 
@@ -288,7 +292,7 @@ export function importLinesFromRows(rows: string[][], opts: { years: readonly Ye
     const fields: Partial<Record<Field, { raw: string; value: string; column: string }>> = {};
     for (const [col, field] of fieldAt) {
       const raw = cells[col] ?? '';
-      const value = unneutralise(raw.trim());
+      const value = unneutraliseFormula(raw.trim());
       if (value.length > FIELD_MAX_CHARS[field]) return tooLong(row, header[col] ?? field, raw, FIELD_MAX_CHARS[field]);
       fields[field] = { raw, value, column: header[col] ?? '' };
     }
@@ -419,7 +423,7 @@ export function importBaselineFromRows(rows: string[][]): CsvResult<{ areas: Bas
       const extra = cells.slice(header.length).find((c) => c.trim() !== '') ?? '';
       return fail(row, '', extra, `flere celler enn overskrifter («${extra}»).`);
     }
-    const name = unneutralise((cells[0] ?? '').trim());
+    const name = unneutraliseFormula((cells[0] ?? '').trim());
     if (name === '') return fail(row, header[0] ?? '', cells[0] ?? '', 'navn på tjenesteområdet mangler.');
     if (name.length > MAX_NAME_CHARS) return tooLong(row, header[0] ?? '', cells[0] ?? '', MAX_NAME_CHARS);
     const amounts: Record<Year, string> = {};

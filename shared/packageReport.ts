@@ -1,20 +1,14 @@
-import { computeBalance } from './balance';
-import { checkProseFiguresOfLines } from './prose';
-import type { BalanceInput, BalanceReport, PackageLine } from './types';
+import { packageReportOf } from './report/packageReport';
+import type { BalanceInput, BalanceReport } from './types';
 
 /**
- * The report people see: the engine's balance report with the prose–figure
- * warnings of the lines appended (a figure in a rationale that matches none of
- * the line's amounts). The engine stays pure over amounts; this is the one
- * place that joins the two, used by the HTTP API and the balance worker alike,
- * so both show the same warnings.
+ * The balance part of the package report (shared/report/packageReport.ts),
+ * computed from scratch: the engine's report with the lines' prose–figure
+ * warnings appended, i.e. what `GET /api/packages/:id/balance` answers.
+ * Equal to `packageReportOf(input).balance`; kept under this path so code
+ * written against it still compiles.
+ * @deprecated Use `packageReportOf` from shared/report/packageReport.ts.
  */
-export function withProseWarnings(report: BalanceReport, lines: readonly PackageLine[]): BalanceReport {
-  const prose = checkProseFiguresOfLines(lines);
-  return prose.length === 0 ? report : { ...report, warnings: [...report.warnings, ...prose] };
-}
-
-/** `computeBalance` plus the prose–figure warnings; see `withProseWarnings`. */
 export function computePackageReport(input: BalanceInput): BalanceReport {
-  return withProseWarnings(computeBalance(input), input.lines);
+  return packageReportOf(input).balance;
 }

@@ -245,8 +245,8 @@ export function checkProseFigures(items: ProseItem[]): BalanceWarning[] {
 
 /**
  * `checkProseFigures` over package lines: each line's title and its rationale
- * (`description`, the plain text of the rich text). What the server and the
- * balance worker append to the engine's report.
+ * (`description`, the plain text of the rich text). What the package report
+ * (shared/report/packageReport.ts) appends to the engine's report.
  */
 export function checkProseFiguresOfLines(lines: readonly PackageLine[]): BalanceWarning[] {
   return checkProseFigures(lines.map((l) => ({ id: l.id, amounts: l.amounts, text: l.description ?? '', title: l.title })));

@@ -18,29 +18,13 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import { createPackageUndoManager } from '../editor/undo';
-import { initPresence, setEditing as setPresenceEditing } from '../presence/awareness';
+import { colorForParty, initPresence, setEditing as setPresenceEditing, type Editing, type PresenceUser } from '../presence/awareness';
 import { commentsDbName, contentDbName, createDocPersistence, pendingStoreFor } from '../offline/persistence';
 import type { PendingStore } from '../offline/syncTracker';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import { MESSAGE_NOTICE, decodeNoticePayload, type Role } from '../../shared/protocol';
-import type { Party } from '../../shared/types';
-
-/** The awareness state every client publishes (presence helper reads the same shape). */
-export interface AwarenessUser {
-  name: string;
-  color: string;
-  party?: string;
-  userId?: string;
-}
-export interface AwarenessEditing {
-  lineId: string;
-  /** A year, or 'title' for the title cell. */
-  year: string;
-}
-export interface AwarenessState {
-  user?: AwarenessUser;
-  editing?: AwarenessEditing | null;
-}
+import { getMetaMap, readMetaFromDoc } from '../../shared/doc/schema';
+import { translate, getLang } from '../i18n';
 
 export type ConnectionPhase = 'connecting' | 'connected' | 'disconnected' | 'closed';
 
@@ -79,8 +63,10 @@ export interface PackageConnection {
   trackTextOrigin(origin: unknown): () => void;
   getStatus(): ConnectionStatus;
   onStatusChange(listener: (status: ConnectionStatus) => void): () => void;
-  /** Sets or clears which cell this user is editing (shown to others). */
-  setEditing(editing: AwarenessEditing | null): void;
+  /** Who this connection is (the presence it publishes, without the colour, which follows the party). */
+  user: ConnectionUser;
+  /** Sets or clears which cell or text this user is editing (shown to others). */
+  setEditing(editing: Editing | null): void;
   destroy(): void;
 }
 
@@ -89,17 +75,15 @@ export function websocketBase(origin: string = location.origin): string {
   return origin.replace(/^http/, 'ws') + '/ws';
 }
 
+/** The person behind a connection; `id` may be '' (then the doc's client id stands in). */
+export type ConnectionUser = Omit<PresenceUser, 'color'>;
+
 export interface ConnectOptions {
   packageId: string;
   role: Role;
-  user: AwarenessUser;
+  user: ConnectionUser;
   /** Override for tests; defaults to this page's origin. */
   wsBase?: string;
-}
-
-/** Parties' colours decide the avatar colour; falls back to a calm blue. */
-export function colorForParty(parties: Party[], party: string | undefined): string {
-  return parties.find((p) => p.id === party || p.name === party)?.color ?? '#3b6ea5';
 }
 
 export function createPackageConnection(opts: ConnectOptions): PackageConnection {
@@ -117,7 +101,19 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   // comments provider keeps its own awareness for the comments helper.
   const commentsProvider = new WebsocketProvider(wsBase, `${packageId}/comments`, commentsDoc);
   const awareness = provider.awareness;
-  initPresence(provider, { id: opts.user.userId ?? String(doc.clientID), name: opts.user.name, color: opts.user.color, ...(opts.user.party ? { party: opts.user.party } : {}) });
+  const user: ConnectionUser = { id: opts.user.id || String(doc.clientID), name: opts.user.name, ...(opts.user.party ? { party: opts.user.party } : {}) };
+  // The one place presence is set: who I am, in my party's colour. The parties arrive
+  // with the doc (and may change), so the colour is published again when it changes.
+  let presenceColor = '';
+  const publishPresence = () => {
+    const color = colorForParty(readMetaFromDoc(doc).parties, user.party);
+    if (color === presenceColor) return;
+    presenceColor = color;
+    initPresence(provider, { ...user, color });
+  };
+  publishPresence();
+  const meta = getMetaMap(doc);
+  meta.observe(publishPresence);
 
   const localOrigin = { name: 'local-ui', packageId };
   // The editor helper's shared manager (client/editor/undo.ts): grid and text in one history.
@@ -140,7 +136,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
     const notice = decodeNoticePayload(decoder);
     if (!notice) return;
-    if (notice.kind === 'read-only') update({ readOnlyReason: notice.message || 'Skrivetilgang mangler.', role: notice.role });
+    if (notice.kind === 'read-only') update({ readOnlyReason: notice.message || translate(getLang(), 'readOnlyNoReason'), role: notice.role });
     else update({ readOnlyReason: null, role: notice.role });
   };
 
@@ -181,6 +177,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       undoManager.addTrackedOrigin(origin);
       return () => undoManager.removeTrackedOrigin(origin);
     },
+    user,
     getStatus: () => status,
     onStatusChange(listener) {
       listeners.add(listener);
@@ -190,6 +187,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       setPresenceEditing(provider, editing);
     },
     destroy() {
+      meta.unobserve(publishPresence);
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
       listeners.clear();

@@ -3,7 +3,10 @@
  * upload progress) and downloads through a streamed fetch, handed to the
  * browser as a Blob URL with the server's file name.
  */
+import { MAX_UPLOAD_BYTES } from '../../shared/protocol';
+import { getLang, translate } from '../i18n';
 import { ApiError, type ApiErrorDetail } from './api';
+import { formatBytes } from './format';
 
 
 /** The error detail of an import, as the server sends it. */
@@ -47,7 +50,7 @@ export function uploadFile<T>(url: string, file: File, onProgress?: (fraction: n
         if (ev.lengthComputable && ev.total > 0) onProgress(ev.loaded / ev.total);
       };
     }
-    xhr.onerror = () => reject(new UploadError(0, { message: 'Nettverksfeil: filen kom ikke fram til serveren.' }));
+    xhr.onerror = () => reject(new UploadError(0, { message: translate(getLang(), 'uploadNetworkError') }));
     xhr.onload = () => {
       let body: unknown = null;
       try {
@@ -62,7 +65,7 @@ export function uploadFile<T>(url: string, file: File, onProgress?: (fraction: n
       const b = body as { error?: unknown; sheetNames?: string[] } | null;
       const err = b?.error;
       let detail: ImportErrorDetail;
-      if (xhr.status === 413) detail = { message: 'Filen er for stor. Største tillatte størrelse er 5 MB.' };
+      if (xhr.status === 413) detail = { message: translate(getLang(), 'uploadTooLarge', { max: formatBytes(MAX_UPLOAD_BYTES) }) };
       else if (err && typeof err === 'object' && typeof (err as ApiErrorDetail).message === 'string') detail = err as ImportErrorDetail;
       else detail = { message: typeof err === 'string' ? err : `HTTP ${xhr.status}` };
       reject(new UploadError(xhr.status, detail, b?.sheetNames));

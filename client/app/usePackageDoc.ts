@@ -20,8 +20,6 @@ import {
 } from '../../shared/doc/schema';
 import { readBaselineFromDoc, type BaselineArea } from '../../shared/doc/baseline';
 import type { PackageLine, PackageSection, VerbalInstruction } from '../../shared/types';
-import type { Awareness } from 'y-protocols/awareness';
-import type { AwarenessState } from './connection';
 
 export interface PackageSnapshot {
   meta: PackageMeta;
@@ -159,43 +157,4 @@ export function usePackageSnapshot(doc: Y.Doc): PackageSnapshot {
   const [snap, setSnap] = useState<PackageSnapshot>(() => new SnapshotReader(doc).take(0));
   useEffect(() => watchPackageSnapshot(doc, setSnap), [doc]);
   return snap;
-}
-
-export interface RemotePeer {
-  clientId: number;
-  name: string;
-  color: string;
-  party?: string;
-  editing: { lineId: string; year: string } | null;
-}
-
-/** Everyone else in the package (awareness states with a user). */
-export function useRemotePeers(awareness: Awareness): RemotePeer[] {
-  const [peers, setPeers] = useState<RemotePeer[]>([]);
-  useEffect(() => {
-    let lastKey = '';
-    const update = () => {
-      const out: RemotePeer[] = [];
-      awareness.getStates().forEach((raw, clientId) => {
-        if (clientId === awareness.clientID) return;
-        const st = raw as AwarenessState;
-        if (!st?.user?.name) return;
-        const ed = st.editing && typeof st.editing.lineId === 'string' ? st.editing : null;
-        const peer: RemotePeer = { clientId, name: st.user.name, color: st.user.color || '#3b6ea5', editing: ed };
-        if (st.user.party) peer.party = st.user.party;
-        out.push(peer);
-      });
-      // Cursor moves in texts change awareness all the time; the grids only care
-      // when who-edits-which-cell changes, so an equal list keeps its identity.
-      const key = JSON.stringify(out);
-      if (key !== lastKey) {
-        lastKey = key;
-        setPeers(out);
-      }
-    };
-    update();
-    awareness.on('change', update);
-    return () => awareness.off('change', update);
-  }, [awareness]);
-  return peers;
 }

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useT } from '../i18n';
 import { UploadError, uploadFile, type ImportErrorDetail } from './transfer';
 import { MAX_UPLOAD_BYTES } from '../../shared/protocol';
+import { formatBytes } from './format';
 
 /**
  * `progress` is null when nothing is being sent, else the fraction sent. `upload(file, onDone, onError)`
@@ -18,7 +19,7 @@ export function useUpload<T>(url: string) {
   const [progress, setProgress] = useState<number | null>(null);
   const upload = async (file: File, onDone: (res: T) => void, onError: (detail: ImportErrorDetail) => void) => {
     if (file.size > MAX_UPLOAD_BYTES) {
-      onError({ message: t('fileTooLarge', { size: `${(file.size / 1024 / 1024).toFixed(1).replace('.', ',')} MB`, max: '5 MB' }) });
+      onError({ message: t('fileTooLarge', { size: formatBytes(file.size), max: formatBytes(MAX_UPLOAD_BYTES) }) });
       return;
     }
     setProgress(0);

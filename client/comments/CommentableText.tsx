@@ -10,7 +10,7 @@ import type * as Y from 'yjs';
 import { RichTextField, type PassageHighlight, type RichTextFieldProps } from '../editor/RichTextField';
 import type { PassageAnchor } from '../editor/anchors';
 import { textIdFor, type TextKind } from '../editor/ids';
-import { msg } from '../editor/messages';
+import { translate } from '../i18n';
 import {
   decodeRelativePosition,
   encodeRelativePosition,
@@ -79,7 +79,7 @@ export function CommentableText(props: CommentableTextProps) {
       {commentsDoc && (
         <div className="cm-drawer">
           <button type="button" className="cm-toggle" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
-            {msg(lang, 'comments')} {openCount > 0 ? `(${openCount})` : ''}
+            {translate(lang, 'comments')} {openCount > 0 ? `(${openCount})` : ''}
           </button>
           {open && (
             <CommentsPanel

@@ -15,7 +15,7 @@ import {
   type CommentTarget,
   type PlainComment,
 } from '../../shared/doc/comments';
-import { msg, type Lang } from '../editor/messages';
+import { translate, type Lang } from '../i18n';
 import { useComments } from './useComments';
 import './comments.css';
 
@@ -91,8 +91,8 @@ function Thread(props: {
       <Author name={c.authorName} party={c.party} at={c.createdAt} lang={lang} />
       {c.quote && (
         <blockquote className={`cm-quote${live ? '' : ' cm-quote-gone'}`}>
-          <span className="cm-quote-label">{msg(lang, 'passage')}: </span>«{c.quote}»
-          {!live && <span className="cm-quote-note"> ({msg(lang, 'passageGone')})</span>}
+          <span className="cm-quote-label">{translate(lang, 'passage')}: </span>«{c.quote}»
+          {!live && <span className="cm-quote-note"> ({translate(lang, 'passageGone')})</span>}
         </blockquote>
       )}
       <p className="cm-text">{c.text}</p>
@@ -108,7 +108,7 @@ function Thread(props: {
       )}
       {c.resolved && (
         <p className="cm-resolved-note">
-          {msg(lang, 'resolved')}
+          {translate(lang, 'resolved')}
           {c.resolvedBy ? ` — ${c.resolvedBy}` : ''}
         </p>
       )}
@@ -116,17 +116,17 @@ function Thread(props: {
         <div className="cm-actions">
           {!c.resolved && !replyOpen && (
             <button type="button" onClick={() => setReplyOpen(true)}>
-              {msg(lang, 'reply')}
+              {translate(lang, 'reply')}
             </button>
           )}
           <button type="button" onClick={() => setCommentResolvedInDoc(doc, c.id, !c.resolved, user, COMMENTS_LOCAL_ORIGIN)}>
-            {c.resolved ? msg(lang, 'reopen') : msg(lang, 'resolve')}
+            {c.resolved ? translate(lang, 'reopen') : translate(lang, 'resolve')}
           </button>
         </div>
       )}
       {canComment && replyOpen && (
         <form className="cm-form" onSubmit={sendReply}>
-          <label htmlFor={replyId}>{msg(lang, 'replyLabel', { name: c.authorName })}</label>
+          <label htmlFor={replyId}>{translate(lang, 'replyLabel', { name: c.authorName })}</label>
           <textarea id={replyId} rows={2} value={reply} autoFocus onChange={(e) => setReply(e.target.value)} aria-invalid={error !== null} />
           {error && (
             <p className="cm-error" role="alert">
@@ -134,9 +134,9 @@ function Thread(props: {
             </p>
           )}
           <div className="cm-actions">
-            <button type="submit">{msg(lang, 'sendReply')}</button>
+            <button type="submit">{translate(lang, 'sendReply')}</button>
             <button type="button" onClick={() => setReplyOpen(false)}>
-              {msg(lang, 'cancel')}
+              {translate(lang, 'cancel')}
             </button>
           </div>
         </form>
@@ -180,16 +180,16 @@ export function CommentsPanel(props: CommentsPanelProps) {
   return (
     <section className="cm-panel" aria-labelledby={headingId}>
       <h3 id={headingId} className="cm-heading">
-        {msg(lang, 'commentsOn', { target: targetLabel })}
+        {translate(lang, 'commentsOn', { target: targetLabel })}
         {open.length > 0 && <span className="cm-count"> ({open.length})</span>}
       </h3>
-      {open.length === 0 && resolved.length === 0 && <p className="cm-empty">{msg(lang, 'noComments')}</p>}
+      {open.length === 0 && resolved.length === 0 && <p className="cm-empty">{translate(lang, 'noComments')}</p>}
       {open.map((c) => (
         <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} lang={lang} isPassageLive={props.isPassageLive} />
       ))}
       {resolved.length > 0 && (
         <button type="button" className="cm-toggle" aria-expanded={showResolved} onClick={() => setShowResolved((v) => !v)}>
-          {showResolved ? msg(lang, 'hideResolved') : msg(lang, 'showResolved', { n: resolved.length })}
+          {showResolved ? translate(lang, 'hideResolved') : translate(lang, 'showResolved', { n: resolved.length })}
         </button>
       )}
       {showResolved &&
@@ -198,7 +198,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
         ))}
       {canComment ? (
         <form className="cm-form cm-new" onSubmit={add}>
-          <label htmlFor={newId}>{draftPassage ? msg(lang, 'commentPassageDraft') : msg(lang, 'newComment')}</label>
+          <label htmlFor={newId}>{draftPassage ? translate(lang, 'commentPassageDraft') : translate(lang, 'newComment')}</label>
           {draftPassage && <blockquote className="cm-quote">«{draftPassage.quote}»</blockquote>}
           <textarea id={newId} rows={2} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={error !== null} autoFocus={!!draftPassage} />
           {error && (
@@ -208,17 +208,17 @@ export function CommentsPanel(props: CommentsPanelProps) {
           )}
           <div className="cm-actions">
             <button type="submit" className="cm-primary">
-              {msg(lang, 'addComment')}
+              {translate(lang, 'addComment')}
             </button>
             {draftPassage && (
               <button type="button" onClick={() => props.onDraftPassageDone?.()}>
-                {msg(lang, 'cancel')}
+                {translate(lang, 'cancel')}
               </button>
             )}
           </div>
         </form>
       ) : (
-        <p className="cm-readonly">{msg(lang, 'commentsReadOnly')}</p>
+        <p className="cm-readonly">{translate(lang, 'commentsReadOnly')}</p>
       )}
     </section>
   );

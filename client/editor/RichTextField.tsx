@@ -24,7 +24,7 @@ import { $passageFromSelection, $pointsForPassage, type PassageAnchor } from './
 import { EDITOR_NODES, EDITOR_THEME } from './nodes';
 import { isAllowedLinkUrl } from './link';
 import { Toolbar } from './Toolbar';
-import { msg, type Lang } from './messages';
+import { translate, type Lang } from '../i18n';
 import { clearEditingText, setEditing } from '../presence/awareness';
 import './editor.css';
 
@@ -212,7 +212,7 @@ export function RichTextField(props: RichTextFieldProps) {
       onMouseDown={(e) => e.preventDefault()}
       onClick={commentPassage}
     >
-      {msg(lang, 'comment')}
+      {translate(lang, 'comment')}
     </button>
   ) : null;
 
@@ -234,7 +234,7 @@ export function RichTextField(props: RichTextFieldProps) {
         )}
         {commentHint && (
           <p className="rt-hint" role="status">
-            {msg(lang, 'commentNeedsSelection')}
+            {translate(lang, 'commentNeedsSelection')}
           </p>
         )}
         <div className="rt-surface">
@@ -242,7 +242,7 @@ export function RichTextField(props: RichTextFieldProps) {
             contentEditable={
               <ContentEditable
                 className="rt-content"
-                aria-label={readOnly ? `${label} ${msg(lang, 'readOnlyText')}` : label}
+                aria-label={readOnly ? `${label} ${translate(lang, 'readOnlyText')}` : label}
                 aria-readonly={readOnly}
                 aria-multiline
                 data-text-id={id}

@@ -23,7 +23,7 @@ import { $isListNode, INSERT_ORDERED_LIST_COMMAND, INSERT_UNORDERED_LIST_COMMAND
 import { $isLinkNode, $toggleLink, TOGGLE_LINK_COMMAND } from '@lexical/link';
 import { $getNearestNodeOfType } from '@lexical/utils';
 import { normalizeLinkUrl } from './link';
-import { msg, type Lang } from './messages';
+import { translate, type Lang } from '../i18n';
 
 const ICON = { width: 16, height: 16, viewBox: '0 0 16 16', fill: 'currentColor', 'aria-hidden': true, focusable: false } as const;
 
@@ -127,7 +127,7 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
       return;
     }
     if (!state.hasRange) {
-      setLinkError(msg(lang, 'linkNeedsSelection'));
+      setLinkError(translate(lang, 'linkNeedsSelection'));
       setLinkOpen('hint');
       return;
     }
@@ -141,7 +141,7 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
     e.preventDefault();
     const url = normalizeLinkUrl(linkDraft);
     if (url === null) {
-      setLinkError(msg(lang, 'linkInvalid'));
+      setLinkError(translate(lang, 'linkInvalid'));
       return;
     }
     setLinkOpen(false);
@@ -157,25 +157,25 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
   const blockValue = state.block === 'h2' || state.block === 'h3' ? state.block : 'paragraph';
 
   return (
-    <div className="rt-toolbar" role="toolbar" aria-label={msg(lang, 'formatting')}>
+    <div className="rt-toolbar" role="toolbar" aria-label={translate(lang, 'formatting')}>
       <select
         className="rt-select"
-        aria-label={msg(lang, 'blockType')}
+        aria-label={translate(lang, 'blockType')}
         value={blockValue}
         disabled={state.block === 'bullet' || state.block === 'number'}
         onChange={(e) => setBlock(e.target.value)}
       >
-        <option value="paragraph">{msg(lang, 'blockParagraph')}</option>
-        <option value="h2">{msg(lang, 'blockHeading')}</option>
-        <option value="h3">{msg(lang, 'blockSubheading')}</option>
+        <option value="paragraph">{translate(lang, 'blockParagraph')}</option>
+        <option value="h2">{translate(lang, 'blockHeading')}</option>
+        <option value="h3">{translate(lang, 'blockSubheading')}</option>
       </select>
-      <ToolButton label={msg(lang, 'bold')} pressed={state.bold} onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'bold')}>
-        <b aria-hidden="true">F</b>
+      <ToolButton label={translate(lang, 'bold')} pressed={state.bold} onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'bold')}>
+        <b aria-hidden="true">{translate(lang, 'boldGlyph')}</b>
       </ToolButton>
-      <ToolButton label={msg(lang, 'italic')} pressed={state.italic} onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'italic')}>
-        <i aria-hidden="true">K</i>
+      <ToolButton label={translate(lang, 'italic')} pressed={state.italic} onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'italic')}>
+        <i aria-hidden="true">{translate(lang, 'italicGlyph')}</i>
       </ToolButton>
-      <ToolButton label={msg(lang, 'bulletList')} pressed={state.block === 'bullet'} onClick={() => setBlock('bullet')}>
+      <ToolButton label={translate(lang, 'bulletList')} pressed={state.block === 'bullet'} onClick={() => setBlock('bullet')}>
         <svg {...ICON}>
           <circle cx="3" cy="4" r="1.5" />
           <circle cx="3" cy="8" r="1.5" />
@@ -185,7 +185,7 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
           <rect x="6" y="11.25" width="9" height="1.5" />
         </svg>
       </ToolButton>
-      <ToolButton label={msg(lang, 'numberedList')} pressed={state.block === 'number'} onClick={() => setBlock('number')}>
+      <ToolButton label={translate(lang, 'numberedList')} pressed={state.block === 'number'} onClick={() => setBlock('number')}>
         <svg {...ICON}>
           {/* Digits drawn as strokes: SVG text would count as the button's visible name. */}
           <path d="M1.6 3.2 L2.8 2.2 V6.4" fill="none" stroke="currentColor" strokeWidth="1.1" />
@@ -195,7 +195,7 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
           <rect x="6" y="11.25" width="9" height="1.5" />
         </svg>
       </ToolButton>
-      <ToolButton label={state.link ? msg(lang, 'removeLink') : msg(lang, 'link')} pressed={state.link} onClick={openLink}>
+      <ToolButton label={state.link ? translate(lang, 'removeLink') : translate(lang, 'link')} pressed={state.link} onClick={openLink}>
         <svg {...ICON} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
           <path d="M7 9.5a3 3 0 0 0 4.2 0l2.3-2.3a3 3 0 0 0-4.2-4.2l-1 1" />
           <path d="M9 6.5a3 3 0 0 0-4.2 0L2.5 8.8A3 3 0 0 0 6.7 13l1-1" />
@@ -207,7 +207,7 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
         <form className="rt-linkform" onSubmit={submitLink}>
           {linkOpen === 'edit' ? (
             <>
-              <label htmlFor={linkInputId}>{msg(lang, 'linkUrl')}</label>
+              <label htmlFor={linkInputId}>{translate(lang, 'linkUrl')}</label>
               <input
                 id={linkInputId}
                 type="text"
@@ -220,11 +220,11 @@ export function Toolbar({ lang, extra }: { lang: Lang; extra?: ReactNode }) {
                   if (e.key === 'Escape') setLinkOpen(false);
                 }}
               />
-              <button type="submit">{msg(lang, 'linkAdd')}</button>
+              <button type="submit">{translate(lang, 'linkAdd')}</button>
             </>
           ) : null}
           <button type="button" onClick={() => setLinkOpen(false)}>
-            {msg(lang, 'cancel')}
+            {translate(lang, 'cancel')}
           </button>
           {linkError && (
             <p className="rt-error" role="alert">

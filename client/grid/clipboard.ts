@@ -4,7 +4,10 @@
  * Excel and Word put a selected block on the clipboard as text/plain with tabs
  * between cells and newlines between rows; Excel quotes a cell that itself holds
  * a tab, a newline or a quote ("a""b"). We read that format and write it back,
- * so a block can go Excel → grid → Excel without losing its shape.
+ * so a block can go Excel → grid → Excel without losing its shape. What goes
+ * into the cells is decided where the range is read (`rangeToBlock` in
+ * ./operations): amounts as the CSV export writes them, text neutralised
+ * against formulas as the CSV export does.
  */
 
 /** Splits clipboard text into rows of cells. A trailing newline does not make an empty row. */
@@ -75,13 +78,4 @@ function quoteCell(cell: string): string {
 /** Writes rows of cells as tab-separated text that Excel pastes into the same shape. */
 export function blockToTsv(rows: string[][]): string {
   return rows.map((r) => r.map(quoteCell).join('\t')).join('\r\n') + '\r\n';
-}
-
-/**
- * A canonical decimal string (`-93.65`) as a spreadsheet in a Norwegian locale
- * reads it: decimal comma, ASCII minus and no thousands separators, so Excel
- * sees a number rather than text.
- */
-export function canonicalToSpreadsheet(value: string): string {
-  return value.replace('.', ',');
 }

@@ -8,7 +8,7 @@ import type * as Y from 'yjs';
 import { createLineInDoc, getLinesMap, readLineFromMap, setLineAmount, setLineFields, type LineInput } from '../../shared/doc/schema';
 import type { Group, Ledger } from '../../shared/types';
 import { formatAmount } from '../../shared/money';
-import { canonicalToSpreadsheet } from './clipboard';
+import { amountForSpreadsheet, neutraliseFormula, unneutraliseFormula } from '../../shared/csv';
 import type { CellPos, CellRange } from './navigation';
 
 /** A grid column: the line's title, or its amount for one year. */
@@ -41,7 +41,8 @@ export interface PasteOutcome {
 /**
  * Pastes a block of cells with its top-left corner at `at`. Rows beyond the
  * last line create new lines from `template`; columns beyond the last year are
- * dropped. One transaction.
+ * dropped. A cell that `rangeToBlock` neutralised against formulas (`'=…`)
+ * is written as it was. One transaction.
  */
 export function pasteBlockToDoc(
   doc: Y.Doc,
@@ -68,7 +69,7 @@ export function pasteBlockToDoc(
         const column = columns[at.col + j];
         if (!column) return;
         used = j + 1;
-        if (!commitCellToDoc(doc, lineId, column, text, origin).ok) outcome.invalidCells++;
+        if (!commitCellToDoc(doc, lineId, column, unneutraliseFormula(text), origin).ok) outcome.invalidCells++;
       });
       outcome.cols = Math.max(outcome.cols, used);
       outcome.rows++;
@@ -103,7 +104,12 @@ export function cellText(doc: Y.Doc, lineId: string, column: GridColumn): string
   return v === undefined ? '' : formatAmount(v);
 }
 
-/** A range as rows of spreadsheet-ready cells (amounts as Norwegian decimals, bad text as typed). */
+/**
+ * A range as rows of spreadsheet-ready cells, written as the CSV export writes
+ * them: amounts as numbers a Norwegian spreadsheet reads (`-93,65`), and text
+ * (titles, bad text as typed) neutralised so that pasting it into Excel never
+ * runs a formula (`=HYPERLINK(…)`, `+cmd`, `-…`, `@…` get a leading `'`).
+ */
 export function rangeToBlock(doc: Y.Doc, rowLineIds: readonly string[], columns: readonly GridColumn[], range: CellRange): string[][] {
   const rows: string[][] = [];
   for (let r = range.top; r <= range.bottom; r++) {
@@ -114,11 +120,11 @@ export function rangeToBlock(doc: Y.Doc, rowLineIds: readonly string[], columns:
     for (let c = range.left; c <= range.right; c++) {
       const column = columns[c];
       if (!line || !column) cells.push('');
-      else if (column.kind === 'title') cells.push(line.title);
+      else if (column.kind === 'title') cells.push(neutraliseFormula(line.title));
       else {
         const bad = line.invalid?.[column.year];
         const v = line.amounts[column.year];
-        cells.push(bad ?? (v === undefined ? '' : canonicalToSpreadsheet(v)));
+        cells.push(bad !== undefined ? neutraliseFormula(bad) : v === undefined ? '' : amountForSpreadsheet(v));
       }
     }
     rows.push(cells);

@@ -1,14 +1,14 @@
 /** The header's sync badge: "synkronisert" or "frakoblet — N endringer ikke sendt". */
-import { msg, type Lang } from '../editor/messages';
+import { translate, type Lang } from '../i18n';
 import type { SyncStatus } from './syncTracker';
 import './offline.css';
 
 /** The badge text for a status, in `lang`. */
 export function syncStatusText(status: SyncStatus, lang: Lang): string {
-  if (status.state === 'synced') return msg(lang, 'synced');
-  if (status.state === 'syncing') return status.pending > 0 ? msg(lang, 'syncingPending', { n: status.pending }) : msg(lang, 'syncing');
-  if (status.pending === 0) return msg(lang, 'offline');
-  return status.pending === 1 ? msg(lang, 'offlinePendingOne') : msg(lang, 'offlinePending', { n: status.pending });
+  if (status.state === 'synced') return translate(lang, 'synced');
+  if (status.state === 'syncing') return status.pending > 0 ? translate(lang, 'syncingPending', { n: status.pending }) : translate(lang, 'syncing');
+  if (status.pending === 0) return translate(lang, 'offline');
+  return status.pending === 1 ? translate(lang, 'offlinePendingOne') : translate(lang, 'offlinePending', { n: status.pending });
 }
 
 export function SyncStatusBadge({ status, lang = 'nb' }: { status: SyncStatus; lang?: Lang }) {

@@ -10,7 +10,8 @@ import type { PackageConnection } from '../app/connection';
 import type { ImportErrorDetail } from '../app/transfer';
 import { FilePicker, useUpload } from '../app/useUpload';
 import { useT } from '../i18n';
-import { ImportErrorBox, YearColumnHeads } from './ImportExportPanel';
+import { ImportErrorBox } from './ImportErrorBox';
+import { YearColumnHeads } from './YearColumnHeads';
 
 export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: PackageConnection; baseline: BaselineArea[]; frames: AreaFrames | null; canEdit: boolean }) {
   const t = useT();
@@ -47,7 +48,7 @@ export function BaselinePanel({ conn, baseline, frames, canEdit }: { conn: Packa
         >
           <label>
             {t('baselinePaste')}
-            <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={'tjenesteområde;2024;2025\nBarnehage;1773;1794'} />
+            <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={t('baselinePastePlaceholder')} />
           </label>
           <label>
             {t('baselineUpload')}

@@ -6,33 +6,20 @@
 import { createSectionInDoc, createVerbalInDoc, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
 import { deleteSectionInDoc, deleteVerbalInDoc, moveOrderedItem, setSectionFields, setVerbalFields } from '../../shared/doc/sections';
 import { LEDGERS, GROUPS, STATUSES, type PackageLine, type PackageSection, type Party, type VerbalInstruction } from '../../shared/types';
-import type { PackageConnection } from '../app/connection';
-import type { RemotePeer } from '../app/usePackageDoc';
-import { LedgerGrid, type FocusRequest, type GridBlock } from '../grid/LedgerGrid';
+import type { PresenceUser } from '../presence/awareness';
+import { LedgerGrid } from '../grid/LedgerGrid';
 import type { NewLineTemplate } from '../grid/operations';
+import type { GridBlock, GridSharedProps } from '../grid/types';
 import { useT } from '../i18n';
 import { BoundInput } from './BoundInput';
 import { TextField } from './TextField';
 
-export interface SectionsViewProps {
-  conn: PackageConnection;
+export interface SectionsViewProps extends GridSharedProps {
   sections: PackageSection[];
   parties: Party[];
   lines: PackageLine[];
   verbal: VerbalInstruction[];
-  years: string[];
-  peers: RemotePeer[];
-  canEdit: boolean;
-  me: { name: string; color: string; id: string; party?: string | undefined };
-  partyColors: Record<string, string>;
-  commentCounts: Map<string, number>;
-  /** Lines whose rationale names a figure none of their amounts match (from the balance worker). */
-  proseMismatch?: ReadonlySet<string>;
-  selectedLineId: string | null;
-  onSelectLine(id: string | null, immediate?: boolean): void;
-  onAddLine(template: NewLineTemplate): void;
-  focusRequest: FocusRequest | null;
-  announce(text: string): void;
+  me: PresenceUser;
 }
 
 function blocksFor(lines: PackageLine[], section: string | undefined, t: ReturnType<typeof useT>): GridBlock[] {
@@ -52,10 +39,11 @@ function blocksFor(lines: PackageLine[], section: string | undefined, t: ReturnT
 
 export function SectionsView(props: SectionsViewProps) {
   const t = useT();
-  const { conn, sections, canEdit } = props;
+  const { sections, parties, lines, verbal, me, ...gridProps } = props;
+  const { conn, canEdit } = gridProps;
   const known = new Set(sections.map((s) => s.id));
-  const orphanLines = props.lines.filter((l) => !l.section || !known.has(l.section));
-  const orphanVerbal = props.verbal.filter((v) => !v.section || !known.has(v.section));
+  const orphanLines = lines.filter((l) => !l.section || !known.has(l.section));
+  const orphanVerbal = verbal.filter((v) => !v.section || !known.has(v.section));
   const sectionIds = sections.map((s) => s.id);
 
   const addSection = () => {
@@ -77,7 +65,7 @@ export function SectionsView(props: SectionsViewProps) {
               <BoundInput className="title-input" aria-label={t('verbalTitle')} disabled={!canEdit} value={v.title} onValue={(title) => setVerbalFields(conn.doc, v.id, { title }, conn.localOrigin)} />
               <select className="compact-select" aria-label={`${t('party')}: ${v.title}`} disabled={!canEdit} value={v.party ?? ''} onChange={(e) => setVerbalFields(conn.doc, v.id, { party: e.target.value }, conn.localOrigin)}>
                 <option value="">{t('party')}: {t('none')}</option>
-                {props.parties.map((p) => (
+                {parties.map((p) => (
                   <option key={p.id} value={p.id}>
                     {p.name}
                   </option>
@@ -100,7 +88,7 @@ export function SectionsView(props: SectionsViewProps) {
                 ✕
               </button>
             </div>
-            <TextField conn={conn} kind="verbal" itemId={v.id} item={getVerbalMap(conn.doc).get(v.id)} field="text" label={`${t('verbalHeading')}: ${v.title}`} me={props.me} canEdit={canEdit} />
+            <TextField conn={conn} kind="verbal" itemId={v.id} item={getVerbalMap(conn.doc).get(v.id)} field="text" label={`${t('verbalHeading')}: ${v.title}`} me={me} canEdit={canEdit} />
           </article>
         ))}
         {canEdit && (
@@ -129,7 +117,7 @@ export function SectionsView(props: SectionsViewProps) {
             const template: NewLineTemplate = { ledger, group };
             if (section) template.section = section;
             return (
-              <button key={`${ledger}-${group}`} type="button" className="secondary small" onClick={() => props.onAddLine(template)} aria-label={t('addLineIn', { ledger: t(`ledger_${ledger}`), group: t(`group_${group}`) })}>
+              <button key={`${ledger}-${group}`} type="button" className="secondary small" onClick={() => gridProps.onAddLine(template)} aria-label={t('addLineIn', { ledger: t(`ledger_${ledger}`), group: t(`group_${group}`) })}>
                 {t(`ledger_${ledger}`)} · {t(`group_${group}`).split(' ')[0]!.toLowerCase()}
               </button>
             );
@@ -138,24 +126,9 @@ export function SectionsView(props: SectionsViewProps) {
       </div>
     );
 
-  const grid = (label: string, lines: PackageLine[], section: string | undefined) => (
+  const grid = (label: string, sectionLines: PackageLine[], section: string | undefined) => (
     <>
-    {lines.length > 0 ? <LedgerGrid
-      conn={conn}
-      label={t('gridLabel', { ledger: label })}
-      years={props.years}
-      blocks={blocksFor(lines, section, t)}
-      peers={props.peers}
-      canEdit={canEdit}
-      partyColors={props.partyColors}
-      commentCounts={props.commentCounts}
-      {...(props.proseMismatch ? { proseMismatch: props.proseMismatch } : {})}
-      selectedLineId={props.selectedLineId}
-      onSelectLine={props.onSelectLine}
-      onAddLine={props.onAddLine}
-      focusRequest={props.focusRequest}
-      announce={props.announce}
-    /> : <p className="muted">{t('noLines')}</p>}
+    {sectionLines.length > 0 ? <LedgerGrid label={t('gridLabel', { ledger: label })} blocks={blocksFor(sectionLines, section, t)} {...gridProps} /> : <p className="muted">{t('noLines')}</p>}
     {addButtons(section)}
     </>
   );
@@ -189,10 +162,10 @@ export function SectionsView(props: SectionsViewProps) {
             </button>
           </header>
           <h3 className="field-heading">{t('intro')}</h3>
-          <TextField conn={conn} kind="section" itemId={s.id} item={getSectionsMap(conn.doc).get(s.id)} field="intro" label={`${t('intro')}: ${s.title}`} me={props.me} canEdit={canEdit} />
+          <TextField conn={conn} kind="section" itemId={s.id} item={getSectionsMap(conn.doc).get(s.id)} field="intro" label={`${t('intro')}: ${s.title}`} me={me} canEdit={canEdit} />
           <h3>{t('linesHeading')}</h3>
-          {grid(s.title, props.lines.filter((l) => l.section === s.id), s.id)}
-          {renderVerbal(props.verbal.filter((v) => v.section === s.id), s.id)}
+          {grid(s.title, lines.filter((l) => l.section === s.id), s.id)}
+          {renderVerbal(verbal.filter((v) => v.section === s.id), s.id)}
         </section>
       ))}
       {(orphanLines.length > 0 || orphanVerbal.length > 0) && (

@@ -189,7 +189,7 @@ function CreatePackageForm() {
       <form onSubmit={submit} className="form-grid">
         <label className="span-2">
           {t('colTitle')}
-          <input required value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Budsjettforslag 2027 fra samarbeidspartiene" />
+          <input required value={title} onChange={(e) => setTitle(e.target.value)} placeholder={t('packageTitlePlaceholder')} />
         </label>
         <YearRangeFieldset legend={t('years')} from={from} to={to} setFrom={setFrom} setTo={setTo} />
         <YearRangeFieldset legend={t('planYears')} from={planFrom} to={planTo} setFrom={setPlanFrom} setTo={setPlanTo} />

@@ -7,42 +7,40 @@ import { usePresence } from './usePresence';
 import { describeEditingFromDoc } from './describe';
 import { useMemo } from 'react';
 import type * as Y from 'yjs';
-import { msg, type Lang } from '../editor/messages';
+import { translate, type Lang } from '../i18n';
 import './presence.css';
 
-/** Names what a peer is editing, e.g. line title and year; the app knows the titles. */
-export type DescribeEditing = (editing: Editing) => string | null;
+type DescribeEditing = (editing: Editing) => string | null;
 
 export interface PresenceBarProps {
   provider: HasAwareness | null | undefined;
   lang?: Lang;
-  describeEditing?: DescribeEditing;
   /** More avatars than this collapse into "+N". */
   max?: number;
-  /** The package doc: without `describeEditing`, line and text titles are read from it. */
+  /** The package doc, where the titles of the lines and texts people edit are read (describe.ts). */
   doc?: Y.Doc;
 }
 
 function describePeer(peer: Peer, lang: Lang, describe?: DescribeEditing): string {
-  const name = peer.isSelf ? msg(lang, 'presenceYou', { name: peer.user.name }) : peer.user.name;
+  const name = peer.isSelf ? translate(lang, 'presenceYou', { name: peer.user.name }) : peer.user.name;
   const who = peer.user.party ? `${name}, ${peer.user.party}` : name;
   const what = peer.editing
     .map((e) => {
       const described = describe?.(e);
       if (described) return described;
-      return 'textId' in e ? msg(lang, 'presenceEditingText', { text: e.textId }) : msg(lang, 'presenceEditingCell', { line: e.lineId, year: e.year });
+      return 'textId' in e ? translate(lang, 'presenceEditingText', { text: e.textId }) : translate(lang, 'presenceEditingCell', { line: e.lineId, year: e.year });
     })
     .join('; ');
-  return `${who} — ${what || msg(lang, 'presenceIdle')}`;
+  return `${who} — ${what || translate(lang, 'presenceIdle')}`;
 }
 
-export function PresenceBar({ provider, lang = 'nb', describeEditing: given, max = 8, doc }: PresenceBarProps) {
+export function PresenceBar({ provider, lang = 'nb', max = 8, doc }: PresenceBarProps) {
   const peers = usePresence(provider);
-  const describeEditing = useMemo(() => given ?? (doc ? describeEditingFromDoc(doc, lang) : undefined), [given, doc, lang]);
+  const describeEditing = useMemo(() => (doc ? describeEditingFromDoc(doc, lang) : undefined), [doc, lang]);
   const shown = peers.slice(0, max);
   const hidden = peers.slice(max);
   return (
-    <ul className="presence-bar" aria-label={msg(lang, 'presenceLabel')}>
+    <ul className="presence-bar" aria-label={translate(lang, 'presenceLabel')}>
       {shown.map((peer) => {
         const description = describePeer(peer, lang, describeEditing);
         return (
@@ -64,7 +62,7 @@ export function PresenceBar({ provider, lang = 'nb', describeEditing: given, max
       })}
       {hidden.length > 0 && (
         <li className="presence-avatar presence-more" title={hidden.map((p) => describePeer(p, lang, describeEditing)).join('\n')}>
-          {msg(lang, 'presenceOthers', { n: hidden.length })}
+          {translate(lang, 'presenceOthers', { n: hidden.length })}
         </li>
       )}
     </ul>

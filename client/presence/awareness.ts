@@ -10,6 +10,7 @@
  * fields and presence fields never overwrite each other.
  */
 import type { Awareness } from 'y-protocols/awareness';
+import type { Party } from '../../shared/types';
 
 export interface PresenceUser {
   id: string;
@@ -41,7 +42,15 @@ function merge(provider: HasAwareness, patch: StateRecord): void {
   provider.awareness.setLocalState({ ...cur, ...patch });
 }
 
-/** Announces who I am; also sets the name and colour my text cursor shows. */
+/** The avatar and cursor colour of a member of `party` (id or name): the party's colour, else a calm blue. */
+export function colorForParty(parties: readonly Party[], party: string | undefined): string {
+  return parties.find((p) => p.id === party || p.name === party)?.color ?? '#3b6ea5';
+}
+
+/**
+ * Announces who I am; also sets the name and colour my text cursor shows.
+ * The package connection (client/app/connection.ts) is the one caller.
+ */
 export function initPresence(provider: HasAwareness, user: PresenceUser): void {
   merge(provider, { user, name: user.name, color: user.color });
 }

@@ -5,40 +5,33 @@
 import type * as Y from 'yjs';
 import { getLinesMap, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
 import { parseTextId } from '../editor/ids';
-import { msg, type Lang } from '../editor/messages';
+import { translate, type Lang } from '../i18n';
 import type { Editing } from './awareness';
 
+/** The item's title, '' when it has none, or null when there is no such item (deleted, or not synced yet). */
 function titleOf(map: Y.Map<Y.Map<unknown>>, id: string): string | null {
-  const t = map.get(id)?.get('title');
-  return typeof t === 'string' && t.trim() !== '' ? t : null;
+  const item = map.get(id);
+  if (!item) return null;
+  const t = item.get('title');
+  return typeof t === 'string' ? t.trim() : '';
 }
 
-/** A describer for `PresenceBar` (`describeEditing`) backed by the package doc. */
+/** The describer `PresenceBar` uses: «redigerer «Skolemat», 2025», «skriver i begrunnelsen for «Skolemat»», or null for an unknown item. */
 export function describeEditingFromDoc(doc: Y.Doc, lang: Lang): (editing: Editing) => string | null {
+  const named = (title: string) => title || translate(lang, 'untitled');
   return (editing) => {
     if ('lineId' in editing) {
       const line = titleOf(getLinesMap(doc), editing.lineId);
-      if (!line) return null;
-      const year = editing.year === 'title' ? (lang === 'nb' ? 'tittel' : 'title') : editing.year;
-      return msg(lang, 'presenceEditingCell', { line: `«${line}»`, year });
+      if (line === null) return null;
+      const year = editing.year === 'title' ? translate(lang, 'presenceTitleCell') : editing.year;
+      return translate(lang, 'presenceEditingCell', { line: `«${named(line)}»`, year });
     }
     const parsed = parseTextId(editing.textId);
     if (!parsed) return null;
     const map = parsed.kind === 'line' ? getLinesMap(doc) : parsed.kind === 'verbal' ? getVerbalMap(doc) : getSectionsMap(doc);
     const title = titleOf(map, parsed.itemId);
-    if (!title) return null;
-    const what =
-      parsed.kind === 'line'
-        ? lang === 'nb'
-          ? `begrunnelsen for «${title}»`
-          : `the rationale of “${title}”`
-        : parsed.kind === 'verbal'
-          ? lang === 'nb'
-            ? `verbalforslaget «${title}»`
-            : `the verbal instruction “${title}”`
-          : lang === 'nb'
-            ? `innledningen til «${title}»`
-            : `the introduction to “${title}”`;
-    return msg(lang, 'presenceEditingText', { text: what });
+    if (title === null) return null;
+    const what = translate(lang, parsed.kind === 'line' ? 'presenceTextLine' : parsed.kind === 'verbal' ? 'presenceTextVerbal' : 'presenceTextSection', { title: named(title) });
+    return translate(lang, 'presenceEditingText', { text: what });
   };
 }

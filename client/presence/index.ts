@@ -1,4 +1,4 @@
 export * from './awareness';
 export { usePresence } from './usePresence';
-export { PresenceBar, type PresenceBarProps, type DescribeEditing } from './PresenceBar';
+export { PresenceBar, type PresenceBarProps } from './PresenceBar';
 export { describeEditingFromDoc } from './describe';

@@ -1,24 +1,28 @@
 /**
  * The balance worker: one per browser per package (a SharedWorker named
  * `balance-<packageId>`, shared by all tabs; a dedicated Worker per tab where
- * SharedWorker is missing). It keeps its OWN replica of the package doc in
- * sync over its own WebsocketProvider (same origin, so the session cookie goes
- * with the upgrade), feeds each transaction's changed lines to the shared
- * BalanceEngine incrementally and posts the report to every connected tab.
- * The tabs never sum.
+ * SharedWorker is missing). It only wires three things together: its OWN
+ * replica of the package doc, synced over its own WebsocketProvider (same
+ * origin, so the session cookie goes with the upgrade); the balance replica
+ * (shared/report/replica.ts), which keeps the package report and the
+ * pre-export checks current as transactions arrive; and the tabs' ports, to
+ * which it posts the report when it changed and the pre-export check of the
+ * scope each tab watches. The tabs never sum.
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { Awareness } from 'y-protocols/awareness';
-import { BalanceEngine } from '../../shared/balance';
-import { getLinesMap, observeLineChanges, readLineFromMap, readMetaFromDoc } from '../../shared/doc/schema';
-import { computeAreaFrames, readBaselineFromDoc } from '../../shared/doc/baseline';
-import { checkProseFiguresOfLines } from '../../shared/prose';
-import type { BalanceWarning, PackageLine } from '../../shared/types';
-import type { WorkerToTab } from './protocol';
+import type { ExportScope } from '../../shared/export/model';
+import type { PreExportCheck } from '../../shared/report/exportCheck';
+import type { PackageReport } from '../../shared/report/packageReport';
+import { createBalanceReplica } from '../../shared/report/replica';
+import type { TabToWorker, WorkerToTab } from './protocol';
 
-interface PortLike {
-  postMessage(msg: WorkerToTab): void;
+/** One connected tab: where to post, and which pre-export check it watches (and was last sent). */
+interface Tab {
+  post(msg: WorkerToTab): void;
+  scope: ExportScope | null;
+  sentCheck: PreExportCheck | null;
 }
 
 const scope = self as unknown as {
@@ -29,8 +33,8 @@ const scope = self as unknown as {
 };
 
 const packageId = scope.name.replace(/^balance-/, '');
-const ports = new Set<PortLike>();
-let last: WorkerToTab | null = null;
+const tabs = new Set<Tab>();
+let last: Extract<WorkerToTab, { type: 'report' }> | null = null;
 let statusMsg: WorkerToTab = { type: 'status', connected: false, closedReason: null };
 
 const doc = new Y.Doc();
@@ -39,40 +43,25 @@ const awareness = new Awareness(doc);
 awareness.setLocalState(null);
 const wsBase = scope.location.origin.replace(/^http/, 'ws') + '/ws';
 const provider = new WebsocketProvider(wsBase, packageId, doc, { awareness });
-
-const engine = new BalanceEngine({ years: [], planYears: [] });
-const lines = new Map<string, PackageLine>();
-// Prose–figure warnings per line: recomputed only for the lines a transaction
-// touched (a rationale edit is nested in the line map, so it counts as a change).
-const proseByLine = new Map<string, BalanceWarning[]>();
-let revision = 0;
+const replica = createBalanceReplica(doc);
 let scheduled = false;
 
-function broadcast(msg: WorkerToTab): void {
-  for (const p of ports) p.postMessage(msg);
-}
-
-function applyMeta(): void {
-  const meta = readMetaFromDoc(doc);
-  // An absent opening balance must be passed as undefined so the engine drops an old one.
-  engine.setMeta({ years: meta.years, planYears: meta.planYears, fundOpeningBalance: meta.fundOpeningBalance });
+function sendCheck(tab: Tab, again = false): void {
+  if (!tab.scope || !last) return;
+  const check = replica.check(tab.scope);
+  if (check === tab.sentCheck && !again) return;
+  tab.sentCheck = check;
+  tab.post({ type: 'check', scope: tab.scope, check });
 }
 
 function publish(): void {
   scheduled = false;
-  const meta = readMetaFromDoc(doc);
-  const base = engine.report();
-  const prose: BalanceWarning[] = [];
-  for (const ws of proseByLine.values()) prose.push(...ws);
-  last = {
-    type: 'report',
-    report: prose.length ? { ...base, warnings: [...base.warnings, ...prose] } : base,
-    frames: computeAreaFrames(readBaselineFromDoc(doc), lines.values(), meta.years),
-    synced: provider.synced,
-    computedAt: performance.timeOrigin + performance.now(),
-    revision,
-  };
-  broadcast(last);
+  const report: PackageReport = replica.report();
+  if (!last || report !== last.report || provider.synced !== last.synced) {
+    last = { type: 'report', report, synced: provider.synced, computedAt: performance.timeOrigin + performance.now() };
+    for (const tab of tabs) tab.post(last);
+  }
+  for (const tab of tabs) sendCheck(tab);
 }
 
 /** Coalesces the transactions of one task (a sync step may carry many) into one report. */
@@ -82,42 +71,15 @@ function schedulePublish(): void {
   queueMicrotask(publish);
 }
 
-applyMeta();
-observeLineChanges(doc, (changes) => {
-  revision++;
-  if (changes.metaChanged) applyMeta();
-  const map = getLinesMap(doc);
-  for (const id of changes.deleted) {
-    lines.delete(id);
-    proseByLine.delete(id);
-    engine.deleteLine(id);
-  }
-  for (const id of changes.changed) {
-    const m = map.get(id);
-    if (!m) {
-      lines.delete(id);
-      proseByLine.delete(id);
-      engine.deleteLine(id);
-      continue;
-    }
-    const line = readLineFromMap(id, m);
-    lines.set(id, line);
-    engine.setLine(line);
-    const ws = checkProseFiguresOfLines([line]);
-    if (ws.length) proseByLine.set(id, ws);
-    else proseByLine.delete(id);
-  }
-  schedulePublish();
-});
-
+replica.onChange(schedulePublish);
 provider.on('sync', () => schedulePublish());
 provider.on('status', ({ status }) => {
   statusMsg = { type: 'status', connected: status === 'connected', closedReason: null };
-  broadcast(statusMsg);
+  for (const tab of tabs) tab.post(statusMsg);
 });
 provider.on('closed', (ev: { code: number; reason: string }) => {
   statusMsg = { type: 'status', connected: false, closedReason: ev.reason || String(ev.code) };
-  broadcast(statusMsg);
+  for (const tab of tabs) tab.post(statusMsg);
 });
 
 // Same as the tabs: follow the browser's offline/online events, keeping the
@@ -128,11 +90,29 @@ self.addEventListener('offline', () => {
 });
 self.addEventListener('online', () => provider.connect());
 
-function addPort(port: PortLike): void {
-  ports.add(port);
-  port.postMessage(statusMsg);
-  if (last) port.postMessage(last);
+function addTab(post: (msg: WorkerToTab) => void): Tab {
+  const tab: Tab = { post, scope: null, sentCheck: null };
+  tabs.add(tab);
+  post(statusMsg);
+  if (last) post(last);
   else if (provider.synced) publish();
+  return tab;
+}
+
+function onTabMessage(tab: Tab, msg: TabToWorker | undefined): void {
+  if (msg?.type === 'bye') {
+    tabs.delete(tab);
+    return;
+  }
+  if (msg?.type === 'watch-check') {
+    tab.scope = msg.scope;
+    tab.sentCheck = null;
+    sendCheck(tab);
+    return;
+  }
+  // A tab asking again (e.g. after it re-mounted) gets the latest report and check.
+  if (last) tab.post(last);
+  sendCheck(tab, true);
 }
 
 if ('onconnect' in scope) {
@@ -140,16 +120,11 @@ if ('onconnect' in scope) {
     const port = ev.ports[0];
     if (!port) return;
     port.start();
-    addPort(port);
-    // A tab asking again (e.g. after it re-mounted) gets the latest report.
-    port.onmessage = () => {
-      if (last) port.postMessage(last);
-    };
+    const tab = addTab((msg) => port.postMessage(msg));
+    port.onmessage = (e: MessageEvent<TabToWorker>) => onTabMessage(tab, e.data);
   };
 } else {
   const post = scope.postMessage!.bind(scope);
-  addPort({ postMessage: (msg) => post(msg) });
-  self.addEventListener('message', () => {
-    if (last) post(last);
-  });
+  const tab = addTab((msg) => post(msg));
+  self.addEventListener('message', (e: Event) => onTabMessage(tab, (e as MessageEvent<TabToWorker>).data));
 }

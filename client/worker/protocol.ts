@@ -1,22 +1,26 @@
 /**
- * Messages between the balance worker and the tabs. The worker only ever
- * sends; tabs only connect (and may ask for the latest report again).
+ * Messages between the balance worker and the tabs. The worker sends the
+ * package report whenever it changed, the pre-export check of the scope a tab
+ * watches whenever that changed, and the state of its own connection. A tab
+ * may ask for the latest report again (`hello`), says which pre-export
+ * check it wants (`watch-check`, `scope: null` to stop) and says `bye` before
+ * it closes its port (a closed MessagePort tells the worker nothing).
  */
-import type { BalanceReport } from '../../shared/types';
-import type { AreaFrames } from '../../shared/doc/baseline';
+import type { ExportScope } from '../../shared/export/model';
+import type { PreExportCheck } from '../../shared/report/exportCheck';
+import type { PackageReport } from '../../shared/report/packageReport';
 
 export type WorkerToTab =
   | {
       type: 'report';
-      report: BalanceReport;
-      frames: AreaFrames;
+      /** The package report; its revisions say which parts changed since the last message. */
+      report: PackageReport;
       /** Whether the worker's replica has completed its first sync with the server. */
       synced: boolean;
       /** performance.timeOrigin + now() in the worker when the report was made (for latency measurement). */
       computedAt: number;
-      /** How many transactions the worker has applied so far (monotonic). */
-      revision: number;
     }
+  | { type: 'check'; scope: ExportScope; check: PreExportCheck }
   | { type: 'status'; connected: boolean; closedReason: string | null };
 
-export type TabToWorker = { type: 'hello' };
+export type TabToWorker = { type: 'hello' } | { type: 'watch-check'; scope: ExportScope | null } | { type: 'bye' };

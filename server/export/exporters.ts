@@ -7,7 +7,9 @@ import { exportPackage, parseExportQuery, type ExportResult } from './index';
  * What an exporter plugged into the app's export route receives: the live doc
  * (rich text comes from it), the package id, and the request's query string
  * (`scope`, `version`, `date`, `sealed`). Structurally compatible with
- * `ExportInput` in server/packages/export.ts.
+ * `ExportInput` in server/packages/export.ts. No balance report comes in: the report
+ * of an export is over exactly the exported items, so `exportPackage` computes it
+ * (in `buildExportModel`) once the query has said which.
  */
 export interface ExporterInput {
   doc: Y.Doc;

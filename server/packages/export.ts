@@ -1,16 +1,14 @@
 import { Hono } from 'hono';
 import type * as Y from 'yjs';
 import { errorBody } from '../auth/validation';
-import { computeBalance } from '../../shared/balance';
 import { readPackageFromDoc } from '../../shared/doc/schema';
-import type { BalanceReport, PlainPackage } from '../../shared/types';
+import type { PlainPackage } from '../../shared/types';
 import { ExportQueryError } from '../export/exporters';
 import type { PackageRouteDeps } from './deps';
 
-/** What an exporter gets: the package as plain data, its balance and the live doc (rich text). */
+/** What an exporter gets: the package as plain data and the live doc (rich text); it computes the report of what it exports. */
 export interface ExportInput {
   pkg: PlainPackage;
-  report: BalanceReport;
   doc: Y.Doc;
   /** The request's query string (`scope`, `version`, `date`, `sealed`). */
   query?: Record<string, string | undefined>;
@@ -42,7 +40,7 @@ export function exportRoutes(deps: PackageRouteDeps & { exporters: Record<string
     try {
       out = await rooms.withRoom(a.id, 'content', async (room) => {
         const pkg = readPackageFromDoc(room.doc, a.id);
-        return exporter({ pkg, report: computeBalance(pkg), doc: room.doc, query: c.req.query() });
+        return exporter({ pkg, doc: room.doc, query: c.req.query() });
       });
     } catch (err) {
       if (err instanceof ExportQueryError) return c.json(errorBody(err.message), 400);

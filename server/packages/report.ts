@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { readPackageFromDoc } from '../../shared/doc/schema';
-import { computePackageReport } from '../../shared/packageReport';
+import { packageReportOf } from '../../shared/report/packageReport';
 import type { PackageRouteDeps } from './deps';
 
 /**
@@ -15,7 +15,7 @@ export function reportRoutes(deps: PackageRouteDeps): Hono {
   app.get('/api/packages/:id/balance', async (c) => {
     const a = await access.forRoute(c, 'read');
     if (a instanceof Response) return a;
-    const report = await rooms.withRoom(a.id, 'content', (room) => computePackageReport(readPackageFromDoc(room.doc, a.id)));
+    const report = await rooms.withRoom(a.id, 'content', (room) => packageReportOf(readPackageFromDoc(room.doc, a.id)).balance);
     return c.json(report);
   });
 

@@ -1,5 +1,5 @@
-import Decimal from 'decimal.js';
 import type * as Y from 'yjs';
+import { Money, amountFromString, type Decimal } from '../money';
 import type { DecimalString, PackageLine, Year } from '../types';
 import { getMetaMap } from './schema';
 
@@ -74,8 +74,9 @@ export type AreaFrames = Record<string, Record<Year, FrameChange>>;
 /**
  * The frame of every baseline area per year before and after the lines linked
  * to it (`line.area` equal to the area's name, trimmed, case-insensitive).
- * Only valid amounts count; a year with no baseline figure has `before` and
- * `after` null but still reports the change, so nothing is hidden.
+ * Only amounts the balance engine would sum count (an unreadable stored
+ * amount is skipped, never a crash); a year with no baseline figure has
+ * `before` and `after` null but still reports the change, so nothing is hidden.
  */
 export function computeAreaFrames(baseline: BaselineArea[], lines: Iterable<PackageLine>, years: Year[]): AreaFrames {
   const key = (s: string) => s.trim().toLocaleLowerCase('nb');
@@ -86,7 +87,8 @@ export function computeAreaFrames(baseline: BaselineArea[], lines: Iterable<Pack
     const byYear = changes.get(key(line.area));
     if (!byYear) continue;
     for (const [year, v] of Object.entries(line.amounts)) {
-      byYear.set(year, (byYear.get(year) ?? new Decimal(0)).plus(new Decimal(v)));
+      const amount = amountFromString(v);
+      if (amount !== null) byYear.set(year, (byYear.get(year) ?? new Money(0)).plus(amount));
     }
   }
   const out: AreaFrames = {};
@@ -94,11 +96,11 @@ export function computeAreaFrames(baseline: BaselineArea[], lines: Iterable<Pack
     const byYear = changes.get(key(area.name))!;
     const frames: Record<Year, FrameChange> = {};
     for (const year of years) {
-      const change = byYear.get(year) ?? new Decimal(0);
+      const change = byYear.get(year) ?? new Money(0);
       const base = area.amounts[year];
       frames[year] = {
         before: base ?? null,
-        after: base === undefined ? null : new Decimal(base).plus(change).toFixed(),
+        after: base === undefined ? null : new Money(base).plus(change).toFixed(),
         change: change.toFixed(),
       };
     }

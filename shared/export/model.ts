@@ -1,9 +1,9 @@
 import { computeBalance } from '../balance';
 import { Money, amountFromString } from '../money';
-import { checkProseFiguresOfLines } from '../prose';
+import { isAgreed } from '../report/exportCheck';
 import type { RichBlock } from '../doc/richtext';
 import type { RichPackage, RichPackageLine, RichVerbalInstruction } from '../doc/richPackage';
-import type { BalanceReport, BalanceWarning, DecimalString, Ledger, LedgerSums, Status, Year } from '../types';
+import type { BalanceReport, DecimalString, Ledger, LedgerSums, Status, Year } from '../types';
 
 /**
  * The pure export model: which items a decision document holds, in which
@@ -121,8 +121,6 @@ export interface ExportModel {
   omitted: { lines: number; verbal: number };
   parties: { id: string; name: string }[];
 }
-
-const isAgreed = (s: Status | undefined) => s === 'agreed';
 
 /**
  * The package restricted to what an export of `scope` holds: with `agreed`,
@@ -359,38 +357,6 @@ function buildTables(
   ];
 }
 
-/** What the UI shows before an export: what is wrong, and what will be left out. */
-export interface PreExportCheck {
-  /** Engine findings over the exported lines, then prose–figure mismatches, then a `not-agreed` note. */
-  warnings: BalanceWarning[];
-  notAgreed: { lines: number; verbal: number };
-  report: BalanceReport;
-  /** True when nothing has severity `error`. */
-  ok: boolean;
-}
-
-/**
- * The check before an export of `scope` (default `agreed`): the engine's
- * findings over exactly the lines that will be exported, the prose–figure
- * mismatches of those lines, and how many items are not agreed (left out of
- * an `agreed` export, or marked in an `all` export) as a `not-agreed` warning.
- */
-export function preExportCheck(pkg: RichPackage, scope: ExportScope = 'agreed'): PreExportCheck {
-  const selected = selectExportedPackage(pkg, scope);
-  const report = computeBalance(selected);
-  const prose = checkProseFiguresOfLines(selected.lines);
-  const notAgreed = { lines: pkg.lines.filter((l) => !isAgreed(l.status)).length, verbal: pkg.verbal.filter((v) => !isAgreed(v.status)).length };
-  const warnings: BalanceWarning[] = [...report.warnings, ...prose];
-  if (notAgreed.lines + notAgreed.verbal > 0) {
-    const what = [
-      notAgreed.lines > 0 ? `${notAgreed.lines} ${notAgreed.lines === 1 ? 'linje' : 'linjer'}` : '',
-      notAgreed.verbal > 0 ? `${notAgreed.verbal} ${notAgreed.verbal === 1 ? 'verbal føring' : 'verbale føringer'}` : '',
-    ].filter(Boolean).join(' og ');
-    warnings.push({
-      code: 'not-agreed',
-      severity: 'warning',
-      message: scope === 'agreed' ? `${what} er ikke enighet om og kommer ikke med i eksporten.` : `${what} er ikke enighet om; de eksporteres med status.`,
-    });
-  }
-  return { warnings, notAgreed, report, ok: !warnings.some((w) => w.severity === 'error') };
-}
+// The pre-export check is part of the package report (shared/report), which the
+// balance worker keeps current; it is re-exported here, next to the export it checks.
+export { preExportCheck, type PreExportCheck } from '../report/exportCheck';

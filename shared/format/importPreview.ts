@@ -1,6 +1,5 @@
-import { computeBalance } from '../balance';
-import { checkProseFiguresOfLines } from '../prose';
 import type { ImportedLine } from '../doc/schema';
+import { packageReportOf } from '../report/packageReport';
 import type { BalanceReport, BalanceWarning, PackageLine, PlainPackage } from '../types';
 
 /** Id given to the k-th imported line (0-based) in a preview; warnings refer to lines by it. */
@@ -14,7 +13,7 @@ export interface ImportPreview {
   lines: ImportedLine[];
   /** Section titles the import will create (not yet in the package), in file order. */
   newSections: string[];
-  /** The balance of the package as it will be after the import. */
+  /** The package report's balance as it will be after the import (prose warnings of every line included). */
   report: BalanceReport;
   /** Prose–figure mismatches of the imported lines (`lineId` = `previewLineId(k)`). */
   proseWarnings: BalanceWarning[];
@@ -23,8 +22,9 @@ export interface ImportPreview {
 /**
  * Previews adding `lines` to `pkg` without touching any document: which
  * sections will be created (matched by trimmed, case-insensitive title, as
- * `applyImportToDoc` does), the balance report after the import, and the
- * prose–figure mismatches of the new lines. Pure.
+ * `applyImportToDoc` does), the package report of the package with the
+ * imported lines added (`report`), and, picked from it, the prose–figure
+ * mismatches of the new lines. Pure.
  */
 export function previewImport(pkg: PlainPackage, lines: ImportedLine[]): ImportPreview {
   const key = (title: string) => title.trim().toLocaleLowerCase('nb');
@@ -39,10 +39,12 @@ export function previewImport(pkg: PlainPackage, lines: ImportedLine[]): ImportP
     if (l.description) line.description = l.description;
     return line;
   });
+  const report = packageReportOf({ ...pkg, lines: [...pkg.lines, ...asLines] }).balance;
+  const imported = new Set(asLines.map((l) => l.id));
   return {
     lines,
     newSections,
-    report: computeBalance({ ...pkg, lines: [...pkg.lines, ...asLines] }),
-    proseWarnings: checkProseFiguresOfLines(asLines),
+    report,
+    proseWarnings: report.warnings.filter((w) => w.code === 'prose-figure-mismatch' && w.lineId !== undefined && imported.has(w.lineId)),
   };
 }

@@ -5,6 +5,7 @@
  * decimal.js full recompute without caching (exact and slow).
  */
 import { BalanceEngine, computeBalance } from '../../shared/balance';
+import { PackageReportBuilder, packageReportOf } from '../../shared/report/packageReport';
 import { Money, toCanonical } from '../../shared/money';
 import { LEDGERS, type BalanceInput, type Ledger, type PackageLine } from '../../shared/types';
 import { measure, ms, type BenchTable } from './measure';
@@ -96,6 +97,22 @@ export function runEngineBench(): BenchTable[] {
   // Sanity: the incremental engine still equals the full recompute after all those edits.
   const engineAgrees = JSON.stringify(engine.report()) === JSON.stringify(computeBalance({ ...input, lines: engine.currentLines() }));
 
+  // The package report the worker keeps (engine + prose warnings + frames, with revisions), same edits.
+  const builder = new PackageReportBuilder(input);
+  const current = new Map(input.lines.map((l) => [l.id, l]));
+  for (const line of input.lines) builder.setLine(line);
+  builder.report();
+  const packageIncremental = measure(
+    (line: PackageLine) => {
+      builder.setLine(line);
+      current.set(line.id, line);
+      return builder.report();
+    },
+    { runs: 5000, warmup: 500, setup: changedLine },
+  );
+  const packageFull = packageReportOf({ ...input, lines: [...current.values()] });
+  const packageAgrees = JSON.stringify(builder.report().balance) === JSON.stringify(packageFull.balance);
+
   const floatFull = measure(() => naiveFloatNets(input), { runs: 300, warmup: 50 });
   const decimalFull = measure(() => naiveDecimalNets(input), { runs: 100, warmup: 20 });
 
@@ -134,6 +151,15 @@ export function runEngineBench(): BenchTable[] {
       runs: incremental.runs,
       target: `< ${INCREMENTAL_TARGET_MS} ms`,
       'wrong nets': engineAgrees ? `0/${cells}` : 'DIFFERS from full',
+    },
+    {
+      implementation: 'PackageReportBuilder (incremental, exact)',
+      operation: 'setLine + report',
+      'median ms': ms(packageIncremental.medianMs),
+      'p95 ms': ms(packageIncremental.p95Ms),
+      runs: packageIncremental.runs,
+      target: `< ${INCREMENTAL_TARGET_MS} ms`,
+      'wrong nets': packageAgrees ? `0/${cells}` : 'DIFFERS from full',
     },
     {
       implementation: 'peer: JS float sums',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blockToTsv, canonicalToSpreadsheet, parseClipboardBlock } from '../../client/grid/clipboard';
+import { blockToTsv, parseClipboardBlock } from '../../client/grid/clipboard';
+import { amountForSpreadsheet } from '../../shared/csv';
 
 describe('parseClipboardBlock', () => {
   it('reads an Excel block with Norwegian decimals and a trailing newline', () => {
@@ -44,7 +45,8 @@ describe('blockToTsv', () => {
   });
 
   it('writes decimals the way a Norwegian spreadsheet reads them', () => {
-    expect(canonicalToSpreadsheet('-93.65')).toBe('-93,65');
-    expect(canonicalToSpreadsheet('2401')).toBe('2401');
+    // The grid copies amounts with the CSV export's writer.
+    expect(amountForSpreadsheet('-93.65')).toBe('-93,65');
+    expect(amountForSpreadsheet('2401')).toBe('2401');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createLineInDoc, getLinesMap, readLinesFromDoc } from '../../shared/doc/schema';
-import { parseClipboardBlock } from '../../client/grid/clipboard';
+import { createLineInDoc, getLinesMap, readLinesFromDoc, setLineFields } from '../../shared/doc/schema';
+import { blockToTsv, parseClipboardBlock } from '../../client/grid/clipboard';
 import {
   cellText,
   clearRangeInDoc,
@@ -87,6 +87,25 @@ describe('clear, copy, duplicate, move', () => {
     ]);
     undo.undo();
     expect(readLinesFromDoc(doc)[0]!.amounts).toEqual({ '2023': '-93.65', '2024': '2401' });
+  });
+
+  it('copies text that a spreadsheet would run as a formula as plain text, and pastes it back unchanged', () => {
+    const { doc, origin, ids } = setup();
+    const titles = ['=HYPERLINK("http://x.test","klikk")', '+cmd|\' /C calc\'!A0', '-2+3'];
+    titles.forEach((title, i) => setLineFields(doc, ids[i]!, { title }, origin));
+    pasteBlockToDoc(doc, ids, columns, { row: 0, col: 1 }, [['@SUM(A1)', '-3,5']], { ledger: 'drift', group: 'tiltak' }, origin);
+    const block = rangeToBlock(doc, ids, columns, { top: 0, bottom: 2, left: 0, right: 2 });
+    expect(block).toEqual([
+      [`'${titles[0]}`, "'@SUM(A1)", '-3,5'],
+      [`'${titles[1]}`, '', ''],
+      [`'${titles[2]}`, '', ''],
+    ]);
+    // Every text cell starts with the apostrophe a spreadsheet reads as "text", amounts stay numbers.
+    for (const row of block) expect(row[0]!.startsWith("'")).toBe(true);
+    // Copy → paste within the grid (through the clipboard text) writes back exactly what was there.
+    const before = readLinesFromDoc(doc).slice(0, 3).map((l) => [l.title, l.amounts, l.invalid]);
+    pasteBlockToDoc(doc, ids, columns, { row: 0, col: 0 }, parseClipboardBlock(blockToTsv(block)), { ledger: 'drift', group: 'tiltak' }, origin);
+    expect(readLinesFromDoc(doc).slice(0, 3).map((l) => [l.title, l.amounts, l.invalid])).toEqual(before);
   });
 
   it('duplicates a line right after the original and moves lines', () => {

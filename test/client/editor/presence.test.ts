@@ -96,6 +96,9 @@ describe('presence', () => {
     expect(nb({ textId: `verbal:${verbal}` })).toBe('skriver i verbalforslaget «Gratis kollektivtransport»');
     expect(describeEditingFromDoc(doc, 'en')({ lineId: line, year: 'title' })).toBe('editing «Skolemat», title');
     expect(nb({ lineId: 'gone', year: '2025' })).toBeNull();
+    // A line without a title yet (just added) is still named, not shown by its id.
+    const fresh = createLineInDoc(doc, { ledger: 'drift', group: 'tiltak', title: '' });
+    expect(nb({ lineId: fresh, year: '2025' })).toBe('redigerer «(uten tittel)», 2025');
   });
 
   it('makes initials and readable text colours', () => {

@@ -1,0 +1,52 @@
+/** The shapes the amendment grid is drawn from and talks back with. */
+import type { PackageLine, Year } from '../../shared/types';
+import type { PackageConnection } from '../app/connection';
+import type { Peer } from '../presence/awareness';
+import type { NewLineTemplate } from './operations';
+
+/** A labelled row of sums per year (and the total) from the balance report: a group's sums or the ledger's net. */
+export interface GridSums {
+  label: string;
+  byYear: Record<Year, string>;
+  total?: string;
+}
+
+/** One block of rows (a ledger × group), with its heading and, when known, its sums. */
+export interface GridBlock {
+  key: string;
+  heading: string;
+  /** Tooltip of the heading (what the word means, from the glossary). */
+  headingTitle?: string;
+  template: NewLineTemplate;
+  lines: PackageLine[];
+  /** Sums per year from the balance report (and the total), when known. */
+  sums?: GridSums;
+}
+
+/** A request from elsewhere (a warning, a balance flag, a new line) to show and focus a line. */
+export interface FocusRequest {
+  lineId: string;
+  year?: string;
+  nonce: number;
+}
+
+/** What every grid of the workspace shows besides its own rows, and how it talks back: the same for the ledger tables and the sections view. */
+export interface GridSharedProps {
+  conn: PackageConnection;
+  years: Year[];
+  /** Everyone here (me included): who else edits which cell is marked on the cell. */
+  peers: Peer[];
+  canEdit: boolean;
+  partyColors: Record<string, string>;
+  /** Open comments per target key (`line:<id>`), shown as a badge on the line. */
+  commentCounts?: Map<string, number>;
+  /** Lines whose prose names a figure that matches none of their amounts (from the worker's report). */
+  proseMismatch?: ReadonlySet<string>;
+  selectedLineId: string | null;
+  /** `immediate`: chosen by pointer (the details panel follows at once, not after a pause). */
+  onSelectLine(lineId: string | null, immediate?: boolean): void;
+  onAddLine(template: NewLineTemplate): void;
+  focusRequest?: FocusRequest | null;
+  /** Announces a short result (paste) in the page's live region. */
+  announce(text: string): void;
+}

@@ -1,0 +1,149 @@
+/**
+ * The package workspace for one live connection: the header, the live balance
+ * bar, the tabs (the ledger tables, the sections as a document, the baseline
+ * frames, import/export, settings) and, beside the grids, the selected line's
+ * details. It reads the doc as plain snapshots, presence from the awareness and
+ * every figure from the balance worker's package report; the tabs never sum.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { createLineInDoc } from '../../shared/doc/schema';
+import type { Year } from '../../shared/types';
+import { useBalance } from '../app/balanceClient';
+import type { PackageConnection } from '../app/connection';
+import { useCommentCounts } from '../app/useCommentCounts';
+import { useConnectionStatus } from '../app/useConnectionStatus';
+import { usePackageSnapshot } from '../app/usePackageDoc';
+import { BalanceBar } from '../balance/BalanceBar';
+import type { NewLineTemplate } from '../grid/operations';
+import type { GridSharedProps } from '../grid/types';
+import { translate, useLang, useT, type MessageId } from '../i18n';
+import { useSyncStatus } from '../offline/useSyncStatus';
+import { colorForParty, type PresenceUser } from '../presence/awareness';
+import { usePresence } from '../presence/usePresence';
+import { BaselinePanel } from './BaselinePanel';
+import { ImportExportPanel } from './ImportExportPanel';
+import { LedgerTables } from './LedgerTables';
+import { LineDetails } from './LineDetails';
+import { PackageHeader } from './PackageHeader';
+import { SectionsView } from './SectionsView';
+import { SettingsPanel } from './SettingsPanel';
+import { useLineSelection } from './useLineSelection';
+import { useUndo } from './useUndo';
+
+type Tab = 'ledger' | 'sections' | 'baseline' | 'import' | 'settings';
+const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import', 'settings'];
+const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', import: 'tabImport', settings: 'tabSettings' };
+
+export function Workspace({ conn }: { conn: PackageConnection }) {
+  const t = useT();
+  const lang = useLang();
+  const snap = usePackageSnapshot(conn.doc);
+  const peers = usePresence(conn.provider);
+  const status = useConnectionStatus(conn);
+  const sync = useSyncStatus(conn.provider, conn.doc, conn.pendingStore);
+  const commentCounts = useCommentCounts(conn.commentsDoc);
+  const balance = useBalance(conn.packageId);
+  const undo = useUndo(conn);
+  const [tab, setTab] = useState<Tab>('ledger');
+  const [announcement, setAnnouncement] = useState('');
+  // Showing a line leaves the sections view as it is and opens the tables from anywhere else.
+  const showGrids = useCallback(() => setTab((cur) => (cur === 'sections' ? 'sections' : 'ledger')), []);
+  const selection = useLineSelection(showGrids);
+  const { goToLine } = selection;
+
+  const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason;
+  const parties = snap.meta.parties;
+  // Me as my presence shows me (the connection publishes it once, in my party's colour).
+  const me: PresenceUser = useMemo(() => peers.find((p) => p.isSelf)?.user ?? { ...conn.user, color: colorForParty(parties, conn.user.party) }, [peers, conn, parties]);
+  const partyColors = useMemo(() => Object.fromEntries(parties.flatMap((p) => [[p.id, p.color] as const, [p.name, p.color] as const])), [parties]);
+
+  const report = balance.report;
+  const years: Year[] = snap.meta.years.length ? snap.meta.years : (report?.balance.years ?? []);
+  // `report.prose` keeps its identity while its revision is unchanged, so the memoised tables do too.
+  const prose = report?.prose;
+  const proseMismatch = useMemo(() => new Set((prose ?? []).flatMap((w) => (w.lineId ? [w.lineId] : []))), [prose]);
+  const selectedProse = useMemo(() => (prose ?? []).filter((w) => w.lineId !== undefined && w.lineId === selection.selectedLineId), [prose, selection.selectedLineId]);
+
+  useEffect(() => {
+    document.title = `${snap.meta.title || translate(lang, 'appName')} — ${translate(lang, 'appName')}`;
+  }, [snap.meta.title, lang]);
+
+  const announce = useCallback((text: string) => {
+    setAnnouncement('');
+    requestAnimationFrame(() => setAnnouncement(text));
+  }, []);
+
+  const addLine = useCallback(
+    (template: NewLineTemplate) => {
+      conn.undoManager.stopCapturing();
+      const input: Parameters<typeof createLineInDoc>[1] = { ledger: template.ledger, group: template.group, title: '' };
+      if (template.section) input.section = template.section;
+      if (conn.user.party) input.party = conn.user.party;
+      const lineId = createLineInDoc(conn.doc, input, conn.localOrigin);
+      conn.undoManager.stopCapturing();
+      goToLine(lineId);
+    },
+    [conn, goToLine],
+  );
+
+  const selectedLine = snap.lines.find((l) => l.id === selection.detailsLineId) ?? null;
+  // What the ledger tables and the sections view show of each line, and how they talk back.
+  const gridProps: GridSharedProps = {
+    conn,
+    years,
+    peers,
+    canEdit,
+    partyColors,
+    commentCounts,
+    proseMismatch,
+    selectedLineId: selection.selectedLineId,
+    onSelectLine: selection.selectLine,
+    onAddLine: addLine,
+    focusRequest: selection.focusRequest,
+    announce,
+  };
+  const withGrids = tab === 'ledger' || tab === 'sections';
+
+  return (
+    <div className="workspace">
+      <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
+      <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} />
+      <nav className="tabs" aria-label={t('appName')}>
+        {TABS.filter((k) => k !== 'settings' || status.role === 'owner').map((k) => (
+          <button key={k} type="button" className={tab === k ? 'tab active' : 'tab'} aria-current={tab === k ? 'page' : undefined} onClick={() => setTab(k)}>
+            {t(TAB_LABEL[k])}
+          </button>
+        ))}
+      </nav>
+      <div className="live-region sr-only" aria-live="polite">
+        {announcement}
+      </div>
+      <main id="main" className={withGrids ? 'work-area with-details' : 'work-area'}>
+        <div className="work-main">
+          {tab === 'ledger' && <LedgerTables lines={snap.lines} balance={report?.balance ?? null} {...gridProps} />}
+          {tab === 'sections' && <SectionsView sections={snap.sections} parties={parties} lines={snap.lines} verbal={snap.verbal} me={me} {...gridProps} />}
+          {tab === 'baseline' && <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} canEdit={canEdit} />}
+          {tab === 'import' && <ImportExportPanel conn={conn} balance={balance} lines={snap.lines} canEdit={canEdit} onGoToLine={goToLine} />}
+          {tab === 'settings' && <SettingsPanel conn={conn} meta={snap.meta} canEdit={canEdit} />}
+        </div>
+        {withGrids && (
+          <LineDetails
+            conn={conn}
+            line={selectedLine}
+            lines={snap.lines}
+            sections={snap.sections}
+            parties={parties}
+            baseline={snap.baseline}
+            frames={report?.frames ?? null}
+            years={years}
+            canEdit={canEdit}
+            me={me}
+            proseWarnings={selectedProse}
+            onDeleted={() => selection.selectLine(null)}
+            onSelect={(lineId) => goToLine(lineId)}
+          />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * `createBalanceReplica` headless, the way the balance worker uses it: one
+ * doc is edited (as tabs do, through the shared/doc helpers), a second doc
+ * follows through Yjs updates (as the worker's replica follows its provider),
+ * and the replica's report and pre-export checks always equal the full
+ * computation over the edited doc.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as Y from 'yjs';
+import { readBaselineFromDoc, writeBaselineToDoc, type BaselineArea } from '../../shared/doc/baseline';
+import { richTextFromPlain, writeRichTextToXml } from '../../shared/doc/richtext';
+import { createLineInDoc, createVerbalInDoc, deleteLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount, setLineFields, writeMetaToDoc } from '../../shared/doc/schema';
+import { setVerbalFields } from '../../shared/doc/sections';
+import { preExportCheck } from '../../shared/report/exportCheck';
+import { packageReportOf } from '../../shared/report/packageReport';
+import { createBalanceReplica } from '../../shared/report/replica';
+import type { BalanceWarning } from '../../shared/types';
+
+const YEARS = ['2023', '2024', '2025'];
+
+/** docB follows every update of docA, as a provider would deliver it. */
+function linkedDocs(): { a: Y.Doc; b: Y.Doc } {
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  a.on('update', (u: Uint8Array) => Y.applyUpdate(b, u, 'remote'));
+  return { a, b };
+}
+
+// The replica keeps lines in the order it first saw them, the full computation in display order;
+// the warnings are compared as a set, everything else exactly.
+const byKey = (ws: BalanceWarning[]) => [...ws].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+
+function expectFollows(a: Y.Doc, replica: ReturnType<typeof createBalanceReplica>): void {
+  const pkg = readPackageFromDoc(a, 'p');
+  const full = packageReportOf({ ...pkg, baseline: readBaselineFromDoc(a) });
+  const r = replica.report();
+  expect({ ...r.balance, warnings: byKey(r.balance.warnings) }).toEqual({ ...full.balance, warnings: byKey(full.balance.warnings) });
+  expect(r.frames).toEqual(full.frames);
+  for (const scope of ['agreed', 'all'] as const) {
+    const want = preExportCheck(pkg, scope);
+    const got = replica.check(scope);
+    expect({ ...got, warnings: byKey(got.warnings), report: { ...got.report, warnings: byKey(got.report.warnings) } }).toEqual({
+      ...want,
+      warnings: byKey(want.warnings),
+      report: { ...want.report, warnings: byKey(want.report.warnings) },
+    });
+  }
+}
+
+describe('createBalanceReplica', () => {
+  it('follows a second doc: amounts, rationale, status, area, baseline and meta', () => {
+    const { a, b } = linkedDocs();
+    writeMetaToDoc(a, { title: 'Pakke', years: YEARS, planYears: YEARS });
+    const replica = createBalanceReplica(b);
+    let changes = 0;
+    const stop = replica.onChange(() => changes++);
+
+    const skole = createLineInDoc(a, { ledger: 'drift', group: 'tiltak', title: 'Skolemat', amounts: { '2024': '2' }, area: 'Skole' });
+    expect(replica.report().balance.ledgers.drift.unbalancedYears).toEqual(['2024']);
+    const before = replica.report();
+    const cut = createLineInDoc(a, { ledger: 'drift', group: 'inndekning', title: 'Kutt', amounts: { '2024': '-2' }, status: 'agreed' });
+    expect(replica.report().balance.ledgers.drift.balanced).toBe(true);
+    expect(replica.report().revisions.investering).toBe(before.revisions.investering);
+    expectFollows(a, replica);
+
+    // A rationale that names a figure the line does not have.
+    a.transact(() => writeRichTextToXml(getLinesMap(a).get(skole)!.get('rationale') as Y.XmlText, richTextFromPlain('Det koster 3 millioner i 2024.')));
+    expect(replica.report().balance.warnings.map((w) => w.code)).toContain('prose-figure-mismatch');
+    expectFollows(a, replica);
+
+    writeBaselineToDoc(a, [{ name: 'Skole', amounts: { '2024': '100' } }]);
+    expect(replica.report().frames.Skole?.['2024']).toEqual({ before: '100', after: '102', change: '2' });
+    setLineAmount(a, skole, '2024', '2,5');
+    setLineFields(a, skole, { status: 'agreed' });
+    setLineFields(a, cut, { status: 'proposed' });
+    expect(replica.check('agreed').notAgreed.lines).toBe(1);
+    expect(replica.check('agreed').ok).toBe(false);
+    expectFollows(a, replica);
+
+    const verbal = createVerbalInDoc(a, { title: 'Utred' });
+    expect(replica.check('all').notAgreed.verbal).toBe(1);
+    setVerbalFields(a, verbal, { status: 'agreed' });
+    expect(replica.check('all').notAgreed.verbal).toBe(0);
+
+    writeMetaToDoc(a, { planYears: ['2025'], fundOpeningBalance: '1' });
+    deleteLineInDoc(a, cut);
+    expectFollows(a, replica);
+    expect(changes).toBeGreaterThan(0);
+
+    // A title change of the package changes nothing in the report: the same object.
+    const last = replica.report();
+    writeMetaToDoc(a, { title: 'Nytt navn' });
+    expect(replica.report()).toBe(last);
+    stop();
+    replica.destroy();
+    setLineAmount(a, skole, '2024', '9');
+    expect(replica.report()).toBe(last);
+  });
+
+  it('starts from a doc that already has content', () => {
+    const { a, b } = linkedDocs();
+    writeMetaToDoc(a, { years: YEARS, planYears: YEARS });
+    createLineInDoc(a, { ledger: 'fond', group: 'tiltak', title: 'Fond', amounts: { '2023': '1' }, permanent: true });
+    createVerbalInDoc(a, { title: 'Utred' });
+    expectFollows(a, createBalanceReplica(b));
+  });
+
+  type Op =
+    | { kind: 'create'; ledger: 'drift' | 'investering' | 'fond'; group: 'tiltak' | 'inndekning'; amount: string; area?: string }
+    | { kind: 'amount'; pick: number; year: string; typed: string }
+    | { kind: 'fields'; pick: number; status: 'draft' | 'agreed'; area: string; title: string }
+    | { kind: 'text'; pick: number; text: string }
+    | { kind: 'delete'; pick: number }
+    | { kind: 'verbal'; agreed: boolean }
+    | { kind: 'meta'; wide: boolean; opening: string }
+    | { kind: 'baseline'; areas: BaselineArea[] };
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant('create' as const), ledger: fc.constantFrom('drift' as const, 'investering' as const, 'fond' as const), group: fc.constantFrom('tiltak' as const, 'inndekning' as const), amount: fc.constantFrom('1', '-1', '2.5') }),
+    fc.record({ kind: fc.constant('amount' as const), pick: fc.nat(), year: fc.constantFrom(...YEARS, '2030'), typed: fc.constantFrom('1', '-2,5', '', 'x', '0,1') }),
+    fc.record({ kind: fc.constant('fields' as const), pick: fc.nat(), status: fc.constantFrom('draft' as const, 'agreed' as const), area: fc.constantFrom('', 'Skole', 'helse'), title: fc.constantFrom('A', 'B 1 million') }),
+    fc.record({ kind: fc.constant('text' as const), pick: fc.nat(), text: fc.constantFrom('', 'Koster 1 million.', 'Totalt 2,5 millioner.') }),
+    fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('verbal' as const), agreed: fc.boolean() }),
+    fc.record({ kind: fc.constant('meta' as const), wide: fc.boolean(), opening: fc.constantFrom('', '1', '10') }),
+    fc.record({ kind: fc.constant('baseline' as const), areas: fc.constantFrom<BaselineArea[][]>([], [{ name: 'Skole', amounts: { '2023': '10' } }], [{ name: 'Helse', amounts: { '2024': '5', '2025': '6' } }]) }),
+  );
+
+  it('property: after random edits in the other doc, the report and both checks equal the full computation', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 25 }), (ops) => {
+        const { a, b } = linkedDocs();
+        writeMetaToDoc(a, { years: YEARS, planYears: YEARS });
+        const replica = createBalanceReplica(b);
+        const ids = () => [...getLinesMap(a).keys()].sort();
+        for (const op of ops) {
+          const id = ids()[('pick' in op ? op.pick : 0) % Math.max(1, ids().length)];
+          if (op.kind === 'create') createLineInDoc(a, { ledger: op.ledger, group: op.group, title: 'Ny', amounts: { '2024': op.amount } });
+          else if (op.kind === 'verbal') createVerbalInDoc(a, { title: 'V', status: op.agreed ? 'agreed' : 'draft' });
+          else if (op.kind === 'meta') writeMetaToDoc(a, { years: op.wide ? [...YEARS, '2026'] : YEARS, planYears: op.wide ? YEARS : ['2024'], fundOpeningBalance: op.opening || undefined });
+          else if (op.kind === 'baseline') writeBaselineToDoc(a, op.areas);
+          else if (id === undefined) continue;
+          else if (op.kind === 'amount') setLineAmount(a, id, op.year, op.typed);
+          else if (op.kind === 'fields') setLineFields(a, id, { status: op.status, area: op.area, title: op.title });
+          else if (op.kind === 'text') a.transact(() => writeRichTextToXml(getLinesMap(a).get(id)!.get('rationale') as Y.XmlText, richTextFromPlain(op.text)));
+          else deleteLineInDoc(a, id);
+          expectFollows(a, replica);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
