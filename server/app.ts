@@ -19,8 +19,7 @@ import { applyRichPackageToDoc } from '../shared/doc/richPackage';
 import { writeBaselineToDoc } from '../shared/doc/baseline';
 import { previewImport } from '../shared/format/importPreview';
 import { computePackageReport } from '../shared/packageReport';
-import type { RoomLogger } from './room';
-import type { RoomRegistry } from './rooms';
+import type { RoomLogger, RoomRegistry } from './sync';
 import type { DocStorage } from './storage/types';
 import { PACKAGE_ID_RE, registerSyncRoutes } from './ws';
 

@@ -5,7 +5,7 @@ import { readConfig, type ServerConfig } from './config';
 import { installAccounts, type Accounts } from './auth/install';
 import { startServer, type RunningServer } from './server';
 import { SQLITE_FILENAME, SqliteStorage } from './storage/sqlite';
-import type { RoomRegistry } from './rooms';
+import type { RoomRegistry } from './sync';
 
 const CLIENT_DIR = path.resolve('dist/client');
 

@@ -5,8 +5,7 @@ import type { AuthProvider } from './auth/types';
 import type { DocKind } from '../shared/protocol';
 import { isAllowedOrigin } from './auth/security';
 import { CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES, REASONS, closeReason } from '../shared/protocol';
-import type { RoomLogger, SyncSocket } from './room';
-import type { RoomRegistry } from './rooms';
+import type { RoomLogger, RoomRegistry, SyncSocket } from './sync';
 import type { DocStorage } from './storage/types';
 
 // @hono/node-ws reports socket errors (e.g. an oversized frame) as `new ErrorEvent(…)`,

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Hono } from 'hono';
 import { readMetaFromDoc } from '../../shared/doc/schema';
-import type { RoomRegistry } from '../rooms';
+import type { RoomRegistry } from '../sync';
 import type { DocStorage } from '../storage/types';
 import { bootstrapAccounts, type BootstrapOutcome } from './bootstrap';
 import { readAuthConfig, type AuthConfig } from './config';
