@@ -79,6 +79,9 @@ export function lineAuditHook(): RoomHooks {
   };
   return {
     name: 'line-audit',
+    onCreateReplica({ room, doc }) {
+      if (room.kind === 'content') getLinesMap(doc);
+    },
     afterLoadDocument({ room }) {
       if (room.kind === 'content') knownOf(room);
     },

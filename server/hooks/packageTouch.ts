@@ -14,6 +14,9 @@ import type { RoomHooks } from '../sync';
 export function packageTouchHook(): RoomHooks {
   return {
     name: 'package-touch',
+    onCreateReplica({ room, doc }) {
+      if (room.kind === 'content') getMetaMap(doc);
+    },
     rowsForChange({ room, transaction, at }) {
       if (room.kind !== 'content') return;
       const meta = getMetaMap(transaction.doc);

@@ -72,6 +72,12 @@ export interface StoredContext {
   lastSeq: number;
 }
 
+/** Context of `onCreateReplica`: a new, still empty replica of the room. */
+export interface ReplicaContext {
+  room: HookRoom;
+  doc: Y.Doc;
+}
+
 /** Context of `afterLoadDocument`: the replica as loaded; changes made here are one server transaction. */
 export interface LoadContext {
   room: HookRoom;
@@ -115,6 +121,14 @@ export interface RoomHooks {
   readonly name: string;
   onConnect?(ctx: ConnectionContext): void;
   onDisconnect?(ctx: ConnectionContext): void;
+  /**
+   * On every new replica (at load, and when it is rebuilt after a refusal), before
+   * anything is applied to it: define the root types the hook reads (`getMap`,
+   * `getText`, …). A root a client creates first is an untyped one, and defining it
+   * later, inside a check, replaces the object `transaction.changed` is keyed by.
+   * Throwing fails the load (or the rebuild).
+   */
+  onCreateReplica?(ctx: ReplicaContext): void;
   /** After the stored state is applied, before anyone is served; may change `ctx.doc` (stored like any update). Throwing fails the load. */
   afterLoadDocument?(ctx: LoadContext): void;
   /** Before a client update is applied; refusing closes the sender (4422), dropping ignores the update. Throwing refuses. */
@@ -225,6 +239,11 @@ export class HookRunner {
       }
     }
     return { rows };
+  }
+
+  /** Runs `onCreateReplica` of every hook; a throw propagates. */
+  createReplica(ctx: ReplicaContext): void {
+    for (const h of this.hooks) h.onCreateReplica?.(ctx);
   }
 
   /** Runs `afterLoadDocument` of every hook; a throw propagates (the load fails). */

@@ -18,6 +18,7 @@ export {
   type HookRoom,
   type LoadContext,
   type RawUpdateContext,
+  type ReplicaContext,
   type RoomHooks,
   type StoredContext,
   type UpdateVerdict,

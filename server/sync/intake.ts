@@ -122,7 +122,7 @@ export class MessageIntake {
       case 'sync-step1': {
         let diff: Uint8Array;
         try {
-          diff = Y.encodeStateAsUpdate(replica.doc, msg.stateVector);
+          diff = replica.diffFor(msg.stateVector);
         } catch {
           throw new MalformedMessageError('Ugyldig melding: ugyldig tilstandsvektor');
         }

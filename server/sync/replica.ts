@@ -41,7 +41,7 @@ function hasChanges(tr: Y.Transaction): boolean {
   return false;
 }
 
-/** The not-yet-applicable part of a replica (pending structs and deletions), as updates. */
+/** The not-yet-applicable part of a replica (pending structs and deletions), as Yjs keeps them: V2-encoded updates. */
 type PendingParts = Uint8Array[];
 
 function pendingPartsOf(doc: Y.Doc): PendingParts {
@@ -78,13 +78,18 @@ export class Replica {
     this.current = this.attach(new Y.Doc({ gc: true }));
   }
 
+  /** Lets the hooks define their root types on the first replica (call before `loadStored`). */
+  prepare(): void {
+    this.opts.hooks.createReplica({ room: this.opts.room, doc: this.current });
+  }
+
   get doc(): Y.Doc {
     return this.current;
   }
 
   /** Applies the stored state (no hooks, not stored again); throws when it leaves missing dependencies. */
   loadStored(stored: StoredDoc): void {
-    applyStored(this.current, stored, []);
+    applyStored(this.current, stored, [], []);
     // Updates that stay pending mean the stored log is missing something: serving
     // that doc could overwrite the real one, so it counts as a failed load.
     if (this.current.store.pendingStructs || this.current.store.pendingDs) throw new Error('stored log has missing dependencies');
@@ -129,6 +134,25 @@ export class Replica {
     return result;
   }
 
+  /**
+   * What a peer with `stateVector` lacks (a sync step 2), without the replica's
+   * pending structs and deletions: those are not stored (they are stored once they
+   * can be applied), and `Y.encodeStateAsUpdate` would otherwise include them.
+   * Throws when `stateVector` cannot be read.
+   */
+  diffFor(stateVector: Uint8Array): Uint8Array {
+    const store = this.current.store;
+    const { pendingStructs, pendingDs } = store;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    try {
+      return Y.encodeStateAsUpdate(this.current, stateVector);
+    } finally {
+      store.pendingStructs = pendingStructs;
+      store.pendingDs = pendingDs;
+    }
+  }
+
   /** Applies an update another instance stored: no hooks, not stored, relayed through `onRemote`. */
   applyRemote(update: Uint8Array): void {
     Y.applyUpdate(this.current, update, REMOTE_ORIGIN);
@@ -145,7 +169,8 @@ export class Replica {
     old.off('afterTransaction', this.onAfterTransaction);
     old.off('update', this.onUpdate);
     const doc = new Y.Doc({ gc: true });
-    applyStored(doc, stored, [...unstored, ...this.pendingBefore]);
+    this.opts.hooks.createReplica({ room: this.opts.room, doc });
+    applyStored(doc, stored, unstored, this.pendingBefore);
     this.current = this.attach(doc);
     this.lastRefusal = null;
   }
@@ -206,10 +231,11 @@ export class Replica {
   };
 }
 
-function applyStored(doc: Y.Doc, stored: StoredDoc, extra: readonly Uint8Array[]): void {
+function applyStored(doc: Y.Doc, stored: StoredDoc, extra: readonly Uint8Array[], pending: PendingParts): void {
   doc.transact(() => {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u);
     for (const u of extra) Y.applyUpdate(doc, u);
+    for (const u of pending) Y.applyUpdateV2(doc, u);
   }, STORED);
 }

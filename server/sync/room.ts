@@ -102,6 +102,11 @@ export class Room implements HookRoom {
     return this.replica.doc;
   }
 
+  /** The room's awareness (read it; changing it bypasses the throttle and hooks). */
+  get awareness(): AwarenessHub['awareness'] {
+    return this.presence.awareness;
+  }
+
   /** Number of open connections. */
   get connectionCount(): number {
     return this.conns.size;
@@ -115,6 +120,7 @@ export class Room implements HookRoom {
   private async load(after: Promise<unknown> | undefined): Promise<void> {
     try {
       if (after) await after.catch(() => {});
+      this.replica.prepare();
       const stored = await this.opts.storage.load(this.docName);
       this.replica.loadStored(stored);
       this.pipeline.setLoadedLog(stored.updates.length, stored.logBytes);
@@ -220,9 +226,7 @@ export class Room implements HookRoom {
   }
 
   /** Resolves when every update applied so far (or up to `seq`) is stored. */
-  whenPersisted(seq?: number): Promise<void> {
-    return this.pipeline.whenPersisted(seq);
-  }
+  whenPersisted = (seq?: number): Promise<void> => this.pipeline.whenPersisted(seq);
 
   /**
    * The fan-out seam: applies an update another server instance received, checked
