@@ -13,6 +13,7 @@ import type { SyncScheduler } from './scheduler';
 /** The owner of client ids set by another server instance (fan-out). */
 const REMOTE = Symbol('remote awareness');
 
+/** What an `AwarenessHub` needs from its room: the hooks, the clock, and how to reach the connections. */
 export interface AwarenessHubOptions {
   room: HookRoom;
   log: RoomLogger;

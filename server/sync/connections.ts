@@ -9,6 +9,7 @@ import { encodeNoticeFrame } from './frames';
 import { readOnlyNotice, writableNotice } from './gate';
 import type { OutgoingMessage } from './pipeline';
 
+/** What a `ConnectionSet` needs from its room. */
 export interface ConnectionSetOptions {
   docName: string;
   kind: DocKind;

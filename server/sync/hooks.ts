@@ -150,15 +150,18 @@ export interface RoomHooks {
 /** A change a hook refused; `room.transact` rejects with it, a client connection is closed with 4422. */
 export class UpdateRefusedError extends Error {}
 
-/** Merges the rows of two changes of one batch: audit entries in order, the later package touch (keeping an earlier title). */
-export function mergeRows(a: BatchRows, b: BatchRows): BatchRows {
-  const out: BatchRows = { ...a };
-  if (b.audit?.length) out.audit = [...(a.audit ?? []), ...b.audit];
+/**
+ * Adds the rows `b` to `into` (which it changes and returns): audit entries in
+ * order, the later package touch (keeping an earlier title). Linear in `b`, so a
+ * batch of many changes is collected in linear time.
+ */
+export function addRows(into: BatchRows, b: BatchRows): BatchRows {
+  if (b.audit?.length) (into.audit ??= []).push(...b.audit);
   if (b.touchPackage) {
-    const title = b.touchPackage.title ?? a.touchPackage?.title;
-    out.touchPackage = { ...b.touchPackage, ...(title !== undefined ? { title } : {}) };
+    const title = b.touchPackage.title ?? into.touchPackage?.title;
+    into.touchPackage = { ...b.touchPackage, ...(title !== undefined ? { title } : {}) };
   }
-  return out;
+  return into;
 }
 
 /** Whether a batch carries no rows. */
@@ -227,12 +230,12 @@ export class HookRunner {
         return { refuse: `hook ${h.name} threw: ${describe(err)}` };
       }
     }
-    let rows: BatchRows = {};
+    const rows: BatchRows = {};
     for (const h of this.hooks) {
       if (!h.rowsForChange) continue;
       try {
         const r = h.rowsForChange(ctx);
-        if (r) rows = mergeRows(rows, r);
+        if (r) addRows(rows, r);
       } catch (err) {
         // Rows are stored with their update or not at all: no rows, no change.
         return { refuse: `hook ${h.name} (rows) threw: ${describe(err)}` };

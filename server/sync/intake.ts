@@ -17,6 +17,7 @@ import type { Replica } from './replica';
 
 type Held = [Connection | null, Uint8Array];
 
+/** The parts of a room a `MessageIntake` routes frames to, and what it tells the room. */
 export interface IntakeOptions {
   room: HookRoom;
   hooks: HookRunner;

@@ -11,8 +11,9 @@ import type { SyncScheduler } from './scheduler';
 /** loading → live → draining → unloaded. A failed load goes straight to unloaded. */
 export type RoomState = 'loading' | 'live' | 'draining' | 'unloaded';
 
-/** When the uncompacted log of a doc passes either limit, it is merged into a snapshot. */
+/** When the uncompacted log of a doc passes this many updates (or `MAX_LOG_BYTES`), it is merged into a snapshot. */
 export const MAX_LOG_UPDATES = 500;
+/** When the uncompacted log of a doc passes this many bytes (or `MAX_LOG_UPDATES`), it is merged into a snapshot. */
 export const MAX_LOG_BYTES = 4 * 1024 * 1024;
 /**
  * A room sends an empty awareness update (a no-op for every client) to each

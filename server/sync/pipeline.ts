@@ -7,7 +7,7 @@
 import type { DocStorage } from '../storage/types';
 import type { Connection, RoomLogger } from './connection';
 import { encodeSyncUpdate } from './frames';
-import { isEmptyRows, mergeRows, type BatchRows, type HookRoom, type HookRunner } from './hooks';
+import { addRows, isEmptyRows, type BatchRows, type HookRoom, type HookRunner } from './hooks';
 import type { SyncScheduler } from './scheduler';
 
 /** Merges a stored snapshot and log tail into one snapshot; rejects when they do not form a complete document. */
@@ -36,6 +36,7 @@ interface OutboxEntry extends OutgoingMessage {
   seq: number;
 }
 
+/** What a `WritePipeline` needs from its room: storage, limits, the clock, and how to deliver and fail. */
 export interface PipelineOptions {
   room: HookRoom;
   storage: DocStorage;
@@ -94,7 +95,7 @@ export class WritePipeline {
   accept(update: Uint8Array, exclude: Connection | null, rows: BatchRows): void {
     const seq = ++this.appliedSeq;
     this.pending.push({ seq, update });
-    if (!isEmptyRows(rows)) this.rows = mergeRows(this.rows, rows);
+    if (!isEmptyRows(rows)) addRows(this.rows, rows);
     this.enqueue({ seq, data: encodeSyncUpdate(update), to: null, exclude });
     this.scheduleFlush();
   }

@@ -19,7 +19,7 @@ class InternalOrigin {
 /** The stored state applied at load or rebuild: already stored, already checked. */
 const STORED = new InternalOrigin('stored');
 /** An update another instance stored (fan-out): not stored again, relayed. */
-export const REMOTE_ORIGIN = new InternalOrigin('remote');
+const REMOTE_ORIGIN = new InternalOrigin('remote');
 /** The `afterLoadDocument` transaction: checked and stored like a server write. */
 const LOAD = new InternalOrigin('load');
 
@@ -51,6 +51,7 @@ function pendingPartsOf(doc: Y.Doc): PendingParts {
   return parts;
 }
 
+/** What a `Replica` needs from its room: the hooks, the clock, and where accepted and remote changes go. */
 export interface ReplicaOptions {
   room: HookRoom;
   hooks: HookRunner;
