@@ -135,7 +135,12 @@ export interface RoomHooks {
   beforeApplyUpdate?(ctx: RawUpdateContext): UpdateVerdict;
   /** After a change is applied, before it is queued; refusing undoes it (the replica is rebuilt). Throwing refuses. */
   checkChange?(ctx: ChangeContext): ChangeVerdict;
-  /** Rows stored with the change in the same batch (audit, package touch). Throwing refuses the change. */
+  /**
+   * Rows stored with the change in the same batch (audit, package touch). Runs only
+   * for changes every check accepted, so state a hook keeps here follows the accepted
+   * document and stays right across a rebuild. Throwing refuses the change (rows
+   * hooks before it in the list have run by then: do not throw on purpose).
+   */
   rowsForChange?(ctx: ChangeContext): BatchRows | void;
   /** Once per stored batch. Errors and rejections are logged, never break the room. */
   afterStoreDocument?(ctx: StoredContext): void | Promise<void>;
