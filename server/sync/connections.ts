@@ -103,7 +103,8 @@ export class ConnectionSet {
    * Applies a membership change to the open connections of `userId`: removal closes
    * them with 4403, a downgrade makes them read-only (with a notice), an upgrade
    * makes them writable (with a notice) and sends `resync()` — a sync step 1, so the
-   * client resends what was dropped while it was read-only.
+   * client resends what was dropped while it was read-only (a gap in its clock would
+   * otherwise keep every later update of it pending on the server).
    */
   setRole(userId: string, role: Role | null, resync: () => Uint8Array | null): void {
     for (const c of this.all()) {

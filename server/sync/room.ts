@@ -175,14 +175,8 @@ export class Room implements HookRoom {
     this.checkIdle();
   }
 
-  /**
-   * Applies a membership change to open connections of `userId` at once: removal
-   * closes them with 4403, a downgrade makes them read-only (with a notice), an
-   * upgrade makes them writable again (with a notice and a resync).
-   */
+  /** Applies a membership change to the open connections of `userId` at once (see `ConnectionSet.setRole`). */
   setRole(userId: string, role: Role | null): void {
-    // The resync: updates dropped while read-only would otherwise leave a gap in the
-    // client's clock that keeps every later update of it pending here.
     this.conns.setRole(userId, role, () => (this.state === 'live' ? encodeSyncStep1(Y.encodeStateVector(this.doc)) : null));
   }
 
