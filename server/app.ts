@@ -13,8 +13,7 @@ import type { PackageRouteDeps } from './packages/deps';
 import { exportRoutes, type PackageExporter } from './packages/export';
 import { reportRoutes } from './packages/report';
 import { uploadRoutes } from './packages/uploads';
-import type { RoomLogger } from './room';
-import type { RoomRegistry } from './rooms';
+import type { RoomLogger, RoomRegistry } from './sync';
 import type { DocStorage } from './storage/types';
 import { registerSyncRoutes } from './ws';
 

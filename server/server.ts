@@ -7,8 +7,8 @@ import type { Hono } from 'hono';
 import type { AuthProvider } from './auth/types';
 import { createApp } from './app';
 import type { PackageExporter } from './packages/export';
-import type { RoomLogger } from './room';
-import { RoomRegistry } from './rooms';
+import { packageHooks } from './hooks';
+import { RoomRegistry, type RoomHooks, type RoomLogger } from './sync';
 import type { DocStorage } from './storage/types';
 
 export interface StartServerOptions {
@@ -37,6 +37,8 @@ export interface StartServerOptions {
   /** Compaction thresholds (tests lower them). */
   maxLogUpdates?: number;
   maxLogBytes?: number;
+  /** The rooms' hooks, in order (default: `packageHooks()`, the audit trail and package touch). */
+  hooks?: RoomHooks[];
 }
 
 export interface RunningServer {
@@ -63,6 +65,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const rooms = new RoomRegistry({
     storage: opts.storage,
     log,
+    hooks: opts.hooks ?? packageHooks(),
     ...(opts.roomIdleTimeoutMs !== undefined ? { idleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),

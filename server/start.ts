@@ -4,7 +4,7 @@ import type { ServerConfig } from './config';
 import { installAccounts, type Accounts } from './auth/install';
 import { startServer, type RunningServer } from './server';
 import { SQLITE_FILENAME, SqliteStorage } from './storage/sqlite';
-import type { RoomLogger } from './room';
+import type { RoomLogger } from './sync';
 
 /** How the production server was started, and how to stop it. */
 export interface StartedServer {

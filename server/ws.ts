@@ -6,8 +6,7 @@ import type { DocKind } from '../shared/protocol';
 import { isAllowedOrigin, requestScheme } from './auth/security';
 import type { PackageAccess } from './packages/access';
 import { CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES, REASONS, closeReason } from '../shared/protocol';
-import type { RoomLogger, SyncSocket } from './room';
-import type { RoomRegistry } from './rooms';
+import type { RoomLogger, RoomRegistry, SyncSocket } from './sync';
 
 // @hono/node-ws reports socket errors (e.g. an oversized frame) as `new ErrorEvent(…)`,
 // which Node 20 lacks: the ReferenceError thrown inside ws's 'error' listener would

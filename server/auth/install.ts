@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { Hono } from 'hono';
-import type { RoomRegistry } from '../rooms';
+import type { RoomRegistry } from '../sync';
 import type { DocStorage } from '../storage/types';
 import { createPackageAccess } from '../packages/access';
 import { packageInfoReader } from '../packages/info';

@@ -1,5 +1,5 @@
 import type { AuthProvider } from '../auth/types';
-import type { RoomRegistry } from '../rooms';
+import type { RoomRegistry } from '../sync';
 import type { DocStorage } from '../storage/types';
 import type { PackageAccess } from './access';
 

@@ -1,5 +1,5 @@
 import { readMetaFromDoc } from '../../shared/doc/schema';
-import type { RoomRegistry } from '../rooms';
+import type { RoomRegistry } from '../sync';
 import type { DocStorage } from '../storage/types';
 
 /** What a package looks like to the members and invitation routes (title for invitations, parties to validate). */

@@ -39,11 +39,17 @@ export const CLOSE_MALFORMED = 4400;
 /** The login session behind the connection ended (logout, password change, expiry). */
 export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
+/**
+ * A server rule refused a change the connection sent (a hook's check): nothing of
+ * it was stored or relayed. Final like 4400: resending the same change would be
+ * refused again.
+ */
+export const CLOSE_UPDATE_REFUSED = 4422;
 export const CLOSE_LOAD_FAILED = 4500;
 export const CLOSE_STORAGE_FAILED = 4501;
 
 /** Close codes after which the client must not reconnect on its own. */
-export const FINAL_CLOSE_CODES: readonly number[] = [CLOSE_MALFORMED, CLOSE_SESSION_ENDED, CLOSE_FORBIDDEN];
+export const FINAL_CLOSE_CODES: readonly number[] = [CLOSE_MALFORMED, CLOSE_SESSION_ENDED, CLOSE_FORBIDDEN, CLOSE_UPDATE_REFUSED];
 
 /** Close reasons (user-visible, Norwegian; at most 123 bytes UTF-8). */
 export const REASONS = {
@@ -54,6 +60,7 @@ export const REASONS = {
   sessionEnded: 'Økten din er avsluttet. Logg inn på nytt.',
   loadFailed: 'Dokumentet kunne ikke lastes. Prøv igjen senere.',
   storageFailed: 'Lagring feilet. Koble til på nytt.',
+  updateRefused: 'Endringen ble avvist av serveren og er ikke lagret. Last siden på nytt.',
 } as const;
 
 /** Payload of a MESSAGE_NOTICE. */

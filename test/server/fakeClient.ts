@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import type { Room, SyncSocket } from '../../server/room';
+import type { Room, SyncSocket } from '../../server/sync';
 import type { Role } from '../../shared/protocol';
 import { MESSAGE_AWARENESS, MESSAGE_NOTICE, MESSAGE_SYNC, type Notice } from '../../shared/protocol';
 

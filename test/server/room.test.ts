@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { Room, type RoomLogger } from '../../server/room';
+import { Room, type RoomLogger } from '../../server/sync';
+import { packageHooks } from '../../server/hooks';
 import { MemoryStorage } from '../../server/storage/memory';
 import { SqliteStorage } from '../../server/storage/sqlite';
 import type { AppendBatch, DocStorage } from '../../server/storage/types';
@@ -42,7 +43,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
 }
 
 function newRoom(storage: DocStorage, extra: Partial<ConstructorParameters<typeof Room>[0]> = {}): Room {
-  return new Room({ docName: 'p1', packageId: 'p1', kind: 'content', storage, log: quiet, ...extra });
+  return new Room({ docName: 'p1', packageId: 'p1', kind: 'content', storage, log: quiet, hooks: packageHooks(), ...extra });
 }
 
 const tick = () => new Promise((r) => setImmediate(r));

@@ -18,7 +18,7 @@ import { SqliteStorage } from '../../server/storage/sqlite';
 import type { DocStorage } from '../../server/storage/types';
 import type { Role } from '../../shared/protocol';
 import { MESSAGE_NOTICE, type Notice } from '../../shared/protocol';
-import type { RoomLogger } from '../../server/room';
+import type { RoomLogger } from '../../server/sync';
 
 export const quietLog: RoomLogger = { info() {}, warn() {}, error() {} };
 

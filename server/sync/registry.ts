@@ -1,21 +1,19 @@
-import type { MembershipChange } from './auth/types';
-import type { DocKind } from '../shared/protocol';
-import { CLOSE_SERVICE_RESTART, REASONS } from '../shared/protocol';
-import { Room, type RoomLogger } from './room';
-import type { DocStorage } from './storage/types';
+/**
+ * The registry of a server's rooms (one serving room per document).
+ */
+import type { MembershipChange } from '../auth/types';
+import type { DocKind } from '../../shared/protocol';
+import { CLOSE_SERVICE_RESTART, REASONS } from '../../shared/protocol';
+import type { RoomOptions } from './options';
+import { Room } from './room';
 
 /** The storage name of a package's document: the id for content, `<id>/comments` for comments. */
 export function docNameFor(packageId: string, kind: DocKind): string {
   return kind === 'content' ? packageId : `${packageId}/comments`;
 }
 
-export interface RoomRegistryOptions {
-  storage: DocStorage;
-  idleTimeoutMs?: number;
-  log?: RoomLogger;
-  maxLogUpdates?: number;
-  maxLogBytes?: number;
-}
+/** What every room of a registry shares: storage, hooks, scheduler, limits (see `RoomOptions`). */
+export type RoomRegistryOptions = Omit<RoomOptions, 'docName' | 'packageId' | 'kind' | 'after' | 'onUnloaded'>;
 
 /**
  * The server's rooms, at most one serving room per document. A room that is
@@ -35,30 +33,26 @@ export class RoomRegistry {
     const docName = docNameFor(packageId, kind);
     const existing = this.rooms.get(docName);
     if (existing && (existing.state === 'loading' || existing.state === 'live')) return existing;
-    const room = new Room({
+    const room: Room = new Room({
+      ...this.opts,
       docName,
       packageId,
       kind,
-      storage: this.opts.storage,
-      ...(this.opts.log ? { log: this.opts.log } : {}),
-      ...(this.opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.opts.idleTimeoutMs } : {}),
-      ...(this.opts.maxLogUpdates !== undefined ? { maxLogUpdates: this.opts.maxLogUpdates } : {}),
-      ...(this.opts.maxLogBytes !== undefined ? { maxLogBytes: this.opts.maxLogBytes } : {}),
       ...(existing ? { after: existing.unloaded } : {}),
-      onUnloaded: (r) => {
-        if (this.rooms.get(docName) === r) this.rooms.delete(docName);
+      onUnloaded: () => {
+        if (this.rooms.get(docName) === room) this.rooms.delete(docName);
       },
     });
     this.rooms.set(docName, room);
     return room;
   }
 
-  /** Runs `fn` with the live room of a doc, keeping it loaded meanwhile. */
+  /** Runs `fn` with the live room of a doc (its replica holding only accepted changes), keeping it loaded meanwhile. */
   async withRoom<T>(packageId: string, kind: DocKind, fn: (room: Room) => Promise<T> | T): Promise<T> {
     const room = this.get(packageId, kind);
     const release = room.hold();
     try {
-      await room.ready;
+      await room.whenServing();
       return await fn(room);
     } finally {
       release();

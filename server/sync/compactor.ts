@@ -1,3 +1,6 @@
+/**
+ * Compaction merges: on a worker thread (production) or on this thread.
+ */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
@@ -56,6 +59,25 @@ function getWorker(): Worker {
 }
 
 /**
+ * Merges a stored snapshot and log tail into one snapshot on the calling thread,
+ * with the same contract as `mergeInBackground` (rejects when the parts leave
+ * missing dependencies). For tests with a manual scheduler, and the fallback when
+ * no worker can be started.
+ */
+export async function mergeOnThisThread(parts: Uint8Array[]): Promise<Uint8Array> {
+  const doc = new Y.Doc();
+  try {
+    doc.transact(() => {
+      for (const p of parts) Y.applyUpdate(doc, p);
+    });
+    if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) throw new Error('the stored log has missing dependencies; not compacting');
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
  * Merges a stored snapshot and log tail into one snapshot (a garbage-collected
  * `encodeStateAsUpdate`) on a worker thread, so compacting a large document never
  * blocks the event loop that serves every other room. Rejects when the parts do
@@ -67,13 +89,7 @@ export function mergeInBackground(parts: Uint8Array[]): Promise<Uint8Array> {
   try {
     w = getWorker();
   } catch {
-    const doc = new Y.Doc();
-    doc.transact(() => {
-      for (const p of parts) Y.applyUpdate(doc, p);
-    });
-    const snapshot = Y.encodeStateAsUpdate(doc);
-    doc.destroy();
-    return Promise.resolve(snapshot);
+    return mergeOnThisThread(parts);
   }
   const id = nextId++;
   return new Promise((resolve, reject) => {

@@ -1,0 +1,80 @@
+/**
+ * One client connection of a room and who is behind it.
+ */
+import { canWrite, type DocKind, type Role } from '../../shared/protocol';
+import type { TimerHandle } from './scheduler';
+
+/**
+ * The three-member socket the room core talks to. The websocket layer adapts
+ * Hono/ws sockets to it; unit tests pass fakes. `send` must not throw for a closed
+ * socket (the room checks `isOpen` first, but races are possible).
+ */
+export interface SyncSocket {
+  send(data: Uint8Array): void;
+  close(code: number, reason: string): void;
+  isOpen(): boolean;
+}
+
+/** Who is behind a connection and what they may do (as the websocket layer authenticated it). */
+export interface ConnectionInfo {
+  userId: string;
+  role: Role;
+}
+
+/** Minimal logger; the server passes console, tests may pass a quiet one. */
+export interface RoomLogger {
+  info(msg: string, ...rest: unknown[]): void;
+  warn(msg: string, ...rest: unknown[]): void;
+  error(msg: string, ...rest: unknown[]): void;
+}
+
+/**
+ * Who made a change or sent a message, as hooks see it: the user and role (null
+ * for the server itself), the document (package id and kind) and where it came
+ * from — a client `connection`, a `server` write (HTTP routes, `room.transact`), or
+ * the `load` conversion (`afterLoadDocument`). `connection` is set only for the
+ * first.
+ */
+export interface SyncPrincipal {
+  source: 'connection' | 'server' | 'load';
+  userId: string | null;
+  role: Role | null;
+  packageId: string;
+  kind: DocKind;
+  connection: Connection | null;
+}
+
+/**
+ * One client connection in a room. Its object identity is the Yjs transaction
+ * origin of the updates it sends, which is how broadcasts skip the sender and
+ * hooks know the principal. Its role can change while it is open (`setRole`).
+ */
+export class Connection {
+  canWrite: boolean;
+  /** Whether this connection has been told it is read-only since it last could write. */
+  toldReadOnly = false;
+  /** Messages received while the room was still loading, handled once it is live. */
+  inbox: Uint8Array[] | null = [];
+  /** Awareness client ids this connection has set (removed when it closes). */
+  readonly awarenessClients = new Set<number>();
+  /** Awareness throttle: when its last update was applied (scheduler ms), the newest waiting one, its timer. */
+  lastAwarenessAt = -Infinity;
+  pendingAwareness: Uint8Array | null = null;
+  awarenessTimer: TimerHandle | null = null;
+  closed = false;
+
+  constructor(
+    readonly socket: SyncSocket,
+    readonly userId: string,
+    public role: Role,
+    readonly packageId: string,
+    readonly kind: DocKind,
+  ) {
+    this.canWrite = canWrite(role, kind);
+  }
+
+  /** The principal of this connection as it is now (its role may change). */
+  get principal(): SyncPrincipal {
+    return { source: 'connection', userId: this.userId, role: this.role, packageId: this.packageId, kind: this.kind, connection: this };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The server's sync core: rooms over the y-websocket protocol, with hooks on the
+ * write path. Import from here; the files behind it are one concern each.
+ */
+export { Room } from './room';
+export { RoomRegistry, docNameFor, type RoomRegistryOptions } from './registry';
+export { KEEPALIVE_INTERVAL_MS, MAX_LOG_BYTES, MAX_LOG_UPDATES, ROOM_IDLE_TIMEOUT_MS, type RoomOptions, type RoomState } from './options';
+export { Connection, type ConnectionInfo, type RoomLogger, type SyncPrincipal, type SyncSocket } from './connection';
+export { MalformedMessageError } from './frames';
+export {
+  UpdateRefusedError,
+  type AwarenessContext,
+  type AwarenessUpdateContext,
+  type BatchRows,
+  type ChangeContext,
+  type ChangeVerdict,
+  type ConnectionContext,
+  type HookRoom,
+  type LoadContext,
+  type RawUpdateContext,
+  type ReplicaContext,
+  type RoomHooks,
+  type StoredContext,
+  type UpdateVerdict,
+} from './hooks';
+export { userIdOfOrigin } from './replica';
+export { NO_RETRY, type MergeFunction, type StorageRetryPolicy } from './pipeline';
+export { mergeInBackground, mergeOnThisThread } from './compactor';
+export { realScheduler, type SyncScheduler, type TimerHandle } from './scheduler';

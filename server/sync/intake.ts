@@ -1,0 +1,215 @@
+/**
+ * What a room does with a frame a connection sent: decode it, answer it or route
+ * it to the replica (through the read-only gate and the hooks) or the awareness —
+ * and, after a refused change, hold every frame back until the replica is rebuilt.
+ */
+import * as Y from 'yjs';
+import { CLOSE_MALFORMED, CLOSE_UPDATE_REFUSED, REASONS } from '../../shared/protocol';
+import type { DocStorage } from '../storage/types';
+import type { AwarenessHub } from './awareness';
+import type { Connection, RoomLogger } from './connection';
+import type { ConnectionSet } from './connections';
+import { MalformedMessageError, decodeClientMessage, encodeSyncStep1, encodeSyncStep2, parseUpdate, type ClientMessage } from './frames';
+import { isNovel } from './gate';
+import type { HookRoom, HookRunner } from './hooks';
+import type { WritePipeline } from './pipeline';
+import type { Replica } from './replica';
+
+type Held = [Connection | null, Uint8Array];
+
+/** The parts of a room a `MessageIntake` routes frames to, and what it tells the room. */
+export interface IntakeOptions {
+  room: HookRoom;
+  hooks: HookRunner;
+  replica: Replica;
+  pipeline: WritePipeline;
+  presence: AwarenessHub;
+  connections: ConnectionSet;
+  storage: DocStorage;
+  log: RoomLogger;
+  /** The replica was rebuilt and the held frames handled. */
+  onRebuilt(): void;
+  /** The rebuild failed: the room must unload. */
+  onRebuildFailed(err: unknown): void;
+  /** Whether the room is still there (not unloaded). */
+  isLoaded(): boolean;
+}
+
+/**
+ * Guarantees: a malformed frame closes only its sender (4400); a writer's update
+ * passes `beforeApplyUpdate`, then the replica's checks; a refusal closes its
+ * sender (4422) and from that moment until the rebuilt replica is in place no
+ * frame and no remote update touches the replica or gets an answer — they are held
+ * and then handled in arrival order.
+ */
+export class MessageIntake {
+  /** Frames (connection) and remote updates (null) held back while loading or rebuilding. */
+  private held: Held[] | null = [];
+  private rebuildDone: Promise<void> | null = null;
+
+  constructor(private readonly opts: IntakeOptions) {}
+
+  /** Resolves when no rebuild is running (null when none is). */
+  get rebuilding(): Promise<void> | null {
+    return this.rebuildDone;
+  }
+
+  /** Whether frames are held back (the room is loading or rebuilding): a new connection is greeted later. */
+  get paused(): boolean {
+    return this.held !== null;
+  }
+
+  /** The room is live: handles what was held back while it loaded. */
+  open(): void {
+    this.releaseHeld();
+  }
+
+  /** Handles (or holds back) one frame of a greeted connection. */
+  handleFrame(c: Connection, data: Uint8Array): void {
+    if (this.held) {
+      this.held.push([c, data]);
+      return;
+    }
+    try {
+      this.handleMessage(c, decodeClientMessage(data));
+    } catch (err) {
+      const reason = err instanceof MalformedMessageError ? err.message : `Ugyldig melding: ${err instanceof Error ? err.message : String(err)}`;
+      this.opts.log.warn(`room ${this.opts.room.docName}: closing connection of ${c.userId}: ${reason}`);
+      this.opts.connections.close(c, CLOSE_MALFORMED, reason);
+    }
+  }
+
+  /** Greets the connections that arrived while loading or rebuilding and handles what they sent meanwhile. */
+  greetWaiting(): void {
+    for (const c of this.opts.connections.all()) {
+      // A frame handled here may be refused: the rest is greeted after that rebuild.
+      if (this.rebuildDone) return;
+      if (!c.inbox || c.closed) continue;
+      const inbox = c.inbox;
+      c.inbox = null;
+      this.greet(c);
+      for (const m of inbox) this.handleFrame(c, m);
+    }
+  }
+
+  /** Greets a connection: the server's sync step 1 and the current awareness states. */
+  greet(c: Connection): void {
+    this.opts.connections.send(c, encodeSyncStep1(Y.encodeStateVector(this.opts.replica.doc)));
+    const states = this.opts.presence.allStatesFrame();
+    if (states) this.opts.connections.send(c, states);
+  }
+
+  /** Applies (or holds back) an update another instance stored. */
+  applyRemote(update: Uint8Array): void {
+    if (this.held) {
+      this.held.push([null, update]);
+      return;
+    }
+    try {
+      this.opts.replica.applyRemote(update);
+    } catch (err) {
+      this.opts.log.error(`room ${this.opts.room.docName}: a remote update could not be applied`, err);
+    }
+  }
+
+  /** Starts the rebuild when the last change to the replica was refused (call after every change). */
+  afterChange(): void {
+    if (this.opts.replica.refused !== null) this.rebuild();
+  }
+
+  private handleMessage(c: Connection, msg: ClientMessage): void {
+    const { replica, pipeline, presence, connections } = this.opts;
+    switch (msg.type) {
+      case 'sync-step1': {
+        let diff: Uint8Array;
+        try {
+          diff = replica.diffFor(msg.stateVector);
+        } catch {
+          throw new MalformedMessageError('Ugyldig melding: ugyldig tilstandsvektor');
+        }
+        pipeline.sendAfterPersist(c, encodeSyncStep2(diff));
+        return;
+      }
+      case 'sync-step2':
+      case 'sync-update':
+        this.receiveUpdate(c, msg.update);
+        return;
+      case 'awareness':
+        presence.receive(c, msg.update, msg.entries);
+        return;
+      case 'query-awareness': {
+        const frame = presence.allStatesFrame();
+        if (frame) connections.send(c, frame);
+        return;
+      }
+    }
+  }
+
+  private receiveUpdate(c: Connection, update: Uint8Array): void {
+    const { replica, hooks, room } = this.opts;
+    const decoded = parseUpdate(update);
+    if (!c.canWrite) {
+      if (isNovel(replica.doc, decoded)) this.opts.connections.tellReadOnly(c);
+      return;
+    }
+    const verdict = hooks.beforeApplyUpdate({ room, principal: c.principal, update, decoded, doc: replica.doc });
+    if (verdict) {
+      if ('refuse' in verdict) this.refuse(c, verdict.refuse);
+      return;
+    }
+    let refusal: string | null;
+    try {
+      refusal = replica.applyFrom(c, update);
+    } finally {
+      this.afterChange();
+    }
+    if (refusal !== null) this.refuse(c, refusal);
+  }
+
+  private refuse(c: Connection, reason: string): void {
+    this.opts.log.warn(`room ${this.opts.room.docName}: refused an update of ${c.userId}: ${reason}`);
+    this.opts.connections.close(c, CLOSE_UPDATE_REFUSED, REASONS.updateRefused);
+  }
+
+  /**
+   * Rebuilds the replica after a refused change: from storage plus the accepted
+   * updates storage may not have yet — taken before reading storage, so an append
+   * that finishes meanwhile is in one or the other (applying an update twice
+   * changes nothing).
+   */
+  private rebuild(): void {
+    if (this.rebuildDone) return;
+    this.held ??= [];
+    const unstored = this.opts.pipeline.unstored();
+    this.rebuildDone = (async () => {
+      try {
+        const stored = await this.opts.storage.load(this.opts.room.docName);
+        if (!this.opts.isLoaded()) return;
+        this.opts.replica.rebuild(stored, unstored);
+      } catch (err) {
+        this.opts.log.error(`room ${this.opts.room.docName}: could not rebuild the replica after a refused change; unloading`, err);
+        this.held = null;
+        this.opts.onRebuildFailed(err);
+        return;
+      } finally {
+        this.rebuildDone = null;
+      }
+      this.releaseHeld();
+    })();
+  }
+
+  /** Handles the held frames in arrival order; stops (keeping the rest) when one of them is refused again. */
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const [i, [c, data]] of held.entries()) {
+      if (this.rebuildDone) {
+        (this.held as Held[] | null)?.push(...held.slice(i));
+        return;
+      }
+      if (c === null) this.applyRemote(data);
+      else if (!c.closed) this.handleFrame(c, data);
+    }
+    if (!this.rebuildDone) this.opts.onRebuilt();
+  }
+}

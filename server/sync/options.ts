@@ -1,0 +1,51 @@
+/**
+ * How a room is made: its options with their production defaults, and its limits.
+ */
+import type { DocKind } from '../../shared/protocol';
+import type { DocStorage } from '../storage/types';
+import type { RoomLogger } from './connection';
+import type { HookRoom, RoomHooks } from './hooks';
+import type { MergeFunction, StorageRetryPolicy } from './pipeline';
+import type { SyncScheduler } from './scheduler';
+
+/** loading → live → draining → unloaded. A failed load goes straight to unloaded. */
+export type RoomState = 'loading' | 'live' | 'draining' | 'unloaded';
+
+/** When the uncompacted log of a doc passes this many updates (or `MAX_LOG_BYTES`), it is merged into a snapshot. */
+export const MAX_LOG_UPDATES = 500;
+/** When the uncompacted log of a doc passes this many bytes (or `MAX_LOG_UPDATES`), it is merged into a snapshot. */
+export const MAX_LOG_BYTES = 4 * 1024 * 1024;
+/**
+ * A room sends an empty awareness update (a no-op for every client) to each
+ * connection this often. y-websocket closes a connection that received nothing for
+ * 30 s, which would otherwise happen to a lone client whose awareness state is null
+ * (the balance worker's provider, for instance).
+ */
+export const KEEPALIVE_INTERVAL_MS = 10_000;
+/** Default time a room without clients stays loaded (the server passes `ROOM_IDLE_TIMEOUT_MS`). */
+export const ROOM_IDLE_TIMEOUT_MS = 30_000;
+
+/** How a room is made; everything but the document's identity and storage has a production default. */
+export interface RoomOptions {
+  docName: string;
+  packageId: string;
+  kind: DocKind;
+  storage: DocStorage;
+  log?: RoomLogger;
+  /** Rules on the write path, run in this order (see `RoomHooks`). */
+  hooks?: readonly RoomHooks[];
+  idleTimeoutMs?: number;
+  /** Wait for this before loading (the previous room of the same doc is draining). */
+  after?: Promise<unknown>;
+  /** Called once the room is unloaded (after draining, a failed load or a storage failure). */
+  onUnloaded?: (room: HookRoom) => void;
+  maxLogUpdates?: number;
+  maxLogBytes?: number;
+  keepaliveIntervalMs?: number;
+  /** Clock and timers (tests pass a manual one). */
+  scheduler?: SyncScheduler;
+  /** Compaction merge (default: a worker thread). */
+  merge?: MergeFunction;
+  /** Whether and when a failed append is retried (default: never; the room unloads). */
+  storageRetry?: StorageRetryPolicy;
+}
