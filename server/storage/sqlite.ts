@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppendBatch, AuditEntry, DocStorage, PackageRecord, StoredDoc } from './types';
+import { auditEntryFromRow, packageFromRow, type AuditRow, type PackageRow } from './rows';
 
 /** File name of the embedded database inside `DATA_DIR`. */
 export const SQLITE_FILENAME = 'budsjettverksted.sqlite';
@@ -52,29 +53,6 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_by_package ON audit (package_id, id);
 `;
-
-interface PackageRow {
-  id: string;
-  title: string;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface AuditRow {
-  package_id: string;
-  line_id: string;
-  field: AuditEntry['field'];
-  year: string | null;
-  old_value: string | null;
-  new_value: string | null;
-  user_id: string | null;
-  at: string;
-}
-
-function toRecord(r: PackageRow): PackageRecord {
-  return { id: r.id, title: r.title, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at };
-}
 
 function bytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -168,24 +146,15 @@ export class SqliteStorage implements DocStorage {
 
   async getPackage(id: string): Promise<PackageRecord | null> {
     const row = this.stmts.getPackage.get(id);
-    return row ? toRecord(row) : null;
+    return row ? packageFromRow(row) : null;
   }
 
   async listPackages(): Promise<PackageRecord[]> {
-    return this.stmts.listPackages.all().map(toRecord);
+    return this.stmts.listPackages.all().map(packageFromRow);
   }
 
   async listAudit(packageId: string, limit = 1000): Promise<AuditEntry[]> {
-    return this.stmts.listAudit.all(packageId, limit).map((r) => ({
-      packageId: r.package_id,
-      lineId: r.line_id,
-      field: r.field,
-      year: r.year,
-      oldValue: r.old_value,
-      newValue: r.new_value,
-      userId: r.user_id,
-      at: r.at,
-    }));
+    return this.stmts.listAudit.all(packageId, limit).map(auditEntryFromRow);
   }
 
   async close(): Promise<void> {

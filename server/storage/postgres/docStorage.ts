@@ -1,29 +1,7 @@
 import type pg from 'pg';
 import type { AppendBatch, AuditEntry, DocStorage, PackageRecord, StoredDoc } from '../types';
 import { inTransaction } from './pool';
-
-interface PackageRow {
-  id: string;
-  title: string;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface AuditRow {
-  package_id: string;
-  line_id: string;
-  field: AuditEntry['field'];
-  year: string | null;
-  old_value: string | null;
-  new_value: string | null;
-  user_id: string | null;
-  at: string;
-}
-
-function toRecord(r: PackageRow): PackageRecord {
-  return { id: r.id, title: r.title, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at };
-}
+import { auditEntryFromRow, packageFromRow, type AuditRow, type PackageRow } from '../rows';
 
 function toBytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -148,11 +126,11 @@ export class PostgresStorage implements DocStorage {
 
   async getPackage(id: string): Promise<PackageRecord | null> {
     const r = await this.pool.query<PackageRow>('SELECT * FROM packages WHERE id = $1', [id]);
-    return r.rows[0] ? toRecord(r.rows[0]) : null;
+    return r.rows[0] ? packageFromRow(r.rows[0]) : null;
   }
 
   async listPackages(): Promise<PackageRecord[]> {
-    return (await this.pool.query<PackageRow>('SELECT * FROM packages ORDER BY updated_at DESC, id')).rows.map(toRecord);
+    return (await this.pool.query<PackageRow>('SELECT * FROM packages ORDER BY updated_at DESC, id')).rows.map(packageFromRow);
   }
 
   async listAudit(packageId: string, limit = 1000): Promise<AuditEntry[]> {
@@ -160,16 +138,7 @@ export class PostgresStorage implements DocStorage {
       packageId,
       limit,
     ]);
-    return r.rows.map((row) => ({
-      packageId: row.package_id,
-      lineId: row.line_id,
-      field: row.field,
-      year: row.year,
-      oldValue: row.old_value,
-      newValue: row.new_value,
-      userId: row.user_id,
-      at: row.at,
-    }));
+    return r.rows.map(auditEntryFromRow);
   }
 
   async close(): Promise<void> {
