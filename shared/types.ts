@@ -98,21 +98,46 @@ export interface LedgerSums {
   net: DecimalString;
 }
 
+/**
+ * One ledger's part of the balance report. What `balanced` means per ledger
+ * (docs/schema.md, «What the balance report says»):
+ * - drift: net = 0 in every plan year, and every year's figures are known;
+ * - investering: a non-zero net is the change in borrowing (`borrowing`),
+ *   which breaks no rule, so it is balanced exactly when its figures are known;
+ * - fond: with an opening balance, the running balance never below zero, and
+ *   every year's figures are known (without one, only the latter).
+ */
 export interface LedgerReport {
-  /** Every year of `years` appears here. */
+  /** Every year of `years` appears here. Sums count only readable amounts. */
   byYear: Record<Year, LedgerSums>;
   total: LedgerSums;
+  /** No year breaks the ledger's rule and no year is unknown. */
   balanced: boolean;
-  /** Years that break the ledger's rule, ascending. */
+  /** Years whose known figures break the ledger's rule, ascending. Never an unknown year. */
   unbalancedYears: Year[];
+  /**
+   * Years whose figures are not known because the ledger holds an unreadable
+   * amount in them (for the fund with an opening balance: in them or an
+   * earlier year, since the running balance carries over), ascending.
+   */
+  unknownYears: Year[];
+  /** Year → how many cells of this ledger hold an unreadable amount in that year (only years with one or more). */
+  unreadableCells: Record<Year, number>;
+}
+
+/** The investment ledger's report: its net per year is the change in borrowing. */
+export interface InvestmentLedgerReport extends LedgerReport {
+  /** Year → change in borrowing (the net: positive borrows more, negative less), for every year that is not unknown. */
+  borrowing: Record<Year, DecimalString>;
 }
 
 export interface FundLedgerReport extends LedgerReport {
-  /** Opening balance minus cumulative net use, per year (only with an opening balance). */
+  /** Opening balance minus cumulative net use, per year (only with an opening balance, and only for years that are not unknown). */
   runningBalance: Record<Year, DecimalString>;
 }
 
-export type Severity = 'error' | 'warning';
+/** `error` breaks a rule or hides a figure; `warning` needs a look; `info` is a plain fact (e.g. borrowing). */
+export type Severity = 'error' | 'warning' | 'info';
 
 /** A finding of the engine. `code` is a stable English identifier; `message` is Norwegian. */
 export interface BalanceWarning {
@@ -130,7 +155,7 @@ export interface BalanceReport {
   planYears: Year[];
   ledgers: {
     drift: LedgerReport;
-    investering: LedgerReport;
+    investering: InvestmentLedgerReport;
     fond: FundLedgerReport;
   };
   warnings: BalanceWarning[];
