@@ -8,6 +8,7 @@
  */
 import { useCallback, useSyncExternalStore } from 'react';
 import { entryForCode } from '../shared/glossary';
+import { STATUS_LABELS } from '../shared/status';
 
 export type Lang = 'nb' | 'en';
 
@@ -135,10 +136,10 @@ const messages = {
   ledger_fond: { nb: 'Disposisjonsfond', en: 'Reserve fund' },
   group_tiltak: { nb: 'Tiltak', en: 'Measures (tiltak)' },
   group_inndekning: { nb: 'Inndekning', en: 'Financing (inndekning)' },
-  status_draft: { nb: 'Utkast', en: 'Draft' },
-  status_proposed: { nb: 'Foreslått', en: 'Proposed' },
-  status_agreed: { nb: 'Enighet', en: 'Agreed' },
-  status_rejected: { nb: 'Forkastet', en: 'Rejected' },
+  status_draft: { nb: STATUS_LABELS.draft, en: 'Draft' },
+  status_proposed: { nb: STATUS_LABELS.proposed, en: 'Proposed' },
+  status_agreed: { nb: STATUS_LABELS.agreed, en: 'Agreed' },
+  status_rejected: { nb: STATUS_LABELS.rejected, en: 'Rejected' },
   frameBeforeAfter: { nb: 'Ramme før → etter', en: 'Frame before → after' },
   noBaselineArea: { nb: 'Ikke i grunnlaget', en: 'Not in the baseline' },
   // Balance
@@ -161,7 +162,21 @@ const messages = {
   baselineImport: { nb: 'Importer rammer', en: 'Import baseline' },
   baselineImported: { nb: 'Importerte {n} tjenesteområder.', en: 'Imported {n} service areas.' },
   baselineEmpty: { nb: 'Ingen rammer er importert. Tjenesteområde er da fritekst.', en: 'No baseline imported. Service area is free text.' },
-  baselineReplaceNote: { nb: 'En ny import erstatter rammene.', en: 'A new import replaces the frames.' },
+  baselineReplaceNote: { nb: 'En ny import erstatter bare rammene for samme regnskap (drift eller investering).', en: 'A new import replaces only the frames of the same ledger (operating or capital).' },
+  baselineImportedInvestment: { nb: 'Importerte {n} investeringsområder.', en: 'Imported {n} investment areas.' },
+  baselineLedger: { nb: 'Hvilke rammer', en: 'Which frames' },
+  baselineLedgerAuto: { nb: 'Ut fra første kolonne (tjenesteområde eller investeringsområde)', en: 'From the first column (service area or investment area)' },
+  baselineLedgerDrift: { nb: 'Driftsrammer', en: 'Operating frames' },
+  baselineLedgerInvestment: { nb: 'Investeringsrammer', en: 'Capital frames' },
+  baselineDriftHeading: { nb: 'Driftsrammer per tjenesteområde', en: 'Operating frames per service area' },
+  baselineInvestmentHeading: { nb: 'Investeringsrammer per investeringsområde', en: 'Capital frames per investment area' },
+  baselineInvestmentEmpty: { nb: 'Ingen investeringsrammer er importert.', en: 'No capital frames imported.' },
+  borrowingHeading: { nb: 'Låneopptak {year} (mill. kr)', en: 'Borrowing {year} (million NOK)' },
+  borrowingProposed: { nb: 'Kommunedirektørens forslag', en: 'Chief executive’s proposal' },
+  borrowingChange: { nb: 'Endring i låneopptak (pakken)', en: 'Change in borrowing (package)' },
+  borrowingTotal: { nb: 'Lån til investeringer, inntil', en: 'Borrowing for investments, up to' },
+  borrowingMissing: { nb: 'Skriv kommunedirektørens forslag til låneopptak under Innstillinger, så regnes vedtakspunktet om lån ut.', en: 'Enter the chief executive’s proposed borrowing under Settings to compute the borrowing point of the decision.' },
+  borrowingUnknown: { nb: 'Investering {year} har uleselige beløp, så lånebeløpet er ukjent.', en: 'Capital {year} holds unreadable amounts, so the borrowing is unknown.' },
   // Import / export
   importHeading: { nb: 'Importer linjer fra CSV eller Excel', en: 'Import lines from CSV or Excel' },
   importIntro: { nb: 'Kolonner: seksjon; type; gruppe; tittel; ett år per kolonne; valgfritt tjenesteområde, parti, status, beskrivelse. Du ser en forhåndsvisning før noe legges inn, og importen er alt eller ingenting.', en: 'Columns: section; ledger; group; title; one column per year; optional area, party, status, description. You see a preview before anything is added; the import is all or nothing.' },

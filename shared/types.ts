@@ -81,6 +81,17 @@ export interface BalanceInput {
   fundOpeningBalance?: DecimalString;
 }
 
+/**
+ * A point of the chief executive's decision text that the package changes:
+ * the point's number there (`"2.4.1"`, may be empty for a new point) and its
+ * new wording. The decision document prints it as «Budsjettvedtak for 2023,
+ * punkt 2.4.1 endres til: …».
+ */
+export interface DecisionPoint {
+  number: string;
+  text: string;
+}
+
 /** A whole package as plain data (HTTP API, export, import). */
 export interface PlainPackage extends BalanceInput {
   id: string;
@@ -88,6 +99,12 @@ export interface PlainPackage extends BalanceInput {
   parties: Party[];
   sections: PackageSection[];
   verbal: VerbalInstruction[];
+  /** The decision's opening sentence as the package settings hold it; absent means the default wording. */
+  decisionOpening?: string;
+  /** The decision points the package changes, in order (absent or empty: none). */
+  decisionPoints?: DecisionPoint[];
+  /** The chief executive's proposed borrowing for the budget year (the first plan year), million NOK, when known. */
+  proposedBorrowing?: DecimalString;
 }
 
 /** Sums of one ledger for one year (or the total over all years). */

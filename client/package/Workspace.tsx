@@ -122,7 +122,9 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
         <div className="work-main">
           {tab === 'ledger' && <LedgerTables lines={snap.lines} balance={report?.balance ?? null} {...gridProps} />}
           {tab === 'sections' && <SectionsView sections={snap.sections} parties={parties} lines={snap.lines} verbal={snap.verbal} me={me} {...gridProps} />}
-          {tab === 'baseline' && <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} canEdit={canEdit} />}
+          {tab === 'baseline' && (
+            <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} proposedBorrowing={snap.meta.proposedBorrowing} balance={report?.balance ?? null} canEdit={canEdit} />
+          )}
           {tab === 'import' && <ImportExportPanel conn={conn} balance={balance} lines={snap.lines} canEdit={canEdit} onGoToLine={goToLine} />}
           {tab === 'settings' && <SettingsPanel conn={conn} meta={snap.meta} canEdit={canEdit} />}
         </div>
