@@ -18,6 +18,7 @@ import { getMetaMap } from './schema';
 
 /** The ledgers that have a baseline of frames: the operating frames per service area and the investment frames per area. */
 export const BASELINE_LEDGERS = ['drift', 'investering'] as const satisfies readonly Ledger[];
+/** `drift` or `investering`: a ledger that has a baseline of frames. */
 export type BaselineLedger = (typeof BASELINE_LEDGERS)[number];
 
 /** The `meta` key of each ledger's baseline. */

@@ -48,9 +48,11 @@ export interface PackageMeta {
   proposedBorrowing?: string;
 }
 
-/** Most decision points a package keeps, and the longest number and text of one (characters). */
+/** Most decision points a package keeps (more are dropped on reading). */
 export const MAX_DECISION_POINTS = 50;
+/** Longest number of a decision point («2.4.1»), in characters; longer is cut on reading. */
 export const MAX_DECISION_NUMBER_CHARS = 40;
+/** Longest text of a decision point, in characters; longer is cut on reading. */
 export const MAX_DECISION_TEXT_CHARS = 4000;
 
 /**
