@@ -73,13 +73,18 @@ function richToParagraphs(blocks: RichBlock[], listCounter: { n: number }, opts:
   const out: Paragraph[] = [];
   // Space above the first block only (text right under an amounts table), so it does not touch the table's rule.
   const before = (): { spacing?: { before: number } } => (out.length === 0 && opts.spaceBeforeFirst ? { spacing: { before: opts.spaceBeforeFirst } } : {});
-  for (const b of blocks) {
+  for (const [i, b] of blocks.entries()) {
+    // A lead-in line («… gjennom:») stays on the page of the list it introduces.
+    const leadsIntoList = blocks[i + 1]?.type === 'list';
     if (b.type === 'list') {
       const instance = ++listCounter.n;
-      for (const item of b.items) {
+      // A short list is not split over two pages.
+      const keepTogether = b.items.length <= SHORT_LIST_MAX_ITEMS;
+      for (const [k, item] of b.items.entries()) {
         out.push(
           new Paragraph({
             children: runsToChildren(item),
+            keepNext: keepTogether && k < b.items.length - 1,
             ...before(),
             ...(b.ordered ? { numbering: { reference: ORDERED_LIST_REF, level: 0, instance } } : { bullet: { level: 0 } }),
           }),
@@ -90,7 +95,7 @@ function richToParagraphs(blocks: RichBlock[], listCounter: { n: number }, opts:
     } else if (b.type === 'quote') {
       out.push(new Paragraph({ children: runsToChildren(b.runs, { italics: true }), indent: { left: 567 }, ...before() }));
     } else if (b.runs.some((r) => r.text.trim() !== '')) {
-      out.push(new Paragraph({ children: runsToChildren(b.runs), ...before() }));
+      out.push(new Paragraph({ children: runsToChildren(b.runs), keepNext: leadsIntoList, ...before() }));
     }
   }
   return out;
@@ -100,6 +105,8 @@ function statusRun(status: ExportLine['status']): TextRun {
   return new TextRun({ text: `  [${STATUS_LABELS[status]}]`, italics: true, color: status === 'agreed' ? '2E7D32' : 'B71C1C', bold: false });
 }
 
+/** Lists of at most this many items are kept on one page. */
+const SHORT_LIST_MAX_ITEMS = 6;
 /** Space between an item's amounts table and its rationale (twips). */
 const SPACE_UNDER_TABLE_TWIPS = 100;
 /** Width of an item's label column and of each year column in its amounts table (twips). */

@@ -150,6 +150,11 @@ describe('DOCX export', () => {
       expect(t.rows[0]?.header).toBe(true);
       expect(t.rows.slice(1).some((r) => r.header)).toBe(false);
     }
+    // A lead-in line stays with the short list it introduces, and the list with itself.
+    const leadIn = blocks.findIndex((b) => b.kind === 'p' && b.text === 'Eiendomstjenestene tilføres midler for å redusere energiforbruk gjennom:');
+    expect(blocks.slice(leadIn, leadIn + 3).map((b) => b.kind === 'p' && b.keepNext)).toEqual([true, true, true]);
+    const last = blocks[leadIn + 3];
+    expect(last?.kind === 'p' ? last.text : null).toBe('ny teknologi');
     // «Tabeller» starts on a new page.
     expect(blocks.find((b): b is BodyParagraph => b.kind === 'p' && b.text === 'Tabeller')?.pageBreakBefore).toBe(true);
   });
