@@ -6,6 +6,7 @@ import {
   type BalanceWarning,
   type FundLedgerReport,
   type Group,
+  type InvestmentLedgerReport,
   type Ledger,
   type LedgerReport,
   type LedgerSums,
@@ -24,17 +25,27 @@ import {
  * - `net` = tiltak + inndekning, per year and in total. Every year of `years`
  *   appears in every ledger's `byYear`; amounts in other years are not summed
  *   (they get an `amount-outside-years` error instead).
+ * - Unknown years: a year in which a ledger holds an unreadable amount (a
+ *   cell of `line.invalid`, or a stored amount that does not read) is not
+ *   known to balance. It is listed in `unknownYears` (with the number of such
+ *   cells in `unreadableCells`), never in `unbalancedYears`, gets one
+ *   `year-unknown` error per ledger and year, and makes the ledger not
+ *   `balanced`. For the fund with an opening balance the running balance
+ *   carries over, so that year and every later year are unknown (and have no
+ *   `runningBalance`).
  * - drift is balanced when net = 0 in every plan year (`drift-unbalanced`,
  *   error, one per year). Years outside the plan period are summed but not judged.
- * - investering is balanced when net = 0 in every year of `years`; a non-zero
- *   net is the implied change in borrowing (`investering-unfinanced`, warning).
+ * - investering: a year's net is the change in borrowing (`borrowing`, and an
+ *   `investering-borrowing` info per year with a non-zero net: «finansieres
+ *   med lån»). Borrowing breaks no rule, so `unbalancedYears` is always empty
+ *   and the ledger is balanced unless a year is unknown.
  * - fond (disposisjonsfond): positive = spending financed from the fund,
  *   negative = money put into it. With an opening balance, `runningBalance[y]`
  *   = opening − cumulative net up to and including y, and the fund is balanced
  *   when that is never below zero (`fund-below-zero`, error, per year). Without
  *   an opening balance (or with an unreadable one, which is itself an error)
- *   `runningBalance` is `{}` and the fund counts as balanced: there is nothing
- *   to judge against.
+ *   `runningBalance` is `{}` and only unknown years make the fund unbalanced:
+ *   there is nothing to judge against.
  * - A fond line that takes money from the fund (any amount that is not
  *   negative, or no amounts at all) and is marked permanent or has a non-zero
  *   amount in every plan year gets `one-time-money-permanent-cost` (warning).
@@ -64,8 +75,9 @@ import {
 export const WARNING_CODES = [
   'invalid-fund-opening-balance',
   'drift-unbalanced',
-  'investering-unfinanced',
+  'investering-borrowing',
   'fund-below-zero',
+  'year-unknown',
   'invalid-amount',
   'amount-outside-years',
   'line-without-amounts',
@@ -89,10 +101,11 @@ interface ExactSums {
   big: bigint[];
 }
 
-/** Sums of one ledger, per group, indexed like `Context.years`. */
+/** Sums of one ledger, per group, indexed like `Context.years`, and its unreadable cells per year. */
 interface LedgerSumsCents {
   tiltak: ExactSums;
   inndekning: ExactSums;
+  unreadable: number[];
 }
 
 const SMALL_SUM_LIMIT = 2 ** 52;
@@ -115,6 +128,8 @@ interface LineAnalysis {
   yearIdx: number[];
   /** Integer hundredths (|c| < 10^14, exact in a JS number). */
   cents: number[];
+  /** Year indexes (inside `years`) of this line's unreadable cells, one per cell; null when none (the usual case). */
+  unreadableIdx: number[] | null;
   warnings: BalanceWarning[];
 }
 
@@ -236,6 +251,7 @@ function analyseLine(line: PackageLine, ctx: Context): LineAnalysis {
   const yearIdx: number[] = [];
   const cents: number[] = [];
   let invalid: BalanceWarning[] | null = null;
+  let unreadableYears: Year[] | null = null;
   let outside: BalanceWarning[] | null = null;
   let amountCount = 0;
   let takesFromFund = false;
@@ -254,6 +270,7 @@ function analyseLine(line: PackageLine, ctx: Context): LineAnalysis {
     const value = plain !== null ? plain : readStoredCents(text);
     if (value === null) {
       (invalid ??= []).push(invalidAmountWarning(line, year, text));
+      (unreadableYears ??= []).push(year);
       continue;
     }
     if (value >= 0) takesFromFund = true;
@@ -279,6 +296,15 @@ function analyseLine(line: PackageLine, ctx: Context): LineAnalysis {
     for (const year in line.invalid) {
       amountCount++;
       (invalid ??= []).push(invalidAmountWarning(line, year, line.invalid[year] ?? ''));
+      (unreadableYears ??= []).push(year);
+    }
+  }
+  // One cell per year: a hand-made document may hold both a bad stored amount and typed text for one year.
+  let unreadableIdx: number[] | null = null;
+  if (unreadableYears) {
+    for (const year of new Set(unreadableYears)) {
+      const idx = ctx.yearIndex.get(year);
+      if (idx !== undefined) (unreadableIdx ??= []).push(idx);
     }
   }
 
@@ -301,7 +327,7 @@ function analyseLine(line: PackageLine, ctx: Context): LineAnalysis {
       });
     }
   }
-  return { ledger: line.ledger, group: line.group, yearIdx, cents, warnings };
+  return { ledger: line.ledger, group: line.group, yearIdx, cents, unreadableIdx, warnings };
 }
 
 function emptyExact(n: number): ExactSums {
@@ -313,7 +339,7 @@ function exactValue(s: ExactSums, idx: number): bigint {
 }
 
 function emptySums(ctx: Context): LedgerSumsCents {
-  return { tiltak: emptyExact(ctx.years.length), inndekning: emptyExact(ctx.years.length) };
+  return { tiltak: emptyExact(ctx.years.length), inndekning: emptyExact(ctx.years.length), unreadable: new Array<number>(ctx.years.length).fill(0) };
 }
 
 function emptyAllSums(ctx: Context): Record<Ledger, LedgerSumsCents> {
@@ -334,6 +360,7 @@ function applyContribution(sums: Record<Ledger, LedgerSumsCents>, a: LineAnalysi
     }
     small[idx] = x;
   }
+  if (a.unreadableIdx) for (const idx of a.unreadableIdx) ledgerSums.unreadable[idx] = (ledgerSums.unreadable[idx] ?? 0) + sign;
 }
 
 function sumsRecord(tiltak: bigint, inndekning: bigint): LedgerSums {
@@ -341,8 +368,14 @@ function sumsRecord(tiltak: bigint, inndekning: bigint): LedgerSums {
 }
 
 interface BuiltLedger {
-  report: LedgerReport | FundLedgerReport;
+  report: LedgerReport | FundLedgerReport | InvestmentLedgerReport;
   warnings: BalanceWarning[];
+}
+
+const LEDGER_NAMES: Record<Ledger, string> = { drift: 'Drift', investering: 'Investering', fond: 'Disposisjonsfondet' };
+
+function cellsWord(n: number): string {
+  return n === 1 ? '1 uleselig beløp' : `${n} uleselige beløp`;
 }
 
 function buildLedger(ledger: Ledger, sums: LedgerSumsCents, ctx: Context): BuiltLedger {
@@ -361,34 +394,67 @@ function buildLedger(ledger: Ledger, sums: LedgerSumsCents, ctx: Context): Built
   const unbalancedYears: Year[] = [];
   const warnings: BalanceWarning[] = [];
   const runningBalance: Record<Year, string> = {};
+  const borrowing: Record<Year, string> = {};
+
+  // Which years are unknown: an unreadable cell in them, or (fund with an opening balance) in an earlier year.
+  const unreadableCells: Record<Year, number> = {};
+  const unknown: boolean[] = [];
+  const carries = ledger === 'fond' && ctx.opening !== null;
+  let firstUnknown = -1;
+  ctx.years.forEach((y, i) => {
+    const n = sums.unreadable[i] ?? 0;
+    if (n > 0) {
+      unreadableCells[y] = n;
+      if (firstUnknown < 0) firstUnknown = i;
+    }
+    unknown.push(n > 0 || (carries && firstUnknown >= 0 && i >= firstUnknown));
+  });
+  const unknownYears = ctx.years.filter((_, i) => unknown[i]);
+  for (const [i, y] of ctx.years.entries()) {
+    if (!unknown[i]) continue;
+    const own = sums.unreadable[i] ?? 0;
+    const first = ctx.years[firstUnknown];
+    warnings.push({
+      code: 'year-unknown',
+      severity: 'error',
+      ledger,
+      year: y,
+      message:
+        own > 0
+          ? `${LEDGER_NAMES[ledger]} ${y}: ? — ${cellsWord(own)}, så balansen for året er ukjent.`
+          : `${LEDGER_NAMES[ledger]} ${y}: ? — saldoen er ukjent fordi ${first} har uleselige beløp.`,
+    });
+  }
 
   if (ledger === 'drift') {
     ctx.years.forEach((y, i) => {
       const net = nets[i] ?? 0n;
-      if (net === 0n || !ctx.planYears.includes(y)) return;
+      if (net === 0n || unknown[i] || !ctx.planYearSet.has(y)) return;
       unbalancedYears.push(y);
       warnings.push({ code: 'drift-unbalanced', severity: 'error', ledger, year: y, message: `Drift ${y} går ikke i balanse: ${signed(net)}` });
     });
   } else if (ledger === 'investering') {
     ctx.years.forEach((y, i) => {
+      if (unknown[i]) return;
       const net = nets[i] ?? 0n;
+      borrowing[y] = centsToCanonical(net);
       if (net === 0n) return;
-      unbalancedYears.push(y);
       const amount = formatAmount(centsToCanonical(net < 0n ? -net : net), { decimals: 2 });
       warnings.push({
-        code: 'investering-unfinanced',
-        severity: 'warning',
+        code: 'investering-borrowing',
+        severity: 'info',
         ledger,
         year: y,
         message:
           net > 0n
-            ? `Investering ${y} er ikke finansiert: ${signed(net)} betyr økt låneopptak på ${amount}.`
-            : `Investering ${y} går ikke i null: ${signed(net)} betyr redusert låneopptak på ${amount}.`,
+            ? `Investering ${y} finansieres med lån: ${signed(net)} betyr økt låneopptak på ${amount}.`
+            : `Investering ${y} reduserer låneopptaket: ${signed(net)} betyr redusert låneopptak på ${amount}.`,
       });
     });
   } else if (ctx.opening !== null) {
     let balance = ctx.opening;
     ctx.years.forEach((y, i) => {
+      if (unknown[i]) return;
       balance -= nets[i] ?? 0n;
       runningBalance[y] = centsToCanonical(balance);
       if (balance < 0n) {
@@ -403,14 +469,20 @@ function buildLedger(ledger: Ledger, sums: LedgerSumsCents, ctx: Context): Built
       }
     });
   }
+  // Per year: the unknown-year error first, then the rule's finding (none for an unknown year).
+  warnings.sort(byWarningYear);
 
   const report: LedgerReport = {
     byYear: byYearRecord,
     total: sumsRecord(totalT, totalI),
-    balanced: unbalancedYears.length === 0,
+    balanced: unbalancedYears.length === 0 && unknownYears.length === 0,
     unbalancedYears,
+    unknownYears,
+    unreadableCells,
   };
-  return { report: ledger === 'fond' ? { ...report, runningBalance } : report, warnings };
+  if (ledger === 'fond') return { report: { ...report, runningBalance }, warnings };
+  if (ledger === 'investering') return { report: { ...report, borrowing }, warnings };
+  return { report, warnings };
 }
 
 function assemble(ctx: Context, built: Record<Ledger, BuiltLedger>, lineWarnings: BalanceWarning[]): BalanceReport {
@@ -419,7 +491,7 @@ function assemble(ctx: Context, built: Record<Ledger, BuiltLedger>, lineWarnings
     planYears: [...ctx.planYears],
     ledgers: {
       drift: built.drift.report,
-      investering: built.investering.report,
+      investering: built.investering.report as InvestmentLedgerReport,
       fond: built.fond.report as FundLedgerReport,
     },
     warnings: [...ctx.metaWarnings, ...built.drift.warnings, ...built.investering.warnings, ...built.fond.warnings, ...lineWarnings],

@@ -1,6 +1,7 @@
 import type { ImportedLine } from './doc/schema';
 import { parseAmount, toCanonical } from './money';
 import { GROUPS, LEDGERS, STATUSES, type Group, type Ledger, type PlainPackage, type Status, type Year } from './types';
+import { STATUS_LABELS } from './status';
 import { MAX_CODE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS } from './doc/limits';
 
 /**
@@ -182,12 +183,15 @@ const FIELD_BY_HEADER = new Map<string, Field>(
 );
 const YEAR_RE = /^\d{4}$/;
 
-/** Status words in files: Norwegian (what export writes) or the English codes. */
-export const STATUS_WORDS: Record<Status, string> = { draft: 'utkast', proposed: 'foreslått', agreed: 'enig', rejected: 'avvist' };
+/** Status words the CSV export writes: the app's word for each status in lower case (`enighet`, `forkastet`, …). */
+export const STATUS_WORDS: Record<Status, string> = Object.fromEntries(STATUSES.map((s) => [s, STATUS_LABELS[s].toLocaleLowerCase('nb')])) as Record<Status, string>;
+/** Status words the import reads: those, the English codes, and the older words «enig», «avtalt» and «avvist». */
 const STATUS_BY_WORD = new Map<string, Status>([
   ...STATUSES.map((s) => [s, s] as [string, Status]),
   ...(Object.entries(STATUS_WORDS) as Array<[Status, string]>).map(([s, w]) => [w, s] as [string, Status]),
+  ['enig', 'agreed'],
   ['avtalt', 'agreed'],
+  ['avvist', 'rejected'],
 ]);
 const LEDGER_BY_WORD = new Map<string, Ledger>([...LEDGERS.map((l) => [l, l] as [string, Ledger]), ['disposisjonsfond', 'fond']]);
 
@@ -395,16 +399,18 @@ export interface BaselineAreaRow {
  * four-digit year. Amounts may use `−` (U+2212) and everything else
  * `parseAmount` accepts. All or nothing, with the same error shape as
  * `importLinesFromCsv`. The rows are returned as written: no totals are
- * computed or corrected here.
+ * computed or corrected here. `areaHeader` is the first column's header
+ * (`tjenesteområde`, `investeringsområde`), which tells the ledger
+ * (`baselineLedgerOfHeader`).
  */
-export function importBaselineFromCsv(text: string): CsvResult<{ areas: BaselineAreaRow[]; years: Year[] }> {
+export function importBaselineFromCsv(text: string): CsvResult<{ areas: BaselineAreaRow[]; years: Year[]; areaHeader: string }> {
   const parsed = parseCsv(text);
   if (!parsed.ok) return parsed;
   return importBaselineFromRows(parsed.rows);
 }
 
 /** The checks of `importBaselineFromCsv` on rows already split into cells (XLSX import). */
-export function importBaselineFromRows(rows: string[][]): CsvResult<{ areas: BaselineAreaRow[]; years: Year[] }> {
+export function importBaselineFromRows(rows: string[][]): CsvResult<{ areas: BaselineAreaRow[]; years: Year[]; areaHeader: string }> {
   const [header, ...body] = rows;
   if (!header || isBlankRow(header)) return fail(1, '', '', 'filen mangler overskriftsrad.');
   const years: Year[] = [];
@@ -435,5 +441,5 @@ export function importBaselineFromRows(rows: string[][]): CsvResult<{ areas: Bas
     }
     areas.push({ name, amounts });
   }
-  return { ok: true, areas, years };
+  return { ok: true, areas, years, areaHeader: unneutraliseFormula((header[0] ?? '').trim()) };
 }

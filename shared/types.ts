@@ -81,6 +81,17 @@ export interface BalanceInput {
   fundOpeningBalance?: DecimalString;
 }
 
+/**
+ * A point of the chief executive's decision text that the package changes:
+ * the point's number there (`"2.4.1"`, may be empty for a new point) and its
+ * new wording. The decision document prints it as «Budsjettvedtak for 2023,
+ * punkt 2.4.1 endres til: …».
+ */
+export interface DecisionPoint {
+  number: string;
+  text: string;
+}
+
 /** A whole package as plain data (HTTP API, export, import). */
 export interface PlainPackage extends BalanceInput {
   id: string;
@@ -88,6 +99,12 @@ export interface PlainPackage extends BalanceInput {
   parties: Party[];
   sections: PackageSection[];
   verbal: VerbalInstruction[];
+  /** The decision's opening sentence as the package settings hold it; absent means the default wording. */
+  decisionOpening?: string;
+  /** The decision points the package changes, in order (absent or empty: none). */
+  decisionPoints?: DecisionPoint[];
+  /** The chief executive's proposed borrowing for the budget year (the first plan year), million NOK, when known. */
+  proposedBorrowing?: DecimalString;
 }
 
 /** Sums of one ledger for one year (or the total over all years). */
@@ -98,21 +115,46 @@ export interface LedgerSums {
   net: DecimalString;
 }
 
+/**
+ * One ledger's part of the balance report. What `balanced` means per ledger
+ * (docs/schema.md, «What the balance report says»):
+ * - drift: net = 0 in every plan year, and every year's figures are known;
+ * - investering: a non-zero net is the change in borrowing (`borrowing`),
+ *   which breaks no rule, so it is balanced exactly when its figures are known;
+ * - fond: with an opening balance, the running balance never below zero, and
+ *   every year's figures are known (without one, only the latter).
+ */
 export interface LedgerReport {
-  /** Every year of `years` appears here. */
+  /** Every year of `years` appears here. Sums count only readable amounts. */
   byYear: Record<Year, LedgerSums>;
   total: LedgerSums;
+  /** No year breaks the ledger's rule and no year is unknown. */
   balanced: boolean;
-  /** Years that break the ledger's rule, ascending. */
+  /** Years whose known figures break the ledger's rule, ascending. Never an unknown year. */
   unbalancedYears: Year[];
+  /**
+   * Years whose figures are not known because the ledger holds an unreadable
+   * amount in them (for the fund with an opening balance: in them or an
+   * earlier year, since the running balance carries over), ascending.
+   */
+  unknownYears: Year[];
+  /** Year → how many cells of this ledger hold an unreadable amount in that year (only years with one or more). */
+  unreadableCells: Record<Year, number>;
+}
+
+/** The investment ledger's report: its net per year is the change in borrowing. */
+export interface InvestmentLedgerReport extends LedgerReport {
+  /** Year → change in borrowing (the net: positive borrows more, negative less), for every year that is not unknown. */
+  borrowing: Record<Year, DecimalString>;
 }
 
 export interface FundLedgerReport extends LedgerReport {
-  /** Opening balance minus cumulative net use, per year (only with an opening balance). */
+  /** Opening balance minus cumulative net use, per year (only with an opening balance, and only for years that are not unknown). */
   runningBalance: Record<Year, DecimalString>;
 }
 
-export type Severity = 'error' | 'warning';
+/** `error` breaks a rule or hides a figure; `warning` needs a look; `info` is a plain fact (e.g. borrowing). */
+export type Severity = 'error' | 'warning' | 'info';
 
 /** A finding of the engine. `code` is a stable English identifier; `message` is Norwegian. */
 export interface BalanceWarning {
@@ -130,7 +172,7 @@ export interface BalanceReport {
   planYears: Year[];
   ledgers: {
     drift: LedgerReport;
-    investering: LedgerReport;
+    investering: InvestmentLedgerReport;
     fond: FundLedgerReport;
   };
   warnings: BalanceWarning[];

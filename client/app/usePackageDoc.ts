@@ -18,7 +18,7 @@ import {
   type LineChanges,
   type PackageMeta,
 } from '../../shared/doc/schema';
-import { readBaselineFromDoc, type BaselineArea } from '../../shared/doc/baseline';
+import { readBaselinesFromDoc, type LedgerBaselines } from '../../shared/doc/baseline';
 import type { PackageLine, PackageSection, VerbalInstruction } from '../../shared/types';
 
 export interface PackageSnapshot {
@@ -26,7 +26,8 @@ export interface PackageSnapshot {
   sections: PackageSection[];
   lines: PackageLine[];
   verbal: VerbalInstruction[];
-  baseline: BaselineArea[];
+  /** The baselines per ledger (drift frames per service area, investment frames per area). */
+  baseline: LedgerBaselines;
   /** Increases with every transaction seen. */
   version: number;
 }
@@ -50,7 +51,7 @@ export class SnapshotReader {
       sections: readSectionsFromDoc(doc),
       lines: this.sortedLines(),
       verbal: readVerbalFromDoc(doc),
-      baseline: readBaselineFromDoc(doc),
+      baseline: readBaselinesFromDoc(doc),
       version: 0,
     };
   }
@@ -100,7 +101,7 @@ export class SnapshotReader {
       sections: d.sections ? readSectionsFromDoc(this.doc) : this.snap.sections,
       lines: d.lines ? this.sortedLines() : this.snap.lines,
       verbal: d.verbal ? readVerbalFromDoc(this.doc) : this.snap.verbal,
-      baseline: d.meta ? readBaselineFromDoc(this.doc) : this.snap.baseline,
+      baseline: d.meta ? readBaselinesFromDoc(this.doc) : this.snap.baseline,
       version,
     };
     this.dirty = { lines: false, sections: false, verbal: false, meta: false };

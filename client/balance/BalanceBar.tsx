@@ -1,13 +1,17 @@
 /**
  * The always-visible balance: one row of flags per ledger, one flag per year —
- * green at zero, red with the signed amount when not ("2024: +1,20") — a small
- * chart of net by year, and the warnings, each leading to its line. Every
- * number here comes from the worker's report.
+ * green when the year keeps the ledger's rule, red with the signed amount when
+ * it breaks it ("2024: +1,20"), red «2024: ?» with the count of unreadable
+ * cells when the year's figures are unknown, and for investering a neutral
+ * «2024: Lån +12,50» (borrowing breaks no rule) — a small chart of net by
+ * year, and the warnings, each leading to its line. Every number here comes
+ * from the worker's report.
  */
 import { useState } from 'react';
 import { formatAmount } from '../../shared/money';
 import { LEDGERS, type BalanceReport, type BalanceWarning, type Ledger, type PackageLine, type Year } from '../../shared/types';
 import { useT } from '../i18n';
+import { borrowingLabel, flagStateOf, type FlagState } from './flags';
 
 export interface FlagSelection {
   ledger: Ledger;
@@ -39,44 +43,30 @@ export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
   const ledgersShown = LEDGERS.filter((l) => l === 'drift' || lines.some((x) => x.ledger === l) || !report.ledgers[l].balanced);
   const warnings = report.warnings;
   const errors = warnings.filter((w) => w.severity === 'error').length;
+  const cautions = warnings.filter((w) => w.severity === 'warning').length;
   return (
     <section className="balance-bar" aria-label={t('balanceHeading')}>
       <div className="balance-rows">
         {ledgersShown.map((ledger) => {
-          const lr = report.ledgers[ledger];
           return (
             <div className="balance-row" key={ledger} data-ledger={ledger}>
               <span className="balance-ledger">{t(`ledger_${ledger}`)}</span>
               <ul className="flags" aria-label={t(`ledger_${ledger}`)}>
                 {report.years.map((year) => {
-                  const off = lr.unbalancedYears.includes(year);
-                  const net = lr.byYear[year]?.net ?? '0';
-                  const text = off ? `${year}: ${signedAmount(net)}` : `${year} ✓`;
+                  const state = flagStateOf(report, ledger, year);
                   const isOpen = open?.ledger === ledger && open.year === year;
                   return (
                     <li key={year}>
                       <button
                         type="button"
-                        className={off ? 'flag flag-off' : 'flag flag-ok'}
+                        className={`flag flag-${state}`}
                         data-year={year}
-                        data-state={off ? 'off' : 'ok'}
+                        data-state={state}
                         aria-expanded={isOpen}
                         onClick={() => setOpen(isOpen ? null : { ledger, year })}
                       >
                         <span className="sr-only">{t(`ledger_${ledger}`)} </span>
-                        {off ? (
-                          <>
-                            <span aria-hidden="true">▲ </span>
-                            {text}
-                            <span className="sr-only"> — {t('notBalanced')}</span>
-                          </>
-                        ) : (
-                          <>
-                            {year}
-                            <span aria-hidden="true"> ✓</span>
-                            <span className="sr-only"> — {t('balanced')}</span>
-                          </>
-                        )}
+                        <FlagText state={state} year={year} report={report} ledger={ledger} />
                       </button>
                     </li>
                   );
@@ -88,13 +78,52 @@ export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
       </div>
       <NetChart report={report} />
       <div className="balance-side">
-        <button type="button" className={warnings.length ? (errors ? 'warn-toggle has-errors' : 'warn-toggle has-warnings') : 'warn-toggle'} aria-expanded={showWarnings} onClick={() => setShowWarnings((v) => !v)}>
+        <button type="button" className={errors ? 'warn-toggle has-errors' : cautions ? 'warn-toggle has-warnings' : warnings.length ? 'warn-toggle has-info' : 'warn-toggle'} aria-expanded={showWarnings} onClick={() => setShowWarnings((v) => !v)}>
           {warnings.length ? t('warnings', { n: warnings.length }) : t('noWarnings')}
         </button>
       </div>
       {open && <FlagLines selection={open} lines={lines} onClose={() => setOpen(null)} onGoToLine={onGoToLine} report={report} />}
       {showWarnings && warnings.length > 0 && <WarningList warnings={warnings} lines={lines} onGoToLine={onGoToLine} />}
     </section>
+  );
+}
+
+/** The words of one flag: «2024 ✓», «▲ 2024: +1,20», «2024: ? · 1 uleselig», «2024: Lån +12,50». */
+function FlagText({ state, year, report, ledger }: { state: FlagState; year: Year; report: BalanceReport; ledger: Ledger }) {
+  const t = useT();
+  const lr = report.ledgers[ledger];
+  if (state === 'unknown') {
+    const n = lr.unreadableCells[year] ?? 0;
+    return (
+      <>
+        {year}: ?{n > 0 && <span className="flag-count"> · {n === 1 ? t('unreadableOne') : t('unreadableMany', { n })}</span>}
+        <span className="sr-only"> — {t('balanceUnknown')}</span>
+      </>
+    );
+  }
+  if (state === 'off') {
+    return (
+      <>
+        <span aria-hidden="true">▲ </span>
+        {year}: {signedAmount(lr.byYear[year]?.net ?? '0')}
+        <span className="sr-only"> — {t('notBalanced')}</span>
+      </>
+    );
+  }
+  if (state === 'borrow') {
+    return (
+      <>
+        {year}: {borrowingLabel(t, report.ledgers.investering.borrowing[year] ?? '0')}
+        <span className="sr-only"> — {t('financedByBorrowing')}</span>
+      </>
+    );
+  }
+  return (
+    <>
+      {year}
+      <span aria-hidden="true"> ✓</span>
+      <span className="sr-only"> — {t('balanced')}</span>
+    </>
   );
 }
 
@@ -170,23 +199,45 @@ function WarningList({ warnings, lines, onGoToLine }: { warnings: BalanceWarning
   );
 }
 
-/** Drift per year: measures up, financing down, the net as a dot (SVG, no library). */
+/**
+ * Drift per year: measures up, financing down, the net as a dot (red off
+ * zero in a plan year), a red «?» for a year whose figures are unknown, and
+ * the investment net as a neutral hollow diamond labelled as borrowing (SVG,
+ * no library).
+ */
 export function NetChart({ report }: { report: BalanceReport }) {
   const t = useT();
   const years = report.years;
   const W = 220;
   const H = 64;
   const pad = 4;
+  const drift = report.ledgers.drift;
+  const borrowing = report.ledgers.investering.borrowing;
   const values = years.map((y) => {
-    const s = report.ledgers.drift.byYear[y];
-    return { year: y, tiltak: Number(s?.tiltak ?? 0), inndekning: Number(s?.inndekning ?? 0), net: Number(s?.net ?? 0) };
+    const s = drift.byYear[y];
+    const b = borrowing[y];
+    return {
+      year: y,
+      tiltak: Number(s?.tiltak ?? 0),
+      inndekning: Number(s?.inndekning ?? 0),
+      net: Number(s?.net ?? 0),
+      state: flagStateOf(report, 'drift', y),
+      borrow: b !== undefined && b !== '0' ? Number(b) : null,
+      borrowUnknown: report.ledgers.investering.unknownYears.includes(y),
+    };
   });
   // Display scaling only; the amounts themselves are the worker's decimal strings.
-  const max = Math.max(1, ...values.map((v) => Math.max(Math.abs(v.tiltak), Math.abs(v.inndekning), Math.abs(v.net))));
+  const max = Math.max(1, ...values.map((v) => Math.max(Math.abs(v.tiltak), Math.abs(v.inndekning), Math.abs(v.net), Math.abs(v.borrow ?? 0))));
   const mid = H / 2;
   const scale = (mid - pad) / max;
   const slot = (W - pad * 2) / Math.max(1, years.length);
-  const desc = values.map((v) => `${v.year}: ${formatAmount(report.ledgers.drift.byYear[v.year]?.net ?? '0')}`).join(', ');
+  const desc = values
+    .map((v) => {
+      const d = v.state === 'unknown' ? `${t('ledger_drift')} ?` : `${t('ledger_drift')} ${formatAmount(drift.byYear[v.year]?.net ?? '0')}`;
+      const b = v.borrowUnknown ? `, ${t('borrowingShort')} ?` : v.borrow !== null ? `, ${borrowingLabel(t, borrowing[v.year] ?? '0')}` : '';
+      return `${v.year}: ${d}${b}`;
+    })
+    .join('; ');
   return (
     <figure className="net-chart">
       <svg width={W} height={H + 14} viewBox={`0 0 ${W} ${H + 14}`} role="img" aria-label={`${t('netChart')}: ${desc}`}>
@@ -197,11 +248,19 @@ export function NetChart({ report }: { report: BalanceReport }) {
           const up = Math.abs(v.tiltak) * scale;
           const down = Math.abs(v.inndekning) * scale;
           const ny = mid - v.net * scale;
+          const by = v.borrow === null ? 0 : mid - v.borrow * scale;
           return (
-            <g key={v.year}>
+            <g key={v.year} data-year={v.year} data-state={v.state}>
               <rect x={x - bw} y={mid - up} width={bw} height={up} className="bar-up" />
               <rect x={x} y={mid} width={bw} height={down} className="bar-down" />
-              <circle cx={x} cy={ny} r={3.2} className={v.net === 0 ? 'net-dot ok' : 'net-dot off'} />
+              {v.borrow !== null && <path d={`M ${x + bw + 3} ${by - 3.5} l 3.5 3.5 l -3.5 3.5 l -3.5 -3.5 z`} className="borrow-mark" />}
+              {v.state === 'unknown' ? (
+                <text x={x} y={mid + 4} textAnchor="middle" className="net-unknown">
+                  ?
+                </text>
+              ) : (
+                <circle cx={x} cy={ny} r={3.2} className={v.state === 'off' ? 'net-dot off' : 'net-dot ok'} />
+              )}
               <text x={x} y={H + 11} textAnchor="middle" className="tick">
                 {v.year}
               </text>

@@ -17,6 +17,7 @@ import {
 } from '../../shared/doc/comments';
 import { translate, type Lang } from '../i18n';
 import { useComments } from './useComments';
+import { formatDateTime } from '../app/format';
 import './comments.css';
 
 /** Origin of this tab's writes to the comments doc. */
@@ -43,18 +44,17 @@ export interface CommentsPanelProps {
   isPassageLive?: (anchor: CommentAnchor) => boolean;
 }
 
-function formatTime(iso: string, lang: Lang): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleString(lang === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+/** The app's one date format with the time: «30.11.2026 14:05», in either language. */
+function formatTime(iso: string): string {
+  return formatDateTime(iso) ?? '';
 }
 
-function Author({ name, party, at, lang }: { name: string; party?: string | undefined; at: string; lang: Lang }) {
+function Author({ name, party, at }: { name: string; party?: string | undefined; at: string }) {
   return (
     <p className="cm-meta">
       <span className="cm-author">{name}</span>
       {party && <span className="cm-party">{party}</span>}
-      <time dateTime={at}>{formatTime(at, lang)}</time>
+      <time dateTime={at}>{formatTime(at)}</time>
     </p>
   );
 }
@@ -88,7 +88,7 @@ function Thread(props: {
 
   return (
     <article className={`cm-thread${c.resolved ? ' cm-resolved' : ''}`} aria-label={`${c.authorName}: ${c.text.slice(0, 60)}`} data-comment-id={c.id}>
-      <Author name={c.authorName} party={c.party} at={c.createdAt} lang={lang} />
+      <Author name={c.authorName} party={c.party} at={c.createdAt} />
       {c.quote && (
         <blockquote className={`cm-quote${live ? '' : ' cm-quote-gone'}`}>
           <span className="cm-quote-label">{translate(lang, 'passage')}: </span>«{c.quote}»
@@ -100,7 +100,7 @@ function Thread(props: {
         <ol className="cm-replies">
           {c.replies.map((r) => (
             <li key={r.id} className="cm-reply">
-              <Author name={r.authorName} party={r.party} at={r.createdAt} lang={lang} />
+              <Author name={r.authorName} party={r.party} at={r.createdAt} />
               <p className="cm-text">{r.text}</p>
             </li>
           ))}

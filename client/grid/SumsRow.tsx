@@ -11,6 +11,13 @@ export function SumsRow({ className, sums, years }: { className: string; sums: G
         {sums.label}
       </th>
       {years.map((y) => {
+        if (sums.unknown?.includes(y)) {
+          return (
+            <td role="gridcell" key={y} className="num sum-unknown">
+              ?
+            </td>
+          );
+        }
         const amount = sums.byYear[y];
         return (
           <td role="gridcell" key={y} className="num">

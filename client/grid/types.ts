@@ -8,6 +8,8 @@ import type { NewLineTemplate } from './operations';
 export interface GridSums {
   label: string;
   byYear: Record<Year, string>;
+  /** Years whose sums are unknown (an unreadable amount): shown as «?», never as a partial sum. */
+  unknown?: Year[];
   total?: string;
 }
 

@@ -9,7 +9,7 @@ import { EXPORT_FORMATS } from '../../shared/protocol';
 import type { PackageLine } from '../../shared/types';
 import { ApiError } from '../app/api';
 import { useExportCheck, type BalanceWorker } from '../app/balanceClient';
-import { formatBytes, todayIso } from '../app/format';
+import { formatBytes, isoFromNorwegianDate, norwegianFromIsoDate, todayIso } from '../app/format';
 import { downloadFile, type DownloadProgress } from '../app/transfer';
 import { useT } from '../i18n';
 import { ExportCheckView } from './ExportCheckView';
@@ -27,7 +27,8 @@ export function ExportCard({ packageId, worker, lines, onGoToLine }: ExportCardP
   const base = `/api/packages/${encodeURIComponent(packageId)}`;
   const [scope, setScope] = useState<ExportScope>('agreed');
   const [version, setVersion] = useState('');
-  const [date, setDate] = useState(todayIso);
+  // Shown and typed as dd.mm.åååå (the one date format); sent as ISO.
+  const [date, setDate] = useState(() => norwegianFromIsoDate(todayIso()));
   const [sealed, setSealed] = useState(false);
   const [busy, setBusy] = useState<Record<string, DownloadProgress>>({});
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string; checksum?: string } | null>(null);
@@ -37,7 +38,14 @@ export function ExportCard({ packageId, worker, lines, onGoToLine }: ExportCardP
   const run = async (format: string) => {
     const q = new URLSearchParams({ format, scope });
     if (version.trim()) q.set('version', version.trim());
-    if (date) q.set('date', date);
+    if (date.trim()) {
+      const iso = isoFromNorwegianDate(date);
+      if (!iso) {
+        setResult({ kind: 'error', text: t('exportDateInvalid') });
+        return;
+      }
+      q.set('date', iso);
+    }
     if (sealed) q.set('sealed', '1');
     setResult(null);
     setBusy((b) => ({ ...b, [format]: { loaded: 0, total: null } }));
@@ -77,7 +85,7 @@ export function ExportCard({ packageId, worker, lines, onGoToLine }: ExportCardP
         </label>
         <label>
           {t('exportDate')}
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+          <input inputMode="numeric" placeholder={t('datePlaceholder')} value={date} onChange={(e) => setDate(e.target.value)} />
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={sealed} onChange={(e) => setSealed(e.target.checked)} />

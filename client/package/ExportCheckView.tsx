@@ -99,7 +99,7 @@ export function ExportCheckView({ check, scope, lines, onGoToLine }: ExportCheck
               : t(scope === 'agreed' ? 'checkLeftOut' : 'checkWithStatus', { what: countWhat(t, left.lines, left.verbal) })}
         </li>
         {others.map((w, i) => (
-          <li key={i} className="check check-warning">
+          <li key={i} className={w.severity === 'info' ? 'check check-info' : 'check check-warning'}>
             <span className="check-icon" aria-hidden="true">
               i
             </span>

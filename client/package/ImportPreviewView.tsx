@@ -8,6 +8,7 @@ import { formatAmount } from '../../shared/money';
 import { previewLineId, type ImportPreview } from '../../shared/format/importPreview';
 import { LEDGERS } from '../../shared/types';
 import { useT } from '../i18n';
+import { borrowingLabel, flagStateOf } from '../balance/flags';
 import { YearColumnHeads } from './YearColumnHeads';
 
 export function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel }: { preview: ImportPreview; fileName: string; busy: boolean; onConfirm(): void; onCancel(): void }) {
@@ -86,11 +87,20 @@ export function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel
               <tr key={ledger} data-ledger={ledger}>
                 <th scope="row">{t(`ledger_${ledger}`)}</th>
                 {years.map((y) => {
-                  const off = lr.unbalancedYears.includes(y);
+                  const state = flagStateOf(preview.report, ledger, y);
+                  const text =
+                    state === 'off'
+                      ? formatAmount(lr.byYear[y]?.net ?? '0', { decimals: 2, signed: true })
+                      : state === 'unknown'
+                        ? '?'
+                        : state === 'borrow'
+                          ? borrowingLabel(t, preview.report.ledgers.investering.borrowing[y] ?? '0')
+                          : '✓';
+                  const said = state === 'off' ? t('notBalanced') : state === 'unknown' ? t('balanceUnknown') : state === 'borrow' ? t('financedByBorrowing') : t('balanced');
                   return (
-                    <td key={y} className={off ? 'num cell-off' : 'num cell-ok'} data-state={off ? 'off' : 'ok'}>
-                      {off ? formatAmount(lr.byYear[y]?.net ?? '0', { decimals: 2, signed: true }) : '✓'}
-                      <span className="sr-only"> — {off ? t('notBalanced') : t('balanced')}</span>
+                    <td key={y} className={`num cell-${state}`} data-state={state}>
+                      {text}
+                      <span className="sr-only"> — {said}</span>
                     </td>
                   );
                 })}

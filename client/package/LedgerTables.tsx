@@ -94,13 +94,13 @@ const LedgerTable = memo(function LedgerTable({ ledger, lines, sums, ...grid }: 
           template: { ledger, group },
           lines: lines.filter((l) => l.group === group),
         };
-        if (sums) block.sums = { label: t('sumGroup', { group: t(`group_${group}`).toLowerCase() }), byYear: pick(sums, group) };
+        if (sums) block.sums = { label: t('sumGroup', { group: t(`group_${group}`).toLowerCase() }), byYear: pick(sums, group), unknown: sums.unknownYears };
         return block;
       }),
     [ledger, lines, sums, t, lang],
   );
   const footer = useMemo<GridSums | undefined>(
-    () => (sums ? { label: ledger === 'investering' ? `${t('net')} (${t('borrowing').toLowerCase()})` : t('net'), byYear: pick(sums, 'net') } : undefined),
+    () => (sums ? { label: ledger === 'investering' ? `${t('net')} (${t('borrowing').toLowerCase()})` : t('net'), byYear: pick(sums, 'net'), unknown: sums.unknownYears } : undefined),
     [ledger, sums, t],
   );
   return (

@@ -7,7 +7,7 @@
 import { useId } from 'react';
 import { formatAmount } from '../../shared/money';
 import { getLinesMap, setLineFields, type LineFieldPatch } from '../../shared/doc/schema';
-import type { AreaFrames, BaselineArea } from '../../shared/doc/baseline';
+import type { LedgerBaselines, LedgerFrames } from '../../shared/doc/baseline';
 import { GROUPS, LEDGERS, STATUSES, type BalanceWarning, type PackageLine, type PackageSection, type Party, type Year } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
 import { duplicateLineInDoc, moveLineInDoc } from '../grid/operations';
@@ -22,8 +22,9 @@ export interface LineDetailsProps {
   lines: PackageLine[];
   sections: PackageSection[];
   parties: Party[];
-  baseline: BaselineArea[];
-  frames: AreaFrames | null;
+  /** Both baselines; a drift line takes its service areas from the drift baseline, an investment line from the investment baseline. */
+  baseline: LedgerBaselines;
+  frames: LedgerFrames | null;
   years: Year[];
   canEdit: boolean;
   me: { name: string; color: string; id: string; party?: string | undefined };
@@ -49,9 +50,13 @@ export function LineDetails(props: LineDetailsProps) {
   };
   const siblings = props.lines.filter((l) => l.ledger === line.ledger && l.group === line.group).map((l) => l.id);
   const idx = siblings.indexOf(line.id);
-  const areaNames = props.baseline.map((a) => a.name);
-  const freeAreas = [...new Set(props.lines.map((l) => l.area).filter((a): a is string => !!a))];
-  const frame = line.area ? props.frames?.[props.baseline.find((a) => a.name.trim().toLowerCase() === line.area!.trim().toLowerCase())?.name ?? ''] : undefined;
+  // The fund has no frames; drift and investering each have their own areas (the same name may be in both).
+  const frameLedger = line.ledger === 'drift' || line.ledger === 'investering' ? line.ledger : null;
+  const ledgerBaseline = frameLedger ? props.baseline[frameLedger] : [];
+  const areaNames = ledgerBaseline.map((a) => a.name);
+  const freeAreas = [...new Set(props.lines.filter((l) => l.ledger === line.ledger).map((l) => l.area).filter((a): a is string => !!a))];
+  const areaName = line.area ? ledgerBaseline.find((a) => a.name.trim().toLowerCase() === line.area!.trim().toLowerCase())?.name : undefined;
+  const frame = frameLedger && areaName ? props.frames?.[frameLedger][areaName] : undefined;
   const item = getLinesMap(conn.doc).get(line.id);
 
   return (

@@ -109,7 +109,8 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
       <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
       <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} />
       <nav className="tabs" aria-label={t('appName')}>
-        {TABS.filter((k) => k !== 'settings' || status.role === 'owner').map((k) => (
+        {/* Negotiators edit the decision in the settings too; the package's frame stays the owner's. */}
+        {TABS.filter((k) => k !== 'settings' || status.role === 'owner' || status.role === 'editor').map((k) => (
           <button key={k} type="button" className={tab === k ? 'tab active' : 'tab'} aria-current={tab === k ? 'page' : undefined} onClick={() => setTab(k)}>
             {t(TAB_LABEL[k])}
           </button>
@@ -122,9 +123,11 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
         <div className="work-main">
           {tab === 'ledger' && <LedgerTables lines={snap.lines} balance={report?.balance ?? null} {...gridProps} />}
           {tab === 'sections' && <SectionsView sections={snap.sections} parties={parties} lines={snap.lines} verbal={snap.verbal} me={me} {...gridProps} />}
-          {tab === 'baseline' && <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} canEdit={canEdit} />}
+          {tab === 'baseline' && (
+            <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} proposedBorrowing={snap.meta.proposedBorrowing} balance={report?.balance ?? null} canEdit={canEdit} />
+          )}
           {tab === 'import' && <ImportExportPanel conn={conn} balance={balance} lines={snap.lines} canEdit={canEdit} onGoToLine={goToLine} />}
-          {tab === 'settings' && <SettingsPanel conn={conn} meta={snap.meta} canEdit={canEdit} />}
+          {tab === 'settings' && <SettingsPanel conn={conn} meta={snap.meta} canEdit={canEdit} canEditFrame={canEdit && status.role === 'owner'} balance={report?.balance ?? null} />}
         </div>
         {withGrids && (
           <LineDetails

@@ -3,9 +3,11 @@ import { apiGet, apiSend } from '../app/api';
 import { navigate } from '../app/router';
 import { FilePicker, useUpload } from '../app/useUpload';
 import { useSession, type Membership } from '../app/session';
-import { useLang, useT, type MessageId } from '../i18n';
+import { useT, type MessageId } from '../i18n';
 import { FundOpeningField, PartiesFieldset, YearRangeFieldset } from '../package/PackageFields';
 import type { BalanceReport, Party } from '../../shared/types';
+import { formatDateTime } from '../app/format';
+import { borrowingLabel, listBalanceOf } from '../balance/flags';
 import { AppLink } from '../app/AppLink';
 
 interface PackageSummary {
@@ -22,34 +24,43 @@ function normaliseList(body: unknown): PackageSummary[] {
   return (arr as PackageSummary[]).filter((p) => p && typeof p.id === 'string');
 }
 
-function isBalanced(r: BalanceReport): boolean {
-  return r.ledgers.drift.balanced && r.ledgers.investering.balanced && r.ledgers.fond.balanced;
-}
-
 function BalanceCell({ id }: { id: string }) {
   const t = useT();
-  const [state, setState] = useState<'loading' | 'ok' | 'off' | 'unknown'>('loading');
+  const [report, setReport] = useState<BalanceReport | 'loading' | 'failed'>('loading');
   useEffect(() => {
     apiGet<BalanceReport>(`/api/packages/${encodeURIComponent(id)}/balance`)
-      .then((r) => setState(isBalanced(r) ? 'ok' : 'off'))
-      .catch(() => setState('unknown'));
+      .then(setReport)
+      .catch(() => setReport('failed'));
   }, [id]);
-  if (state === 'loading') return <span className="muted">…</span>;
-  if (state === 'ok') return <span className="pill pill-ok">✓ {t('balanced')}</span>;
-  if (state === 'off') return <span className="pill pill-bad">! {t('notBalanced')}</span>;
-  return <span className="muted">{t('unknown')}</span>;
-}
-
-function formatWhen(v: string | number | null | undefined, lang: string): string {
-  if (v === null || v === undefined || v === '') return '—';
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleString(lang === 'nb' ? 'nb-NO' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  if (report === 'loading') return <span className="muted">…</span>;
+  if (report === 'failed') return <span className="muted">{t('unknown')}</span>;
+  const verdict = listBalanceOf(report);
+  // The budget year's change in borrowing, shown neutrally beside the verdict.
+  const year = report.planYears[0];
+  const borrowing = year !== undefined ? report.ledgers.investering.borrowing[year] : undefined;
+  return (
+    <span className="balance-cell" data-state={verdict.state}>
+      {verdict.state === 'ok' && <span className="pill pill-ok">✓ {t('balanced')}</span>}
+      {verdict.state === 'off' && <span className="pill pill-bad">! {t('notBalanced')}</span>}
+      {verdict.state === 'unknown' && (
+        <span className="pill pill-bad">
+          ? {t('balanceUnknownShort')} ({verdict.cells === 1 ? t('unreadableOne') : t('unreadableMany', { n: verdict.cells })})
+        </span>
+      )}
+      {borrowing !== undefined && borrowing !== '0' && (
+        <>
+          {' '}
+          <span className="pill pill-borrow" title={t('financedByBorrowing')}>
+            {year}: {borrowingLabel(t, borrowing)}
+          </span>
+        </>
+      )}
+    </span>
+  );
 }
 
 export function PackageListPage() {
   const t = useT();
-  const lang = useLang();
   const session = useSession();
   const [packages, setPackages] = useState<PackageSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -96,7 +107,7 @@ export function PackageListPage() {
                   </td>
                   <td>{role ? t(`role_${role}` as MessageId) : '—'}</td>
                   <td>{party || '—'}</td>
-                  <td>{formatWhen(p.lastChange ?? p.updatedAt, lang)}</td>
+                  <td>{formatDateTime(p.lastChange ?? p.updatedAt) ?? '—'}</td>
                   <td>
                     <BalanceCell id={p.id} />
                   </td>

@@ -57,31 +57,84 @@ export function payloadTooLarge(c: Context, maxBytes: number): Response {
   return c.json(errorBody(`Forespørselen er for stor (maks ${Math.round(maxBytes / 1024)} KiB)`), 413);
 }
 
-/** A Norwegian message for the first zod issue, naming the field it concerns. */
-export function describeIssue(issue: z.core.$ZodIssue): { message: string; field?: string } {
+/** Norwegian names of JSON value types, for «forventet tekst, fikk tall». */
+const JSON_TYPE_NAMES: Record<string, string> = {
+  string: 'tekst',
+  number: 'tall',
+  int: 'heltall',
+  boolean: 'sann/usann',
+  array: 'liste',
+  object: 'objekt',
+  null: 'null',
+  undefined: 'ingenting',
+};
+
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** The value at `path` in `input`, and whether it is there at all (a missing key is not the same as a wrong type). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): { present: boolean; value: unknown } {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key)) return { present: false, value: undefined };
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return { present: true, value: cur };
+}
+
+/** A message a schema gave on purpose (zod's own English defaults start with «Invalid» or «Too»). */
+function ownMessage(issue: z.core.$ZodIssue): string | null {
+  return issue.message && !/^(Invalid|Too (big|small)|Unrecognized)/.test(issue.message) ? issue.message : null;
+}
+
+/**
+ * A Norwegian message for the first zod issue that says what is wrong and
+ * names the field it concerns: missing (the key is not in `input`, the parsed
+ * body) or of the wrong type («forventet tekst, fikk tall»), too long / too
+ * many / too large with the limit, a bad format or value, or an unknown
+ * field. A message the schema gives on purpose is kept.
+ */
+export function describeIssue(issue: z.core.$ZodIssue, input?: unknown): { message: string; field?: string } {
   const field = issue.path.map(String).join('.');
   const name = field === '' ? 'forespørselen' : `feltet «${field}»`;
+  const own = ownMessage(issue);
   switch (issue.code) {
-    case 'invalid_type':
-      return {
-        message: issue.input === undefined ? `Mangler ${name}` : `Ugyldig type i ${name} (forventet ${issue.expected})`,
-        field,
-      };
-    case 'too_big':
-      return { message: `For lang verdi i ${name} (maks ${String(issue.maximum)})`, field };
-    case 'too_small':
-      return { message: `For kort verdi i ${name} (minst ${String(issue.minimum)})`, field };
+    case 'invalid_type': {
+      const at = valueAt(input, issue.path);
+      if (input !== undefined && !at.present) return { message: `Mangler ${name}${own ? ` (${own})` : ''}`, field };
+      const got = input !== undefined ? `, fikk ${JSON_TYPE_NAMES[jsonTypeOf(at.value)] ?? jsonTypeOf(at.value)}` : '';
+      const expected = own ?? `forventet ${JSON_TYPE_NAMES[issue.expected] ?? issue.expected}`;
+      return { message: `Feil type i ${name}: ${expected}${got}`, field };
+    }
+    case 'too_big': {
+      const max = String(issue.maximum);
+      const what = issue.origin === 'string' ? `For lang tekst i ${name} (maks ${max} tegn)` : issue.origin === 'array' || issue.origin === 'set' ? `For mange elementer i ${name} (maks ${max})` : `For stor verdi i ${name} (maks ${max})`;
+      return { message: what, field };
+    }
+    case 'too_small': {
+      const min = String(issue.minimum);
+      const what =
+        issue.origin === 'string'
+          ? min === '1'
+            ? `Tom tekst i ${name}`
+            : `For kort tekst i ${name} (minst ${min} tegn)`
+          : issue.origin === 'array' || issue.origin === 'set'
+            ? `For få elementer i ${name} (minst ${min})`
+            : `For liten verdi i ${name} (minst ${min})`;
+      return { message: what, field };
+    }
     case 'invalid_format':
-      return {
-        message: issue.format === 'email' ? `Ugyldig e-postadresse i ${name}` : `Ugyldige tegn i ${name}`,
-        field,
-      };
+      if (issue.format === 'email') return { message: `Ugyldig e-postadresse i ${name}`, field };
+      return { message: own ? `Ugyldig verdi i ${name}: ${own}` : `Ugyldige tegn i ${name}`, field };
     case 'invalid_value':
       return { message: `Ugyldig verdi i ${name} (tillatt: ${issue.values.map(String).join(', ')})`, field };
     case 'unrecognized_keys':
       return { message: `Ukjent felt: ${issue.keys.map((k) => `«${k}»`).join(', ')}`, field: issue.keys[0] ?? field };
     default:
-      return { message: `Ugyldig verdi i ${name}: ${issue.message}`, field };
+      return { message: `Ugyldig verdi i ${name}: ${own ?? issue.message}`, field };
   }
 }
 
@@ -106,7 +159,7 @@ export async function readJsonBody<T>(
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const described = first ? describeIssue(first) : { message: 'Ugyldig forespørsel' };
+    const described = first ? describeIssue(first, raw) : { message: 'Ugyldig forespørsel' };
     return { ok: false, response: c.json(errorBody(described.message, described.field), 400) };
   }
   return { ok: true, data: parsed.data };

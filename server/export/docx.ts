@@ -24,7 +24,7 @@ import {
 } from 'docx';
 import { formatAmount } from '../../shared/money';
 import type { RichBlock, RichRun } from '../../shared/doc/richtext';
-import { LEDGER_LABELS, STATUS_LABELS, formatDateNorwegian, type ExportLine, type ExportModel, type ExportRow, type ExportTable } from '../../shared/export/model';
+import { STATUS_LABELS, formatDateNorwegian, type ExportLine, type ExportModel, type ExportPart, type ExportRow, type ExportTable, type ExportVerbal } from '../../shared/export/model';
 import { safeLinkUrl, stripControlChars } from './text';
 
 /** A4 in twentieths of a point (twips), with 2,5 cm side margins. */
@@ -38,8 +38,14 @@ const TABLE_SIZE_HALF_PT = 18;
 const FOOTER_SIZE_HALF_PT = 16;
 const FONT = 'Calibri';
 const ORDERED_LIST_REF = 'ordered-list';
+/** The numbering of the decision points (1., 2., …). */
+const DECISION_LIST_REF = 'decision-points';
 
 const fmt = (v: string): string => formatAmount(v, { decimals: 2 });
+/** What a sum cell shows for a year whose figures are unknown (an unreadable amount). */
+const UNKNOWN_MARK = '?';
+/** Tables with at most this many rows are kept on one page (moved to the next whole); longer ones break between rows. */
+const KEEP_WHOLE_MAX_ROWS = 32;
 
 function runsToChildren(runs: RichRun[], extra: { bold?: boolean; italics?: boolean } = {}): ParagraphChild[] {
   const out: ParagraphChild[] = [];
@@ -63,25 +69,33 @@ function runsToChildren(runs: RichRun[], extra: { bold?: boolean; italics?: bool
 }
 
 /** Renders rich blocks; headings inside a text become bold lead-ins, so the document outline stays sections. */
-function richToParagraphs(blocks: RichBlock[], listCounter: { n: number }): Paragraph[] {
+function richToParagraphs(blocks: RichBlock[], listCounter: { n: number }, opts: { spaceBeforeFirst?: number } = {}): Paragraph[] {
   const out: Paragraph[] = [];
-  for (const b of blocks) {
+  // Space above the first block only (text right under an amounts table), so it does not touch the table's rule.
+  const before = (): { spacing?: { before: number } } => (out.length === 0 && opts.spaceBeforeFirst ? { spacing: { before: opts.spaceBeforeFirst } } : {});
+  for (const [i, b] of blocks.entries()) {
+    // A lead-in line («… gjennom:») stays on the page of the list it introduces.
+    const leadsIntoList = blocks[i + 1]?.type === 'list';
     if (b.type === 'list') {
       const instance = ++listCounter.n;
-      for (const item of b.items) {
+      // A short list is not split over two pages.
+      const keepTogether = b.items.length <= SHORT_LIST_MAX_ITEMS;
+      for (const [k, item] of b.items.entries()) {
         out.push(
           new Paragraph({
             children: runsToChildren(item),
+            keepNext: keepTogether && k < b.items.length - 1,
+            ...before(),
             ...(b.ordered ? { numbering: { reference: ORDERED_LIST_REF, level: 0, instance } } : { bullet: { level: 0 } }),
           }),
         );
       }
     } else if (b.type === 'heading') {
-      out.push(new Paragraph({ children: runsToChildren(b.runs, { bold: true }), keepNext: true, spacing: { before: 160, after: 60 } }));
+      out.push(new Paragraph({ children: runsToChildren(b.runs, { bold: true }), keepNext: true, spacing: { before: Math.max(160, opts.spaceBeforeFirst ?? 0), after: 60 } }));
     } else if (b.type === 'quote') {
-      out.push(new Paragraph({ children: runsToChildren(b.runs, { italics: true }), indent: { left: 567 } }));
+      out.push(new Paragraph({ children: runsToChildren(b.runs, { italics: true }), indent: { left: 567 }, ...before() }));
     } else if (b.runs.some((r) => r.text.trim() !== '')) {
-      out.push(new Paragraph({ children: runsToChildren(b.runs) }));
+      out.push(new Paragraph({ children: runsToChildren(b.runs), keepNext: leadsIntoList, ...before() }));
     }
   }
   return out;
@@ -91,38 +105,82 @@ function statusRun(status: ExportLine['status']): TextRun {
   return new TextRun({ text: `  [${STATUS_LABELS[status]}]`, italics: true, color: status === 'agreed' ? '2E7D32' : 'B71C1C', bold: false });
 }
 
-/** «2023: 8,00   2024: 8,00 …» under a line's title, on tab stops so the years line up from line to line. */
-function amountsParagraph(line: ExportLine, years: string[]): Paragraph {
-  const children: TextRun[] = [];
-  const shown = years.filter((y) => line.amounts[y] !== undefined || line.invalid[y] !== undefined);
-  shown.forEach((y, i) => {
-    const value = line.amounts[y] !== undefined ? formatAmount(line.amounts[y]) : `«${stripControlChars(line.invalid[y] ?? '')}» (ugyldig)`;
-    if (i > 0) children.push(new TextRun({ text: '\t' }));
-    children.push(new TextRun({ text: `${y}: `, color: '555555' }), new TextRun({ text: value }));
+/** Lists of at most this many items are kept on one page. */
+const SHORT_LIST_MAX_ITEMS = 6;
+/** Space between an item's amounts table and its rationale (twips). */
+const SPACE_UNDER_TABLE_TWIPS = 100;
+/** Width of an item's label column and of each year column in its amounts table (twips). */
+const ITEM_LABEL_WIDTH_TWIPS = 2200;
+const ITEM_YEAR_WIDTH_TWIPS = 1150;
+
+/**
+ * An item's amounts as a small table in the columns of its ledger (a line
+ * that starts in 2024 has its first figure under 2024): a header row of
+ * years and one row of amounts; neither row splits, and the header keeps
+ * with the amounts, so a title (kept with the next paragraph) never stands
+ * alone at the foot of a page.
+ */
+function amountsTable(line: ExportLine, years: string[], keepWithText: boolean): Table {
+  const shown = years.length > 0 ? years : Object.keys(line.amounts).sort();
+  const header = new TableRow({
+    tableHeader: true,
+    cantSplit: true,
+    children: [
+      cell('mill. kr', { width: ITEM_LABEL_WIDTH_TWIPS, italics: true, color: '555555', top: THIN, keepNext: true }),
+      ...shown.map((y) => cell(y, { width: ITEM_YEAR_WIDTH_TWIPS, right: true, bold: true, top: THIN, keepNext: true })),
+    ],
   });
-  if (shown.length === 0) children.push(new TextRun({ text: 'Ingen beløp', italics: true, color: '555555' }));
-  else children.push(new TextRun({ text: '\tmill. kr', color: '555555' }));
-  const step = Math.floor(TEXT_WIDTH_TWIPS / 5);
-  return new Paragraph({
-    children,
-    style: 'LineAmounts',
-    tabStops: [1, 2, 3, 4].map((k) => ({ type: TabStopType.LEFT, position: k * step })),
-    keepNext: line.rich.length > 0,
+  const values = new TableRow({
+    cantSplit: true,
+    children: [
+      cell(line.group === 'inndekning' ? 'Inndekning' : 'Beløp', { width: ITEM_LABEL_WIDTH_TWIPS, color: '555555', keepNext: keepWithText }),
+      ...shown.map((y) => {
+        const bad = line.invalid[y];
+        if (bad !== undefined) return cell(`«${bad}» (ugyldig)`, { width: ITEM_YEAR_WIDTH_TWIPS, right: true, color: 'B71C1C', keepNext: keepWithText });
+        const v = line.amounts[y];
+        return cell(v === undefined ? '' : fmt(v), { width: ITEM_YEAR_WIDTH_TWIPS, right: true, keepNext: keepWithText });
+      }),
+    ],
+  });
+  return new Table({
+    width: { size: ITEM_LABEL_WIDTH_TWIPS + ITEM_YEAR_WIDTH_TWIPS * shown.length, type: WidthType.DXA },
+    columnWidths: [ITEM_LABEL_WIDTH_TWIPS, ...shown.map(() => ITEM_YEAR_WIDTH_TWIPS)],
+    layout: TableLayoutType.FIXED,
+    rows: [header, values],
   });
 }
 
-function lineParagraphs(line: ExportLine, model: ExportModel, listCounter: { n: number }): Paragraph[] {
-  const title: ParagraphChild[] = [new TextRun({ text: stripControlChars(line.title) || '(uten tittel)', bold: true })];
+/** A line as an item of the decision: its title (Heading 3), its amounts by year, its rationale. */
+function lineBlocks(line: ExportLine, model: ExportModel, listCounter: { n: number }): (Paragraph | Table)[] {
+  const title: ParagraphChild[] = [new TextRun({ text: stripControlChars(line.title) || '(uten tittel)' })];
   if (model.scope === 'all') title.push(statusRun(line.status));
+  const rationale = richToParagraphs(line.rich, listCounter, { spaceBeforeFirst: SPACE_UNDER_TABLE_TWIPS });
+  const hasAmounts = Object.keys(line.amounts).length + Object.keys(line.invalid).length > 0;
   return [
-    new Paragraph({ children: title, style: 'LineTitle' }),
-    amountsParagraph(line, model.years),
-    ...richToParagraphs(line.rich, listCounter),
+    new Paragraph({ children: title, heading: HeadingLevel.HEADING_3, keepNext: true, keepLines: true }),
+    hasAmounts ? amountsTable(line, model.columns[line.ledger], rationale.length > 0) : new Paragraph({ children: [new TextRun({ text: 'Ingen beløp', italics: true, color: '555555' })], keepNext: rationale.length > 0 }),
+    // Word runs two adjacent tables together; an empty line keeps the amounts table its own.
+    ...(rationale.length > 0 ? rationale : [new Paragraph({ children: [], spacing: { after: 0 } })]),
   ];
 }
 
 function heading(text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel], opts: { pageBreakBefore?: boolean } = {}): Paragraph {
-  return new Paragraph({ text: stripControlChars(text), heading: level, keepNext: true, pageBreakBefore: opts.pageBreakBefore });
+  return new Paragraph({ text: stripControlChars(text), heading: level, keepNext: true, keepLines: true, pageBreakBefore: opts.pageBreakBefore });
+}
+
+/** The items of one part (a ledger's lines, or the verbal instructions) under its sub-heading, when it has one. */
+function partBlocks(part: ExportPart, items: { lines: ExportLine[]; verbal: ExportVerbal[] }, model: ExportModel, listCounter: { n: number }): (Paragraph | Table)[] {
+  const out: (Paragraph | Table)[] = [];
+  if (part.label) out.push(heading(part.label, HeadingLevel.HEADING_2));
+  if (part.kind === 'verbal') {
+    for (const v of items.verbal) {
+      const title: ParagraphChild[] = [new TextRun({ text: `${v.number}. ${stripControlChars(v.title)}` })];
+      if (model.scope === 'all') title.push(statusRun(v.status));
+      out.push(new Paragraph({ children: title, heading: HeadingLevel.HEADING_3, keepNext: true, keepLines: true }));
+      out.push(...richToParagraphs(v.rich, listCounter));
+    }
+  } else for (const line of items.lines) out.push(...lineBlocks(line, model, listCounter));
+  return out;
 }
 
 const THIN: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '999999' };
@@ -179,8 +237,13 @@ function tableFor(table: ExportTable, model: ExportModel): Table {
       cell('Sum', { width: numberWidth, right: true, bold: true, top: THICK, shade: true, keepNext: true }),
     ],
   });
+  // A table that fits on a page moves to the next one whole; a longer one breaks between rows
+  // (the header row repeats), but never right after a heading row or right before a sum.
+  const keepWhole = table.rows.length <= KEEP_WHOLE_MAX_ROWS;
+  const unknown = new Set(table.unknownYears);
   const rows = table.rows.map((row: ExportRow, index) => {
-    const keepNext = index < table.rows.length - 1;
+    const next = table.rows[index + 1];
+    const keepNext = next !== undefined && (keepWhole || row.kind === 'heading' || next.kind === 'sum');
     if (row.kind === 'heading') {
       return new TableRow({ cantSplit: true, children: [cell(row.label, { width: TEXT_WIDTH_TWIPS, italics: true, span: cols.length, keepNext })] });
     }
@@ -189,16 +252,19 @@ function tableFor(table: ExportTable, model: ExportModel): Table {
     const top = isSum ? (row.emphasis === 'total' ? THICK : THIN) : undefined;
     const values = table.years.map((y) => {
       if (row.kind === 'line' && row.invalid[y] !== undefined) return cell(`«${row.invalid[y]}»`, { width: numberWidth, right: true, color: 'B71C1C', top, keepNext });
+      // A sum over a year with an unreadable amount is not known: «?», never a partial sum.
+      if (row.kind !== 'line' && unknown.has(y)) return cell(UNKNOWN_MARK, { width: numberWidth, right: true, bold, top, keepNext, color: 'B71C1C' });
       const v = row.values[y];
       return cell(v === null || v === undefined ? '' : fmt(v), { width: numberWidth, right: true, bold, top, keepNext });
     });
+    const totalText = row.total === null ? '' : row.kind !== 'line' && unknown.size > 0 ? UNKNOWN_MARK : fmt(row.total);
     return new TableRow({
       cantSplit: true,
       children: [
         cell(row.label, { width: labelWidth, bold, italics: row.kind === 'info', top, keepNext }),
         ...(withStatus ? [cell(row.kind === 'line' ? STATUS_LABELS[row.status] : '', { width: statusWidth, top, keepNext })] : []),
         ...values,
-        cell(row.total === null ? '' : fmt(row.total), { width: numberWidth, right: true, bold, top, keepNext }),
+        cell(totalText, { width: numberWidth, right: true, bold, top, keepNext, ...(totalText === UNKNOWN_MARK ? { color: 'B71C1C' } : {}) }),
       ],
     });
   });
@@ -228,12 +294,17 @@ function footer(model: ExportModel): Footer {
 }
 
 /**
- * Renders the export model as a Word document laid out like a council's
- * decision document: title, decision paragraph, sections (introduction,
- * drift, investering, disposisjonsfond, numbered verbale føringer), the
- * inndekning, then the four tables on their own pages with right-aligned
- * amounts (`−93,65`) and total rows; footer with version, date, page numbers
- * and the checksum of a sealed version. Returns the .docx bytes.
+ * Renders the export model as a Word document laid out like the council's
+ * decision document: title; the opening sentence and the numbered decision
+ * points (the borrowing point last); a chapter per section (Heading 1) with
+ * its introduction and its parts (Heading 2: Drift, Investering,
+ * Disposisjonsfond, Verbale føringer), each item a Heading 3 with its
+ * amounts in the ledger's year columns and its rationale; the Inndekning
+ * chapter; then «Tabeller» on a new page, one table per ledger. Real Word
+ * heading styles (the navigation pane shows the outline), no row split
+ * across pages, header rows repeated, an item's title kept with its amounts,
+ * right-aligned amounts (`−93,65`); footer with version, date (dd.mm.åååå),
+ * page numbers and the checksum of a sealed version. Returns the .docx bytes.
  */
 export async function renderDocx(model: ExportModel): Promise<Uint8Array> {
   const listCounter = { n: 0 };
@@ -246,50 +317,36 @@ export async function renderDocx(model: ExportModel): Promise<Uint8Array> {
       }),
     );
   }
-  body.push(new Paragraph({ children: [new TextRun({ text: model.decision })], spacing: { after: 240 } }));
+  body.push(new Paragraph({ children: [new TextRun({ text: stripControlChars(model.decision) })], style: 'DecisionText', keepNext: model.decisionPoints.length > 0 }));
+  for (const point of model.decisionPoints) {
+    body.push(new Paragraph({ children: [new TextRun({ text: stripControlChars(point) })], style: 'DecisionPoint', keepLines: true, numbering: { reference: DECISION_LIST_REF, level: 0 } }));
+  }
 
   for (const section of model.sections) {
     body.push(heading(section.title || 'Uten tittel', HeadingLevel.HEADING_1));
     body.push(...richToParagraphs(section.intro, listCounter));
-    for (const ledger of ['drift', 'investering', 'fond'] as const) {
-      if (section[ledger].length === 0) continue;
-      body.push(heading(LEDGER_LABELS[ledger], HeadingLevel.HEADING_2));
-      for (const line of section[ledger]) body.push(...lineParagraphs(line, model, listCounter));
-    }
-    if (section.verbal.length > 0) {
-      body.push(heading('Verbale føringer', HeadingLevel.HEADING_2));
-      for (const v of section.verbal) {
-        const title: ParagraphChild[] = [new TextRun({ text: `${v.number}. ${stripControlChars(v.title)}`, bold: true })];
-        if (model.scope === 'all') title.push(statusRun(v.status));
-        body.push(new Paragraph({ children: title, style: 'LineTitle' }));
-        body.push(...richToParagraphs(v.rich, listCounter));
-      }
+    for (const part of section.parts) {
+      body.push(...partBlocks(part, { lines: part.kind === 'verbal' ? [] : section[part.kind], verbal: section.verbal }, model, listCounter));
     }
   }
 
   const inn = model.inndekning;
-  if (inn.drift.length + inn.investering.length + inn.fond.length > 0 || inn.intro.length > 0) {
+  if (inn.parts.length > 0) {
     body.push(heading('Inndekning', HeadingLevel.HEADING_1));
     body.push(...richToParagraphs(inn.intro, listCounter));
-    for (const ledger of ['drift', 'investering', 'fond'] as const) {
-      if (inn[ledger].length === 0) continue;
-      body.push(heading(LEDGER_LABELS[ledger], HeadingLevel.HEADING_2));
-      for (const line of inn[ledger]) body.push(...lineParagraphs(line, model, listCounter));
-    }
+    for (const part of inn.parts) if (part.kind !== 'verbal') body.push(...partBlocks(part, { lines: inn[part.kind], verbal: [] }, model, listCounter));
   }
 
   body.push(heading('Tabeller', HeadingLevel.HEADING_1, { pageBreakBefore: true }));
-  model.tables.forEach((table, i) => {
-    body.push(
-      new Paragraph({
-        children: [new TextRun({ text: table.title, bold: true })],
-        style: 'TableCaption',
-        keepNext: true,
-        spacing: { before: i === 0 ? 0 : 360, after: 120 },
-      }),
-    );
+  body.push(
+    new Paragraph({
+      children: [new TextRun({ text: 'Beløp i millioner kroner. Tiltak og bruk av disposisjonsfond er positive beløp; inndekning og avsetning til fond er negative.', italics: true, color: '555555' })],
+    }),
+  );
+  for (const table of model.tables) {
+    body.push(heading(table.title, HeadingLevel.HEADING_2));
     body.push(tableFor(table, model));
-  });
+  }
 
   const doc = new Document({
     creator: 'Budsjettverksted',
@@ -299,19 +356,23 @@ export async function renderDocx(model: ExportModel): Promise<Uint8Array> {
       default: {
         document: { run: { font: FONT, size: BODY_SIZE_HALF_PT }, paragraph: { spacing: { after: 120, line: 264, lineRule: LineRuleType.AUTO } } },
         title: { run: { font: FONT, size: 40, bold: true, color: '000000' }, paragraph: { spacing: { after: 240, line: 240, lineRule: LineRuleType.AUTO } } },
-        heading1: { run: { font: FONT, size: 32, bold: true, color: '1F3864' }, paragraph: { spacing: { before: 360, after: 120 }, keepNext: true } },
-        heading2: { run: { font: FONT, size: 26, bold: true, color: '1F3864' }, paragraph: { spacing: { before: 240, after: 80 }, keepNext: true } },
+        heading1: { run: { font: FONT, size: 32, bold: true, color: '1F3864' }, paragraph: { spacing: { before: 360, after: 120 }, keepNext: true, keepLines: true, outlineLevel: 0 } },
+        heading2: { run: { font: FONT, size: 26, bold: true, color: '1F3864' }, paragraph: { spacing: { before: 240, after: 80 }, keepNext: true, keepLines: true, outlineLevel: 1 } },
+        heading3: { run: { font: FONT, size: BODY_SIZE_HALF_PT, bold: true, color: '000000' }, paragraph: { spacing: { before: 200, after: 60 }, keepNext: true, keepLines: true, outlineLevel: 2 } },
       },
       paragraphStyles: [
-        { id: 'LineTitle', name: 'Linjetittel', basedOn: 'Normal', next: 'Normal', run: { size: BODY_SIZE_HALF_PT }, paragraph: { keepNext: true, spacing: { before: 200, after: 20 } } },
-        { id: 'LineAmounts', name: 'Linjebeløp', basedOn: 'Normal', next: 'Normal', run: { size: TABLE_SIZE_HALF_PT }, paragraph: { spacing: { after: 80 } } },
+        { id: 'DecisionText', name: 'Vedtakstekst', basedOn: 'Normal', next: 'Normal', run: { size: BODY_SIZE_HALF_PT }, paragraph: { spacing: { after: 120 } } },
+        { id: 'DecisionPoint', name: 'Vedtakspunkt', basedOn: 'Normal', next: 'Normal', run: { size: BODY_SIZE_HALF_PT }, paragraph: { spacing: { after: 80 } } },
         { id: 'TableText', name: 'Tabelltekst', basedOn: 'Normal', run: { size: TABLE_SIZE_HALF_PT }, paragraph: { spacing: { after: 0, line: 240 } } },
-        { id: 'TableCaption', name: 'Tabelltittel', basedOn: 'Normal', next: 'Normal', run: { size: 24, bold: true }, paragraph: { keepNext: true } },
         { id: 'FooterText', name: 'Bunntekst', basedOn: 'Normal', run: { size: FOOTER_SIZE_HALF_PT, color: '555555' }, paragraph: { spacing: { after: 0 } } },
       ],
     },
     numbering: {
       config: [
+        {
+          reference: DECISION_LIST_REF,
+          levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START, style: { paragraph: { indent: { left: 567, hanging: 567 } } } }],
+        },
         {
           reference: ORDERED_LIST_REF,
           levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }],

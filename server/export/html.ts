@@ -1,6 +1,6 @@
 import { formatAmount } from '../../shared/money';
 import type { RichBlock, RichRun } from '../../shared/doc/richtext';
-import { LEDGER_LABELS, STATUS_LABELS, formatDateNorwegian, type ExportLine, type ExportModel, type ExportTable } from '../../shared/export/model';
+import { STATUS_LABELS, formatDateNorwegian, type ExportLine, type ExportModel, type ExportPart, type ExportTable, type ExportVerbal } from '../../shared/export/model';
 import { escapeHtml, safeLinkUrl } from './text';
 
 const e = escapeHtml;
@@ -46,19 +46,34 @@ function lineHtml(line: ExportLine, model: ExportModel): string {
 ${richToHtml(line.rich)}</div>`;
 }
 
+function partHtml(part: ExportPart, lines: ExportLine[], verbal: ExportVerbal[], model: ExportModel): string[] {
+  const out: string[] = part.label ? [`<h3>${e(part.label)}</h3>`] : [];
+  if (part.kind === 'verbal') {
+    for (const v of verbal) out.push(`<div class="verbal"><h4>${v.number}. ${e(v.title)}${statusBadge(v.status, model)}</h4>${richToHtml(v.rich)}</div>`);
+  } else out.push(...lines.map((l) => lineHtml(l, model)));
+  return out;
+}
+
 function tableHtml(table: ExportTable, model: ExportModel): string {
   const withStatus = model.scope === 'all';
   const n = (v: string | null | undefined) => (v === null || v === undefined ? '' : formatAmount(v, { decimals: 2 }));
+  const unknown = new Set(table.unknownYears);
   const head = `<tr><th scope="col">Linje</th>${withStatus ? '<th scope="col">Status</th>' : ''}${table.years.map((y) => `<th scope="col" class="num">${y}</th>`).join('')}<th scope="col" class="num">Sum</th></tr>`;
   const body = table.rows
     .map((row) => {
       if (row.kind === 'heading') return `<tr class="group"><th colspan="${table.years.length + (withStatus ? 3 : 2)}" scope="rowgroup">${e(row.label)}</th></tr>`;
       const cls = row.kind === 'sum' ? ` class="sum ${row.emphasis}"` : row.kind === 'info' ? ' class="info"' : '';
       const values = table.years
-        .map((y) => (row.kind === 'line' && row.invalid[y] !== undefined ? `<td class="num invalid">«${e(row.invalid[y] ?? '')}»</td>` : `<td class="num">${n(row.values[y])}</td>`))
+        .map((y) => {
+          if (row.kind === 'line' && row.invalid[y] !== undefined) return `<td class="num invalid">«${e(row.invalid[y] ?? '')}»</td>`;
+          // A sum over a year with an unreadable amount is unknown: «?», never a partial sum.
+          if (row.kind !== 'line' && unknown.has(y)) return '<td class="num invalid">?</td>';
+          return `<td class="num">${n(row.values[y])}</td>`;
+        })
         .join('');
       const status = withStatus ? `<td>${row.kind === 'line' ? STATUS_LABELS[row.status] : ''}</td>` : '';
-      return `<tr${cls}><th scope="row">${e(row.label)}</th>${status}${values}<td class="num">${n(row.total)}</td></tr>`;
+      const total = row.kind !== 'line' && row.total !== null && unknown.size > 0 ? '<td class="num invalid">?</td>' : `<td class="num">${n(row.total)}</td>`;
+      return `<tr${cls}><th scope="row">${e(row.label)}</th>${status}${values}${total}</tr>`;
     })
     .join('\n');
   return `<table><caption>${e(table.title)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
@@ -83,6 +98,8 @@ h4 { font-size: 11pt; margin: 1em 0 .1em; break-after: avoid; }
 .status { font-size: 9pt; font-weight: normal; font-style: italic; color: #b71c1c; }
 .status-agreed { color: #2e7d32; }
 .draft-note { color: #b71c1c; font-style: italic; }
+.decision-points li { margin-bottom: .3em; }
+.unit-note { font-style: italic; color: #555; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: .4em 0 1.6em; break-inside: avoid; }
 caption { text-align: left; font-weight: bold; font-size: 11pt; padding-bottom: .4em; }
 th, td { padding: 2px 6px; border-bottom: 1px solid #bbb; text-align: left; vertical-align: bottom; }
@@ -117,28 +134,24 @@ export function renderHtml(model: ExportModel): string {
   parts.push(`<h1>${e(model.title) || 'Budsjettforslag'}</h1>`);
   if (model.scope === 'all') parts.push('<p class="draft-note">Arbeidsversjon: inneholder også punkter det ikke er enighet om. Status står ved hvert punkt.</p>');
   parts.push(`<p class="decision">${e(model.decision)}</p>`);
+  if (model.decisionPoints.length > 0) parts.push(`<ol class="decision-points">${model.decisionPoints.map((p) => `<li>${e(p)}</li>`).join('')}</ol>`);
   for (const s of model.sections) {
     parts.push(`<section><h2>${e(s.title) || 'Uten tittel'}</h2>`, richToHtml(s.intro));
-    for (const ledger of ['drift', 'investering', 'fond'] as const) {
-      if (s[ledger].length === 0) continue;
-      parts.push(`<h3>${LEDGER_LABELS[ledger]}</h3>`, ...s[ledger].map((l) => lineHtml(l, model)));
-    }
-    if (s.verbal.length > 0) {
-      parts.push('<h3>Verbale føringer</h3>');
-      for (const v of s.verbal) parts.push(`<div class="verbal"><h4>${v.number}. ${e(v.title)}${statusBadge(v.status, model)}</h4>${richToHtml(v.rich)}</div>`);
-    }
+    for (const part of s.parts) parts.push(...partHtml(part, part.kind === 'verbal' ? [] : s[part.kind], s.verbal, model));
     parts.push('</section>');
   }
   const inn = model.inndekning;
-  if (inn.drift.length + inn.investering.length + inn.fond.length > 0) {
+  if (inn.parts.length > 0) {
     parts.push('<section><h2>Inndekning</h2>', richToHtml(inn.intro));
-    for (const ledger of ['drift', 'investering', 'fond'] as const) {
-      if (inn[ledger].length === 0) continue;
-      parts.push(`<h3>${LEDGER_LABELS[ledger]}</h3>`, ...inn[ledger].map((l) => lineHtml(l, model)));
-    }
+    for (const part of inn.parts) if (part.kind !== 'verbal') parts.push(...partHtml(part, inn[part.kind], [], model));
     parts.push('</section>');
   }
-  parts.push('<section class="tables"><h2>Tabeller</h2>', ...model.tables.map((t) => tableHtml(t, model)), '</section>');
+  parts.push(
+    '<section class="tables"><h2>Tabeller</h2>',
+    '<p class="unit-note">Beløp i millioner kroner. Tiltak og bruk av disposisjonsfond er positive beløp; inndekning og avsetning til fond er negative.</p>',
+    ...model.tables.map((t) => tableHtml(t, model)),
+    '</section>',
+  );
   const footerText = [model.title, model.footer.versionName, model.footer.date ? formatDateNorwegian(model.footer.date) : undefined].filter((p): p is string => !!p).join(' · ');
   parts.push(`<footer><p>${e(footerText)}</p>${model.footer.checksum ? `<p>Forseglet versjon, SHA-256: <code>${e(model.footer.checksum)}</code></p>` : ''}</footer>`);
   const pageFooter = `@media print { @page { @bottom-left { content: ${cssString(footerText)}; font-family: Calibri, Carlito, sans-serif; font-size: 8pt; color: #555; } @bottom-right { content: "Side " counter(page) " av " counter(pages); font-family: Calibri, Carlito, sans-serif; font-size: 8pt; color: #555; } } }`;

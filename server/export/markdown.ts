@@ -1,6 +1,6 @@
 import { formatAmount } from '../../shared/money';
 import type { RichBlock, RichRun } from '../../shared/doc/richtext';
-import { LEDGER_LABELS, STATUS_LABELS, formatDateNorwegian, type ExportLine, type ExportModel, type ExportTable } from '../../shared/export/model';
+import { STATUS_LABELS, formatDateNorwegian, type ExportLine, type ExportModel, type ExportPart, type ExportTable, type ExportVerbal } from '../../shared/export/model';
 import { escapeMarkdown, safeLinkUrl, stripControlChars } from './text';
 
 function runToMd(run: RichRun): string {
@@ -43,8 +43,20 @@ function lineMd(line: ExportLine, model: ExportModel): string[] {
 
 const cellMd = (text: string): string => escapeMarkdown(text).replace(/\n/g, ' ');
 
+function partMd(part: ExportPart, lines: ExportLine[], verbal: ExportVerbal[], model: ExportModel): string[] {
+  const out: string[] = part.label ? [`### ${part.label}`] : [];
+  if (part.kind === 'verbal') {
+    for (const v of verbal) {
+      const status = model.scope === 'all' ? ` *[${STATUS_LABELS[v.status]}]*` : '';
+      out.push(`**${v.number}\\. ${escapeMarkdown(v.title)}**${status}`, ...richToMd(v.rich));
+    }
+  } else for (const line of lines) out.push(...lineMd(line, model));
+  return out;
+}
+
 function tableMd(table: ExportTable, model: ExportModel): string {
   const withStatus = model.scope === 'all';
+  const unknown = new Set(table.unknownYears);
   const head = ['Linje', ...(withStatus ? ['Status'] : []), ...table.years, 'Sum'];
   const align = [':--', ...(withStatus ? [':--'] : []), ...table.years.map(() => '--:'), '--:'];
   const rows = table.rows.map((row) => {
@@ -52,11 +64,14 @@ function tableMd(table: ExportTable, model: ExportModel): string {
     if (row.kind === 'heading') return `| *${cellMd(row.label)}* |${' |'.repeat(head.length - 1)}`;
     const values = table.years.map((y) => {
       if (row.kind === 'line' && row.invalid[y] !== undefined) return `«${cellMd(row.invalid[y] ?? '')}»`;
+      // A sum over a year with an unreadable amount is unknown: «?», never a partial sum.
+      if (row.kind !== 'line' && unknown.has(y)) return bold('?');
       const v = row.values[y];
       return bold(v === null || v === undefined ? '' : formatAmount(v, { decimals: 2 }));
     });
     const status = withStatus ? [row.kind === 'line' ? STATUS_LABELS[row.status] : ''] : [];
-    return `| ${[bold(cellMd(row.label)), ...status, ...values, bold(row.total === null ? '' : formatAmount(row.total, { decimals: 2 }))].join(' | ')} |`;
+    const total = row.total === null ? '' : row.kind !== 'line' && unknown.size > 0 ? '?' : formatAmount(row.total, { decimals: 2 });
+    return `| ${[bold(cellMd(row.label)), ...status, ...values, bold(total)].join(' | ')} |`;
   });
   return [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows].join('\n');
 }
@@ -70,31 +85,17 @@ export function renderMarkdown(model: ExportModel): string {
   const out: string[] = [`# ${escapeMarkdown(model.title) || 'Budsjettforslag'}`];
   if (model.scope === 'all') out.push('*Arbeidsversjon: inneholder også punkter det ikke er enighet om. Status står ved hvert punkt.*');
   out.push(escapeMarkdown(model.decision));
+  if (model.decisionPoints.length > 0) out.push(model.decisionPoints.map((p, i) => `${i + 1}. ${escapeMarkdown(p)}`).join('\n'));
   for (const s of model.sections) {
     out.push(`## ${escapeMarkdown(s.title) || 'Uten tittel'}`, ...richToMd(s.intro));
-    for (const ledger of ['drift', 'investering', 'fond'] as const) {
-      if (s[ledger].length === 0) continue;
-      out.push(`### ${LEDGER_LABELS[ledger]}`);
-      for (const line of s[ledger]) out.push(...lineMd(line, model));
-    }
-    if (s.verbal.length > 0) {
-      out.push('### Verbale føringer');
-      for (const v of s.verbal) {
-        const status = model.scope === 'all' ? ` *[${STATUS_LABELS[v.status]}]*` : '';
-        out.push(`**${v.number}\\. ${escapeMarkdown(v.title)}**${status}`, ...richToMd(v.rich));
-      }
-    }
+    for (const part of s.parts) out.push(...partMd(part, part.kind === 'verbal' ? [] : s[part.kind], s.verbal, model));
   }
   const inn = model.inndekning;
-  if (inn.drift.length + inn.investering.length + inn.fond.length > 0) {
+  if (inn.parts.length > 0) {
     out.push('## Inndekning', ...richToMd(inn.intro));
-    for (const ledger of ['drift', 'investering', 'fond'] as const) {
-      if (inn[ledger].length === 0) continue;
-      out.push(`### ${LEDGER_LABELS[ledger]}`);
-      for (const line of inn[ledger]) out.push(...lineMd(line, model));
-    }
+    for (const part of inn.parts) if (part.kind !== 'verbal') out.push(...partMd(part, inn[part.kind], [], model));
   }
-  out.push('## Tabeller');
+  out.push('## Tabeller', '*Beløp i millioner kroner. Tiltak og bruk av disposisjonsfond er positive beløp; inndekning og avsetning til fond er negative.*');
   for (const t of model.tables) out.push(`### ${escapeMarkdown(t.title)}`, tableMd(t, model));
   const footer = [model.footer.versionName, model.footer.date ? formatDateNorwegian(model.footer.date) : undefined].filter((p): p is string => !!p);
   if (footer.length > 0 || model.footer.checksum) {

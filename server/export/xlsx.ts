@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { STATUS_LABELS, type ExportModel, type ExportRow, type ExportTable } from '../../shared/export/model';
+import { STATUS_LABELS, formatDateNorwegian, type ExportModel, type ExportRow, type ExportTable } from '../../shared/export/model';
 import { isFormulaLike, stripControlChars } from './text';
 
 /**
@@ -18,6 +18,10 @@ function font(opts: Partial<ExcelJS.Font> = {}): Partial<ExcelJS.Font> {
 
 /** First row of table content: row 1 title, row 2 unit note, row 3 column headings. */
 const HEADER_ROW = 3;
+
+/** What a sum cell holds for a year whose figures are unknown (an unreadable amount): text, never a partial sum. */
+const UNKNOWN_MARK = '?';
+const RED: Partial<ExcelJS.Font> = { color: { argb: 'FFB71C1C' } };
 
 /**
  * A text cell's value, neutralised: exceljs cannot set Excel's quotePrefix
@@ -123,6 +127,7 @@ function writeTables(ws: ExcelJS.Worksheet, title: string, tables: ExportTable[]
       r++;
     }
     const rowNumbers: number[] = [];
+    const unknown = new Set(table.unknownYears);
     table.rows.forEach((row: ExportRow, i) => {
       rowNumbers[i] = r;
       const xr = ws.getRow(r);
@@ -155,6 +160,12 @@ function writeTables(ws: ExcelJS.Worksheet, title: string, tables: ExportTable[]
           const cell = xr.getCell(c);
           const v = row.values[y];
           const L = yearLetters.get(y) ?? sumL;
+          if (unknown.has(y)) {
+            cell.value = UNKNOWN_MARK;
+            cell.font = font({ bold: row.kind === 'sum', ...RED });
+            cell.alignment = { horizontal: 'right' };
+            continue;
+          }
           if (row.kind === 'sum') {
             const of = row.of.map((k) => rowNumbers[k]).filter((n): n is number => n !== undefined);
             cell.value = of.length > 0 ? { formula: sumFormula(L, of), result: num(v ?? '0') } : num(v ?? '0');
@@ -167,7 +178,10 @@ function writeTables(ws: ExcelJS.Worksheet, title: string, tables: ExportTable[]
           cell.numFmt = XLSX_AMOUNT_FORMAT;
         }
         const total = xr.getCell(layout.sumCol);
-        if (row.total !== null) {
+        if (row.total !== null && unknown.size > 0) {
+          total.value = UNKNOWN_MARK;
+          total.alignment = { horizontal: 'right' };
+        } else if (row.total !== null) {
           total.value = { formula: `SUM(${firstYearL}${r}:${lastYearL}${r})`, result: num(row.total) };
           total.numFmt = XLSX_AMOUNT_FORMAT;
         }
@@ -192,9 +206,9 @@ function writeBalanceSheet(ws: ExcelJS.Worksheet, model: ExportModel, places: Ma
   const report = model.report;
   ws.getCell(1, 1).value = 'Balanse per år';
   ws.getCell(1, 1).font = font({ bold: true, size: 14 });
-  ws.getCell(2, 1).value = 'Beløp i millioner kroner. Drift skal være 0 hvert år i planperioden; investering viser endring i lånebehov.';
+  ws.getCell(2, 1).value = 'Beløp i millioner kroner. Drift skal være 0 hvert år i planperioden; investeringenes netto er endringen i låneopptaket (lån). «?»: året har uleselige beløp, så tallet er ukjent.';
   ws.getCell(2, 1).font = font({ italic: true, color: { argb: 'FF555555' } });
-  const headers = ['År', 'Drift netto', 'Drift i balanse', 'Investering: endring i lånebehov', 'Netto bruk av disposisjonsfond', 'Saldo disposisjonsfond'];
+  const headers = ['År', 'Drift netto', 'Drift i balanse', 'Lån: endring i låneopptak', 'Netto bruk av disposisjonsfond', 'Saldo disposisjonsfond'];
   const header = ws.getRow(HEADER_ROW);
   headers.forEach((h, i) => {
     header.getCell(i + 1).value = h;
@@ -206,27 +220,56 @@ function writeBalanceSheet(ws: ExcelJS.Worksheet, model: ExportModel, places: Ma
   for (let c = 2; c <= headers.length; c++) ws.getColumn(c).width = 22;
 
   const byId = new Map(model.tables.map((t) => [t.id, t]));
-  const driftNet = places.get(`drift-inndekning:${findRow(byId.get('drift-inndekning'), 'sum', /^Netto drift/)}`);
-  const invNet = places.get(`investering:${findRow(byId.get('investering'), 'sum', /^Endring i lånebehov/)}`);
+  const driftNet = places.get(`drift:${findRow(byId.get('drift'), 'sum', /^Netto drift/)}`);
+  const invNet = places.get(`investering:${findRow(byId.get('investering'), 'sum', /^Netto investering/)}`);
   const fondNet = places.get(`fond:${findRow(byId.get('fond'), 'sum', /^Netto bruk/)}`);
   const ref = (place: RowPlace | undefined, year: string, value: string): ExcelJS.CellValue => {
     const col = place?.yearCols.get(year);
     return place && col ? { formula: `'${place.sheet}'!${col}${place.row}`, result: num(value) } : num(value);
   };
+  const unknownText = (cell: ExcelJS.Cell) => {
+    cell.value = UNKNOWN_MARK;
+    cell.font = font(RED);
+    cell.alignment = { horizontal: 'right' };
+  };
   const planYears = new Set(report.planYears);
+  const { drift, investering, fond } = report.ledgers;
+  // The fund has a running balance (a readable opening balance) exactly when its table has the balance row.
+  const hasSaldo = byId.get('fond')?.rows.some((row) => row.kind === 'info') ?? false;
   let r = HEADER_ROW + 1;
   for (const y of report.years) {
     const row = ws.getRow(r);
-    const drift = report.ledgers.drift.byYear[y]?.net ?? '0';
     row.getCell(1).value = y;
-    row.getCell(2).value = ref(driftNet, y, drift);
-    row.getCell(3).value = planYears.has(y) ? (report.ledgers.drift.unbalancedYears.includes(y) ? 'Nei' : 'Ja') : 'Utenfor planperioden';
-    row.getCell(4).value = ref(invNet, y, report.ledgers.investering.byYear[y]?.net ?? '0');
-    row.getCell(5).value = ref(fondNet, y, report.ledgers.fond.byYear[y]?.net ?? '0');
-    const saldo = report.ledgers.fond.runningBalance[y];
+    if (drift.unknownYears.includes(y)) unknownText(row.getCell(2));
+    else row.getCell(2).value = ref(driftNet, y, drift.byYear[y]?.net ?? '0');
+    row.getCell(3).value = drift.unknownYears.includes(y) ? 'Ukjent' : planYears.has(y) ? (drift.unbalancedYears.includes(y) ? 'Nei' : 'Ja') : 'Utenfor planperioden';
+    const borrowing = investering.borrowing[y];
+    if (borrowing === undefined) unknownText(row.getCell(4));
+    else row.getCell(4).value = ref(invNet, y, borrowing);
+    if (fond.unknownYears.includes(y)) unknownText(row.getCell(5));
+    else row.getCell(5).value = ref(fondNet, y, fond.byYear[y]?.net ?? '0');
+    const saldo = fond.runningBalance[y];
     if (saldo !== undefined) row.getCell(6).value = num(saldo);
+    else if (hasSaldo && fond.unknownYears.includes(y)) unknownText(row.getCell(6));
     for (const c of [2, 4, 5, 6]) row.getCell(c).numFmt = XLSX_AMOUNT_FORMAT;
     r++;
+  }
+  if (model.borrowing) {
+    const b = model.borrowing;
+    r++;
+    ws.getCell(r, 1).value = `Låneopptak ${b.year}`;
+    ws.getCell(r, 1).font = font({ bold: true });
+    r++;
+    for (const [label, value] of [
+      ['Kommunedirektørens forslag', b.proposed],
+      ['Endring i låneopptak (pakken)', b.change],
+      ['Lån til investeringer, inntil', b.total],
+    ] as const) {
+      ws.getCell(r, 1).value = label;
+      ws.getCell(r, 4).value = num(value);
+      ws.getCell(r, 4).numFmt = XLSX_AMOUNT_FORMAT;
+      r++;
+    }
   }
   r++;
   ws.getCell(r, 1).value = 'Merknader';
@@ -234,7 +277,7 @@ function writeBalanceSheet(ws: ExcelJS.Worksheet, model: ExportModel, places: Ma
   r++;
   if (report.warnings.length === 0) ws.getCell(r, 1).value = 'Ingen merknader fra balansekontrollen.';
   for (const w of report.warnings) {
-    ws.getCell(r, 1).value = w.severity === 'error' ? 'Feil' : 'Advarsel';
+    ws.getCell(r, 1).value = w.severity === 'error' ? 'Feil' : w.severity === 'warning' ? 'Advarsel' : 'Merknad';
     ws.getCell(r, 2).value = safeCellText(w.message);
     r++;
   }
@@ -258,12 +301,12 @@ export async function renderXlsx(model: ExportModel): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Budsjettverksted';
   wb.title = stripControlChars(model.title);
-  const versionNote = [model.footer.versionName, model.footer.date, model.footer.checksum ? `SHA-256 ${model.footer.checksum}` : undefined].filter(Boolean).join(' · ');
+  const versionNote = [model.footer.versionName, model.footer.date ? formatDateNorwegian(model.footer.date) : undefined, model.footer.checksum ? `SHA-256 ${model.footer.checksum}` : undefined].filter(Boolean).join(' · ');
   if (versionNote) wb.description = versionNote;
   const byId = new Map(model.tables.map((t) => [t.id, t]));
   const pick = (...ids: ExportTable['id'][]) => ids.map((id) => byId.get(id)).filter((t): t is ExportTable => t !== undefined);
   const places = new Map<string, RowPlace>();
-  writeTables(wb.addWorksheet(XLSX_SHEETS.drift), `${model.title} – drift`, pick('drift-tiltak', 'drift-inndekning'), model, places);
+  writeTables(wb.addWorksheet(XLSX_SHEETS.drift), `${model.title} – drift`, pick('drift'), model, places);
   writeTables(wb.addWorksheet(XLSX_SHEETS.investering), `${model.title} – investering`, pick('investering'), model, places);
   writeTables(wb.addWorksheet(XLSX_SHEETS.fond), `${model.title} – disposisjonsfond`, pick('fond'), model, places);
   writeBalanceSheet(wb.addWorksheet(XLSX_SHEETS.balance), model, places);

@@ -82,21 +82,25 @@ export async function importLinesFromFile(
   return fail(null, UNKNOWN_FORMAT);
 }
 
-/** Imports a baseline budget (service areas × years) from an uploaded CSV or XLSX file; all or nothing. */
+/**
+ * Imports a baseline budget (service areas × years) from an uploaded CSV or
+ * XLSX file; all or nothing. `areaHeader` is the first column's header, which
+ * says whether it is the drift or the investment baseline.
+ */
 export async function importBaselineFromFile(
   bytes: Uint8Array,
   opts: { filename?: string; sheet?: string | number } = {},
-): Promise<ImportFileResult<{ areas: BaselineAreaRow[]; years: Year[] }>> {
+): Promise<ImportFileResult<{ areas: BaselineAreaRow[]; years: Year[]; areaHeader: string }>> {
   const format = detectImportFormat(bytes, opts.filename);
   if (format === 'xlsx') {
     const r = await importBaselineFromXlsx(bytes, opts.sheet !== undefined ? { sheet: opts.sheet } : {});
-    return r.ok ? { ok: true, format, areas: r.areas, years: r.years, sheet: r.sheet, sheetNames: r.sheetNames } : { ok: false, format, error: r.error, sheetNames: r.sheetNames };
+    return r.ok ? { ok: true, format, areas: r.areas, years: r.years, areaHeader: r.areaHeader, sheet: r.sheet, sheetNames: r.sheetNames } : { ok: false, format, error: r.error, sheetNames: r.sheetNames };
   }
   if (format === 'csv') {
     const text = decodeText(bytes);
     if (!text.ok) return fail(format, text.message);
     const r = importBaselineFromCsv(text.text);
-    return r.ok ? { ok: true, format, areas: r.areas, years: r.years } : { ok: false, format, error: r.error };
+    return r.ok ? { ok: true, format, areas: r.areas, years: r.years, areaHeader: r.areaHeader } : { ok: false, format, error: r.error };
   }
   return fail(format, UNKNOWN_FORMAT);
 }

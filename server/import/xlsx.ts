@@ -101,10 +101,10 @@ export async function importLinesFromXlsx(bytes: Uint8Array, opts: { years: read
  * test/fixtures/baseline-drift-2022-2025.csv) from a sheet of an .xlsx file,
  * with the checks of `importBaselineFromCsv`. Rows are returned as written.
  */
-export async function importBaselineFromXlsx(bytes: Uint8Array, opts: XlsxSheetChoice = {}): Promise<XlsxResult<{ areas: BaselineAreaRow[]; years: Year[] }>> {
+export async function importBaselineFromXlsx(bytes: Uint8Array, opts: XlsxSheetChoice = {}): Promise<XlsxResult<{ areas: BaselineAreaRow[]; years: Year[]; areaHeader: string }>> {
   const read = await readXlsxRows(bytes, opts);
   if (!read.ok) return read;
   const result = importBaselineFromRows(read.rows);
   if (!result.ok) return { ok: false, error: locate(result.error, read.rows, read.sheet), sheetNames: read.sheetNames };
-  return { ok: true, areas: result.areas, years: result.years, sheet: read.sheet, sheetNames: read.sheetNames };
+  return { ok: true, areas: result.areas, years: result.years, areaHeader: result.areaHeader, sheet: read.sheet, sheetNames: read.sheetNames };
 }

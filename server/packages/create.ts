@@ -15,29 +15,39 @@ const PACKAGE_ID_BYTES = 12;
 
 const MSG_FORBIDDEN_CREATE = 'Du har ikke lov til å opprette pakker';
 
-const yearSchema = z.string().regex(/^\d{4}$/, 'År skrives med fire sifre');
+/** A year as a number (`2024`) or a string (`"2024"`); stored as the string. */
+const yearSchema = z.preprocess(
+  (v) => (typeof v === 'number' && Number.isInteger(v) ? String(v) : v),
+  z.string({ error: 'forventet et årstall, f.eks. 2024' }).regex(/^\d{4}$/, 'År skrives med fire sifre, f.eks. 2024'),
+);
+
+/** A party as its name (`"Ap"`) or as `{ id?, name, color? }`. */
+const partyInputSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { name: v } : v),
+  z.strictObject(
+    {
+      id: partySchema.optional(),
+      name: z.string().trim().min(1).max(100),
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Farge skrives #rrggbb, f.eks. #c8102e').optional(),
+    },
+    { error: 'forventet et partinavn («Ap») eller { name, id?, color? }' },
+  ),
+);
 
 /**
- * Body of `POST /api/packages`: strict (unknown fields → 400), years ascending and
- * unique, plan years among them, at most 20 parties, an optional opening balance
- * of the fund that must parse as an amount.
+ * Body of `POST /api/packages`: strict (unknown fields → 400), years as numbers or
+ * strings (`[2023, 2024]` or `["2023", "2024"]`), ascending and unique, plan years
+ * among them, at most 20 parties given as names (`["Ap", "SV"]`) or objects, an
+ * optional opening balance of the fund that must parse as an amount.
  */
 export const createPackageBody = z
   .strictObject({
     title: z.string().trim().min(1).max(200),
     years: z.array(yearSchema).min(1).max(30),
     planYears: z.array(yearSchema).min(1).max(30),
-    parties: z
-      .array(
-        z.strictObject({
-          id: partySchema.optional(),
-          name: z.string().trim().min(1).max(100),
-          color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
-        }),
-      )
-      .max(20)
-      .default([]),
-    fundOpeningBalance: z.string().max(40).optional(),
+    parties: z.array(partyInputSchema).max(20).default([]),
+    // Money is never a binary float: the amount comes as text («507», «1 200,5»).
+    fundOpeningBalance: z.string({ error: 'forventet beløpet som tekst, f.eks. "507" eller "1 200,5"' }).max(40).optional(),
   })
   .superRefine((b, ctx) => {
     const sorted = [...new Set(b.years)].sort();

@@ -5,7 +5,7 @@ import { MAX_UPLOAD_BYTES } from '../../shared/protocol';
 import { errorBody, payloadTooLarge } from '../auth/validation';
 import { applyImportToDoc, readMetaFromDoc, readPackageFromDoc } from '../../shared/doc/schema';
 import { applyRichPackageToDoc } from '../../shared/doc/richPackage';
-import { writeBaselineToDoc } from '../../shared/doc/baseline';
+import { BASELINE_LEDGERS, baselineLedgerOfHeader, writeBaselineToDoc, type BaselineLedger } from '../../shared/doc/baseline';
 import { previewImport } from '../../shared/format/importPreview';
 import { importBaselineFromFile, importLinesFromFile, importPackageFromFile } from '../import/index';
 import type { PackageRouteDeps } from './deps';
@@ -36,7 +36,9 @@ async function readUploadedSpreadsheet(c: Context): Promise<{ bytes: Uint8Array;
  * The upload routes, each refusing bodies over `MAX_UPLOAD_BYTES` (413):
  * `POST /api/packages/:id/import` (CSV/XLSX lines; `?preview=1` answers what would be
  * imported and the balance after it, writing nothing), `POST /api/packages/:id/baseline`
- * (the baseline per service area) — both for roles that write the content — and
+ * (the baseline of one ledger: `?ledger=drift|investering`, or told by the file's
+ * first header, `investeringsområde` → investering; the other ledger's baseline is
+ * kept) — both for roles that write the content — and
  * `POST /api/packages/import` (a package file becomes a new package, for those who
  * may create packages). Every import is all or nothing: a refused file answers 400
  * `{ error: { row, column, value, message } }` and writes nothing. Writes go through
@@ -72,11 +74,16 @@ export function uploadRoutes(deps: PackageRouteDeps): Hono {
     if (a instanceof Response) return a;
     const upload = await readUploadedSpreadsheet(c);
     if (upload instanceof Response) return upload;
+    const asked = c.req.query('ledger');
+    if (asked !== undefined && !(BASELINE_LEDGERS as readonly string[]).includes(asked)) {
+      return c.json(errorBody(`Ugyldig parameter ledger: «${asked}» (tillatt: ${BASELINE_LEDGERS.join(', ')})`, 'ledger'), 400);
+    }
     const result = await importBaselineFromFile(upload.bytes, upload.file);
     if (!result.ok) return c.json({ error: result.error }, 400);
+    const ledger: BaselineLedger = (asked as BaselineLedger | undefined) ?? baselineLedgerOfHeader(result.areaHeader);
     const origin = new HttpOrigin(a.principal.userId);
-    await rooms.withRoom(a.id, 'content', (room) => room.transact((doc) => writeBaselineToDoc(doc, result.areas, origin), origin));
-    return c.json({ areas: result.areas.length, years: result.years });
+    await rooms.withRoom(a.id, 'content', (room) => room.transact((doc) => writeBaselineToDoc(doc, result.areas, origin, ledger), origin));
+    return c.json({ areas: result.areas.length, years: result.years, ledger });
   });
 
   app.post('/api/packages/import', uploadLimit, async (c) => {

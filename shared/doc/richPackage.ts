@@ -79,6 +79,9 @@ export function applyRichPackageToDoc(doc: Y.Doc, pkg: RichPackage, origin?: unk
         planYears: [...pkg.planYears],
         parties: pkg.parties.map((p) => ({ ...p })),
         fundOpeningBalance: pkg.fundOpeningBalance,
+        decisionOpening: pkg.decisionOpening,
+        decisionPoints: pkg.decisionPoints?.map((p) => ({ ...p })),
+        proposedBorrowing: pkg.proposedBorrowing,
       },
       origin,
     );

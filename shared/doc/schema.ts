@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { parseAmount, toCanonical } from '../money';
 import type {
+  DecisionPoint,
   Group,
   Ledger,
   PackageLine,
@@ -18,7 +19,8 @@ import { plainTextFromRichText, readRichTextFromXml, richTextFromPlain, writeRic
  * that knows Y types. Everything else reads and writes packages through these
  * helpers, which turn Y types into plain records at exactly this boundary.
  *
- * - `meta`:     title, years, planYears, parties, fundOpeningBalance (plain values)
+ * - `meta`:     title, years, planYears, parties, fundOpeningBalance, decisionOpening,
+ *               decisionPoints, proposedBorrowing (plain values; baselines: doc/baseline.ts)
  * - `sections`: id → Y.Map { title, order, intro: Y.XmlText }
  * - `lines`:    id → Y.Map { ledger, group, section, title, order, status, party,
  *                permanent, area, amounts: Y.Map<year, decimal string>,
@@ -38,6 +40,37 @@ export interface PackageMeta {
   planYears: Year[];
   parties: Party[];
   fundOpeningBalance?: string;
+  /** The decision's opening sentence; absent means the default wording of the decision document. */
+  decisionOpening?: string;
+  /** The decision points the package changes, in order (a plain array, replaced as a whole when saved). */
+  decisionPoints: DecisionPoint[];
+  /** The chief executive's proposed borrowing for the first plan year (canonical decimal string, million NOK). */
+  proposedBorrowing?: string;
+}
+
+/** Most decision points a package keeps (more are dropped on reading). */
+export const MAX_DECISION_POINTS = 50;
+/** Longest number of a decision point («2.4.1»), in characters; longer is cut on reading. */
+export const MAX_DECISION_NUMBER_CHARS = 40;
+/** Longest text of a decision point, in characters; longer is cut on reading. */
+export const MAX_DECISION_TEXT_CHARS = 4000;
+
+/**
+ * Reads a stored `decisionPoints` value: entries that are not `{ number, text }`
+ * strings, or have neither, are skipped (never coerced); lengths are capped
+ * at the limits above so a hand-made document cannot blow up an export.
+ */
+export function readDecisionPoints(raw: unknown): DecisionPoint[] {
+  if (!Array.isArray(raw)) return [];
+  const out: DecisionPoint[] = [];
+  for (const item of raw.slice(0, MAX_DECISION_POINTS) as unknown[]) {
+    if (!item || typeof item !== 'object') continue;
+    const { number, text } = item as { number?: unknown; text?: unknown };
+    if (typeof number !== 'string' || typeof text !== 'string') continue;
+    if (number.trim() === '' && text.trim() === '') continue;
+    out.push({ number: number.trim().slice(0, MAX_DECISION_NUMBER_CHARS), text: text.trim().slice(0, MAX_DECISION_TEXT_CHARS) });
+  }
+  return out;
 }
 
 /** A line as written by import or creation; rationale may be rich. */
@@ -103,9 +136,14 @@ export function readMetaFromDoc(doc: Y.Doc): PackageMeta {
     years: asStringArray(m.get('years')),
     planYears: asStringArray(m.get('planYears')),
     parties: Array.isArray(m.get('parties')) ? (m.get('parties') as Party[]) : [],
+    decisionPoints: readDecisionPoints(m.get('decisionPoints')),
   };
   const fob = m.get('fundOpeningBalance');
   if (typeof fob === 'string' && fob !== '') meta.fundOpeningBalance = fob;
+  const opening = m.get('decisionOpening');
+  if (typeof opening === 'string' && opening.trim() !== '') meta.decisionOpening = opening;
+  const borrowing = m.get('proposedBorrowing');
+  if (typeof borrowing === 'string' && borrowing !== '') meta.proposedBorrowing = borrowing;
   return meta;
 }
 
@@ -211,6 +249,9 @@ export function readPackageFromDoc(doc: Y.Doc, id: string): PlainPackage {
     verbal: readVerbalFromDoc(doc),
   };
   if (meta.fundOpeningBalance) pkg.fundOpeningBalance = meta.fundOpeningBalance;
+  if (meta.decisionOpening) pkg.decisionOpening = meta.decisionOpening;
+  if (meta.decisionPoints.length > 0) pkg.decisionPoints = meta.decisionPoints;
+  if (meta.proposedBorrowing) pkg.proposedBorrowing = meta.proposedBorrowing;
   return pkg;
 }
 

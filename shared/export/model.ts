@@ -1,5 +1,6 @@
 import { computeBalance } from '../balance';
 import { Money, amountFromString } from '../money';
+import { borrowingPointOf, borrowingSentence, type BorrowingPoint } from '../report/borrowing';
 import { isAgreed } from '../report/exportCheck';
 import type { RichBlock } from '../doc/richtext';
 import type { RichPackage, RichPackageLine, RichVerbalInstruction } from '../doc/richPackage';
@@ -9,12 +10,18 @@ import type { BalanceReport, DecimalString, Ledger, LedgerSums, Status, Year } f
  * The pure export model: which items a decision document holds, in which
  * order, grouped how, and the tables with their totals taken from the balance
  * engine. Every renderer (DOCX, XLSX, Markdown, HTML) draws this model and
- * nothing else, so all formats agree on content and figures.
+ * nothing else, so all formats agree on content, figures and words.
  *
- * Layout (after the real 2023 red-green amendment package): title, decision paragraph;
- * per section its introduction, drift lines, investering lines, fond lines and
- * verbal instructions (numbered continuously across the document); then the
- * inndekning (all financing lines, by ledger); then the tables.
+ * Layout (after the real 2023 red-green amendment package): title; the
+ * opening sentence and the numbered decision points (from the package
+ * settings, the borrowing point computed last); a chapter per section
+ * (policy area) with its introduction, Drift, Investering, Disposisjonsfond
+ * items and Verbale føringer (numbered continuously across the document);
+ * the Inndekning chapter (all financing lines, by ledger); then «Tabeller»:
+ * one table per ledger with the years as columns, its Inndekning block and
+ * totals (for the fund: «Samlet bruk av disposisjonsfond» and «Samlet tilført
+ * disposisjonsfondet»). A section with nothing exported is left out, and no
+ * sub-heading repeats the heading above it.
  */
 
 /** Which items an export holds: only agreed ones (the decision), or all with their status. */
@@ -31,13 +38,8 @@ export interface ExportModelOptions {
   checksum?: string;
 }
 
-/** Norwegian labels of statuses, as shown when scope is `all`. */
-export const STATUS_LABELS: Record<Status, string> = {
-  draft: 'Utkast',
-  proposed: 'Foreslått',
-  agreed: 'Enighet',
-  rejected: 'Avvist',
-};
+/** The one word for each status (shared/status.ts), re-exported for the renderers. */
+export { STATUS_LABELS } from '../status';
 
 /** Norwegian names of the ledgers as headings. */
 export const LEDGER_LABELS: Record<Ledger, string> = {
@@ -79,6 +81,19 @@ export interface ExportSection {
   investering: ExportLine[];
   fond: ExportLine[];
   verbal: ExportVerbal[];
+  /**
+   * The sub-headings to print, in order, each only when it has items and does
+   * not repeat the section's title (a section «Investeringer» holding
+   * investment lines prints them without a second «Investering» heading).
+   * `label` is null where the items follow the section heading directly.
+   */
+  parts: ExportPart[];
+}
+
+/** One block of a section or of the Inndekning chapter: a ledger's items or the verbal instructions. */
+export interface ExportPart {
+  kind: Ledger | 'verbal';
+  label: string | null;
 }
 
 /** A row of a ledger table. `sum` rows say which rows they add up (indexes into the same table's rows). */
@@ -96,23 +111,39 @@ export type ExportRow =
     };
 
 export interface ExportTable {
-  id: 'drift-tiltak' | 'drift-inndekning' | 'fond' | 'investering';
+  id: Ledger;
   ledger: Ledger;
   title: string;
   /** The year columns, ascending: the plan years and any other year with an amount in this ledger. */
   years: Year[];
   rows: ExportRow[];
+  /**
+   * Years whose figures are unknown (the ledger holds unreadable amounts
+   * there): their sum and info cells print «?», never a partial sum.
+   */
+  unknownYears: Year[];
 }
 
 export interface ExportModel {
   title: string;
+  /** The opening sentence: the package settings' wording, or the default («Bystyret vedtar kommunedirektørens forslag …»). */
   decision: string;
+  /**
+   * The numbered decision points, worded («Budsjettvedtak for 2023, punkt
+   * 2.4.1 endres til: …»), in the settings' order, with the borrowing point
+   * last when it can be computed.
+   */
+  decisionPoints: string[];
+  /** The borrowing point's figures, or null (no proposal in the settings, or the budget year's investment figures are unknown). */
+  borrowing: BorrowingPoint | null;
   scope: ExportScope;
   years: Year[];
   planYears: Year[];
+  /** Per ledger, the year columns of its items and its table (the plan years and any other year with an amount in it). */
+  columns: Record<Ledger, Year[]>;
   sections: ExportSection[];
-  /** The inndekning chapter: its introduction (from a section titled «Inndekning», if any) and the financing lines. */
-  inndekning: { intro: RichBlock[]; drift: ExportLine[]; investering: ExportLine[]; fond: ExportLine[] };
+  /** The inndekning chapter: its introduction (from a section titled «Inndekning», if any), the financing lines, and its sub-headings. */
+  inndekning: { intro: RichBlock[]; drift: ExportLine[]; investering: ExportLine[]; fond: ExportLine[]; parts: ExportPart[] };
   tables: ExportTable[];
   /** The engine's report over exactly the exported lines. */
   report: BalanceReport;
@@ -157,13 +188,19 @@ function toExportLine(l: RichPackageLine): ExportLine {
   return line;
 }
 
-/** «2024-11-24» → «24.11.2024»; anything else is shown as given. */
+/** «2024-11-24» → «24.11.2024» (the one date format of app and exports, dd.mm.åååå); anything else is shown as given. */
 export function formatDateNorwegian(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   return m ? `${m[3]}.${m[2]}.${m[1]}` : iso;
 }
 
-function decisionText(pkg: RichPackage): string {
+/**
+ * The default opening sentence of the decision, from the plan period and the
+ * parties: «Bystyret vedtar kommunedirektørens forslag til handlings- og
+ * økonomiplan 2023–2026 og budsjett 2023 med følgende endringer, fremmet av
+ * A, B og C:». The package settings may replace it.
+ */
+export function defaultDecisionOpening(pkg: Pick<RichPackage, 'planYears' | 'years' | 'parties'>): string {
   const plan = pkg.planYears.length > 0 ? pkg.planYears : pkg.years;
   const first = plan[0];
   const last = plan[plan.length - 1];
@@ -177,7 +214,38 @@ function decisionText(pkg: RichPackage): string {
   );
 }
 
+/**
+ * A decision point as printed: «Budsjettvedtak for 2023, punkt 2.4.1 endres
+ * til: …» when it names the point of the chief executive's decision text it
+ * changes, otherwise its text as written.
+ */
+export function decisionPointText(point: { number: string; text: string }, budgetYear: Year | undefined): string {
+  const number = point.number.trim();
+  const text = point.text.trim();
+  if (!number) return text;
+  return `Budsjettvedtak${budgetYear ? ` for ${budgetYear}` : ''}, punkt ${number} endres til: ${text}`;
+}
+
 const INNDEKNING_TITLE_RE = /^\s*inndekning\s*$/i;
+
+/** Heading labels of the parts of a section. */
+const PART_LABELS: Record<Ledger | 'verbal', string> = { ...LEDGER_LABELS, verbal: 'Verbale føringer' };
+
+/** Lower case, letters only, without a plural or definite ending: «Investeringer» and «Investering» are one heading. */
+function headingStem(text: string): string {
+  return text
+    .toLocaleLowerCase('nb')
+    .replace(/[^\p{L}]+/gu, '')
+    .replace(/(ene|er|en|et)$/, '');
+}
+
+/** The parts to print under a heading titled `title`: those with items, unlabelled where the label would repeat the title. */
+function partsOf(title: string, has: Record<Ledger | 'verbal', boolean>): ExportPart[] {
+  const stem = headingStem(title);
+  return (['drift', 'investering', 'fond', 'verbal'] as const)
+    .filter((k) => has[k])
+    .map((k) => ({ kind: k, label: headingStem(PART_LABELS[k]) === stem ? null : PART_LABELS[k] }));
+}
 const UNSECTIONED_ID = '';
 const UNSECTIONED_TITLE = 'Øvrige endringer';
 
@@ -211,9 +279,12 @@ function pushLineRows(rows: ExportRow[], years: Year[], groups: { title: string;
 /**
  * Builds the export model of `pkg` for `opts.scope`: selects the items,
  * groups them into sections and the inndekning chapter, numbers the verbal
- * instructions 1…n in document order, and builds the four tables (drift
- * tiltak, drift inndekning, disposisjonsfond, investering with financing)
- * whose sum rows carry the engine's totals over exactly the exported lines.
+ * instructions 1…n in document order, words the decision (opening, points,
+ * the borrowing point from the settings' proposal plus the investment net of
+ * the budget year), and builds one table per ledger (drift, investering,
+ * disposisjonsfond) whose sum rows carry the engine's totals over exactly the
+ * exported lines. A section with no exported item is left out (one that has
+ * only an introduction and no items at all in the package stays).
  */
 export function buildExportModel(pkg: RichPackage, opts: ExportModelOptions): ExportModel {
   const selected = selectExportedPackage(pkg, opts.scope);
@@ -225,12 +296,13 @@ export function buildExportModel(pkg: RichPackage, opts: ExportModelOptions): Ex
   const byId = new Map<string, ExportSection>();
   let inndekningIntro: RichBlock[] = [];
   const inndekningSectionIds = new Set<string>();
+  const emptySection = (id: string, title: string, intro: RichBlock[]): ExportSection => ({ id, title, intro, drift: [], investering: [], fond: [], verbal: [], parts: [] });
   for (const s of selected.sections) {
     if (INNDEKNING_TITLE_RE.test(s.title)) {
       inndekningSectionIds.add(s.id);
       if (inndekningIntro.length === 0) inndekningIntro = s.rich;
     }
-    const es: ExportSection = { id: s.id, title: s.title, intro: s.rich, drift: [], investering: [], fond: [], verbal: [] };
+    const es = emptySection(s.id, s.title, s.rich);
     sections.push(es);
     byId.set(s.id, es);
   }
@@ -238,23 +310,18 @@ export function buildExportModel(pkg: RichPackage, opts: ExportModelOptions): Ex
     const key = id && byId.has(id) ? id : UNSECTIONED_ID;
     let es = byId.get(key);
     if (!es) {
-      es = { id: UNSECTIONED_ID, title: UNSECTIONED_TITLE, intro: [], drift: [], investering: [], fond: [], verbal: [] };
+      es = emptySection(UNSECTIONED_ID, UNSECTIONED_TITLE, []);
       byId.set(UNSECTIONED_ID, es);
       sections.push(es);
     }
     return es;
   };
 
-  const inndekning = { intro: inndekningIntro, drift: [] as ExportLine[], investering: [] as ExportLine[], fond: [] as ExportLine[] };
-  const lineSection = new Map<string, string>();
+  const inndekning: ExportModel['inndekning'] = { intro: inndekningIntro, drift: [], investering: [], fond: [], parts: [] };
   for (const l of selected.lines) {
     const el = toExportLine(l);
     if (l.group === 'inndekning') inndekning[l.ledger].push(el);
-    else {
-      const es = sectionFor(l.section);
-      es[l.ledger].push(el);
-      lineSection.set(l.id, es.title);
-    }
+    else sectionFor(l.section)[l.ledger].push(el);
   }
   const verbalBySection = new Map<ExportSection, RichVerbalInstruction[]>();
   for (const v of selected.verbal) {
@@ -265,22 +332,45 @@ export function buildExportModel(pkg: RichPackage, opts: ExportModelOptions): Ex
   for (const es of sections) {
     for (const v of verbalBySection.get(es) ?? []) es.verbal.push({ id: v.id, number: ++number, title: v.title, status: v.status ?? 'draft', rich: v.rich });
   }
-  // An «Inndekning» section whose content moved to the chapter is not repeated as a section.
-  const visibleSections = sections.filter(
-    (es) => !(inndekningSectionIds.has(es.id) && es.drift.length + es.investering.length + es.fond.length + es.verbal.length === 0),
-  );
+  // Sections that hold items in the whole package (before scope selection): one without any is a text-only section and stays.
+  const withItems = new Set<string>();
+  for (const item of [...pkg.lines, ...pkg.verbal]) withItems.add(item.section && byId.has(item.section) ? item.section : UNSECTIONED_ID);
+  const itemCount = (es: ExportSection) => es.drift.length + es.investering.length + es.fond.length + es.verbal.length;
+  const visibleSections = sections.filter((es) => {
+    if (itemCount(es) > 0) return true;
+    // An «Inndekning» section whose content moved to the chapter is not repeated as a section.
+    if (inndekningSectionIds.has(es.id)) return false;
+    return !withItems.has(es.id) && es.intro.length > 0;
+  });
+  for (const es of visibleSections) {
+    es.parts = partsOf(es.title, { drift: es.drift.length > 0, investering: es.investering.length > 0, fond: es.fond.length > 0, verbal: es.verbal.length > 0 });
+  }
+  inndekning.parts = partsOf('Inndekning', { drift: inndekning.drift.length > 0, investering: inndekning.investering.length > 0, fond: inndekning.fond.length > 0, verbal: false });
 
-  const tables = buildTables(years, sections, inndekning, report);
+  const columns = columnsOf(years, report, [...sections.map((es) => ({ drift: es.drift, investering: es.investering, fond: es.fond })), inndekning]);
+  const opening = selected.fundOpeningBalance;
+  const tables = buildTables(columns, sections, inndekning, report, opening !== undefined && opening.trim() !== '' && amountFromString(opening) !== null);
+
+  const plan = report.planYears.length > 0 ? report.planYears : years;
+  const budgetYear = plan[0];
+  const decisionPoints = (pkg.decisionPoints ?? []).map((p) => decisionPointText(p, budgetYear)).filter((t) => t !== '');
+  const borrowingResult = borrowingPointOf(pkg.proposedBorrowing, report);
+  const borrowing = borrowingResult.ok ? borrowingResult.point : null;
+  if (borrowing) decisionPoints.push(borrowingSentence(borrowing));
+
   const footer: ExportModel['footer'] = {};
   if (opts.versionName) footer.versionName = opts.versionName;
   if (opts.date) footer.date = opts.date;
   if (opts.checksum) footer.checksum = opts.checksum;
   return {
     title: pkg.title,
-    decision: decisionText(pkg),
+    decision: pkg.decisionOpening?.trim() || defaultDecisionOpening(pkg),
+    decisionPoints,
+    borrowing,
     scope: opts.scope,
     years,
     planYears: [...report.planYears],
+    columns,
     sections: visibleSections,
     inndekning,
     tables,
@@ -291,70 +381,73 @@ export function buildExportModel(pkg: RichPackage, opts: ExportModelOptions): Ex
   };
 }
 
-function buildTables(
-  years: Year[],
-  sections: ExportSection[],
-  inndekning: ExportModel['inndekning'],
-  report: BalanceReport,
-): ExportTable[] {
-  const drift = report.ledgers.drift;
-  const inv = report.ledgers.investering;
-  const fond = report.ledgers.fond;
-  const bySection = (ledger: Ledger) => sections.map((s) => ({ title: s.title, lines: s[ledger] }));
+type LedgerLines = Record<Ledger, ExportLine[]>;
 
-  // Drift – tiltak.
-  const t1: ExportRow[] = [];
-  const t1Lines = pushLineRows(t1, years, bySection('drift'));
-  t1.push({ kind: 'sum', label: 'Sum tiltak drift', values: sumsFor(years, drift.byYear, 'tiltak'), total: drift.total.tiltak, of: t1Lines, emphasis: 'total' });
-
-  // Drift – inndekning, closing with the balance line the law asks for.
-  const t2: ExportRow[] = [];
-  const t2Lines = pushLineRows(t2, years, [{ title: 'Inndekning', lines: inndekning.drift }]);
-  const t2Sum = t2.length;
-  t2.push({ kind: 'sum', label: 'Sum inndekning drift', values: sumsFor(years, drift.byYear, 'inndekning'), total: drift.total.inndekning, of: t2Lines, emphasis: 'subtotal' });
-  t2.push({
-    kind: 'info',
-    label: 'Sum tiltak drift (tabell 1)',
-    values: sumsFor(years, drift.byYear, 'tiltak'),
-    total: drift.total.tiltak,
-    ref: { table: 'drift-tiltak', row: t1.length - 1 },
-  });
-  t2.push({ kind: 'sum', label: 'Netto drift (skal være 0)', values: sumsFor(years, drift.byYear, 'net'), total: drift.total.net, of: [t2Sum, t2Sum + 1], emphasis: 'total' });
-
-  // Disposisjonsfond: use (positive) and deposits (negative), net use, and the running balance.
-  const t3: ExportRow[] = [];
-  const fondLines = [...sections.flatMap((s) => s.fond), ...inndekning.fond];
-  const t3Lines = pushLineRows(t3, years, [{ title: 'Disposisjonsfond', lines: fondLines }]);
-  t3.push({ kind: 'sum', label: 'Netto bruk av disposisjonsfond', values: sumsFor(years, fond.byYear, 'net'), total: fond.total.net, of: t3Lines, emphasis: 'total' });
-  if (Object.keys(fond.runningBalance).length > 0) {
-    t3.push({ kind: 'info', label: 'Saldo disposisjonsfond ved årets slutt', values: valuesFor(years, (y) => fond.runningBalance[y] ?? null), total: null });
-  }
-
-  // Investering with its financing; the net is the change in borrowing.
-  const t4: ExportRow[] = [];
-  const t4Tiltak = pushLineRows(t4, years, bySection('investering'));
-  const t4TiltakSum = t4.length;
-  t4.push({ kind: 'sum', label: 'Sum investeringstiltak', values: sumsFor(years, inv.byYear, 'tiltak'), total: inv.total.tiltak, of: t4Tiltak, emphasis: 'subtotal' });
-  t4.push({ kind: 'heading', label: 'Finansiering' });
-  const t4Fin = pushLineRows(t4, years, [{ title: 'Finansiering', lines: inndekning.investering }]);
-  const t4FinSum = t4.length;
-  t4.push({ kind: 'sum', label: 'Sum finansiering', values: sumsFor(years, inv.byYear, 'inndekning'), total: inv.total.inndekning, of: t4Fin, emphasis: 'subtotal' });
-  t4.push({ kind: 'sum', label: 'Endring i lånebehov', values: sumsFor(years, inv.byYear, 'net'), total: inv.total.net, of: [t4TiltakSum, t4FinSum], emphasis: 'total' });
-
-  // Columns: the plan years, plus any other year in which a line of the ledger has an amount
-  // (the 2023 package puts money into the fund in 2022); an empty extra year is only noise.
+/**
+ * The year columns of each ledger: the plan years, plus any other year in
+ * which a line of the ledger has an amount or typed text (the 2023 package
+ * puts money into the fund in 2022); an empty extra year is only noise.
+ */
+function columnsOf(years: Year[], report: BalanceReport, groups: LedgerLines[]): Record<Ledger, Year[]> {
   const planYears = new Set(report.planYears);
-  const ledgerLines = (ledger: Ledger) => [...sections.flatMap((s) => s[ledger]), ...inndekning[ledger]];
-  const columns = (ledger: Ledger) => {
-    const lines = ledgerLines(ledger);
+  const of = (ledger: Ledger) => {
+    const lines = groups.flatMap((g) => g[ledger]);
     return years.filter((y) => planYears.has(y) || lines.some((l) => l.amounts[y] !== undefined || l.invalid[y] !== undefined));
   };
-  return [
-    { id: 'drift-tiltak', ledger: 'drift', title: 'Tabell 1: Driftsbudsjettet – tiltak (mill. kr)', years: columns('drift'), rows: t1 },
-    { id: 'drift-inndekning', ledger: 'drift', title: 'Tabell 2: Driftsbudsjettet – inndekning (mill. kr)', years: columns('drift'), rows: t2 },
-    { id: 'fond', ledger: 'fond', title: 'Tabell 3: Disposisjonsfond (mill. kr)', years: columns('fond'), rows: t3 },
-    { id: 'investering', ledger: 'investering', title: 'Tabell 4: Investeringsbudsjettet med finansiering (mill. kr)', years: columns('investering'), rows: t4 },
-  ];
+  return { drift: of('drift'), investering: of('investering'), fond: of('fond') };
+}
+
+function buildTables(columns: Record<Ledger, Year[]>, sections: ExportSection[], inndekning: ExportModel['inndekning'], report: BalanceReport, hasOpening: boolean): ExportTable[] {
+  const bySection = (ledger: Ledger) => sections.map((s) => ({ title: s.title, lines: s[ledger] }));
+
+  /** A ledger's table: tiltak by section, their sum, the Inndekning block with its sum, and the net of the two. */
+  const ledgerTable = (
+    ledger: Ledger,
+    title: string,
+    labels: { tiltakHeading?: string; tiltakSum: string; inndekningHeading: string; inndekningSum: string; net: string },
+  ): ExportTable => {
+    const years = columns[ledger];
+    const lr = report.ledgers[ledger];
+    const rows: ExportRow[] = [];
+    if (labels.tiltakHeading) rows.push({ kind: 'heading', label: labels.tiltakHeading });
+    const tiltak = pushLineRows(rows, years, bySection(ledger));
+    const tiltakSum = rows.length;
+    rows.push({ kind: 'sum', label: labels.tiltakSum, values: sumsFor(years, lr.byYear, 'tiltak'), total: lr.total.tiltak, of: tiltak, emphasis: 'subtotal' });
+    rows.push({ kind: 'heading', label: labels.inndekningHeading });
+    const financing = pushLineRows(rows, years, [{ title: labels.inndekningHeading, lines: inndekning[ledger] }]);
+    const financingSum = rows.length;
+    rows.push({ kind: 'sum', label: labels.inndekningSum, values: sumsFor(years, lr.byYear, 'inndekning'), total: lr.total.inndekning, of: financing, emphasis: 'subtotal' });
+    rows.push({ kind: 'sum', label: labels.net, values: sumsFor(years, lr.byYear, 'net'), total: lr.total.net, of: [tiltakSum, financingSum], emphasis: 'total' });
+    return { id: ledger, ledger, title, years, rows, unknownYears: lr.unknownYears.filter((y) => years.includes(y)) };
+  };
+
+  const drift = ledgerTable('drift', 'Tabell 1: Driftsbudsjettet (mill. kr)', {
+    tiltakSum: 'Sum tiltak drift',
+    inndekningHeading: 'Inndekning',
+    inndekningSum: 'Sum inndekning drift',
+    net: 'Netto drift (skal være 0)',
+  });
+  // Investering: the net is the change in borrowing.
+  const investering = ledgerTable('investering', 'Tabell 2: Investeringsbudsjettet (mill. kr)', {
+    tiltakSum: 'Sum investeringstiltak',
+    inndekningHeading: 'Inndekning',
+    inndekningSum: 'Sum inndekning investering',
+    net: 'Netto investering (finansieres med lån)',
+  });
+  // Disposisjonsfond: use (positive) and money put into it (negative), net use, and the running balance.
+  const fond = ledgerTable('fond', 'Tabell 3: Disposisjonsfond (mill. kr)', {
+    tiltakHeading: 'Bruk av disposisjonsfond',
+    tiltakSum: 'Samlet bruk av disposisjonsfond',
+    inndekningHeading: 'Tilført disposisjonsfondet',
+    inndekningSum: 'Samlet tilført disposisjonsfondet',
+    net: 'Netto bruk av disposisjonsfond',
+  });
+  const running = report.ledgers.fond.runningBalance;
+  // With a readable opening balance the fund has a running balance, even when every year of it is unknown.
+  if (hasOpening) {
+    fond.rows.push({ kind: 'info', label: 'Saldo disposisjonsfond ved årets slutt', values: valuesFor(fond.years, (y) => running[y] ?? null), total: null });
+  }
+  return [drift, investering, fond];
 }
 
 // The pre-export check is part of the package report (shared/report), which the

@@ -78,6 +78,9 @@ const packageSchema = z
     years: z.array(year),
     planYears: z.array(year),
     fundOpeningBalance: amount.optional(),
+    decisionOpening: z.string().optional(),
+    decisionPoints: z.array(z.strictObject({ number: z.string(), text: z.string() })).optional(),
+    proposedBorrowing: amount.optional(),
     parties: z.array(z.strictObject({ id, name: z.string(), color: z.string() })),
     sections: z.array(z.strictObject({ id, title: z.string(), intro: z.string().optional(), rich })),
     lines: z.array(

@@ -1,5 +1,5 @@
 import { BalanceEngine, type BalanceMeta } from '../balance';
-import { computeAreaFrames, type AreaFrames, type BaselineArea } from '../doc/baseline';
+import { computeLedgerFrames, type LedgerBaselines, type LedgerFrames } from '../doc/baseline';
 import { checkProseFiguresOfLines } from '../prose';
 import { LEDGERS, type BalanceInput, type BalanceReport, type BalanceWarning, type Ledger, type PackageLine } from '../types';
 import { plainEqual } from './plainEqual';
@@ -12,7 +12,8 @@ import { plainEqual } from './plainEqual';
  * - the balance engine's report (sums, balance rules, line findings),
  * - the prose–figure warnings of each line (a figure in its title or
  *   rationale that matches none of its amounts), appended to the warnings,
- * - the baseline frames (each service area before and after the lines linked to it).
+ * - the baseline frames per ledger (each drift service area and each
+ *   investment area before and after the lines of that ledger linked to it).
  *
  * There is ONE implementation, the incremental `PackageReportBuilder`; a full
  * computation (`packageReportOf`) is a builder fed once.
@@ -49,15 +50,15 @@ export interface PackageReport {
   balance: BalanceReport;
   /** The prose–figure warnings alone (the tail of `balance.warnings`), for the marks on lines. */
   prose: BalanceWarning[];
-  /** Area name → year → frame before and after the lines (empty without a baseline). */
-  frames: AreaFrames;
+  /** Per ledger (drift, investering): area name → year → frame before and after the lines (empty without that baseline). */
+  frames: LedgerFrames;
   revisions: ReportRevisions;
 }
 
 /** Everything a package report is computed from. */
 export interface PackageReportInput extends BalanceInput {
-  /** The baseline budget per service area; none means no frames. */
-  baseline?: BaselineArea[];
+  /** The baselines (drift per service area, investering per area); a missing one means no frames for that ledger. */
+  baseline?: Partial<LedgerBaselines>;
 }
 
 interface Entry {
@@ -79,11 +80,11 @@ function proseInputsDiffer(prev: PackageLine, next: PackageLine): boolean {
   return prev.title !== next.title || prev.description !== next.description || !sameAmounts(prev.amounts, next.amounts);
 }
 
-/** Whether the frames can differ: a line linked to an area changed its area or amounts. */
+/** Whether the frames can differ: a line linked to an area changed its area, ledger or amounts. */
 function framesInputsDiffer(prev: PackageLine | undefined, next: PackageLine | undefined): boolean {
   if (!prev?.area && !next?.area) return false;
   if (!prev || !next) return true;
-  return prev.area !== next.area || !sameAmounts(prev.amounts, next.amounts);
+  return prev.area !== next.area || prev.ledger !== next.ledger || !sameAmounts(prev.amounts, next.amounts);
 }
 
 function copyMeta(meta: BalanceMeta): BalanceMeta {
@@ -111,14 +112,14 @@ export class PackageReportBuilder {
   private readonly engine: BalanceEngine;
   private readonly entries = new Map<string, Entry>();
   private meta: BalanceMeta;
-  private baseline: BaselineArea[];
+  private baseline: Partial<LedgerBaselines>;
   private proseList: BalanceWarning[] | null = null;
   private framesStale = true;
   private clock = 0;
   private last: PackageReport | null = null;
   private lastEngineReport: BalanceReport | null = null;
 
-  constructor(meta: BalanceMeta = { years: [], planYears: [] }, baseline: BaselineArea[] = []) {
+  constructor(meta: BalanceMeta = { years: [], planYears: [] }, baseline: Partial<LedgerBaselines> = {}) {
     this.meta = copyMeta(meta);
     this.engine = new BalanceEngine(meta);
     this.baseline = baseline;
@@ -162,8 +163,8 @@ export class PackageReportBuilder {
     return this.meta;
   }
 
-  /** Replaces the baseline (the frames are recomputed on the next `report()`). */
-  setBaseline(baseline: BaselineArea[]): void {
+  /** Replaces the baselines (the frames are recomputed on the next `report()`). */
+  setBaseline(baseline: Partial<LedgerBaselines>): void {
     this.baseline = baseline;
     this.framesStale = true;
   }
@@ -202,7 +203,7 @@ export class PackageReportBuilder {
     if (this.framesStale || !frames) {
       const areaLines: PackageLine[] = [];
       for (const e of this.entries.values()) if (e.line.area) areaLines.push(e.line);
-      frames = take('frames', last?.frames, computeAreaFrames(this.baseline, areaLines, this.meta.years));
+      frames = take('frames', last?.frames, computeLedgerFrames(this.baseline, areaLines, this.meta.years));
       this.framesStale = false;
     }
 
@@ -224,7 +225,7 @@ export class PackageReportBuilder {
 export function packageReportOf(input: PackageReportInput): PackageReport {
   const meta: BalanceMeta = { years: input.years, planYears: input.planYears };
   if (input.fundOpeningBalance !== undefined) meta.fundOpeningBalance = input.fundOpeningBalance;
-  const builder = new PackageReportBuilder(meta, input.baseline ?? []);
+  const builder = new PackageReportBuilder(meta, input.baseline ?? {});
   for (const line of input.lines) builder.setLine(line);
   return builder.report();
 }

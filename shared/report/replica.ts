@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { BalanceMeta } from '../balance';
-import { readBaselineFromDoc, type BaselineArea } from '../doc/baseline';
+import { readBaselinesFromDoc, type LedgerBaselines } from '../doc/baseline';
 import { getLinesMap, getVerbalMap, observeLineChanges, readLineFromMap, readMetaFromDoc, type LineChanges } from '../doc/schema';
 import type { ExportScope } from '../export/model';
 import { exportCheckOf, isAgreed, type PreExportCheck } from './exportCheck';
@@ -57,7 +57,7 @@ export function createBalanceReplica(doc: Y.Doc): BalanceReplica {
   const agreed = new PackageReportBuilder();
   const notAgreedLines = new Set<string>();
   let verbalNotAgreed = countVerbalNotAgreed(doc);
-  let baseline: BaselineArea[] = [];
+  let baseline: LedgerBaselines = { drift: [], investering: [] };
   const listeners = new Set<() => void>();
   const checks = new Map<ExportScope, { report: PackageReport; lines: number; verbal: number; check: PreExportCheck }>();
 
@@ -67,7 +67,7 @@ export function createBalanceReplica(doc: Y.Doc): BalanceReplica {
       all.setMeta(meta);
       agreed.setMeta(meta);
     }
-    const nextBaseline = readBaselineFromDoc(doc);
+    const nextBaseline = readBaselinesFromDoc(doc);
     if (!plainEqual(nextBaseline, baseline)) {
       baseline = nextBaseline;
       all.setBaseline(baseline);

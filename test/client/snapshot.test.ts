@@ -17,7 +17,7 @@ import {
   setLineFields,
   writeMetaToDoc,
 } from '../../shared/doc/schema';
-import { readBaselineFromDoc, writeBaselineToDoc } from '../../shared/doc/baseline';
+import { readBaselinesFromDoc, writeBaselineToDoc } from '../../shared/doc/baseline';
 
 type Op =
   | { kind: 'create'; title: string }
@@ -80,7 +80,7 @@ function apply(doc: Y.Doc, op: Op): void {
       createSectionInDoc(doc, op.title);
       break;
     case 'baseline':
-      writeBaselineToDoc(doc, [{ name: 'Skole', amounts: { '2025': op.value } }]);
+      writeBaselineToDoc(doc, [{ name: 'Skole', amounts: { '2025': op.value } }], undefined, op.value === '1' ? 'drift' : 'investering');
       break;
     case 'rationale':
       if (id) appendToFirstParagraph(getLinesMap(doc).get(id)?.get('rationale'), op.text);
@@ -122,7 +122,7 @@ describe('watchPackageSnapshot (the wiring of usePackageSnapshot)', () => {
             expect(s.lines).toEqual(readLinesFromDoc(doc));
             expect(s.sections).toEqual(readSectionsFromDoc(doc));
             expect(s.verbal).toEqual(readVerbalFromDoc(doc));
-            expect(s.baseline).toEqual(readBaselineFromDoc(doc));
+            expect(s.baseline).toEqual(readBaselinesFromDoc(doc));
             expect(s.meta).toEqual(readMetaFromDoc(doc));
           }
         } finally {

@@ -213,7 +213,11 @@ describe('screens', () => {
     const ctxK = await contextFor(env, kari);
     const other = await ctxK.newPage();
     await openPackage(other, env, packageId);
-    expect(await other.getByRole('button', { name: 'Innstillinger' }).count()).toBe(0);
+    // A negotiator sees the settings for the decision, but cannot change the package's years.
+    await other.getByRole('button', { name: 'Innstillinger' }).click();
+    const otherForm = other.locator('form', { has: other.getByRole('heading', { name: 'Innstillinger' }) });
+    expect(await otherForm.locator('fieldset', { hasText: 'År (fra–til)' }).getByLabel('Til år').isDisabled()).toBe(true);
+    await other.getByRole('button', { name: 'Tabeller' }).click();
     await owner.getByRole('button', { name: 'Innstillinger' }).click();
     const form = owner.locator('form', { has: owner.getByRole('heading', { name: 'Innstillinger' }) });
     await form.locator('fieldset', { hasText: 'År (fra–til)' }).getByLabel('Til år').fill('2029');

@@ -187,6 +187,14 @@ export function buildSeedDoc(opts: SeedOptions = {}): Y.Doc {
       { id: 'sp', name: 'Senterpartiet', color: '#00843d' },
     ],
     fundOpeningBalance: '507',
+    // The opening and the decision points as the settings hold them. The point's wording and the
+    // chief executive's proposed borrowing are illustrative (the fixture has no source for them);
+    // the borrowing point itself is computed from the proposal and the package's investment net.
+    decisionPoints: [
+      { number: '2.4.1', text: 'Formannskapet gis fullmakt til å fordele klimamidlene på 8 millioner kroner per år.' },
+      { number: '', text: 'Kommunedirektøren bes legge fram en sak om sosial boligpolitikk i løpet av 1. tertial 2023.' },
+    ],
+    proposedBorrowing: '1403',
   });
   for (const s of SECTIONS) {
     const sectionId = createSectionInDoc(doc, s.title, s.intro);

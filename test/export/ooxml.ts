@@ -55,3 +55,63 @@ export function tableCaptions(documentXml: string): string[] {
   }
   return out;
 }
+
+/** A body paragraph as the tests read it: its text, paragraph style, and the pagination properties set on it. */
+export interface BodyParagraph {
+  kind: 'p';
+  text: string;
+  /** `w:pStyle` (e.g. `Heading1`), or null for Normal. */
+  style: string | null;
+  keepNext: boolean;
+  /** Part of a numbered or bulleted list (`w:numPr`). */
+  numbered: boolean;
+  pageBreakBefore: boolean;
+}
+
+/** A table row: its cells, whether it is a repeated header row (`w:tblHeader`) and may not split (`w:cantSplit`), and whether its paragraphs keep with the next. */
+export interface BodyRow {
+  cells: ParsedCell[];
+  header: boolean;
+  cantSplit: boolean;
+  keepNext: boolean;
+}
+
+export interface BodyTable {
+  kind: 'tbl';
+  rows: BodyRow[];
+}
+
+/** The top-level blocks of the document body in order: paragraphs and tables (tables are not nested here). */
+export function bodyBlocks(documentXml: string): Array<BodyParagraph | BodyTable> {
+  const body = /<w:body>([\s\S]*)<\/w:body>/.exec(documentXml)?.[1] ?? '';
+  const out: Array<BodyParagraph | BodyTable> = [];
+  for (const m of body.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>|<w:p[ >][\s\S]*?<\/w:p>|<w:p\/>/g)) {
+    const xml = m[0];
+    if (xml.startsWith('<w:tbl>')) {
+      out.push({
+        kind: 'tbl',
+        rows: [...xml.matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map((r) => {
+          const trPr = /<w:trPr>([\s\S]*?)<\/w:trPr>/.exec(r[0])?.[1] ?? '';
+          const cells = [...r[0].matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((c) => ({
+            text: wText(c[0]),
+            rightAligned: /<w:jc w:val="right"\/>/.test(c[0]),
+            bold: /<w:b\/>|<w:b w:val="true"\/>/.test(c[0]),
+          }));
+          const paras = [...r[0].matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) => p[0]);
+          return { cells, header: /<w:tblHeader\/>/.test(trPr), cantSplit: /<w:cantSplit\/>/.test(trPr), keepNext: paras.length > 0 && paras.every((p) => /<w:keepNext\/>/.test(p)) };
+        }),
+      });
+    } else {
+      const pPr = /<w:pPr>([\s\S]*?)<\/w:pPr>/.exec(xml)?.[1] ?? '';
+      out.push({
+        kind: 'p',
+        text: wText(xml),
+        style: /<w:pStyle w:val="([^"]+)"\/>/.exec(pPr)?.[1] ?? null,
+        keepNext: /<w:keepNext\/>/.test(pPr),
+        numbered: /<w:numPr>/.test(pPr),
+        pageBreakBefore: /<w:pageBreakBefore\/>/.test(pPr),
+      });
+    }
+  }
+  return out;
+}

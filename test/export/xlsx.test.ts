@@ -108,11 +108,13 @@ describe('XLSX export', () => {
     if (!inv) throw new Error('no Investering sheet');
     const i = report.ledgers.investering;
     check(inv, 'Sum investeringstiltak', pick('investering', 'tiltak'), i.total.tiltak);
-    check(inv, 'Sum finansiering', pick('investering', 'inndekning'), i.total.inndekning);
-    check(inv, 'Endring i lånebehov', pick('investering', 'net'), i.total.net);
+    check(inv, 'Sum inndekning investering', pick('investering', 'inndekning'), i.total.inndekning);
+    check(inv, 'Netto investering (finansieres med lån)', pick('investering', 'net'), i.total.net);
     expect(i.byYear['2023']?.net).toBe('2'); // the left-out items leave borrowing to cover: shown, not hidden
     const fond = wb.getWorksheet('Disposisjonsfond');
     if (!fond) throw new Error('no fond sheet');
+    check(fond, 'Samlet bruk av disposisjonsfond', pick('fond', 'tiltak', ['2022', ...years]), report.ledgers.fond.total.tiltak);
+    check(fond, 'Samlet tilført disposisjonsfondet', pick('fond', 'inndekning', ['2022', ...years]), report.ledgers.fond.total.inndekning);
     check(fond, 'Netto bruk av disposisjonsfond', pick('fond', 'net', ['2022', ...years]), report.ledgers.fond.total.net);
 
     // Balance sheet: one row per year, cells refer to the ledger sheets and carry the engine's values.
@@ -137,6 +139,17 @@ describe('XLSX export', () => {
     expect(report.ledgers.drift.unbalancedYears).toEqual(['2023', '2024', '2025', '2026']);
     expect(bal.getRow(4 + report.years.indexOf('2023')).getCell(3).value).toBe('Nei');
     expect(bal.getRow(4 + report.years.indexOf('2022')).getCell(3).value).toBe('Utenfor planperioden');
+    expect(bal.getRow(3).getCell(4).value).toBe('Lån: endring i låneopptak');
+    // The borrowing point as the decision words it: proposal + the package's change in borrowing.
+    const borrowingRow = label(bal, 'Lån til investeringer, inntil');
+    expect(borrowingRow.getCell(4).value).toBe(1403 + Number(i.borrowing['2023']));
+    // Borrowing is a note, not an error: no «ikke finansiert» anywhere.
+    const notes: string[] = [];
+    bal.eachRow((r) => notes.push(`${String(r.getCell(1).value)} ${String(r.getCell(2).value)}`));
+    expect(notes.some((n) => /^Merknad Investering 2023 finansieres med lån/.test(n))).toBe(true);
+    expect(notes.some((n) => /ikke finansiert/.test(n))).toBe(false);
+    // The footer's date is dd.mm.åååå like every other date.
+    expect(wb.description).toBe('Endelig · 01.11.2022');
 
     // Every formula carries its cached result, so viewers that do not recalculate show the totals.
     const parts = await readZipParts(result.body as Uint8Array);
@@ -184,6 +197,28 @@ describe('XLSX export', () => {
     const drift = wb.getWorksheet('Drift');
     if (!drift) throw new Error('no Drift sheet');
     expect(label(drift, line.title).getCell(headerColumns(drift).get('2024') ?? 0).value).toBe('8 mill?');
+  });
+});
+
+describe('XLSX export of a year with an unreadable amount', () => {
+  it('writes «?» in the sums of that year (never a partial sum) and says «Ukjent» on the balance sheet', async () => {
+    const pkg = seedPackage();
+    const line = pkg.lines.find((l) => l.title === 'Fagfornyelsen');
+    if (!line) throw new Error('fixture');
+    line.invalid = { '2024': '12,,5' };
+    const wb = await load(await renderXlsx(buildExportModel(pkg, { scope: 'agreed' })));
+    const drift = wb.getWorksheet('Drift');
+    const bal = wb.getWorksheet('Balanse');
+    if (!drift || !bal) throw new Error('sheets');
+    const cols = headerColumns(drift);
+    const net = label(drift, 'Netto drift (skal være 0)');
+    expect(net.getCell(cols.get('2024') ?? 0).value).toBe('?');
+    expect(net.getCell(cols.get('Sum') ?? 0).value).toBe('?');
+    expect((net.getCell(cols.get('2023') ?? 0).value as ExcelJS.CellFormulaValue).formula).toMatch(/^SUM\(/);
+    const row2024 = bal.getRow(4 + ['2022', '2023', '2024'].indexOf('2024'));
+    expect(row2024.getCell(1).value).toBe('2024');
+    expect(row2024.getCell(2).value).toBe('?');
+    expect(row2024.getCell(3).value).toBe('Ukjent');
   });
 });
 

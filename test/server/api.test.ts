@@ -42,18 +42,40 @@ describe('package HTTP API', () => {
     expect(list.packages).toContainEqual(expect.objectContaining({ id, role: 'owner', title: 'Budsjett 2027' }));
   });
 
+  it('accepts years as numbers and parties as names, the same as strings and objects', async () => {
+    const res = await ts.http('POST', '/api/packages', { json: { title: 'Budsjett 2024', years: [2023, 2024], planYears: [2024], parties: ['Ap', 'SV', { name: 'Sp', color: '#14773d' }] } });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const pkg = (await (await ts.http('GET', `/api/packages/${id}`)).json()) as PlainPackage;
+    expect(pkg.years).toEqual(['2023', '2024']);
+    expect(pkg.planYears).toEqual(['2024']);
+    expect(pkg.parties.map((p) => [p.id, p.name])).toEqual([
+      ['Ap', 'Ap'],
+      ['SV', 'SV'],
+      ['Sp', 'Sp'],
+    ]);
+    expect(pkg.parties[2]?.color).toBe('#14773d');
+  });
+
   it.each([
-    ['missing title', { years: ['2024'], planYears: ['2024'] }, 'title'],
-    ['bad year', { title: 'x', years: ['24'], planYears: ['24'] }, 'years.0'],
-    ['plan year outside years', { title: 'x', years: ['2024'], planYears: ['2025'] }, 'planYears'],
-    ['unsorted years', { title: 'x', years: ['2025', '2024'], planYears: ['2025'] }, 'years'],
-    ['unknown field', { title: 'x', years: ['2024'], planYears: ['2024'], evil: 1 }, 'evil'],
-    ['SQL-shaped party id', { title: 'x', years: ['2024'], planYears: ['2024'], parties: [{ id: "'; DROP TABLE packages;--", name: 'x' }] }, 'parties.0.id'],
-  ])('refuses an invalid create body (%s) with 400 naming the field', async (_n, json, field) => {
+    ['missing title', { years: ['2024'], planYears: ['2024'] }, 'title', /^Mangler feltet «title»$/],
+    ['bad year', { title: 'x', years: ['24'], planYears: ['24'] }, 'years.0', /«years\.0».*fire sifre/],
+    ['a year of the wrong type', { title: 'x', years: [true], planYears: ['2024'] }, 'years.0', /^Feil type i feltet «years\.0»: forventet et årstall, f\.eks\. 2024, fikk sann\/usann$/],
+    ['years not a list', { title: 'x', years: '2024', planYears: ['2024'] }, 'years', /^Feil type i feltet «years»: forventet liste, fikk tekst$/],
+    ['a party of the wrong type', { title: 'x', years: ['2024'], planYears: ['2024'], parties: [7] }, 'parties.0', /^Feil type i feltet «parties\.0»: forventet et partinavn.*fikk tall$/],
+    ['an empty party name', { title: 'x', years: ['2024'], planYears: ['2024'], parties: [''] }, 'parties.0.name', /^Tom tekst i feltet «parties\.0\.name»$/],
+    ['an opening balance as a number', { title: 'x', years: ['2024'], planYears: ['2024'], fundOpeningBalance: 507 }, 'fundOpeningBalance', /forventet beløpet som tekst.*fikk tall$/],
+    ['plan year outside years', { title: 'x', years: ['2024'], planYears: ['2025'] }, 'planYears', /Planårene må være blant årene/],
+    ['unsorted years', { title: 'x', years: ['2025', '2024'], planYears: ['2025'] }, 'years', /stigende/],
+    ['too many parties', { title: 'x', years: ['2024'], planYears: ['2024'], parties: Array.from({ length: 21 }, (_, i) => `P${i}`) }, 'parties', /^For mange elementer i feltet «parties» \(maks 20\)$/],
+    ['unknown field', { title: 'x', years: ['2024'], planYears: ['2024'], evil: 1 }, 'evil', /^Ukjent felt: «evil»$/],
+    ['SQL-shaped party id', { title: 'x', years: ['2024'], planYears: ['2024'], parties: [{ id: "'; DROP TABLE packages;--", name: 'x' }] }, 'parties.0.id', /«parties\.0\.id»/],
+  ])('refuses an invalid create body (%s) with 400 naming the field and saying what is wrong', async (_n, json, field, message) => {
     const res = await ts.http('POST', '/api/packages', { json });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { message: string; field?: string } };
-    expect(body.error.message).toBeTruthy();
+    expect(body.error.message).toMatch(message);
+    expect(body.error.message).not.toMatch(/Invalid|expected|received/);
     expect(body.error.field).toBe(field);
   });
 

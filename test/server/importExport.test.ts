@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startTestServer, type TestServer } from './serverHarness';
+import { ADMIN, connectClient, startTestServer, type TestServer } from './serverHarness';
+import { readBaselinesFromDoc } from '../../shared/doc/baseline';
 import type { BalanceReport, PlainPackage } from '../../shared/types';
 import { computeBalance } from '../../shared/balance';
 import { formatAmount } from '../../shared/money';
@@ -17,6 +18,7 @@ const fmt2 = (v: string) => formatAmount(v, { decimals: 2 });
 
 const FIXTURE = fs.readFileSync(path.resolve('test/fixtures/okonomirapport-2019.csv'), 'utf8');
 const BASELINE = fs.readFileSync(path.resolve('test/fixtures/baseline-drift-2022-2025.csv'));
+const INVESTMENT_BASELINE = fs.readFileSync(path.resolve('test/fixtures/baseline-investering-2022-2025.csv'));
 const P2019 = { title: 'Økonomirapport 2019', years: ['2019', '2020'], planYears: ['2019'], parties: [{ name: 'Ap' }] };
 
 let ts: TestServer;
@@ -95,6 +97,32 @@ describe('import over HTTP', () => {
     expect(((await bad.json()) as { error: unknown }).error).toMatchObject({ row: 2, value: 'mye' });
   });
 
+  it('keeps one baseline per ledger: the investment baseline does not replace the drift frames', async () => {
+    const id = await ts.createPackage({ title: 'HØP', years: ['2022', '2023', '2024', '2025'], planYears: ['2023', '2024', '2025'] });
+    const drift = await upload(`/api/packages/${id}/baseline`, new Uint8Array(BASELINE), 'text/csv');
+    expect(await drift.json()).toMatchObject({ areas: 23, ledger: 'drift' });
+    // «investeringsområde» in the first header says which baseline the file is.
+    const inv = await upload(`/api/packages/${id}/baseline`, new Uint8Array(INVESTMENT_BASELINE), 'text/csv');
+    expect(await inv.json()).toMatchObject({ areas: 22, ledger: 'investering' });
+    const client = connectClient(ts, id, ADMIN);
+    try {
+      await client.synced();
+      const both = readBaselinesFromDoc(client.doc);
+      expect(both.drift).toHaveLength(23);
+      expect(both.drift.find((a) => a.name === 'Skole')?.amounts['2023']).toBe('2026');
+      expect(both.investering).toHaveLength(22);
+      expect(both.investering.find((a) => a.name === 'Skole')?.amounts['2023']).toBe('361');
+    } finally {
+      client.destroy();
+    }
+    // An explicit ledger wins over the header; an unknown one is refused and changes nothing.
+    const asDrift = await upload(`/api/packages/${id}/baseline?ledger=investering`, new TextEncoder().encode('område;2023\nVeg;37\n'), 'text/csv');
+    expect(await asDrift.json()).toMatchObject({ areas: 1, ledger: 'investering' });
+    const refused = await upload(`/api/packages/${id}/baseline?ledger=fond`, new Uint8Array(BASELINE), 'text/csv');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('ledger');
+  });
+
   it('creates a new package from an exported package file (JSON), losslessly', async () => {
     const id = await ts.createPackage(P2019);
     await ts.http('POST', `/api/packages/${id}/import`, { body: FIXTURE });
@@ -147,8 +175,10 @@ describe('export over HTTP', () => {
       'Sum inndekning drift': (y) => (y ? engine.ledgers.drift.byYear[y]?.inndekning : engine.ledgers.drift.total.inndekning),
       'Netto drift (skal være 0)': (y) => (y ? engine.ledgers.drift.byYear[y]?.net : engine.ledgers.drift.total.net),
       'Sum investeringstiltak': (y) => (y ? engine.ledgers.investering.byYear[y]?.tiltak : engine.ledgers.investering.total.tiltak),
-      'Sum finansiering': (y) => (y ? engine.ledgers.investering.byYear[y]?.inndekning : engine.ledgers.investering.total.inndekning),
-      'Endring i lånebehov': (y) => (y ? engine.ledgers.investering.byYear[y]?.net : engine.ledgers.investering.total.net),
+      'Sum inndekning investering': (y) => (y ? engine.ledgers.investering.byYear[y]?.inndekning : engine.ledgers.investering.total.inndekning),
+      'Netto investering (finansieres med lån)': (y) => (y ? engine.ledgers.investering.byYear[y]?.net : engine.ledgers.investering.total.net),
+      'Samlet bruk av disposisjonsfond': (y) => (y ? engine.ledgers.fond.byYear[y]?.tiltak : engine.ledgers.fond.total.tiltak),
+      'Samlet tilført disposisjonsfondet': (y) => (y ? engine.ledgers.fond.byYear[y]?.inndekning : engine.ledgers.fond.total.inndekning),
       'Netto bruk av disposisjonsfond': (y) => (y ? engine.ledgers.fond.byYear[y]?.net : engine.ledgers.fond.total.net),
     };
 

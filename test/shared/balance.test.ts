@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BalanceEngine, computeBalance } from '../../shared/balance';
 import type { BalanceMeta } from '../../shared/balance';
+import { parseAmount } from '../../shared/money';
 import { GROUPS, LEDGERS, type BalanceInput, type PackageLine } from '../../shared/types';
 
 const YEARS = ['2022', '2023', '2024', '2025', '2026'];
@@ -9,6 +10,12 @@ const PLAN = ['2023', '2024', '2025', '2026'];
 
 function line(id: string, ledger: PackageLine['ledger'], group: PackageLine['group'], amounts: Record<string, string>, extra: Partial<PackageLine> = {}): PackageLine {
   return { id, ledger, group, title: `Linje ${id}`, amounts, ...extra };
+}
+
+/** Whether the engine would read a stored text that is not a plain decimal (`1,5` reads; `abc` does not). */
+function parseAmountOk(text: string): boolean {
+  const p = parseAmount(text);
+  return p.ok && p.value !== null && p.value.decimalPlaces() <= 2;
 }
 
 function pkg(lines: PackageLine[], extra: Partial<BalanceInput> = {}): BalanceInput {
@@ -67,21 +74,78 @@ describe('computeBalance', () => {
     expect(r.warnings.find((w) => w.code === 'drift-unbalanced')?.message).toBe('Drift 2025 går ikke i balanse: +1,20');
   });
 
-  it('flags investering per year with the implied borrowing, in every year', () => {
+  it("reports investering's net per year as the change in borrowing, which breaks no rule", () => {
     const r = computeBalance(
       pkg([
         line('a', 'investering', 'tiltak', { '2022': '3', '2024': '12.5' }),
         line('b', 'investering', 'inndekning', { '2024': '-12.5', '2025': '-2' }),
       ]),
     );
-    expect(r.ledgers.investering.unbalancedYears).toEqual(['2022', '2025']);
-    const w = r.warnings.filter((x) => x.code === 'investering-unfinanced');
+    expect(r.ledgers.investering.unbalancedYears).toEqual([]);
+    expect(r.ledgers.investering.balanced).toBe(true);
+    expect(r.ledgers.investering.borrowing).toEqual({ '2022': '3', '2023': '0', '2024': '0', '2025': '-2', '2026': '0' });
+    const w = r.warnings.filter((x) => x.code === 'investering-borrowing');
     expect(w.map((x) => [x.year, x.severity])).toEqual([
-      ['2022', 'warning'],
-      ['2025', 'warning'],
+      ['2022', 'info'],
+      ['2025', 'info'],
     ]);
-    expect(w[0]?.message).toContain('økt låneopptak på 3,00');
+    expect(w[0]?.message).toBe('Investering 2022 finansieres med lån: +3,00 betyr økt låneopptak på 3,00.');
     expect(w[1]?.message).toContain('redusert låneopptak på 2,00');
+    expect(r.warnings.some((x) => /ikke finansiert/.test(x.message))).toBe(false);
+  });
+
+  it('an unreadable cell makes its year unknown, not balanced: listed with its count, never as unbalanced', () => {
+    const balanced = [
+      line('t', 'drift', 'tiltak', { '2023': '12.5', '2024': '3' }),
+      line('i', 'drift', 'inndekning', { '2023': '-12.5', '2024': '-3' }),
+    ];
+    expect(computeBalance(pkg(balanced)).ledgers.drift.balanced).toBe(true);
+    // «12,,5» typed into 2023 of a line in that otherwise balancing year: kept as typed text, so 2023 is unknown.
+    const typed = [line('x', 'drift', 'tiltak', {}, { invalid: { '2023': '12,,5' } }), ...balanced];
+    const r = computeBalance(pkg(typed));
+    expect(r.ledgers.drift.byYear['2023']?.net).toBe('0');
+    expect(r.ledgers.drift.unknownYears).toEqual(['2023']);
+    expect(r.ledgers.drift.unreadableCells).toEqual({ '2023': 1 });
+    expect(r.ledgers.drift.unbalancedYears).toEqual([]);
+    expect(r.ledgers.drift.balanced).toBe(false);
+    expect(r.ledgers.investering.unknownYears).toEqual([]);
+    expect(r.warnings.filter((w) => !w.lineId)).toEqual([
+      { code: 'year-unknown', severity: 'error', ledger: 'drift', year: '2023', message: 'Drift 2023: ? — 1 uleselig beløp, så balansen for året er ukjent.' },
+    ]);
+    // A year that is off and unknown is only unknown: its readable sum says nothing about the balance.
+    const off = computeBalance(pkg([line('y', 'drift', 'tiltak', { '2024': '1', '2025': 'x' }, { invalid: { '2024': 'mye' } }), line('z', 'drift', 'tiltak', { '2024': '?' })]));
+    expect(off.ledgers.drift.unknownYears).toEqual(['2024', '2025']);
+    expect(off.ledgers.drift.unreadableCells).toEqual({ '2024': 2, '2025': 1 });
+    expect(off.ledgers.drift.unbalancedYears).toEqual([]);
+    expect(off.warnings.some((w) => w.code === 'drift-unbalanced')).toBe(false);
+    // Investering: unknown years have no borrowing figure.
+    const inv = computeBalance(pkg([line('a', 'investering', 'tiltak', { '2023': '5', '2024': '5' }, { invalid: { '2024': '5 mill?' } })]));
+    expect(inv.ledgers.investering.unknownYears).toEqual(['2024']);
+    expect(inv.ledgers.investering.balanced).toBe(false);
+    expect(inv.ledgers.investering.borrowing['2023']).toBe('5');
+    expect(inv.ledgers.investering.borrowing['2024']).toBeUndefined();
+  });
+
+  it('an unreadable fund cell makes that year and every later year unknown when there is a running balance', () => {
+    const lines = [line('dep', 'fond', 'inndekning', { '2022': '-10' }), line('use', 'fond', 'tiltak', { '2023': '1', '2024': '1' }, { invalid: { '2024': 'to' } })];
+    const withOpening = computeBalance(pkg(lines, { fundOpeningBalance: '5' }));
+    expect(withOpening.ledgers.fond.unknownYears).toEqual(['2024', '2025', '2026']);
+    expect(withOpening.ledgers.fond.unreadableCells).toEqual({ '2024': 1 });
+    expect(withOpening.ledgers.fond.runningBalance).toEqual({ '2022': '15', '2023': '14' });
+    expect(withOpening.ledgers.fond.balanced).toBe(false);
+    expect(withOpening.warnings.filter((w) => w.code === 'year-unknown').map((w) => w.message)).toEqual([
+      'Disposisjonsfondet 2024: ? — 1 uleselig beløp, så balansen for året er ukjent.',
+      'Disposisjonsfondet 2025: ? — saldoen er ukjent fordi 2024 har uleselige beløp.',
+      'Disposisjonsfondet 2026: ? — saldoen er ukjent fordi 2024 har uleselige beløp.',
+    ]);
+    // Without an opening balance nothing carries over: only the year itself is unknown.
+    const without = computeBalance(pkg(lines));
+    expect(without.ledgers.fond.unknownYears).toEqual(['2024']);
+    expect(without.ledgers.fond.runningBalance).toEqual({});
+    // A year below zero after an unknown one is not claimed: the balance there is not known.
+    const below = computeBalance(pkg([line('u', 'fond', 'tiltak', { '2025': '100' }, { invalid: { '2023': 'x' } })], { fundOpeningBalance: '5' }));
+    expect(below.ledgers.fond.unbalancedYears).toEqual([]);
+    expect(below.warnings.some((w) => w.code === 'fund-below-zero')).toBe(false);
   });
 
   it('keeps the fund running balance as opening − cumulative net and flags years below zero', () => {
@@ -170,7 +234,8 @@ describe('computeBalance', () => {
   it('refuses stored amounts with more than two decimals rather than rounding them', () => {
     const r = computeBalance(pkg([line('x', 'drift', 'tiltak', { '2023': '0.125' })]));
     expect(r.ledgers.drift.byYear['2023']?.tiltak).toBe('0');
-    expect(r.warnings.map((w) => w.code)).toEqual(['invalid-amount']);
+    expect(r.warnings.map((w) => w.code)).toEqual(['year-unknown', 'invalid-amount']);
+    expect(r.ledgers.drift.unknownYears).toEqual(['2023']);
   });
 
   it('orders warnings deterministically: package level by ledger and year, then lines in input order', () => {
@@ -183,7 +248,7 @@ describe('computeBalance', () => {
     expect(r.warnings.map((w) => `${w.code}:${w.year ?? ''}:${w.lineId ?? ''}`)).toEqual([
       'drift-unbalanced:2023:',
       'drift-unbalanced:2025:',
-      'investering-unfinanced:2023:',
+      'investering-borrowing:2023:',
       'line-without-amounts::z',
     ]);
     expect(computeBalance(pkg(lines))).toEqual(r);
@@ -251,6 +316,37 @@ describe('BalanceEngine', () => {
         }),
     },
   );
+
+  it('property: unknown years are exactly the years with an unreadable cell (fund with a running balance: and after), disjoint from unbalanced years; balanced means neither', () => {
+    fc.assert(
+      fc.property(fc.array(lineArb, { maxLength: 12 }), fc.option(fc.constantFrom('0', '10', '2.5'), { nil: undefined }), (raw, opening) => {
+        const lines = raw.map((l, k) => ({ ...l, id: `${l.id}-${k}` }) as PackageLine);
+        const input = pkg(lines, opening === undefined ? {} : { fundOpeningBalance: opening });
+        const r = computeBalance(input);
+        for (const ledger of LEDGERS) {
+          const lr = r.ledgers[ledger];
+          const cells: Record<string, number> = {};
+          for (const l of lines) {
+            if (l.ledger !== ledger) continue;
+            const bad = new Set<string>(Object.keys(l.invalid ?? {}));
+            for (const [y, v] of Object.entries(l.amounts)) if (v.trim() !== '' && !/^-?\d{1,12}(\.\d{1,2})?$/.test(v) && !parseAmountOk(v)) bad.add(y);
+            for (const y of bad) if (YEARS.includes(y)) cells[y] = (cells[y] ?? 0) + 1;
+          }
+          expect(lr.unreadableCells).toEqual(cells);
+          const first = YEARS.findIndex((y) => cells[y] !== undefined);
+          const carries = ledger === 'fond' && opening !== undefined;
+          expect(lr.unknownYears).toEqual(YEARS.filter((y, i) => cells[y] !== undefined || (carries && first >= 0 && i >= first)));
+          expect(lr.unbalancedYears.filter((y) => lr.unknownYears.includes(y))).toEqual([]);
+          expect(lr.balanced).toBe(lr.unbalancedYears.length === 0 && lr.unknownYears.length === 0);
+        }
+        const inv = r.ledgers.investering;
+        expect(inv.unbalancedYears).toEqual([]);
+        expect(inv.borrowing).toEqual(Object.fromEntries(YEARS.filter((y) => !inv.unknownYears.includes(y)).map((y) => [y, inv.byYear[y]?.net])));
+        for (const y of r.ledgers.fond.unknownYears) expect(r.ledgers.fond.runningBalance[y]).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
 
   it('property: after any sequence of set/delete/meta, report() deep-equals computeBalance', () => {
     fc.assert(

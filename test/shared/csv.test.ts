@@ -159,8 +159,19 @@ describe('exportPackageToCsv', () => {
     const csv = exportPackageToCsv(pkg);
     expect(csv.startsWith(CSV_BOM + 'seksjon;type;gruppe;tittel;2023;2024;2025;2026;tjenesteområde;parti;status;beskrivelse\r\n')).toBe(true);
     const lines = csv.slice(1).split('\r\n');
-    expect(lines[1]).toBe(`"Oppvekst; skole";drift;tiltak;"'=HYPERLINK(""x"")";;-93,65;2401;;;SV;enig;"Første linje\n""sitat"""`);
+    expect(lines[1]).toBe(`"Oppvekst; skole";drift;tiltak;"'=HYPERLINK(""x"")";;-93,65;2401;;;SV;enighet;"Første linje\n""sitat"""`);
     expect(lines[2]).toBe(`;fond;inndekning;Bruk av fond;0,45;;;;'-Sentralt;;;`);
+  });
+
+  it("writes the app's word for each status and still reads the older words", () => {
+    const withStatuses: PlainPackage = {
+      ...pkg,
+      lines: (['draft', 'proposed', 'agreed', 'rejected'] as const).map((status, i) => ({ id: `s${i}`, ledger: 'drift', group: 'tiltak', title: `L${i}`, amounts: {}, status })),
+    };
+    const rows = exportPackageToCsv(withStatuses).slice(1).split('\r\n').slice(1, 5);
+    expect(rows.map((r) => r.split(';')[10])).toEqual(['utkast', 'foreslått', 'enighet', 'forkastet']);
+    const old = importLinesFromCsv('seksjon;type;gruppe;tittel;status\nA;drift;tiltak;a;enig\nA;drift;tiltak;b;avvist\nA;drift;tiltak;c;Forkastet\nA;drift;tiltak;d;avtalt\nA;drift;tiltak;e;Enighet', { years: [] });
+    expect(old.ok && old.lines.map((l) => l.status)).toEqual(['agreed', 'rejected', 'rejected', 'agreed', 'agreed']);
   });
 
   it('round-trips: import∘export gives the lines back', () => {

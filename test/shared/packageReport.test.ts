@@ -6,17 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { BalanceMeta } from '../../shared/balance';
-import type { BaselineArea } from '../../shared/doc/baseline';
+import type { BaselineArea, LedgerBaselines } from '../../shared/doc/baseline';
 import { PackageReportBuilder, REPORT_PARTS, carryUnchangedParts, packageReportOf, type PackageReport, type ReportPart } from '../../shared/report/packageReport';
 import { plainEqual } from '../../shared/report/plainEqual';
 import { GROUPS, LEDGERS, type PackageLine } from '../../shared/types';
 
 const YEARS = ['2022', '2023', '2024', '2025', '2026'];
 const PLAN = ['2023', '2024', '2025', '2026'];
-const BASELINE: BaselineArea[] = [
+const DRIFT_BASELINE: BaselineArea[] = [
   { name: 'Skole', amounts: { '2023': '2026', '2024': '2021' } },
   { name: 'Helse', amounts: { '2024': '500.5' } },
 ];
+/** The investment baseline has an area of the same name («Skole») with its own frames. */
+const INVESTMENT_BASELINE: BaselineArea[] = [{ name: 'Skole', amounts: { '2023': '361', '2024': '404' } }];
+const BASELINE: LedgerBaselines = { drift: DRIFT_BASELINE, investering: INVESTMENT_BASELINE };
 
 function line(id: string, amounts: Record<string, string>, extra: Partial<PackageLine> = {}): PackageLine {
   return { id, ledger: 'drift', group: 'tiltak', title: `Linje ${id}`, amounts, ...extra };
@@ -41,6 +44,8 @@ describe('packageReportOf', () => {
         line('a', { '2023': '2' }, { area: 'skole ', description: 'Det settes av 3 millioner i 2023.' }),
         line('b', { '2023': '-2' }, { group: 'inndekning' }),
         line('c', {}, { ledger: 'investering' }),
+        line('d', { '2024': '12.5' }, { ledger: 'investering', area: 'Skole' }),
+        line('e', { '2024': '-12.5' }, { ledger: 'investering', group: 'inndekning' }),
       ],
     });
     expect(r.balance.ledgers.drift.balanced).toBe(true);
@@ -48,8 +53,12 @@ describe('packageReportOf', () => {
       ['line-without-amounts', 'c'],
       ['prose-figure-mismatch', 'a'],
     ]);
-    expect(r.frames.Skole?.['2023']).toEqual({ before: '2026', after: '2028', change: '2' });
-    expect(r.frames.Helse?.['2024']).toEqual({ before: '500.5', after: '500.5', change: '0' });
+    expect(r.frames.drift.Skole?.['2023']).toEqual({ before: '2026', after: '2028', change: '2' });
+    expect(r.frames.drift.Skole?.['2024']).toEqual({ before: '2021', after: '2021', change: '0' });
+    expect(r.frames.drift.Helse?.['2024']).toEqual({ before: '500.5', after: '500.5', change: '0' });
+    // The investment line changes the investment frame of «Skole», not the drift frame.
+    expect(r.frames.investering.Skole?.['2024']).toEqual({ before: '404', after: '416.5', change: '12.5' });
+    expect(r.frames.investering.Skole?.['2023']).toEqual({ before: '361', after: '361', change: '0' });
     expect(new Set(Object.values(r.revisions))).toEqual(new Set([1]));
     // The JSON contract of GET /balance: no class instances in it.
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
@@ -57,8 +66,8 @@ describe('packageReportOf', () => {
 
   it('skips an unreadable stored amount in the frames instead of failing', () => {
     const r = packageReportOf({ years: YEARS, planYears: PLAN, baseline: BASELINE, lines: [line('a', { '2023': 'abc', '2024': '1,5' }, { area: 'Skole' })] });
-    expect(r.frames.Skole?.['2023']?.change).toBe('0');
-    expect(r.frames.Skole?.['2024']?.after).toBe('2022.5');
+    expect(r.frames.drift.Skole?.['2023']?.change).toBe('0');
+    expect(r.frames.drift.Skole?.['2024']?.after).toBe('2022.5');
     expect(r.balance.warnings.some((w) => w.code === 'invalid-amount' && w.year === '2023')).toBe(true);
   });
 });
@@ -121,7 +130,7 @@ describe('PackageReportBuilder', () => {
     | { kind: 'patch'; id: string; patch: Partial<PackageLine> }
     | { kind: 'delete'; id: string }
     | { kind: 'meta'; meta: BalanceMeta }
-    | { kind: 'baseline'; baseline: BaselineArea[] };
+    | { kind: 'baseline'; baseline: LedgerBaselines };
   const strip = (l: Record<string, unknown>): PackageLine => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as unknown as PackageLine;
   const opArb: fc.Arbitrary<Op> = fc.oneof(
     { weight: 8, arbitrary: lineArb.map((l) => ({ kind: 'set' as const, line: strip(l) })) },
@@ -134,6 +143,7 @@ describe('PackageReportBuilder', () => {
           lineArb.map((l) => ({ area: l.area })),
           lineArb.map((l) => ({ description: l.description })),
           lineArb.map((l) => ({ title: l.title })),
+          lineArb.map((l) => ({ ledger: l.ledger })),
         ),
       }).map(({ id, patch }) => ({ kind: 'patch' as const, id, patch })),
     },
@@ -146,14 +156,19 @@ describe('PackageReportBuilder', () => {
         return { kind: 'meta' as const, meta };
       }),
     },
-    { weight: 1, arbitrary: fc.constantFrom([], BASELINE, BASELINE.slice(1)).map((baseline) => ({ kind: 'baseline' as const, baseline })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom<LedgerBaselines>({ drift: [], investering: [] }, BASELINE, { drift: DRIFT_BASELINE.slice(1), investering: INVESTMENT_BASELINE }, { drift: DRIFT_BASELINE, investering: [] })
+        .map((baseline) => ({ kind: 'baseline' as const, baseline })),
+    },
   );
 
   it('property: after any edit sequence the report equals the full computation, and revisions move exactly with their parts', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 40 }), fc.boolean(), (ops, reportEachStep) => {
         let meta: BalanceMeta = { years: YEARS, planYears: PLAN };
-        let baseline: BaselineArea[] = BASELINE;
+        let baseline: LedgerBaselines = BASELINE;
         const builder = new PackageReportBuilder(meta, baseline);
         const model = new Map<string, PackageLine>();
         let prev: PackageReport | null = null;

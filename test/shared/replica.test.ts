@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { readBaselineFromDoc, writeBaselineToDoc, type BaselineArea } from '../../shared/doc/baseline';
+import { readBaselineFromDoc, readBaselinesFromDoc, writeBaselineToDoc, type BaselineArea, type BaselineLedger } from '../../shared/doc/baseline';
 import { richTextFromPlain, writeRichTextToXml } from '../../shared/doc/richtext';
 import { createLineInDoc, createVerbalInDoc, deleteLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount, setLineFields, writeMetaToDoc } from '../../shared/doc/schema';
 import { setVerbalFields } from '../../shared/doc/sections';
@@ -33,7 +33,7 @@ const byKey = (ws: BalanceWarning[]) => [...ws].sort((x, y) => (JSON.stringify(x
 
 function expectFollows(a: Y.Doc, replica: ReturnType<typeof createBalanceReplica>): void {
   const pkg = readPackageFromDoc(a, 'p');
-  const full = packageReportOf({ ...pkg, baseline: readBaselineFromDoc(a) });
+  const full = packageReportOf({ ...pkg, baseline: readBaselinesFromDoc(a) });
   const r = replica.report();
   expect({ ...r.balance, warnings: byKey(r.balance.warnings) }).toEqual({ ...full.balance, warnings: byKey(full.balance.warnings) });
   expect(r.frames).toEqual(full.frames);
@@ -70,7 +70,12 @@ describe('createBalanceReplica', () => {
     expectFollows(a, replica);
 
     writeBaselineToDoc(a, [{ name: 'Skole', amounts: { '2024': '100' } }]);
-    expect(replica.report().frames.Skole?.['2024']).toEqual({ before: '100', after: '102', change: '2' });
+    expect(replica.report().frames.drift.Skole?.['2024']).toEqual({ before: '100', after: '102', change: '2' });
+    // Uploading the investment baseline keeps the drift frames (it used to replace them).
+    writeBaselineToDoc(a, [{ name: 'Skole', amounts: { '2024': '404' } }], undefined, 'investering');
+    expect(readBaselineFromDoc(a)).toEqual([{ name: 'Skole', amounts: { '2024': '100' } }]);
+    expect(replica.report().frames.drift.Skole?.['2024']).toEqual({ before: '100', after: '102', change: '2' });
+    expect(replica.report().frames.investering.Skole?.['2024']).toEqual({ before: '404', after: '404', change: '0' });
     setLineAmount(a, skole, '2024', '2,5');
     setLineFields(a, skole, { status: 'agreed' });
     setLineFields(a, cut, { status: 'proposed' });
@@ -114,7 +119,7 @@ describe('createBalanceReplica', () => {
     | { kind: 'delete'; pick: number }
     | { kind: 'verbal'; agreed: boolean }
     | { kind: 'meta'; wide: boolean; opening: string }
-    | { kind: 'baseline'; areas: BaselineArea[] };
+    | { kind: 'baseline'; areas: BaselineArea[]; ledger: BaselineLedger };
   const opArb: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ kind: fc.constant('create' as const), ledger: fc.constantFrom('drift' as const, 'investering' as const, 'fond' as const), group: fc.constantFrom('tiltak' as const, 'inndekning' as const), amount: fc.constantFrom('1', '-1', '2.5') }),
     fc.record({ kind: fc.constant('amount' as const), pick: fc.nat(), year: fc.constantFrom(...YEARS, '2030'), typed: fc.constantFrom('1', '-2,5', '', 'x', '0,1') }),
@@ -123,7 +128,7 @@ describe('createBalanceReplica', () => {
     fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
     fc.record({ kind: fc.constant('verbal' as const), agreed: fc.boolean() }),
     fc.record({ kind: fc.constant('meta' as const), wide: fc.boolean(), opening: fc.constantFrom('', '1', '10') }),
-    fc.record({ kind: fc.constant('baseline' as const), areas: fc.constantFrom<BaselineArea[][]>([], [{ name: 'Skole', amounts: { '2023': '10' } }], [{ name: 'Helse', amounts: { '2024': '5', '2025': '6' } }]) }),
+    fc.record({ kind: fc.constant('baseline' as const), areas: fc.constantFrom<BaselineArea[][]>([], [{ name: 'Skole', amounts: { '2023': '10' } }], [{ name: 'Helse', amounts: { '2024': '5', '2025': '6' } }]), ledger: fc.constantFrom<BaselineLedger>('drift', 'investering') }),
   );
 
   it('property: after random edits in the other doc, the report and both checks equal the full computation', () => {
@@ -138,7 +143,7 @@ describe('createBalanceReplica', () => {
           if (op.kind === 'create') createLineInDoc(a, { ledger: op.ledger, group: op.group, title: 'Ny', amounts: { '2024': op.amount } });
           else if (op.kind === 'verbal') createVerbalInDoc(a, { title: 'V', status: op.agreed ? 'agreed' : 'draft' });
           else if (op.kind === 'meta') writeMetaToDoc(a, { years: op.wide ? [...YEARS, '2026'] : YEARS, planYears: op.wide ? YEARS : ['2024'], fundOpeningBalance: op.opening || undefined });
-          else if (op.kind === 'baseline') writeBaselineToDoc(a, op.areas);
+          else if (op.kind === 'baseline') writeBaselineToDoc(a, op.areas, undefined, op.ledger);
           else if (id === undefined) continue;
           else if (op.kind === 'amount') setLineAmount(a, id, op.year, op.typed);
           else if (op.kind === 'fields') setLineFields(a, id, { status: op.status, area: op.area, title: op.title });
