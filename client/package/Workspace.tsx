@@ -5,7 +5,7 @@
  * details. It reads the doc as plain snapshots, presence from the awareness and
  * every figure from the balance worker's package report; the tabs never sum.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { createLineInDoc } from '../../shared/doc/schema';
 import type { Year } from '../../shared/types';
 import { useBalance } from '../app/balanceClient';
@@ -21,7 +21,6 @@ import { useSyncStatus } from '../offline/useSyncStatus';
 import { colorForParty, type PresenceUser } from '../presence/awareness';
 import { usePresence } from '../presence/usePresence';
 import { BaselinePanel } from './BaselinePanel';
-import { ImportExportPanel } from './ImportExportPanel';
 import { LedgerTables } from './LedgerTables';
 import { LineDetails } from './LineDetails';
 import { PackageHeader } from './PackageHeader';
@@ -29,6 +28,9 @@ import { SectionsView } from './SectionsView';
 import { SettingsPanel } from './SettingsPanel';
 import { useLineSelection } from './useLineSelection';
 import { useUndo } from './useUndo';
+
+// The import and export code (previews, the pre-export check, downloads) loads when its tab is opened.
+const ImportExportPanel = lazy(() => import('./ImportExportPanel').then((m) => ({ default: m.ImportExportPanel })));
 
 type Tab = 'ledger' | 'sections' | 'baseline' | 'import' | 'settings';
 const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import', 'settings'];
@@ -42,7 +44,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const status = useConnectionStatus(conn);
   const sync = useSyncStatus(conn.provider, conn.doc, conn.pendingStore);
   const commentCounts = useCommentCounts(conn.commentsDoc);
-  const balance = useBalance(conn.packageId);
+  const balance = useBalance(conn);
   const undo = useUndo(conn);
   const [tab, setTab] = useState<Tab>('ledger');
   const [announcement, setAnnouncement] = useState('');
@@ -123,7 +125,11 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
           {tab === 'ledger' && <LedgerTables lines={snap.lines} balance={report?.balance ?? null} {...gridProps} />}
           {tab === 'sections' && <SectionsView sections={snap.sections} parties={parties} lines={snap.lines} verbal={snap.verbal} me={me} {...gridProps} />}
           {tab === 'baseline' && <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} canEdit={canEdit} />}
-          {tab === 'import' && <ImportExportPanel conn={conn} balance={balance} lines={snap.lines} canEdit={canEdit} onGoToLine={goToLine} />}
+          {tab === 'import' && (
+            <Suspense fallback={<p className="muted">{t('loading')}</p>}>
+              <ImportExportPanel conn={conn} balance={balance} lines={snap.lines} canEdit={canEdit} onGoToLine={goToLine} />
+            </Suspense>
+          )}
           {tab === 'settings' && <SettingsPanel conn={conn} meta={snap.meta} canEdit={canEdit} />}
         </div>
         {withGrids && (

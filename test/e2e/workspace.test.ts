@@ -280,7 +280,7 @@ describe('two negotiators on one package', () => {
     await expect.poll(() => pageA.getByTestId('connection-status').textContent(), { timeout: 15_000 }).toMatch(/^frakoblet/);
     const flagBefore = await flag(pageA, 'drift', '2027').textContent();
     await typeAmount(pageA, 'Flere lærere i skolen', '2027', '-0,75');
-    // The balance worker follows offline edits too (over the tab's BroadcastChannel).
+    // The balance worker follows offline edits too (the tab feeds it its own document).
     await expect.poll(() => flag(pageA, 'drift', '2027').textContent()).not.toBe(flagBefore);
     await expect.poll(() => pageA.getByTestId('connection-status').textContent()).toBe('frakoblet — 1 endring ikke sendt');
     await typeAmount(pageB, 'Flere lærere i skolen', '2028', '-3');
