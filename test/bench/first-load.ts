@@ -24,7 +24,7 @@ import { writePackageJson } from '../../shared/format/json';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, startEnv, type TestEnv } from '../e2e/harness';
 import { seedPackage } from '../export/fixture';
 import { Cdp, freePort } from './cdp';
-import { startWireProxy, type WireProxy } from './wireProxy';
+import { startWireProxy, type WireProxy } from '../helpers/wireProxy';
 import type { BenchTable } from './measure';
 
 /** The emulated line: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip. */

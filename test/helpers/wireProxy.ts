@@ -1,5 +1,5 @@
 /**
- * A counting TCP proxy for the first-load benchmark: the browser talks to the
+ * A counting TCP proxy (the first-load benchmark, the delivery browser test): the browser talks to the
  * server through it, and it records every HTTP request line the browser sent
  * and every byte the server sent back (HTTP bodies as encoded on the wire and
  * websocket frames as compressed), so the benchmark knows what really crossed
