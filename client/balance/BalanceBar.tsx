@@ -2,12 +2,16 @@
  * The always-visible balance: one row of flags per ledger, one flag per year —
  * green at zero, red with the signed amount when not ("2024: +1,20") — a small
  * chart of net by year, and the warnings, each leading to its line. Every
- * number here comes from the worker's report.
+ * number here comes from the worker's report. A flag's lines and the warnings
+ * open in a panel over the page (one at a time), which never pushes the grid
+ * down, and closes with its ✕, Escape, on going to a line, and when the
+ * workspace changes tab (`context`).
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatAmount } from '../../shared/money';
 import { LEDGERS, type BalanceReport, type BalanceWarning, type Ledger, type PackageLine, type Year } from '../../shared/types';
 import { useT } from '../i18n';
+import { warningText } from './warningText';
 
 export interface FlagSelection {
   ledger: Ledger;
@@ -18,17 +22,43 @@ interface BalanceBarProps {
   report: BalanceReport | null;
   lines: PackageLine[];
   onGoToLine(lineId: string, year?: Year): void;
+  /** What the workspace shows (its tab): an open panel belongs to it and closes when it changes. */
+  context?: string;
 }
+
+/** The open panel: a flag's lines or the warnings, and the workspace tab it was opened on. */
+type OpenPanel = { kind: 'flag'; flag: FlagSelection; context: string | undefined } | { kind: 'warnings'; context: string | undefined };
 
 /** "+1,20" style signed amount with two decimals, as the flags show it. */
 export function signedAmount(v: string): string {
   return formatAmount(v, { decimals: 2, signed: true });
 }
 
-export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
+export function BalanceBar({ report, lines, onGoToLine, context }: BalanceBarProps) {
   const t = useT();
-  const [open, setOpen] = useState<FlagSelection | null>(null);
-  const [showWarnings, setShowWarnings] = useState(false);
+  const [panelState, setPanel] = useState<OpenPanel | null>(null);
+  // A panel opened on another tab is closed (derived, so no effect has to reset it).
+  const panel = panelState && panelState.context === context ? panelState : null;
+  const openerRef = useRef<HTMLElement | null>(null);
+  const panelRef = useRef<HTMLDivElement | null>(null);
+
+  const close = (refocus: boolean) => {
+    setPanel(null);
+    if (refocus) openerRef.current?.focus();
+  };
+  useEffect(() => {
+    if (!panel) return undefined;
+    // Escape closes the panel unless something else (an open cell, an editor) used the key.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const inside = panelRef.current?.contains(document.activeElement) || document.activeElement === openerRef.current;
+      setPanel(null);
+      if (inside) openerRef.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [panel]);
+
   if (!report) {
     return (
       <section className="balance-bar" aria-label={t('balanceHeading')}>
@@ -39,6 +69,15 @@ export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
   const ledgersShown = LEDGERS.filter((l) => l === 'drift' || lines.some((x) => x.ledger === l) || !report.ledgers[l].balanced);
   const warnings = report.warnings;
   const errors = warnings.filter((w) => w.severity === 'error').length;
+  const goToLine = (lineId: string, year?: Year) => {
+    setPanel(null);
+    onGoToLine(lineId, year);
+  };
+  const toggle = (next: OpenPanel, opener: HTMLElement, isOpen: boolean) => {
+    openerRef.current = opener;
+    setPanel(isOpen ? null : next);
+  };
+  const warningsOpen = panel?.kind === 'warnings' && warnings.length > 0;
   return (
     <section className="balance-bar" aria-label={t('balanceHeading')}>
       <div className="balance-rows">
@@ -52,7 +91,7 @@ export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
                   const off = lr.unbalancedYears.includes(year);
                   const net = lr.byYear[year]?.net ?? '0';
                   const text = off ? `${year}: ${signedAmount(net)}` : `${year} ✓`;
-                  const isOpen = open?.ledger === ledger && open.year === year;
+                  const isOpen = panel?.kind === 'flag' && panel.flag.ledger === ledger && panel.flag.year === year;
                   return (
                     <li key={year}>
                       <button
@@ -61,7 +100,7 @@ export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
                         data-year={year}
                         data-state={off ? 'off' : 'ok'}
                         aria-expanded={isOpen}
-                        onClick={() => setOpen(isOpen ? null : { ledger, year })}
+                        onClick={(e) => toggle({ kind: 'flag', flag: { ledger, year }, context }, e.currentTarget, isOpen)}
                       >
                         <span className="sr-only">{t(`ledger_${ledger}`)} </span>
                         {off ? (
@@ -86,14 +125,27 @@ export function BalanceBar({ report, lines, onGoToLine }: BalanceBarProps) {
           );
         })}
       </div>
-      <NetChart report={report} />
-      <div className="balance-side">
-        <button type="button" className={warnings.length ? (errors ? 'warn-toggle has-errors' : 'warn-toggle has-warnings') : 'warn-toggle'} aria-expanded={showWarnings} onClick={() => setShowWarnings((v) => !v)}>
+      <div className="balance-aside">
+        <NetChart report={report} />
+        <button
+          type="button"
+          className={warnings.length ? (errors ? 'warn-toggle has-errors' : 'warn-toggle has-warnings') : 'warn-toggle'}
+          aria-expanded={warningsOpen}
+          onClick={(e) => toggle({ kind: 'warnings', context }, e.currentTarget, warningsOpen)}
+        >
           {warnings.length ? t('warnings', { n: warnings.length }) : t('noWarnings')}
         </button>
       </div>
-      {open && <FlagLines selection={open} lines={lines} onClose={() => setOpen(null)} onGoToLine={onGoToLine} report={report} />}
-      {showWarnings && warnings.length > 0 && <WarningList warnings={warnings} lines={lines} onGoToLine={onGoToLine} />}
+      {panel?.kind === 'flag' && (
+        <div className="balance-popover flag-popover" ref={panelRef}>
+          <FlagLines selection={panel.flag} lines={lines} onClose={() => close(true)} onGoToLine={goToLine} report={report} />
+        </div>
+      )}
+      {warningsOpen && (
+        <div className="balance-popover warnings-popover" ref={panelRef}>
+          <WarningList warnings={warnings} lines={lines} onGoToLine={goToLine} onClose={() => close(true)} />
+        </div>
+      )}
     </section>
   );
 }
@@ -144,29 +196,37 @@ function FlagLines({ selection, lines, onClose, onGoToLine, report }: { selectio
   );
 }
 
-function WarningList({ warnings, lines, onGoToLine }: { warnings: BalanceWarning[]; lines: PackageLine[]; onGoToLine(id: string, year?: Year): void }) {
+function WarningList({ warnings, lines, onGoToLine, onClose }: { warnings: BalanceWarning[]; lines: PackageLine[]; onGoToLine(id: string, year?: Year): void; onClose(): void }) {
   const t = useT();
-  const titleOf = (id: string) => lines.find((l) => l.id === id)?.title || t('untitled');
+  const title = t('warnings', { n: warnings.length });
+  const titleOf = (id: string) => lines.find((l) => l.id === id)?.title ?? '';
   return (
-    <ul className="warning-list" aria-label={t('warnings', { n: warnings.length })}>
-      {warnings.map((w, i) => (
-        <li key={`${w.code}-${w.lineId ?? ''}-${w.year ?? ''}-${i}`} className={`warning warning-${w.severity}`}>
-          <span className="warning-icon" aria-hidden="true">
-            {w.severity === 'error' ? '!' : 'i'}
-          </span>
-          <span className="warning-text">
-            {w.code === 'prose-figure-mismatch' && <span className="warning-kind">{t('proseMismatchHeading')}: </span>}
-            {w.message}
-            {w.lineId && <span className="muted"> — {titleOf(w.lineId)}</span>}
-          </span>
-          {w.lineId && (
-            <button type="button" className="link-button" onClick={() => onGoToLine(w.lineId!, w.year)}>
-              {t('goToLine')}
-            </button>
-          )}
-        </li>
-      ))}
-    </ul>
+    <div className="warning-panel" role="region" aria-label={title}>
+      <div className="panel-head">
+        <h2>{title}</h2>
+        <button type="button" className="ghost" onClick={onClose} aria-label={t('close')}>
+          ✕
+        </button>
+      </div>
+      <ul className="warning-list">
+        {warnings.map((w, i) => (
+          <li key={`${w.code}-${w.lineId ?? ''}-${w.year ?? ''}-${i}`} className={`warning warning-${w.severity}`}>
+            <span className="warning-icon" aria-hidden="true">
+              {w.severity === 'error' ? '!' : 'i'}
+            </span>
+            <span className="warning-text">
+              {w.code === 'prose-figure-mismatch' && <span className="warning-kind">{t('proseMismatchHeading')}: </span>}
+              {warningText(w.message, w.lineId ? titleOf(w.lineId) : null, t('untitled'))}
+            </span>
+            {w.lineId && (
+              <button type="button" className="link-button" onClick={() => onGoToLine(w.lineId!, w.year)}>
+                {t('goToLine')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

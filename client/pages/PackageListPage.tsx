@@ -35,8 +35,21 @@ function BalanceCell({ id }: { id: string }) {
       .catch(() => setState('unknown'));
   }, [id]);
   if (state === 'loading') return <span className="muted">…</span>;
-  if (state === 'ok') return <span className="pill pill-ok">✓ {t('balanced')}</span>;
-  if (state === 'off') return <span className="pill pill-bad">! {t('notBalanced')}</span>;
+  // The sign is decoration; the words alone are the text ("Ikke i balanse", as everywhere else).
+  if (state === 'ok')
+    return (
+      <span className="pill pill-ok" data-balance="ok">
+        <span aria-hidden="true">✓ </span>
+        {t('balanced')}
+      </span>
+    );
+  if (state === 'off')
+    return (
+      <span className="pill pill-bad" data-balance="off">
+        <span aria-hidden="true">▲ </span>
+        {t('notBalanced')}
+      </span>
+    );
   return <span className="muted">{t('unknown')}</span>;
 }
 
