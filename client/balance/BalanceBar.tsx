@@ -26,8 +26,8 @@ interface BalanceBarProps {
   context?: string;
 }
 
-/** The open panel: a flag's lines or the warnings, and the workspace tab it was opened on. */
-type OpenPanel = { kind: 'flag'; flag: FlagSelection; context: string | undefined } | { kind: 'warnings'; context: string | undefined };
+/** The open panel: a flag's lines or the warnings. */
+type OpenPanel = { kind: 'flag'; flag: FlagSelection } | { kind: 'warnings' };
 
 /** "+1,20" style signed amount with two decimals, as the flags show it. */
 export function signedAmount(v: string): string {
@@ -36,9 +36,14 @@ export function signedAmount(v: string): string {
 
 export function BalanceBar({ report, lines, onGoToLine, context }: BalanceBarProps) {
   const t = useT();
-  const [panelState, setPanel] = useState<OpenPanel | null>(null);
-  // A panel opened on another tab is closed (derived, so no effect has to reset it).
-  const panel = panelState && panelState.context === context ? panelState : null;
+  const [panel, setPanel] = useState<OpenPanel | null>(null);
+  // The workspace changed tab: the panel closes (adjusted while rendering, React's pattern
+  // for state that follows a prop, so the old panel is never drawn on the new tab).
+  const [shownContext, setShownContext] = useState(context);
+  if (shownContext !== context) {
+    setShownContext(context);
+    setPanel(null);
+  }
   const openerRef = useRef<HTMLElement | null>(null);
   const panelRef = useRef<HTMLDivElement | null>(null);
 
@@ -100,7 +105,7 @@ export function BalanceBar({ report, lines, onGoToLine, context }: BalanceBarPro
                         data-year={year}
                         data-state={off ? 'off' : 'ok'}
                         aria-expanded={isOpen}
-                        onClick={(e) => toggle({ kind: 'flag', flag: { ledger, year }, context }, e.currentTarget, isOpen)}
+                        onClick={(e) => toggle({ kind: 'flag', flag: { ledger, year } }, e.currentTarget, isOpen)}
                       >
                         <span className="sr-only">{t(`ledger_${ledger}`)} </span>
                         {off ? (
@@ -131,7 +136,7 @@ export function BalanceBar({ report, lines, onGoToLine, context }: BalanceBarPro
           type="button"
           className={warnings.length ? (errors ? 'warn-toggle has-errors' : 'warn-toggle has-warnings') : 'warn-toggle'}
           aria-expanded={warningsOpen}
-          onClick={(e) => toggle({ kind: 'warnings', context }, e.currentTarget, warningsOpen)}
+          onClick={(e) => toggle({ kind: 'warnings' }, e.currentTarget, warningsOpen)}
         >
           {warnings.length ? t('warnings', { n: warnings.length }) : t('noWarnings')}
         </button>

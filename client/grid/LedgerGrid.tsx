@@ -13,6 +13,7 @@ import { GridRow, displayAmount, peersKeyFor, type RowEvents } from './GridRow';
 import { focusCell, gridKeyDown, initialGridState, selectionRange, setDraft, type GridEffect, type GridState } from './navigation';
 import { clearRangeInDoc, commitCellToDoc, moveLineInDoc, type GridColumn } from './operations';
 import { SumsRow } from './SumsRow';
+import { useTitleMinWidth } from './titleWidth';
 import type { GridBlock, GridSharedProps, GridSums } from './types';
 import { useEditingPresence } from './useEditingPresence';
 import { useGridClipboard } from './useGridClipboard';
@@ -36,6 +37,8 @@ export function LedgerGrid(props: LedgerGridProps) {
   const rows = useMemo(() => blocks.flatMap((b) => b.lines), [blocks]);
   const rowLineIds = useMemo(() => rows.map((l) => l.id), [rows]);
   const columns = useMemo<GridColumn[]>(() => [{ kind: 'title' }, ...years.map((year) => ({ kind: 'year' as const, year }))], [years]);
+  const titles = useMemo(() => rows.map((l) => l.title), [rows]);
+  useTitleMinWidth(tableRef, titles);
   const dims = { rows: rows.length, cols: columns.length };
 
   const focus = useGridFocus({ tableRef, state, setState, rowLineIds, columns, focusRequest: props.focusRequest, onSelectLine: props.onSelectLine });

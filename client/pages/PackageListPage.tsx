@@ -85,39 +85,41 @@ export function PackageListPage() {
       {packages === null && !error && <p className="muted">{t('loading')}</p>}
       {packages && packages.length === 0 && <p className="muted">{t('noPackages')}</p>}
       {packages && packages.length > 0 && (
-        <table className="list-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('colTitle')}</th>
-              <th scope="col">{t('colRole')}</th>
-              <th scope="col">{t('colParty')}</th>
-              <th scope="col">{t('colLastChange')}</th>
-              <th scope="col">{t('colBalance')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {packages.map((p) => {
-              const m = membershipOf(p.id);
-              const role = p.role ?? m?.role;
-              const party = p.party ?? m?.party;
-              return (
-                <tr key={p.id}>
-                  <td>
-                    <AppLink href={`/packages/${encodeURIComponent(p.id)}`}>
-                      {p.title || p.id}
-                    </AppLink>
-                  </td>
-                  <td>{role ? t(`role_${role}` as MessageId) : '—'}</td>
-                  <td>{party || '—'}</td>
-                  <td>{formatWhen(p.lastChange ?? p.updatedAt, lang)}</td>
-                  <td>
-                    <BalanceCell id={p.id} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="list-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('colTitle')}</th>
+                <th scope="col">{t('colRole')}</th>
+                <th scope="col">{t('colParty')}</th>
+                <th scope="col">{t('colLastChange')}</th>
+                <th scope="col">{t('colBalance')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {packages.map((p) => {
+                const m = membershipOf(p.id);
+                const role = p.role ?? m?.role;
+                const party = p.party ?? m?.party;
+                return (
+                  <tr key={p.id}>
+                    <td>
+                      <AppLink href={`/packages/${encodeURIComponent(p.id)}`}>
+                        {p.title || p.id}
+                      </AppLink>
+                    </td>
+                    <td>{role ? t(`role_${role}` as MessageId) : '—'}</td>
+                    <td>{party || '—'}</td>
+                    <td>{formatWhen(p.lastChange ?? p.updatedAt, lang)}</td>
+                    <td>
+                      <BalanceCell id={p.id} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {session.user?.isAdmin && <ImportPackageFile />}
       {session.user?.isAdmin && <CreatePackageForm />}
