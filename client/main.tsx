@@ -6,6 +6,7 @@ import { logout, refreshSession, useSession } from './app/session';
 import { InvitePage, LoginPage, SetupPage } from './pages/AuthPages';
 import { PackageListPage } from './pages/PackageListPage';
 import { getLang, setLang, useLang, useT } from './i18n';
+import { prewarmBalanceWorker } from './worker/start';
 import './styles.css';
 
 // The log-in pages and the package list are in this first chunk; the package
@@ -15,9 +16,13 @@ const loadPackageView = () => import('./package/PackageView');
 const PackageView = lazy(() => loadPackageView().then((m) => ({ default: m.PackageView })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
-// Opened at a package address: fetch its chunk and the session at once, side by side,
-// instead of one after the other (each is a round trip on a slow line).
-if (parseRoute(location.pathname, location.search, location.hash).name === 'package') void loadPackageView();
+// Opened at a package address: fetch its chunk, the session and the balance worker at
+// once, side by side, instead of one after the other (each is a round trip on a slow line).
+const firstRoute = parseRoute(location.pathname, location.search, location.hash);
+if (firstRoute.name === 'package') {
+  void loadPackageView();
+  prewarmBalanceWorker(firstRoute.id);
+}
 void refreshSession();
 
 function TopBar() {

@@ -13,6 +13,7 @@ import type { ExportScope } from '../../shared/export/model';
 import type { PreExportCheck } from '../../shared/report/exportCheck';
 import { carryUnchangedParts, type PackageReport } from '../../shared/report/packageReport';
 import { feedBalanceWorker } from '../worker/feed';
+import { startBalanceWorker } from '../worker/start';
 import type { TabToWorker, WorkerToTab } from '../worker/protocol';
 import type { PackageConnection } from './connection';
 
@@ -34,7 +35,6 @@ export interface BalanceWorker {
  * fed again.
  */
 export function connectBalanceWorker(packageId: string, doc: Y.Doc): BalanceWorker {
-  const name = 'balance-' + packageId;
   const listeners = new Set<(msg: WorkerToTab) => void>();
   let post: (msg: TabToWorker) => void;
   const feed = feedBalanceWorker(doc, (msg) => post(msg));
@@ -58,9 +58,9 @@ export function connectBalanceWorker(packageId: string, doc: Y.Doc): BalanceWork
     window.removeEventListener('pagehide', onPageHide);
     window.removeEventListener('pageshow', onPageShow);
   };
-  if (typeof SharedWorker !== 'undefined') {
-    const worker = new SharedWorker(new URL('../worker/balance.worker.ts', import.meta.url), { type: 'module', name });
-    const port = worker.port;
+  const started = startBalanceWorker(packageId);
+  if (started.kind === 'shared') {
+    const port = started.worker.port;
     post = (msg) => port.postMessage(msg);
     port.onmessage = deliver;
     port.start();
@@ -78,7 +78,7 @@ export function connectBalanceWorker(packageId: string, doc: Y.Doc): BalanceWork
       },
     };
   }
-  const worker = new Worker(new URL('../worker/balance.worker.ts', import.meta.url), { type: 'module', name });
+  const worker = started.worker;
   post = (msg) => worker.postMessage(msg);
   worker.onmessage = deliver;
   return {
