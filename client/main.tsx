@@ -1,14 +1,29 @@
-import { useEffect, type ReactNode } from 'react';
+import { Suspense, lazy, useEffect, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppLink } from './app/AppLink';
-import { currentPath, navigate, useRoute } from './app/router';
-import { logout, useSession } from './app/session';
+import { currentPath, navigate, parseRoute, useRoute } from './app/router';
+import { logout, refreshSession, useSession } from './app/session';
 import { InvitePage, LoginPage, SetupPage } from './pages/AuthPages';
-import { MembersPage } from './pages/MembersPage';
 import { PackageListPage } from './pages/PackageListPage';
-import { PackageView } from './package/PackageView';
 import { getLang, setLang, useLang, useT } from './i18n';
+import { prewarmBalanceWorker } from './worker/start';
 import './styles.css';
+
+// The log-in pages and the package list are in this first chunk; the package
+// workspace (Yjs, the grids, the balance worker; the editors and the import/export
+// code load later still, on use) and the members page are chunks of their own.
+const loadPackageView = () => import('./package/PackageView');
+const PackageView = lazy(() => loadPackageView().then((m) => ({ default: m.PackageView })));
+const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
+
+// Opened at a package address: fetch its chunk, the session and the balance worker at
+// once, side by side, instead of one after the other (each is a round trip on a slow line).
+const firstRoute = parseRoute(location.pathname, location.search, location.hash);
+if (firstRoute.name === 'package') {
+  void loadPackageView();
+  prewarmBalanceWorker(firstRoute.id);
+}
+void refreshSession();
 
 function TopBar() {
   const t = useT();
@@ -68,6 +83,7 @@ function App() {
     );
   if (needsLogin && !session.user) return null;
 
+  const loading = <p className="page muted">{t('loading')}</p>;
   switch (route.name) {
     case 'login':
       return withTopBar(<LoginPage next={route.next} />);
@@ -78,9 +94,17 @@ function App() {
     case 'list':
       return withTopBar(<PackageListPage />);
     case 'members':
-      return withTopBar(<MembersPage id={route.id} />);
+      return withTopBar(
+        <Suspense fallback={loading}>
+          <MembersPage id={route.id} />
+        </Suspense>,
+      );
     case 'package':
-      return <PackageView id={route.id} />;
+      return (
+        <Suspense fallback={loading}>
+          <PackageView id={route.id} />
+        </Suspense>
+      );
     default:
       return withTopBar(
         <main className="page">

@@ -4,6 +4,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import { type AuthProvider } from './auth/types';
 import { MAX_MESSAGE_BYTES } from '../shared/protocol';
 import { originCheck, securityHeaders } from './auth/security';
+import { compressAnswers } from './compress';
 import { errorBody } from './auth/validation';
 import { createPackageExporters } from './export/exporters';
 import { startHeartbeat } from './heartbeat';
@@ -15,7 +16,7 @@ import { reportRoutes } from './packages/report';
 import { uploadRoutes } from './packages/uploads';
 import type { RoomLogger, RoomRegistry } from './sync';
 import type { DocStorage } from './storage/types';
-import { registerSyncRoutes } from './ws';
+import { WS_PER_MESSAGE_DEFLATE, registerSyncRoutes } from './ws';
 
 /**
  * What `createApp` is built from: who people are (`auth`), where packages are stored,
@@ -63,12 +64,15 @@ export function createApp(deps: AppDeps): {
   const nodeWs = createNodeWebSocket({ app });
   // ws enforces the limit while reading the frame and closes with 1009 on its own.
   nodeWs.wss.options.maxPayload = MAX_MESSAGE_BYTES;
+  // Read by ws at each upgrade, so setting it on the created server applies to every socket.
+  nodeWs.wss.options.perMessageDeflate = { ...WS_PER_MESSAGE_DEFLATE, zlibDeflateOptions: { ...WS_PER_MESSAGE_DEFLATE.zlibDeflateOptions } };
   const stopHeartbeat = startHeartbeat(nodeWs.wss);
   const { auth, storage, rooms } = deps;
   const access = createPackageAccess({ auth, packageExists: async (id) => (await storage.getPackage(id)) !== null });
   const routeDeps: PackageRouteDeps = { auth, storage, rooms, access };
 
   app.use('*', securityHeaders(deps.publicOrigin));
+  app.use('/api/*', compressAnswers());
   app.use('/api/*', originCheck(deps.publicOrigin, deps.trustProxy));
   app.onError((err, c) => {
     deps.log.error(`HTTP ${c.req.method} ${c.req.path} failed`, err);

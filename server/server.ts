@@ -1,14 +1,13 @@
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import type { AuthProvider } from './auth/types';
 import { createApp } from './app';
 import type { PackageExporter } from './packages/export';
 import { packageHooks } from './hooks';
 import { RoomRegistry, type RoomHooks, type RoomLogger } from './sync';
+import { serveClient } from './static';
 import type { DocStorage } from './storage/types';
 
 export interface StartServerOptions {
@@ -22,7 +21,7 @@ export interface StartServerOptions {
   trustProxy?: boolean;
   roomIdleTimeoutMs?: number;
   log?: RoomLogger;
-  /** Serve the built client from this directory, with the SPA fallback. */
+  /** Serve the built client from this directory (see `serveClient`: caching, compression, the SPA fallback). */
   clientDir?: string;
   exporters?: Record<string, PackageExporter>;
   /** Sub-apps mounted before the package routes (the accounts routes). */
@@ -82,15 +81,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     ...(opts.routes ? { routes: opts.routes } : {}),
     ready: () => ready,
   });
-  if (opts.clientDir) {
-    const root = path.relative(process.cwd(), opts.clientDir);
-    app.use('/*', serveStatic({ root }));
-    // SPA fallback: every other GET that is not API or websocket gets the app shell.
-    app.get('/*', async (c, next) => {
-      if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/ws/')) return next();
-      return serveStatic({ path: path.join(root, 'index.html') })(c, next);
-    });
-  }
+  // The built client: hashed assets cached for good, the app shell revalidated, every other address gets the shell (SPA fallback).
+  if (opts.clientDir) app.use('/*', serveClient(opts.clientDir));
   const unsubscribe = opts.auth.onMembershipChange((change) => rooms.applyMembershipChange(change));
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve) => {

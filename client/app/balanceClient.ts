@@ -1,15 +1,21 @@
 /**
  * Connects a tab to its package's balance worker: the SharedWorker named
  * `balance-<packageId>` (so every tab of that package in this browser shares
- * one), or a dedicated Worker where SharedWorker does not exist. The tab only
- * receives: the package report (client/worker/protocol.ts) and, for the
- * export card, the pre-export check of a scope.
+ * one), or a dedicated Worker where SharedWorker does not exist. The tab feeds
+ * the worker's replica with its own package document (client/worker/feed.ts;
+ * the worker has no connection of its own) and receives the package report
+ * (client/worker/protocol.ts) and, for the export card, the pre-export check
+ * of a scope.
  */
 import { useEffect, useState } from 'react';
+import type * as Y from 'yjs';
 import type { ExportScope } from '../../shared/export/model';
 import type { PreExportCheck } from '../../shared/report/exportCheck';
 import { carryUnchangedParts, type PackageReport } from '../../shared/report/packageReport';
+import { feedBalanceWorker } from '../worker/feed';
+import { startBalanceWorker } from '../worker/start';
 import type { TabToWorker, WorkerToTab } from '../worker/protocol';
+import type { PackageConnection } from './connection';
 
 /** A tab's connection to the balance worker. */
 export interface BalanceWorker {
@@ -17,14 +23,23 @@ export interface BalanceWorker {
   post(msg: TabToWorker): void;
   /** Calls `listener` with every message from the worker; returns the unsubscribe function. */
   subscribe(listener: (msg: WorkerToTab) => void): () => void;
+  /** Tells the worker whether this tab's document has completed its first sync. */
+  setSynced(synced: boolean): void;
   close(): void;
 }
 
-/** Starts (or joins) the worker. */
-export function connectBalanceWorker(packageId: string): BalanceWorker {
-  const name = 'balance-' + packageId;
+/**
+ * Starts (or joins) the worker of `packageId` and feeds it `doc`. The page going
+ * away (closed, navigated, put in the back/forward cache) says `bye`, so the
+ * worker stops counting it; a page restored from that cache says `hello` and is
+ * fed again.
+ */
+export function connectBalanceWorker(packageId: string, doc: Y.Doc): BalanceWorker {
   const listeners = new Set<(msg: WorkerToTab) => void>();
+  let post: (msg: TabToWorker) => void;
+  const feed = feedBalanceWorker(doc, (msg) => post(msg));
   const deliver = (ev: MessageEvent<WorkerToTab>) => {
+    feed.receive(ev.data);
     for (const l of listeners) l(ev.data);
   };
   const subscribe = (listener: (msg: WorkerToTab) => void) => {
@@ -33,29 +48,47 @@ export function connectBalanceWorker(packageId: string): BalanceWorker {
       listeners.delete(listener);
     };
   };
-  if (typeof SharedWorker !== 'undefined') {
-    const worker = new SharedWorker(new URL('../worker/balance.worker.ts', import.meta.url), { type: 'module', name });
-    const port = worker.port;
+  const onPageHide = () => post({ type: 'bye' });
+  const onPageShow = (e: PageTransitionEvent) => {
+    if (e.persisted) post({ type: 'hello' });
+  };
+  window.addEventListener('pagehide', onPageHide);
+  window.addEventListener('pageshow', onPageShow);
+  const stopPage = () => {
+    window.removeEventListener('pagehide', onPageHide);
+    window.removeEventListener('pageshow', onPageShow);
+  };
+  const started = startBalanceWorker(packageId);
+  if (started.kind === 'shared') {
+    const port = started.worker.port;
+    post = (msg) => port.postMessage(msg);
     port.onmessage = deliver;
     port.start();
     return {
       kind: 'shared',
-      post: (msg) => port.postMessage(msg),
+      post,
       subscribe,
+      setSynced: feed.setSynced,
       close: () => {
+        stopPage();
+        feed.stop();
         port.postMessage({ type: 'bye' } satisfies TabToWorker);
         listeners.clear();
         port.close();
       },
     };
   }
-  const worker = new Worker(new URL('../worker/balance.worker.ts', import.meta.url), { type: 'module', name });
+  const worker = started.worker;
+  post = (msg) => worker.postMessage(msg);
   worker.onmessage = deliver;
   return {
     kind: 'dedicated',
-    post: (msg) => worker.postMessage(msg),
+    post,
     subscribe,
+    setSynced: feed.setSynced,
     close: () => {
+      stopPage();
+      feed.stop();
       listeners.clear();
       worker.terminate();
     },
@@ -65,33 +98,33 @@ export function connectBalanceWorker(packageId: string): BalanceWorker {
 export interface BalanceState {
   /** The latest package report; unchanged parts keep their identity from one report to the next. */
   report: PackageReport | null;
-  /** Whether the worker's replica has completed its first sync. */
+  /** Whether the worker's replica holds a document that has completed its first sync. */
   synced: boolean;
-  workerConnected: boolean;
   /** The connection, for `useExportCheck`; null until mounted. */
   worker: BalanceWorker | null;
 }
 
-const INITIAL: BalanceState = { report: null, synced: false, workerConnected: false, worker: null };
+const INITIAL: BalanceState = { report: null, synced: false, worker: null };
 
-/** The live package report of a package. */
-export function useBalance(packageId: string): BalanceState {
+/** The live package report of the package of `conn`, computed by the worker from this tab's document. */
+export function useBalance(conn: PackageConnection): BalanceState {
   const [state, setState] = useState<BalanceState>(INITIAL);
   useEffect(() => {
-    const worker = connectBalanceWorker(packageId);
+    const worker = connectBalanceWorker(conn.packageId, conn.doc);
     const stop = worker.subscribe((msg) => {
       // The report crossed a structured clone: parts with an unchanged revision become the
       // previous objects again, so memoised tables of untouched ledgers skip rendering.
       if (msg.type === 'report') setState((s) => ({ ...s, report: carryUnchangedParts(s.report, msg.report), synced: msg.synced }));
-      else if (msg.type === 'status') setState((s) => ({ ...s, workerConnected: msg.connected }));
     });
-    worker.post({ type: 'hello' });
+    worker.setSynced(conn.getStatus().synced);
+    const stopStatus = conn.onStatusChange((status) => worker.setSynced(status.synced));
     setState({ ...INITIAL, worker });
     return () => {
+      stopStatus();
       stop();
       worker.close();
     };
-  }, [packageId]);
+  }, [conn]);
   return state;
 }
 

@@ -143,8 +143,8 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   // A lost network does not always close an open websocket at once; the browser's
   // offline/online events do tell us, so the header can say "offline" and the
   // provider resyncs (sending what was made offline) as soon as we are back.
-  // The BroadcastChannel to this browser's other tabs and its balance worker stays
-  // up, so the balance keeps following my offline edits.
+  // The BroadcastChannel to this browser's other tabs stays up, so they keep following
+  // my offline edits (the balance worker does anyway: this tab feeds it its document).
   const onOffline = () => {
     for (const p of [provider, commentsProvider]) {
       p.disconnect();

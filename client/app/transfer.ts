@@ -96,6 +96,19 @@ export interface DownloadProgress {
 }
 
 /**
+ * The size a download's progress counts up to, or null when unknown. A compressed
+ * answer (the text exports) states its length on the wire, while the reader counts
+ * the decoded bytes, so its total is unknown: the progress shows bytes, not a
+ * percentage past 100.
+ */
+export function downloadTotal(headers: Headers): number | null {
+  const length = headers.get('content-length');
+  if (!length || headers.get('content-encoding')) return null;
+  const n = Number(length);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
  * Fetches `url` as a file, reporting progress, then starts the browser's
  * download with the server's file name. Resolves with the name and the
  * `x-package-checksum` header (sealed exports).
@@ -112,8 +125,7 @@ export async function downloadFile(url: string, fallbackName: string, onProgress
     }
     throw new ApiError(res.status, { message });
   }
-  const lengthHeader = res.headers.get('content-length');
-  const total = lengthHeader ? Number(lengthHeader) : null;
+  const total = downloadTotal(res.headers);
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   onProgress({ loaded, total });

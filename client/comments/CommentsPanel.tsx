@@ -16,6 +16,7 @@ import {
   type PlainComment,
 } from '../../shared/doc/comments';
 import { translate, type Lang } from '../i18n';
+import { displayQuote } from './quote';
 import { useComments } from './useComments';
 import { formatDateTime } from '../app/format';
 import './comments.css';
@@ -91,7 +92,8 @@ function Thread(props: {
       <Author name={c.authorName} party={c.party} at={c.createdAt} />
       {c.quote && (
         <blockquote className={`cm-quote${live ? '' : ' cm-quote-gone'}`}>
-          <span className="cm-quote-label">{translate(lang, 'passage')}: </span>«{c.quote}»
+          <span className="cm-quote-label">{translate(lang, 'passage')}: </span>
+          {displayQuote(c.quote)}
           {!live && <span className="cm-quote-note"> ({translate(lang, 'passageGone')})</span>}
         </blockquote>
       )}
@@ -199,7 +201,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
       {canComment ? (
         <form className="cm-form cm-new" onSubmit={add}>
           <label htmlFor={newId}>{draftPassage ? translate(lang, 'commentPassageDraft') : translate(lang, 'newComment')}</label>
-          {draftPassage && <blockquote className="cm-quote">«{draftPassage.quote}»</blockquote>}
+          {draftPassage && <blockquote className="cm-quote">{displayQuote(draftPassage.quote)}</blockquote>}
           <textarea id={newId} rows={2} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={error !== null} autoFocus={!!draftPassage} />
           {error && (
             <p className="cm-error" role="alert">

@@ -116,8 +116,11 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
               />
             ) : column.kind === 'title' ? (
               <span className="title-text">
-                {line.party && <span className="party-chip" style={{ background: p.partyColor ?? '#888' }} aria-hidden="true" />}
-                {line.title ? <span className="line-title-text">{line.title}</span> : <span className="muted">{t('untitled')}</span>}
+                {/* The party's square stays on the title's first line; badges wrap after the title. */}
+                <span className="title-main">
+                  {line.party && <span className="party-chip" style={{ background: p.partyColor ?? '#888' }} aria-hidden="true" />}
+                  {line.title ? <span className="line-title-text">{line.title}</span> : <span className="muted">{t('untitled')}</span>}
+                </span>
                 {line.permanent && (
                   <span className="tag" title={t('permanent')}>
                     {t('permanent').split(' ')[0]}

@@ -13,6 +13,7 @@ import { GridRow, displayAmount, peersKeyFor, type RowEvents } from './GridRow';
 import { focusCell, gridKeyDown, initialGridState, selectionRange, setDraft, type GridEffect, type GridState } from './navigation';
 import { clearRangeInDoc, commitCellToDoc, moveLineInDoc, type GridColumn } from './operations';
 import { SumsRow } from './SumsRow';
+import { useTitleMinWidth } from './titleWidth';
 import type { GridBlock, GridSharedProps, GridSums } from './types';
 import { useEditingPresence } from './useEditingPresence';
 import { useGridClipboard } from './useGridClipboard';
@@ -36,10 +37,12 @@ export function LedgerGrid(props: LedgerGridProps) {
   const rows = useMemo(() => blocks.flatMap((b) => b.lines), [blocks]);
   const rowLineIds = useMemo(() => rows.map((l) => l.id), [rows]);
   const columns = useMemo<GridColumn[]>(() => [{ kind: 'title' }, ...years.map((year) => ({ kind: 'year' as const, year }))], [years]);
+  const titles = useMemo(() => rows.map((l) => l.title), [rows]);
+  useTitleMinWidth(tableRef, titles);
   const dims = { rows: rows.length, cols: columns.length };
 
   const focus = useGridFocus({ tableRef, state, setState, rowLineIds, columns, focusRequest: props.focusRequest, onSelectLine: props.onSelectLine });
-  const { onPaste, onCopy } = useGridClipboard({ conn, state, setState, blocks, rowLineIds, columns, canEdit, announce: props.announce });
+  const { onPaste, onCopy } = useGridClipboard({ conn, state, setState, blocks, rowLineIds, columns, canEdit, announce: props.announce, onReadOnlyAttempt: props.onReadOnlyAttempt });
 
   const focusedLineId = rows[state.focus.row]?.id ?? null;
   const focusedColumn = columns[state.focus.col];
@@ -67,7 +70,11 @@ export function LedgerGrid(props: LedgerGridProps) {
 
   // Row callbacks that never change identity (they read the latest props through a
   // ref), so memoised rows skip re-rendering when their own line did not change.
-  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void }>({ onSelectLine: props.onSelectLine, canEdit, commitOnBlur: () => {} });
+  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void; onReadOnlyAttempt?: (() => void) | undefined }>({
+    onSelectLine: props.onSelectLine,
+    canEdit,
+    commitOnBlur: () => {},
+  });
   const rowEvents = useMemo<RowEvents>(
     () => ({
       onCellMouseDown(row, col, lineId, shift) {
@@ -79,6 +86,7 @@ export function LedgerGrid(props: LedgerGridProps) {
       },
       onCellDoubleClick(row, col, text) {
         if (latest.current.canEdit) setState({ focus: { row, col }, anchor: null, editing: { draft: text, mode: 'edit' } });
+        else latest.current.onReadOnlyAttempt?.();
       },
       onDraft(text) {
         setState((s) => setDraft(s, text));
@@ -129,8 +137,11 @@ export function LedgerGrid(props: LedgerGridProps) {
     const r = gridKeyDown(state, e, dims, textOf(state.focus.row, state.focus.col));
     if (!r.handled) return;
     e.preventDefault();
-    // A viewer can move around and copy, never type.
-    if (!canEdit && (r.state.editing || r.effect)) return;
+    // A viewer or commenter can move around and copy, never type; they are told why.
+    if (!canEdit && (r.state.editing || r.effect)) {
+      props.onReadOnlyAttempt?.();
+      return;
+    }
     e.stopPropagation();
     applyEffect(r.effect);
     setState(r.state);
@@ -143,7 +154,7 @@ export function LedgerGrid(props: LedgerGridProps) {
     setState({ ...s, editing: null });
   };
 
-  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur };
+  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur, onReadOnlyAttempt: props.onReadOnlyAttempt };
 
   const range = selectionRange(state);
   let rowIndex = -1;
@@ -185,12 +196,15 @@ export function LedgerGrid(props: LedgerGridProps) {
           <tbody key={block.key}>
             <tr role="row" className="block-head">
               <th role="rowheader" colSpan={years.length + 1} scope="colgroup">
-                <span title={block.headingTitle}>{block.heading}</span>
-                {canEdit && (
-                  <button type="button" className="link-button add-line" tabIndex={0} onClick={() => props.onAddLine(block.template)} aria-label={t('addLineIn', { ledger: t(`ledger_${block.template.ledger}`), group: t(`group_${block.template.group}`) })}>
-                    + {t('addLine')}
-                  </button>
-                )}
+                {/* Kept in view at the left when the grid scrolls sideways. */}
+                <span className="block-head-inner">
+                  <span title={block.headingTitle}>{block.heading}</span>
+                  {canEdit && (
+                    <button type="button" className="link-button add-line" tabIndex={0} onClick={() => props.onAddLine(block.template)} aria-label={t('addLineIn', { ledger: t(`ledger_${block.template.ledger}`), group: t(`group_${block.template.group}`) })}>
+                      + {t('addLine')}
+                    </button>
+                  )}
+                </span>
               </th>
             </tr>
             {block.lines.length === 0 && (

@@ -51,4 +51,6 @@ export interface GridSharedProps {
   focusRequest?: FocusRequest | null;
   /** Announces a short result (paste) in the page's live region. */
   announce(text: string): void;
+  /** Someone who may not change the grid tried to (typed, pasted, double-clicked a cell): tell them why nothing happens. */
+  onReadOnlyAttempt?(): void;
 }

@@ -22,16 +22,22 @@ export interface GridClipboardInput {
   columns: GridColumn[];
   canEdit: boolean;
   announce(text: string): void;
+  /** A paste by someone who may not write. */
+  onReadOnlyAttempt?: (() => void) | undefined;
 }
 
 /** The table's `onPaste` and `onCopy` handlers. */
-export function useGridClipboard({ conn, state, setState, blocks, rowLineIds, columns, canEdit, announce }: GridClipboardInput) {
+export function useGridClipboard({ conn, state, setState, blocks, rowLineIds, columns, canEdit, announce, onReadOnlyAttempt }: GridClipboardInput) {
   const t = useT();
   const onPaste = (e: ClipboardEvent<HTMLTableElement>) => {
     const text = e.clipboardData.getData('text/plain');
     if (state.editing && !/[\t\n]/.test(text.replace(/\r?\n$/, ''))) return; // a plain value into the open cell
     e.preventDefault();
-    if (!canEdit || text === '') return;
+    if (!canEdit) {
+      onReadOnlyAttempt?.();
+      return;
+    }
+    if (text === '') return;
     const block = parseClipboardBlock(text);
     const range = selectionRange(state);
     conn.undoManager.stopCapturing();

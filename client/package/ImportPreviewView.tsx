@@ -48,10 +48,10 @@ export function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel
               const prose = proseByLine.get(previewLineId(k));
               return (
                 <tr key={k} className={prose ? 'has-prose-warning' : undefined}>
-                  <td>{l.section ?? '—'}</td>
+                  <td className="wrap">{l.section ?? '—'}</td>
                   <td>{t(`ledger_${l.ledger}`)}</td>
                   <td>{t(`group_${l.group}`)}</td>
-                  <td>
+                  <td className="wrap">
                     {l.title}
                     {prose && (
                       <span className="prose-badge" title={prose.join(' ')}>

@@ -45,11 +45,11 @@ export function PackageHeader({ conn, title, status, sync, canEdit, undo }: Pack
         {!canEdit && <span className="pill pill-muted">{status.readOnlyReason ? t('readOnly') : t(`role_${status.role}`)}</span>}
         <PresenceBar provider={conn.provider} doc={conn.doc} lang={lang} />
         <div className="header-actions">
-          <button type="button" className="ghost" disabled={!undo.undo || !canEdit} onClick={() => conn.undoManager.undo()} title="Ctrl+Z">
-            ↶ {t('undo')}
+          <button type="button" className="ghost" disabled={!undo.undo || !canEdit} onClick={() => conn.undoManager.undo()} title={`${t('undo')} (Ctrl+Z)`}>
+            <span aria-hidden="true">↶</span> <span className="btn-label">{t('undo')}</span>
           </button>
-          <button type="button" className="ghost" disabled={!undo.redo || !canEdit} onClick={() => conn.undoManager.redo()} title="Ctrl+Shift+Z">
-            ↷ {t('redo')}
+          <button type="button" className="ghost" disabled={!undo.redo || !canEdit} onClick={() => conn.undoManager.redo()} title={`${t('redo')} (Ctrl+Shift+Z)`}>
+            <span aria-hidden="true">↷</span> <span className="btn-label">{t('redo')}</span>
           </button>
           {status.role === 'owner' && (
             <AppLink className="button ghost" href={`/packages/${encodeURIComponent(conn.packageId)}/members`}>

@@ -3,6 +3,7 @@
  * with its introduction, its amendment lines (a grid per section) and its
  * verbal instructions.
  */
+import { useEffect, useState } from 'react';
 import { createSectionInDoc, createVerbalInDoc, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
 import { deleteSectionInDoc, deleteVerbalInDoc, moveOrderedItem, setSectionFields, setVerbalFields } from '../../shared/doc/sections';
 import { LEDGERS, GROUPS, STATUSES, type PackageLine, type PackageSection, type Party, type VerbalInstruction } from '../../shared/types';
@@ -45,6 +46,15 @@ export function SectionsView(props: SectionsViewProps) {
   const orphanLines = lines.filter((l) => !l.section || !known.has(l.section));
   const orphanVerbal = verbal.filter((v) => !v.section || !known.has(v.section));
   const sectionIds = sections.map((s) => s.id);
+  // A verbal instruction just added here: its title field gets the focus once it is drawn.
+  const [focusVerbal, setFocusVerbal] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusVerbal) return;
+    const input = document.querySelector<HTMLInputElement>(`input[data-verbal-title="${CSS.escape(focusVerbal)}"]`);
+    if (!input) return;
+    input.focus();
+    setFocusVerbal(null);
+  }, [focusVerbal, verbal]);
 
   const addSection = () => {
     conn.undoManager.stopCapturing();
@@ -62,7 +72,15 @@ export function SectionsView(props: SectionsViewProps) {
               <span className="verbal-num" aria-hidden="true">
                 {i + 1}.
               </span>
-              <BoundInput className="title-input" aria-label={t('verbalTitle')} disabled={!canEdit} value={v.title} onValue={(title) => setVerbalFields(conn.doc, v.id, { title }, conn.localOrigin)} />
+              <BoundInput
+                className="title-input"
+                aria-label={t('verbalTitle')}
+                placeholder={t('verbalTitlePlaceholder')}
+                data-verbal-title={v.id}
+                disabled={!canEdit}
+                value={v.title}
+                onValue={(title) => setVerbalFields(conn.doc, v.id, { title }, conn.localOrigin)}
+              />
               <select className="compact-select" aria-label={`${t('party')}: ${v.title}`} disabled={!canEdit} value={v.party ?? ''} onChange={(e) => setVerbalFields(conn.doc, v.id, { party: e.target.value }, conn.localOrigin)}>
                 <option value="">{t('party')}: {t('none')}</option>
                 {parties.map((p) => (
@@ -98,7 +116,8 @@ export function SectionsView(props: SectionsViewProps) {
             onClick={() => {
               const input: { title: string; section?: string } = { title: '' };
               if (section) input.section = section;
-              createVerbalInDoc(conn.doc, input, conn.localOrigin);
+              conn.undoManager.stopCapturing();
+              setFocusVerbal(createVerbalInDoc(conn.doc, input, conn.localOrigin));
             }}
           >
             + {t('addVerbal')}

@@ -5,7 +5,7 @@
  * details. It reads the doc as plain snapshots, presence from the awareness and
  * every figure from the balance worker's package report; the tabs never sum.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { createLineInDoc } from '../../shared/doc/schema';
 import type { Year } from '../../shared/types';
 import { useBalance } from '../app/balanceClient';
@@ -21,7 +21,6 @@ import { useSyncStatus } from '../offline/useSyncStatus';
 import { colorForParty, type PresenceUser } from '../presence/awareness';
 import { usePresence } from '../presence/usePresence';
 import { BaselinePanel } from './BaselinePanel';
-import { ImportExportPanel } from './ImportExportPanel';
 import { LedgerTables } from './LedgerTables';
 import { LineDetails } from './LineDetails';
 import { PackageHeader } from './PackageHeader';
@@ -30,8 +29,13 @@ import { SettingsPanel } from './SettingsPanel';
 import { useLineSelection } from './useLineSelection';
 import { useUndo } from './useUndo';
 
+// The import and export code (previews, the pre-export check, downloads) loads when its tab is opened.
+const ImportExportPanel = lazy(() => import('./ImportExportPanel').then((m) => ({ default: m.ImportExportPanel })));
+
 type Tab = 'ledger' | 'sections' | 'baseline' | 'import' | 'settings';
 const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import', 'settings'];
+/** How long the "you cannot change this" notice stays. */
+const TOAST_MS = 4000;
 const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', import: 'tabImport', settings: 'tabSettings' };
 
 export function Workspace({ conn }: { conn: PackageConnection }) {
@@ -42,7 +46,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const status = useConnectionStatus(conn);
   const sync = useSyncStatus(conn.provider, conn.doc, conn.pendingStore);
   const commentCounts = useCommentCounts(conn.commentsDoc);
-  const balance = useBalance(conn.packageId);
+  const balance = useBalance(conn);
   const undo = useUndo(conn);
   const [tab, setTab] = useState<Tab>('ledger');
   const [announcement, setAnnouncement] = useState('');
@@ -73,6 +77,31 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     requestAnimationFrame(() => setAnnouncement(text));
   }, []);
 
+  // Someone who may not change the package tried to: say why nothing happens, for a few seconds.
+  const [toast, setToast] = useState<{ text: string; n: number } | null>(null);
+  const readOnlyText = status.readOnlyReason ?? (status.role === 'commenter' ? t('readOnlyCommenter') : t('readOnlyViewer'));
+  const onReadOnlyAttempt = useCallback(() => setToast((cur) => ({ text: readOnlyText, n: (cur?.n ?? 0) + 1 })), [readOnlyText]);
+  useEffect(() => {
+    if (!toast) return undefined;
+    const timer = setTimeout(() => setToast(null), TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
+  // The header and the balance bar stay on top while the page scrolls (on wide screens); the
+  // details panel sticks below them, so it needs their height, which changes with the width.
+  const rootRef = useRef<HTMLDivElement>(null);
+  const topRef = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const root = rootRef.current;
+    const top = topRef.current;
+    if (!root || !top) return undefined;
+    const apply = () => root.style.setProperty('--workspace-top', `${top.offsetHeight}px`);
+    apply();
+    const ro = new ResizeObserver(apply);
+    ro.observe(top);
+    return () => ro.disconnect();
+  }, []);
+
   const addLine = useCallback(
     (template: NewLineTemplate) => {
       conn.undoManager.stopCapturing();
@@ -101,13 +130,16 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     onAddLine: addLine,
     focusRequest: selection.focusRequest,
     announce,
+    onReadOnlyAttempt,
   };
   const withGrids = tab === 'ledger' || tab === 'sections';
 
   return (
-    <div className="workspace">
-      <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
-      <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} />
+    <div className="workspace" ref={rootRef}>
+      <div className="workspace-top" ref={topRef}>
+        <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
+        <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} context={tab} />
+      </div>
       <nav className="tabs" aria-label={t('appName')}>
         {/* Negotiators edit the decision in the settings too; the package's frame stays the owner's. */}
         {TABS.filter((k) => k !== 'settings' || status.role === 'owner' || status.role === 'editor').map((k) => (
@@ -119,6 +151,13 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
       <div className="live-region sr-only" aria-live="polite">
         {announcement}
       </div>
+      <div className="toast-region" role="status">
+        {toast && (
+          <p className="toast" key={toast.n}>
+            {toast.text}
+          </p>
+        )}
+      </div>
       <main id="main" className={withGrids ? 'work-area with-details' : 'work-area'}>
         <div className="work-main">
           {tab === 'ledger' && <LedgerTables lines={snap.lines} balance={report?.balance ?? null} {...gridProps} />}
@@ -126,7 +165,11 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
           {tab === 'baseline' && (
             <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} proposedBorrowing={snap.meta.proposedBorrowing} balance={report?.balance ?? null} canEdit={canEdit} />
           )}
-          {tab === 'import' && <ImportExportPanel conn={conn} balance={balance} lines={snap.lines} canEdit={canEdit} onGoToLine={goToLine} />}
+          {tab === 'import' && (
+            <Suspense fallback={<p className="muted">{t('loading')}</p>}>
+              <ImportExportPanel conn={conn} balance={balance} lines={snap.lines} canEdit={canEdit} onGoToLine={goToLine} />
+            </Suspense>
+          )}
           {tab === 'settings' && <SettingsPanel conn={conn} meta={snap.meta} canEdit={canEdit} canEditFrame={canEdit && status.role === 'owner'} balance={report?.balance ?? null} />}
         </div>
         {withGrids && (

@@ -1,4 +1,5 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { AppLink } from '../app/AppLink';
 import { ApiError, apiGet, apiSend } from '../app/api';
 import { navigate } from '../app/router';
 import { refreshSession } from '../app/session';
@@ -102,12 +103,58 @@ export function LoginPage({ next }: { next: string | null }) {
   );
 }
 
+/** A one-time link that no longer works: the reason, and the way to log in instead of a form. */
+function UsedLink({ title, message }: { title: string; message: string }) {
+  const t = useT();
+  return (
+    <AuthCard title={title}>
+      <p className="form-error" role="alert">
+        {message}
+      </p>
+      <p>
+        <AppLink href="/login">{t('linkUsedLogin')}</AppLink>
+      </p>
+    </AuthCard>
+  );
+}
+
+/** Whether a one-time link still works, asked before its form is shown: null while asking, then ok or the server's reason. */
+function useLinkCheck(check: (() => Promise<unknown>) | null, missing: string): { ok: true } | { ok: false; message: string } | null {
+  const [state, setState] = useState<{ ok: true } | { ok: false; message: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    if (!check) {
+      setState({ ok: false, message: missing });
+      return undefined;
+    }
+    setState(null);
+    check()
+      .then(() => live && setState({ ok: true }))
+      .catch((e: Error) => live && setState({ ok: false, message: e.message }));
+    return () => {
+      live = false;
+    };
+  }, [check, missing]);
+  return state;
+}
+
 export function SetupPage({ token }: { token: string }) {
   const t = useT();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(token ? null : t('setupMissingToken'));
+  const [error, setError] = useState<string | null>(null);
+  const check = useMemo(() => (token ? () => apiSend('POST', '/api/auth/setup/check', { token }) : null), [token]);
+  const link = useLinkCheck(check, t('setupMissingToken'));
+  if (!link)
+    return (
+      <AuthCard title={t('setupTitle')}>
+        <p className="muted" role="status">
+          {t('linkChecking')}
+        </p>
+      </AuthCard>
+    );
+  if (!link.ok) return <UsedLink title={t('setupTitle')} message={link.message} />;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     return enterAfter(() => apiSend('POST', '/api/auth/setup', { token, email, password, name }), '/', setError);
@@ -125,7 +172,7 @@ export function SetupPage({ token }: { token: string }) {
         </label>
         <NewPasswordField value={password} onChange={setPassword} />
         <ErrorMessage text={error} />
-        <button type="submit" className="primary" disabled={!token}>
+        <button type="submit" className="primary">
           {t('setupButton')}
         </button>
       </form>
@@ -146,14 +193,27 @@ export function InvitePage({ token }: { token: string }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    apiGet<InviteInfo>(`/api/auth/invitations/${encodeURIComponent(token)}`)
-      .then((i) => {
-        setInfo(i);
-        setName(i.name ?? '');
-      })
-      .catch((e: Error) => setError(e.message));
-  }, [token]);
+  const check = useMemo(
+    () =>
+      token
+        ? () =>
+            apiGet<InviteInfo>(`/api/auth/invitations/${encodeURIComponent(token)}`).then((i) => {
+              setInfo(i);
+              setName(i.name ?? '');
+            })
+        : null,
+    [token],
+  );
+  const link = useLinkCheck(check, t('inviteMissingToken'));
+  if (!link)
+    return (
+      <AuthCard title={t('inviteTitle')}>
+        <p className="muted" role="status">
+          {t('linkChecking')}
+        </p>
+      </AuthCard>
+    );
+  if (!link.ok) return <UsedLink title={t('inviteTitle')} message={link.message} />;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const body: { password: string; name?: string } = { password };
@@ -174,7 +234,7 @@ export function InvitePage({ token }: { token: string }) {
         </label>
         <NewPasswordField value={password} onChange={setPassword} />
         <ErrorMessage text={error} />
-        <button type="submit" className="primary" disabled={!token}>
+        <button type="submit" className="primary">
           {t('inviteButton')}
         </button>
       </form>

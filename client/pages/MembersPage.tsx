@@ -175,51 +175,53 @@ export function MembersPage({ id }: { id: string }) {
         )}
       </section>
       {members && (
-        <table className="list-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('name')}</th>
-              <th scope="col">{t('email')}</th>
-              <th scope="col">{t('role')}</th>
-              <th scope="col">{t('party')}</th>
-              <th scope="col">{t('status')}</th>
-              <th scope="col">
-                <span className="sr-only">{t('remove')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.userId}>
-                <td>{m.name}</td>
-                <td>{m.email}</td>
-                <td>
-                  <select aria-label={`${t('role')}: ${m.name}`} value={m.role} onChange={(e) => void patch(m.userId, { role: e.target.value as Role })}>
-                    <RoleOptions t={t} />
-                  </select>
-                </td>
-                <td>
-                  <select aria-label={`${t('party')}: ${m.name}`} value={m.party ?? ''} onChange={(e) => void patch(m.userId, { party: e.target.value || null })}>
-                    <PartyOptions parties={parties} t={t} />
-                  </select>
-                </td>
-                <td>
-                  {m.status === 'invited' ? t('pendingInvite') : t('active')}
-                  {m.status === 'invited' && (
-                    <button type="button" className="ghost small" onClick={() => void reissue(m)} aria-label={`${t('newInviteLink')}: ${m.name || m.email}`}>
-                      {t('newInviteLink')}
-                    </button>
-                  )}
-                </td>
-                <td>
-                  <button type="button" className="ghost small danger-text" onClick={() => void remove(m.userId)} aria-label={`${t('remove')}: ${m.name}`}>
-                    {t('remove')}
-                  </button>
-                </td>
+        <div className="table-scroll">
+          <table className="list-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('name')}</th>
+                <th scope="col">{t('email')}</th>
+                <th scope="col">{t('role')}</th>
+                <th scope="col">{t('party')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('remove')}</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {members.map((m) => (
+                <tr key={m.userId}>
+                  <td>{m.name}</td>
+                  <td>{m.email}</td>
+                  <td>
+                    <select aria-label={`${t('role')}: ${m.name}`} value={m.role} onChange={(e) => void patch(m.userId, { role: e.target.value as Role })}>
+                      <RoleOptions t={t} />
+                    </select>
+                  </td>
+                  <td>
+                    <select aria-label={`${t('party')}: ${m.name}`} value={m.party ?? ''} onChange={(e) => void patch(m.userId, { party: e.target.value || null })}>
+                      <PartyOptions parties={parties} t={t} />
+                    </select>
+                  </td>
+                  <td>
+                    {m.status === 'invited' ? t('pendingInvite') : t('active')}
+                    {m.status === 'invited' && (
+                      <button type="button" className="ghost small" onClick={() => void reissue(m)} aria-label={`${t('newInviteLink')}: ${m.name || m.email}`}>
+                        {t('newInviteLink')}
+                      </button>
+                    )}
+                  </td>
+                  <td>
+                    <button type="button" className="ghost small danger-text" onClick={() => void remove(m.userId)} aria-label={`${t('remove')}: ${m.name}`}>
+                      {t('remove')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </main>
   );

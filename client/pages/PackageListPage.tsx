@@ -40,11 +40,23 @@ function BalanceCell({ id }: { id: string }) {
   const borrowing = year !== undefined ? report.ledgers.investering.borrowing[year] : undefined;
   return (
     <span className="balance-cell" data-state={verdict.state}>
-      {verdict.state === 'ok' && <span className="pill pill-ok">✓ {t('balanced')}</span>}
-      {verdict.state === 'off' && <span className="pill pill-bad">! {t('notBalanced')}</span>}
+      {/* The sign is decoration; the words alone are the text ("Ikke i balanse", as everywhere else). */}
+      {verdict.state === 'ok' && (
+        <span className="pill pill-ok" data-balance="ok">
+          <span aria-hidden="true">✓ </span>
+          {t('balanced')}
+        </span>
+      )}
+      {verdict.state === 'off' && (
+        <span className="pill pill-bad" data-balance="off">
+          <span aria-hidden="true">▲ </span>
+          {t('notBalanced')}
+        </span>
+      )}
       {verdict.state === 'unknown' && (
-        <span className="pill pill-bad">
-          ? {t('balanceUnknownShort')} ({verdict.cells === 1 ? t('unreadableOne') : t('unreadableMany', { n: verdict.cells })})
+        <span className="pill pill-bad" data-balance="unknown">
+          <span aria-hidden="true">? </span>
+          {t('balanceUnknownShort')} ({verdict.cells === 1 ? t('unreadableOne') : t('unreadableMany', { n: verdict.cells })})
         </span>
       )}
       {borrowing !== undefined && borrowing !== '0' && (
@@ -83,39 +95,41 @@ export function PackageListPage() {
       {packages === null && !error && <p className="muted">{t('loading')}</p>}
       {packages && packages.length === 0 && <p className="muted">{t('noPackages')}</p>}
       {packages && packages.length > 0 && (
-        <table className="list-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('colTitle')}</th>
-              <th scope="col">{t('colRole')}</th>
-              <th scope="col">{t('colParty')}</th>
-              <th scope="col">{t('colLastChange')}</th>
-              <th scope="col">{t('colBalance')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {packages.map((p) => {
-              const m = membershipOf(p.id);
-              const role = p.role ?? m?.role;
-              const party = p.party ?? m?.party;
-              return (
-                <tr key={p.id}>
-                  <td>
-                    <AppLink href={`/packages/${encodeURIComponent(p.id)}`}>
-                      {p.title || p.id}
-                    </AppLink>
-                  </td>
-                  <td>{role ? t(`role_${role}` as MessageId) : '—'}</td>
-                  <td>{party || '—'}</td>
-                  <td>{formatDateTime(p.lastChange ?? p.updatedAt) ?? '—'}</td>
-                  <td>
-                    <BalanceCell id={p.id} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="list-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('colTitle')}</th>
+                <th scope="col">{t('colRole')}</th>
+                <th scope="col">{t('colParty')}</th>
+                <th scope="col">{t('colLastChange')}</th>
+                <th scope="col">{t('colBalance')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {packages.map((p) => {
+                const m = membershipOf(p.id);
+                const role = p.role ?? m?.role;
+                const party = p.party ?? m?.party;
+                return (
+                  <tr key={p.id}>
+                    <td>
+                      <AppLink href={`/packages/${encodeURIComponent(p.id)}`}>
+                        {p.title || p.id}
+                      </AppLink>
+                    </td>
+                    <td>{role ? t(`role_${role}` as MessageId) : '—'}</td>
+                    <td>{party || '—'}</td>
+                    <td>{formatDateTime(p.lastChange ?? p.updatedAt) ?? '—'}</td>
+                    <td>
+                      <BalanceCell id={p.id} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {session.user?.isAdmin && <ImportPackageFile />}
       {session.user?.isAdmin && <CreatePackageForm />}

@@ -11,7 +11,7 @@ import type { AccountsAuth } from './provider';
 import { SESSION_COOKIE, principalOf } from './provider';
 import { hashPassword } from './password';
 import { appOrigin, originCheck } from './security';
-import { MAX_JSON_BODY_BYTES, acceptBody, changePasswordBody, createUserBody, errorBody, loginBody, payloadTooLarge, readJsonBody, setupBody } from './validation';
+import { MAX_JSON_BODY_BYTES, acceptBody, changePasswordBody, createUserBody, errorBody, loginBody, payloadTooLarge, readJsonBody, setupBody, setupCheckBody } from './validation';
 
 /** Failed logins allowed per account within `LOGIN_FAILURE_WINDOW_MS` before 429. */
 export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
@@ -43,7 +43,8 @@ export interface AuthRoutesOptions {
 
 /**
  * The accounts HTTP routes as a Hono sub-app (mount with `app.route('/', …)`):
- * login/logout/me, password change, first-start setup, invitations (read, accept),
+ * login/logout/me, password change, first-start setup (and whether a setup link is
+ * still unused, `POST /api/auth/setup/check`), invitations (read, accept),
  * and admin user creation. The package members routes are in server/packages/members.ts.
  * Every route validates its JSON with zod (400 naming the field), refuses bodies over
  * `MAX_JSON_BODY_BYTES` (413) and state-changing requests from a foreign Origin (403).
@@ -175,6 +176,18 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   });
 
   // ---- first start ----------------------------------------------------------------
+
+  // The setup page asks before it shows the form, so a used link says so at once. A POST,
+  // so the token stays out of request lines (and logs), as it stays in the link's fragment.
+  app.post('/api/auth/setup/check', ...guard, async (c) => {
+    const body = await readJsonBody(c, setupCheckBody);
+    if (!body.ok) return body.response;
+    const { token } = body.data;
+    if (store.userCount() > 0 || !TOKEN_RE.test(token) || !store.peekToken(token, 'setup')) {
+      return c.json(errorBody('Oppsettlenken er ugyldig eller allerede brukt'), 403);
+    }
+    return c.json({ ok: true });
+  });
 
   app.post('/api/auth/setup', ...guard, async (c) => {
     const body = await readJsonBody(c, setupBody);

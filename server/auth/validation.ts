@@ -37,6 +37,8 @@ export const setupBody = z.strictObject({
   password: newPasswordSchema,
   name: nameSchema,
 });
+/** Body of `POST /api/auth/setup/check`: only the token (is the setup link still unused?). */
+export const setupCheckBody = z.strictObject({ token: z.string().max(100) });
 export const acceptBody = z.strictObject({ password: newPasswordSchema, name: nameSchema.optional() });
 export const changePasswordBody = z.strictObject({ currentPassword: loginPasswordSchema, newPassword: newPasswordSchema });
 export const createUserBody = z.strictObject({ email: emailSchema, name: nameSchema.optional(), isAdmin: z.boolean().optional() });

@@ -50,8 +50,12 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-/** Starts server and browser; `bootstrapAdmin: false` starts an empty install with a setup link. */
-export async function startEnv(opts: { bootstrapAdmin?: boolean } = {}): Promise<TestEnv> {
+/**
+ * Starts server and browser; `bootstrapAdmin: false` starts an empty install with a
+ * setup link; `browserArgs` are added to Chromium's command line (the first-load
+ * benchmark opens a debugging port).
+ */
+export async function startEnv(opts: { bootstrapAdmin?: boolean; browserArgs?: string[] } = {}): Promise<TestEnv> {
   const clientDir = buildClientOnce();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'budsjett-e2e-'));
   const storage = new SqliteStorage(path.join(dir, SQLITE_FILENAME));
@@ -73,7 +77,7 @@ export async function startEnv(opts: { bootstrapAdmin?: boolean } = {}): Promise
   });
   const outcome = await accounts.bootstrap(server.url, () => undefined);
   const setupUrl = outcome.kind === 'setup-link' ? outcome.url : null;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=nb-NO'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=nb-NO', ...(opts.browserArgs ?? [])] });
   const running = server;
   return {
     server: running,

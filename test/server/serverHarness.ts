@@ -49,7 +49,7 @@ export function cookieWebSocket(cookie: string, origin?: string): typeof globalT
   return CookieWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
-export interface StartTestServerOptions extends Partial<Pick<StartServerOptions, 'roomIdleTimeoutMs' | 'maxLogUpdates' | 'maxLogBytes' | 'publicOrigin'>> {
+export interface StartTestServerOptions extends Partial<Pick<StartServerOptions, 'roomIdleTimeoutMs' | 'maxLogUpdates' | 'maxLogBytes' | 'publicOrigin' | 'clientDir'>> {
   storage?: DocStorage;
   auth?: TestAuth;
 }
@@ -77,6 +77,7 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
     ...(opts.publicOrigin !== undefined ? { publicOrigin: opts.publicOrigin } : {}),
+    ...(opts.clientDir !== undefined ? { clientDir: opts.clientDir } : {}),
   });
   const url = server.url;
   const http: TestServer['http'] = async (method, urlPath, o = {}) => {
