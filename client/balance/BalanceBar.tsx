@@ -264,23 +264,45 @@ function WarningList({ warnings, lines, onGoToLine, onClose }: { warnings: Balan
   );
 }
 
-/** Drift per year: measures up, financing down, the net as a dot (SVG, no library). */
+/**
+ * Drift per year: measures up, financing down, the net as a dot (red off
+ * zero in a plan year), a red «?» for a year whose figures are unknown, and
+ * the investment net as a neutral hollow diamond labelled as borrowing (SVG,
+ * no library).
+ */
 export function NetChart({ report }: { report: BalanceReport }) {
   const t = useT();
   const years = report.years;
   const W = 220;
   const H = 64;
   const pad = 4;
+  const drift = report.ledgers.drift;
+  const borrowing = report.ledgers.investering.borrowing;
   const values = years.map((y) => {
-    const s = report.ledgers.drift.byYear[y];
-    return { year: y, tiltak: Number(s?.tiltak ?? 0), inndekning: Number(s?.inndekning ?? 0), net: Number(s?.net ?? 0) };
+    const s = drift.byYear[y];
+    const b = borrowing[y];
+    return {
+      year: y,
+      tiltak: Number(s?.tiltak ?? 0),
+      inndekning: Number(s?.inndekning ?? 0),
+      net: Number(s?.net ?? 0),
+      state: flagStateOf(report, 'drift', y),
+      borrow: b !== undefined && b !== '0' ? Number(b) : null,
+      borrowUnknown: report.ledgers.investering.unknownYears.includes(y),
+    };
   });
   // Display scaling only; the amounts themselves are the worker's decimal strings.
-  const max = Math.max(1, ...values.map((v) => Math.max(Math.abs(v.tiltak), Math.abs(v.inndekning), Math.abs(v.net))));
+  const max = Math.max(1, ...values.map((v) => Math.max(Math.abs(v.tiltak), Math.abs(v.inndekning), Math.abs(v.net), Math.abs(v.borrow ?? 0))));
   const mid = H / 2;
   const scale = (mid - pad) / max;
   const slot = (W - pad * 2) / Math.max(1, years.length);
-  const desc = values.map((v) => `${v.year}: ${formatAmount(report.ledgers.drift.byYear[v.year]?.net ?? '0')}`).join(', ');
+  const desc = values
+    .map((v) => {
+      const d = v.state === 'unknown' ? `${t('ledger_drift')} ?` : `${t('ledger_drift')} ${formatAmount(drift.byYear[v.year]?.net ?? '0')}`;
+      const b = v.borrowUnknown ? `, ${t('borrowingShort')} ?` : v.borrow !== null ? `, ${borrowingLabel(t, borrowing[v.year] ?? '0')}` : '';
+      return `${v.year}: ${d}${b}`;
+    })
+    .join('; ');
   return (
     <figure className="net-chart">
       <svg width={W} height={H + 14} viewBox={`0 0 ${W} ${H + 14}`} role="img" aria-label={`${t('netChart')}: ${desc}`}>
@@ -291,11 +313,19 @@ export function NetChart({ report }: { report: BalanceReport }) {
           const up = Math.abs(v.tiltak) * scale;
           const down = Math.abs(v.inndekning) * scale;
           const ny = mid - v.net * scale;
+          const by = v.borrow === null ? 0 : mid - v.borrow * scale;
           return (
-            <g key={v.year}>
+            <g key={v.year} data-year={v.year} data-state={v.state}>
               <rect x={x - bw} y={mid - up} width={bw} height={up} className="bar-up" />
               <rect x={x} y={mid} width={bw} height={down} className="bar-down" />
-              <circle cx={x} cy={ny} r={3.2} className={v.net === 0 ? 'net-dot ok' : 'net-dot off'} />
+              {v.borrow !== null && <path d={`M ${x + bw + 3} ${by - 3.5} l 3.5 3.5 l -3.5 3.5 l -3.5 -3.5 z`} className="borrow-mark" />}
+              {v.state === 'unknown' ? (
+                <text x={x} y={mid + 4} textAnchor="middle" className="net-unknown">
+                  ?
+                </text>
+              ) : (
+                <circle cx={x} cy={ny} r={3.2} className={v.state === 'off' ? 'net-dot off' : 'net-dot ok'} />
+              )}
               <text x={x} y={H + 11} textAnchor="middle" className="tick">
                 {v.year}
               </text>
