@@ -6,7 +6,7 @@
  */
 import { useId } from 'react';
 import { formatAmount } from '../../shared/money';
-import { getLinesMap, setLineFields, type LineFieldPatch } from '../../shared/doc/schema';
+import { entryOf, getLinesMap, setLineFields, type LineFieldPatch } from '../../shared/doc/schema';
 import type { AreaFrames, BaselineArea } from '../../shared/doc/baseline';
 import { GROUPS, LEDGERS, STATUSES, type BalanceWarning, type PackageLine, type PackageSection, type Party, type Year } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
@@ -52,7 +52,7 @@ export function LineDetails(props: LineDetailsProps) {
   const areaNames = props.baseline.map((a) => a.name);
   const freeAreas = [...new Set(props.lines.map((l) => l.area).filter((a): a is string => !!a))];
   const frame = line.area ? props.frames?.[props.baseline.find((a) => a.name.trim().toLowerCase() === line.area!.trim().toLowerCase())?.name ?? ''] : undefined;
-  const item = getLinesMap(conn.doc).get(line.id);
+  const item = entryOf(getLinesMap(conn.doc), line.id);
 
   return (
     <aside className="details" aria-labelledby={`${uid}-h`}>
