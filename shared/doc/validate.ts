@@ -339,13 +339,25 @@ function kindOfRoot(doc: Y.Doc, root: AnyType): EntryKind | 'meta' | null {
 class Findings implements SchemaReport {
   errors: DocIssue[] = [];
   warnings: DocIssue[] = [];
+  constructor(private readonly cap: number) {}
   error(issue: DocIssue): void {
-    if (this.errors.length < 20) this.errors.push(issue);
+    if (this.errors.length < this.cap) this.errors.push(Findings.plain(issue));
   }
   warn(issue: DocIssue): void {
-    if (this.warnings.length < 200) this.warnings.push(issue);
+    if (this.warnings.length < this.cap) this.warnings.push(Findings.plain(issue));
+  }
+  /** A key of `meta` is its own field: it is named once, as `id`. */
+  private static plain(issue: DocIssue): DocIssue {
+    if (issue.kind !== 'meta' || issue.field === undefined) return issue;
+    const { field: _field, ...rest } = issue;
+    return rest;
   }
 }
+
+/** At most this many findings of each kind per change (a refusal needs one reason, logs need no more). */
+const CHANGE_FINDINGS = 20;
+/** At most this many findings of each kind from a whole document. */
+export const DOC_FINDINGS = 500;
 
 /** The package's years, read once per check (only when an amount needs them). */
 function yearsOf(doc: Y.Doc): Set<string> {
@@ -448,7 +460,7 @@ function checkNested(
  * `meta.years` is a warning: it can race with a change of the years.
  */
 export function checkContentChange(doc: Y.Doc, changed: ReadonlyMap<AnyType, ReadonlySet<string | null>>): SchemaReport {
-  const out = new Findings();
+  const out = new Findings(CHANGE_FINDINGS);
   let yearSet: Set<string> | null = null;
   const years = () => (yearSet ??= yearsOf(doc));
   const checkedWhole = new Set<AnyType>();
@@ -512,10 +524,11 @@ export function checkContentChange(doc: Y.Doc, changed: ReadonlyMap<AnyType, Rea
 /**
  * Checks a whole content document with the same table: every root, every entry,
  * every field. O(document): for tests and for listing what an owner may remove,
- * not for the write path. Unknown top-level types are reported as errors too.
+ * not for the write path. Unknown top-level types are reported as errors too; at
+ * most `DOC_FINDINGS` of each kind.
  */
 export function checkContentDoc(doc: Y.Doc): SchemaReport {
-  const out = new Findings();
+  const out = new Findings(DOC_FINDINGS);
   let yearSet: Set<string> | null = null;
   const years = () => (yearSet ??= yearsOf(doc));
   for (const kind of ['meta', ...ENTRY_KINDS] as const) {
@@ -543,5 +556,21 @@ export function checkContentDoc(doc: Y.Doc): SchemaReport {
       else checkEntry(kind, key, value, out, years);
     }
   }
+  return out;
+}
+
+/**
+ * Checks one entry of a collection (`kind`, `id`), or one key of `meta` (`kind`
+ * 'meta', `id` the key), in full with the same table: what an owner's removal of a
+ * malformed entry is decided on. An absent entry has no findings.
+ */
+export function checkContentEntry(doc: Y.Doc, kind: EntryKind | 'meta', id: string): SchemaReport {
+  const out = new Findings(DOC_FINDINGS);
+  const root = doc.share.get(kind);
+  if (!(root instanceof Y.Map)) return out;
+  let yearSet: Set<string> | null = null;
+  const years = () => (yearSet ??= yearsOf(doc));
+  if (kind === 'meta') checkField('meta', id, id, root.get(id), out, years);
+  else checkEntry(kind, id, root.get(id), out, years);
   return out;
 }
