@@ -24,6 +24,7 @@ import { BaselinePanel } from './BaselinePanel';
 import { ImportExportPanel } from './ImportExportPanel';
 import { LedgerTables } from './LedgerTables';
 import { LineDetails } from './LineDetails';
+import { MalformedEntries } from './MalformedEntries';
 import { PackageHeader } from './PackageHeader';
 import { SectionsView } from './SectionsView';
 import { SettingsPanel } from './SettingsPanel';
@@ -107,6 +108,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   return (
     <div className="workspace">
       <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
+      <MalformedEntries conn={conn} isOwner={status.role === 'owner'} />
       <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} />
       <nav className="tabs" aria-label={t('appName')}>
         {TABS.filter((k) => k !== 'settings' || status.role === 'owner').map((k) => (

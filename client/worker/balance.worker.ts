@@ -7,7 +7,10 @@
  * (shared/report/replica.ts), which keeps the package report and the
  * pre-export checks current as transactions arrive; and the tabs' ports, to
  * which it posts the report when it changed and the pre-export check of the
- * scope each tab watches. The tabs never sum.
+ * scope each tab watches. The tabs never sum. When the server refuses a change
+ * its replica carries (4422: data a tab wrote reached it over the
+ * BroadcastChannel), or a tab announces that it discards the package's local copy,
+ * the worker drops its replica and loads a fresh one from the server.
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -16,6 +19,8 @@ import type { ExportScope } from '../../shared/export/model';
 import type { PreExportCheck } from '../../shared/report/exportCheck';
 import type { PackageReport } from '../../shared/report/packageReport';
 import { createBalanceReplica } from '../../shared/report/replica';
+import { CLOSE_UPDATE_REFUSED, PROTOCOL_VERSION, PROTOCOL_VERSION_PARAM } from '../../shared/protocol';
+import { onDiscardAnnounced } from '../offline/discard';
 import type { TabToWorker, WorkerToTab } from './protocol';
 
 /** One connected tab: where to post, and which pre-export check it watches (and was last sent). */
@@ -37,18 +42,73 @@ const tabs = new Set<Tab>();
 let last: Extract<WorkerToTab, { type: 'report' }> | null = null;
 let statusMsg: WorkerToTab = { type: 'status', connected: false, closedReason: null };
 
-const doc = new Y.Doc();
-// The worker is not a person: its awareness state is null so it never shows as a presence.
-const awareness = new Awareness(doc);
-awareness.setLocalState(null);
+/** The worker's replica of the package: its doc, provider and balance replica, replaced when it must be discarded. */
+interface Replica {
+  provider: WebsocketProvider;
+  replica: ReturnType<typeof createBalanceReplica>;
+  destroy(): void;
+}
+
 const wsBase = scope.location.origin.replace(/^http/, 'ws') + '/ws';
-const provider = new WebsocketProvider(wsBase, packageId, doc, { awareness });
-const replica = createBalanceReplica(doc);
 let scheduled = false;
+/** Wait this long after a discard before loading again, so the tabs have dropped the old data first. */
+const RESTART_DELAY_MS = 500;
+
+function startReplica(): Replica {
+  const doc = new Y.Doc();
+  // The worker is not a person: its awareness state is null so it never shows as a presence.
+  const awareness = new Awareness(doc);
+  awareness.setLocalState(null);
+  const provider = new WebsocketProvider(wsBase, packageId, doc, { awareness, params: { [PROTOCOL_VERSION_PARAM]: String(PROTOCOL_VERSION) } });
+  const replica = createBalanceReplica(doc);
+  replica.onChange(schedulePublish);
+  provider.on('sync', () => schedulePublish());
+  provider.on('status', ({ status }) => {
+    statusMsg = { type: 'status', connected: status === 'connected', closedReason: null };
+    for (const tab of tabs) tab.post(statusMsg);
+  });
+  provider.on('closed', (ev: { code: number; reason: string }) => {
+    if (ev.code === CLOSE_UPDATE_REFUSED) {
+      restart();
+      return;
+    }
+    statusMsg = { type: 'status', connected: false, closedReason: ev.reason || String(ev.code) };
+    for (const tab of tabs) tab.post(statusMsg);
+  });
+  return {
+    provider,
+    replica,
+    destroy() {
+      replica.destroy();
+      provider.destroy();
+      awareness.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+let current: Replica | null = startReplica();
+let restartTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Drops the replica at once and loads a fresh one from the server a little later. */
+function restart(): void {
+  current?.destroy();
+  current = null;
+  last = null;
+  if (restartTimer) clearTimeout(restartTimer);
+  restartTimer = setTimeout(() => {
+    restartTimer = null;
+    current = startReplica();
+  }, RESTART_DELAY_MS);
+}
+
+onDiscardAnnounced(packageId, (which) => {
+  if (which === 'content') restart();
+});
 
 function sendCheck(tab: Tab, again = false): void {
-  if (!tab.scope || !last) return;
-  const check = replica.check(tab.scope);
+  if (!tab.scope || !last || !current) return;
+  const check = current.replica.check(tab.scope);
   if (check === tab.sentCheck && !again) return;
   tab.sentCheck = check;
   tab.post({ type: 'check', scope: tab.scope, check });
@@ -56,6 +116,8 @@ function sendCheck(tab: Tab, again = false): void {
 
 function publish(): void {
   scheduled = false;
+  if (!current) return;
+  const { replica, provider } = current;
   const report: PackageReport = replica.report();
   if (!last || report !== last.report || provider.synced !== last.synced) {
     last = { type: 'report', report, synced: provider.synced, computedAt: performance.timeOrigin + performance.now() };
@@ -71,31 +133,20 @@ function schedulePublish(): void {
   queueMicrotask(publish);
 }
 
-replica.onChange(schedulePublish);
-provider.on('sync', () => schedulePublish());
-provider.on('status', ({ status }) => {
-  statusMsg = { type: 'status', connected: status === 'connected', closedReason: null };
-  for (const tab of tabs) tab.post(statusMsg);
-});
-provider.on('closed', (ev: { code: number; reason: string }) => {
-  statusMsg = { type: 'status', connected: false, closedReason: ev.reason || String(ev.code) };
-  for (const tab of tabs) tab.post(statusMsg);
-});
-
 // Same as the tabs: follow the browser's offline/online events, keeping the
 // BroadcastChannel to the tabs, which carries their offline edits to this replica.
 self.addEventListener('offline', () => {
-  provider.disconnect();
-  provider.connectBc();
+  current?.provider.disconnect();
+  current?.provider.connectBc();
 });
-self.addEventListener('online', () => provider.connect());
+self.addEventListener('online', () => current?.provider.connect());
 
 function addTab(post: (msg: WorkerToTab) => void): Tab {
   const tab: Tab = { post, scope: null, sentCheck: null };
   tabs.add(tab);
   post(statusMsg);
   if (last) post(last);
-  else if (provider.synced) publish();
+  else if (current?.provider.synced) publish();
   return tab;
 }
 
