@@ -9,6 +9,7 @@
 import { runEngineBench } from './engine';
 import { runSyncBench } from './sync';
 import { runLatencyBench } from './e2e-latency';
+import { runSchemaBench } from './schema';
 import { toMarkdown, type BenchSection } from './measure';
 
 /** The registry of benchmark sections, run in this order. */
@@ -16,6 +17,7 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { name: 'engine', run: runEngineBench },
   { name: 'sync', run: runSyncBench },
   { name: 'latency', run: runLatencyBench },
+  { name: 'schema', run: runSchemaBench },
 ];
 
 async function main(): Promise<void> {
