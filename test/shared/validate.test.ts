@@ -16,12 +16,15 @@ import {
   getLinesMap,
   getMetaMap,
   getSectionsMap,
+  readPackageFromDoc,
   setLineAmount,
   setLineFields,
   writeMetaToDoc,
 } from '../../shared/doc/schema';
 import { moveOrderedItem, setSectionFields, setVerbalFields } from '../../shared/doc/sections';
 import { writeBaselineToDoc } from '../../shared/doc/baseline';
+import { readRichPackageFromDoc } from '../../shared/doc/richPackage';
+import { createBalanceReplica } from '../../shared/report/replica';
 import { richTextFromPlain, writeRichTextToXml } from '../../shared/doc/richtext';
 import { checkContentChange, checkContentDoc, type SchemaReport } from '../../shared/doc/validate';
 import { MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_YEARS } from '../../shared/doc/limits';
@@ -168,5 +171,40 @@ describe('warnings and cost', () => {
     expect(last().errors).toEqual([]);
     getLinesMap(doc).delete('x');
     expect(last().errors).toEqual([]);
+  });
+});
+
+describe('readers on a malformed document', () => {
+  it('never throw: malformed entries are skipped, overlong values cut, and writers still work around them', () => {
+    const doc = new Y.Doc();
+    const { lineId, sectionId } = seed(doc);
+    getMetaMap(doc).set('parties', [null, 5, { id: 'SV' }, { id: 'AP', name: 'Arbeiderpartiet', color: '#c8102e' }]);
+    getMetaMap(doc).set('planYears', 'x');
+    getLinesMap(doc).set('x', 'a string' as never);
+    getLinesMap(doc).set('n', null as never);
+    getLinesMap(doc).get(lineId)!.set('title', 'y'.repeat(100_000));
+    getLinesMap(doc).get(lineId)!.set('order', 'først');
+    getLinesMap(doc).get(lineId)!.set('status', 'vedtatt');
+    getSectionsMap(doc).set('s', 5 as never);
+    doc.getMap('verbal').set('v', 'tekst');
+    const pkg = readPackageFromDoc(doc, 'p');
+    expect(pkg.lines.map((l) => l.id)).toEqual([lineId]);
+    expect(pkg.lines[0]!.title).toHaveLength(MAX_TITLE_CHARS);
+    expect(pkg.lines[0]!.status).toBeUndefined();
+    expect(pkg.parties).toEqual([{ id: 'AP', name: 'Arbeiderpartiet', color: '#c8102e' }]);
+    expect(pkg.planYears).toEqual([]);
+    expect(pkg.sections.map((s) => s.id)).toEqual([sectionId]);
+    expect(readRichPackageFromDoc(doc, 'p').lines).toHaveLength(1);
+    const replica = createBalanceReplica(doc);
+    expect(replica.report().balance.ledgers.drift.byYear['2026']!.net).toBe('10');
+    // Writers go round the malformed entries.
+    const created = createLineInDoc(doc, { ledger: 'drift', group: 'inndekning', title: 'Ny', amounts: { '2026': '-10' } });
+    expect(setLineAmount(doc, 'x', '2026', '1')).toMatchObject({ ok: false });
+    setLineFields(doc, 'x', { title: 'z' });
+    setSectionFields(doc, 's', { title: 'z' });
+    moveOrderedItem(getSectionsMap(doc), ['s', sectionId], sectionId, -1);
+    expect(replica.report().balance.ledgers.drift.byYear['2026']!.net).toBe('0');
+    expect(readPackageFromDoc(doc, 'p').lines.map((l) => l.id).sort()).toEqual([lineId, created].sort());
+    replica.destroy();
   });
 });
