@@ -12,9 +12,10 @@ import { createPackageAccess } from './packages/access';
 import { packageCrudRoutes } from './packages/crud';
 import type { PackageRouteDeps } from './packages/deps';
 import { exportRoutes, type PackageExporter } from './packages/export';
+import { entryRoutes } from './packages/entries';
 import { reportRoutes } from './packages/report';
 import { uploadRoutes } from './packages/uploads';
-import type { RoomLogger, RoomRegistry } from './sync';
+import { UpdateRefusedError, type RoomLogger, type RoomRegistry } from './sync';
 import type { DocStorage } from './storage/types';
 import { WS_PER_MESSAGE_DEFLATE, registerSyncRoutes } from './ws';
 
@@ -50,7 +51,8 @@ export interface AppDeps {
  * no session → 401, not a member (or no such package, or a malformed id) → the same
  * 404, a role that may not do it → 403. Errors are JSON `{ error: { message } }`
  * (Norwegian), except a refused import, which answers `{ error: { row, column, value,
- * message } }`; an unexpected failure is logged and answers 500. `/api/health`
+ * message } }`; a write the document rules refuse answers 422; an unexpected failure
+ * is logged and answers 500. `/api/health`
  * answers 200 `{ ok: true, ready: true, accepting, rooms }` only once `ready()` holds,
  * 503 `{ ok: false, ready: false }` before.
  */
@@ -75,6 +77,11 @@ export function createApp(deps: AppDeps): {
   app.use('/api/*', compressAnswers());
   app.use('/api/*', originCheck(deps.publicOrigin, deps.trustProxy));
   app.onError((err, c) => {
+    // A server write a room hook refused (it would break the document schema): nothing was stored.
+    if (err instanceof UpdateRefusedError) {
+      deps.log.warn(`HTTP ${c.req.method} ${c.req.path}: refused by the document rules: ${err.message}`);
+      return c.json(errorBody('Endringen følger ikke dokumentformatet og ble ikke lagret'), 422);
+    }
     deps.log.error(`HTTP ${c.req.method} ${c.req.path} failed`, err);
     return c.json(errorBody('Noe gikk galt på serveren'), 500);
   });
@@ -89,6 +96,7 @@ export function createApp(deps: AppDeps): {
   app.route('/', packageCrudRoutes(routeDeps));
   app.route('/', uploadRoutes(routeDeps));
   app.route('/', reportRoutes(routeDeps));
+  app.route('/', entryRoutes(routeDeps));
   app.route('/', exportRoutes({ ...routeDeps, exporters: deps.exporters ?? createPackageExporters() }));
 
   const stopSync = registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, access, publicOrigin: deps.publicOrigin, trustProxy: deps.trustProxy ?? false, log: deps.log });

@@ -5,7 +5,20 @@ import type { AuthProvider } from './auth/types';
 import type { DocKind } from '../shared/protocol';
 import { isAllowedOrigin, requestScheme } from './auth/security';
 import type { PackageAccess } from './packages/access';
-import { CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES, REASONS, closeReason } from '../shared/protocol';
+import {
+  CLOSE_MALFORMED,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_OUTDATED_CLIENT,
+  CLOSE_SESSION_ENDED,
+  CLOSE_TRY_AGAIN_LATER,
+  MAX_BUFFERED_BYTES,
+  MAX_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  PROTOCOL_VERSION_PARAM,
+  REASONS,
+  closeReason,
+  displayName,
+} from '../shared/protocol';
 import type { RoomLogger, RoomRegistry, SyncSocket } from './sync';
 
 // @hono/node-ws reports socket errors (e.g. an oversized frame) as `new ErrorEvent(…)`,
@@ -88,9 +101,14 @@ function syncSocketOf(raw: WebSocket): SyncSocket {
  * socket exists: 403 for a foreign `Origin` (cross-site websocket hijacking; a
  * request without `Origin` comes from a non-browser client and is allowed), 401
  * without a session, 404 when the package does not exist or the user is not a
- * member, 503 while shutting down. Frames over `MAX_MESSAGE_BYTES` close with 1009
- * (enforced by `ws` itself via `maxPayload`), text frames with 4400. Returns the
- * function that stops listening to the auth provider.
+ * member, 503 while shutting down. An upgrade whose `?v=` names another
+ * `PROTOCOL_VERSION` is accepted and closed at once with 4426 and a reason that
+ * says to reload (a browser learns nothing from a refused upgrade, and its
+ * provider would retry for ever); one without `v` is a plain y-websocket client.
+ * Frames over `MAX_MESSAGE_BYTES` close with 1009 (enforced by `ws` itself via
+ * `maxPayload`), text frames with 4400. Each connection carries its person's
+ * display name and party in the package, which the comments hook checks authors
+ * against. Returns the function that stops listening to the auth provider.
  */
 export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket<WebSocket>, deps: SyncRouteDeps): () => void {
   // Open sockets per login session: when a session ends (logout, password change,
@@ -114,6 +132,9 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
     if (!access.ok) return c.json({ error: { message: access.message } }, access.status);
     const { principal, role, id: packageId } = access;
     if (!deps.rooms.accepting) return c.json({ error: { message: REASONS.restart } }, 503);
+    const version = c.req.query(PROTOCOL_VERSION_PARAM);
+    const outdated = version !== undefined && version !== String(PROTOCOL_VERSION);
+    const party = outdated ? null : ((await deps.auth.listMemberships(principal)).find((m) => m.packageId === packageId)?.party ?? null);
 
     let socket: SyncSocket | null = null;
     let room: ReturnType<RoomRegistry['get']> | null = null;
@@ -124,13 +145,18 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
         const raw = ws.raw;
         if (!raw) return;
         socket = syncSocketOf(raw);
+        if (outdated) {
+          socket.close(CLOSE_OUTDATED_CLIENT, REASONS.outdatedClient);
+          socket = null;
+          return;
+        }
         try {
           room = deps.rooms.get(packageId, kind);
         } catch {
           socket.close(1012, REASONS.restart);
           return;
         }
-        room.connect(socket, { userId, role });
+        room.connect(socket, { userId, role, name: displayName(principal), party });
         if (sessionId) {
           const set = bySession.get(sessionId) ?? new Set<SyncSocket>();
           set.add(socket);

@@ -164,6 +164,12 @@ export interface BalanceWarning {
   year?: Year;
   ledger?: Ledger;
   message: string;
+  /**
+   * For `malformed-entry` (an entry of the document that readers skip): where it is —
+   * `kind` lines, sections, verbal, meta (then `id` is the key) or root (a top-level
+   * type) — and the one `field` that is malformed, when it is one field.
+   */
+  entry?: { kind: string; id: string; field?: string };
 }
 
 /** The balance report: a public contract, returned as is by the HTTP API. */

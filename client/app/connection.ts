@@ -22,7 +22,16 @@ import { colorForParty, initPresence, setEditing as setPresenceEditing, type Edi
 import { commentsDbName, contentDbName, createDocPersistence, pendingStoreFor } from '../offline/persistence';
 import type { PendingStore } from '../offline/syncTracker';
 import type { IndexeddbPersistence } from 'y-indexeddb';
-import { MESSAGE_NOTICE, decodeNoticePayload, type Role } from '../../shared/protocol';
+import {
+  CLOSE_LOAD_FAILED,
+  CLOSE_UPDATE_REFUSED,
+  MESSAGE_NOTICE,
+  PROTOCOL_VERSION,
+  PROTOCOL_VERSION_PARAM,
+  decodeNoticePayload,
+  type Role,
+} from '../../shared/protocol';
+import type { DiscardedDoc } from '../offline/discard';
 import { getMetaMap, readMetaFromDoc } from '../../shared/doc/schema';
 import { translate, getLang } from '../i18n';
 
@@ -38,6 +47,10 @@ export interface ConnectionStatus {
   role: Role;
   /** Set when the server closed the connection for good (e.g. access removed). */
   closedReason: string | null;
+  /** The close code that went with `closedReason` (4426: this tab runs an older client and must reload). */
+  closedCode: number | null;
+  /** Set while the server cannot load the document (4500 before the first sync); the provider keeps retrying. */
+  loadError: string | null;
 }
 
 export interface PackageConnection {
@@ -63,6 +76,12 @@ export interface PackageConnection {
   trackTextOrigin(origin: unknown): () => void;
   getStatus(): ConnectionStatus;
   onStatusChange(listener: (status: ConnectionStatus) => void): () => void;
+  /**
+   * Calls `listener` once when the server refuses a change of this tab (4422) to
+   * the content or the comments document: the local copy of that document must be
+   * discarded (client/offline/discard.ts). Returns the unsubscribe function.
+   */
+  onRefused(listener: (doc: DiscardedDoc) => void): () => void;
   /** Who this connection is (the presence it publishes, without the colour, which follows the party). */
   user: ConnectionUser;
   /** Sets or clears which cell or text this user is editing (shown to others). */
@@ -96,10 +115,12 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   const persistence = createDocPersistence(contentDbName(packageId), doc);
   const commentsPersistence = createDocPersistence(commentsDbName(packageId), commentsDoc);
   const pendingStore = pendingStoreFor(persistence);
-  const provider = new WebsocketProvider(wsBase, packageId, doc);
+  // The protocol version on the upgrade: a tab older than the server is told to reload (4426).
+  const params = { [PROTOCOL_VERSION_PARAM]: String(PROTOCOL_VERSION) };
+  const provider = new WebsocketProvider(wsBase, packageId, doc, { params });
   // Cursors and "who edits which cell" live in the content doc's awareness; the
   // comments provider keeps its own awareness for the comments helper.
-  const commentsProvider = new WebsocketProvider(wsBase, `${packageId}/comments`, commentsDoc);
+  const commentsProvider = new WebsocketProvider(wsBase, `${packageId}/comments`, commentsDoc, { params });
   const awareness = provider.awareness;
   const user: ConnectionUser = { id: opts.user.id || String(doc.clientID), name: opts.user.name, ...(opts.user.party ? { party: opts.user.party } : {}) };
   // The one place presence is set: who I am, in my party's colour. The parties arrive
@@ -119,7 +140,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   // The editor helper's shared manager (client/editor/undo.ts): grid and text in one history.
   const undoManager = createPackageUndoManager(doc, localOrigin);
 
-  let status: ConnectionStatus = { phase: 'connecting', synced: false, readOnlyReason: null, closedReason: null, role };
+  let status: ConnectionStatus = { phase: 'connecting', synced: false, readOnlyReason: null, closedReason: null, closedCode: null, loadError: null, role };
   const listeners = new Set<(s: ConnectionStatus) => void>();
   const update = (patch: Partial<ConnectionStatus>) => {
     status = { ...status, ...patch };
@@ -129,10 +150,23 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   provider.on('status', ({ status: s }) => {
     if (status.phase !== 'closed') update({ phase: s });
   });
-  provider.on('sync', (isSynced: boolean) => update({ synced: isSynced || status.synced }));
+  provider.on('sync', (isSynced: boolean) => update({ synced: isSynced || status.synced, ...(isSynced ? { loadError: null } : {}) }));
   provider.on('closed', (ev: { code: number; reason: string }) => {
-    update({ phase: 'closed', closedReason: ev.reason || String(ev.code) });
+    update({ phase: 'closed', closedReason: ev.reason || String(ev.code), closedCode: ev.code });
   });
+  // A document the server cannot load closes every try with 4500; say so instead of loading for ever.
+  provider.on('connection-close', (ev: { code: number; reason: string } | null) => {
+    if (ev?.code === CLOSE_LOAD_FAILED && !provider.synced) update({ loadError: ev.reason || translate(getLang(), 'loadFailed') });
+  });
+  const refusedListeners = new Set<(doc: DiscardedDoc) => void>();
+  let refused = false;
+  const onClosedFor = (which: DiscardedDoc) => (ev: { code: number }) => {
+    if (ev.code !== CLOSE_UPDATE_REFUSED || refused) return;
+    refused = true;
+    for (const l of [...refusedListeners]) l(which);
+  };
+  provider.on('closed', onClosedFor('content'));
+  commentsProvider.on('closed', onClosedFor('comments'));
   provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
     const notice = decodeNoticePayload(decoder);
     if (!notice) return;
@@ -157,6 +191,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   };
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
+  let destroyed = false;
 
   return {
     packageId,
@@ -183,10 +218,18 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onRefused(listener) {
+      refusedListeners.add(listener);
+      return () => refusedListeners.delete(listener);
+    },
     setEditing(editing) {
       setPresenceEditing(provider, editing);
     },
     destroy() {
+      // Called by the refusal recovery and again by React's cleanup: once is enough.
+      if (destroyed) return;
+      destroyed = true;
+      refusedListeners.clear();
       meta.unobserve(publishPresence);
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);

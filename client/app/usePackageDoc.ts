@@ -7,10 +7,13 @@
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import {
+  entriesOf,
+  entryOf,
   getLinesMap,
   getSectionsMap,
   getVerbalMap,
   observeLineChanges,
+  orderOf,
   readLineFromMap,
   readMetaFromDoc,
   readSectionsFromDoc,
@@ -45,7 +48,7 @@ export class SnapshotReader {
   private dirty = { lines: false, sections: false, verbal: false, meta: false };
 
   constructor(private readonly doc: Y.Doc) {
-    for (const [id, m] of getLinesMap(doc).entries()) this.readLine(id, m);
+    for (const [id, m] of entriesOf(getLinesMap(doc))) this.readLine(id, m);
     this.snap = {
       meta: readMetaFromDoc(doc),
       sections: readSectionsFromDoc(doc),
@@ -58,8 +61,7 @@ export class SnapshotReader {
 
   private readLine(id: string, m: Y.Map<unknown>): void {
     this.lines.set(id, readLineFromMap(id, m));
-    const o = m.get('order');
-    this.orders.set(id, typeof o === 'number' ? o : 0);
+    this.orders.set(id, orderOf(m));
   }
 
   private sortedLines(): PackageLine[] {
@@ -75,7 +77,7 @@ export class SnapshotReader {
       this.orders.delete(id);
     }
     for (const id of changes.changed) {
-      const m = map.get(id);
+      const m = entryOf(map, id);
       if (m) this.readLine(id, m);
       else {
         this.lines.delete(id);

@@ -29,6 +29,8 @@ export interface CommentableTextProps extends Omit<RichTextFieldProps, 'id' | 'o
   commentUser: CommentAuthor;
   /** Owners, editors and commenters may comment; viewers only read. */
   canComment: boolean;
+  /** Editors and owners may resolve anyone's comment. */
+  canModerate?: boolean;
   /** Start with the comments open (they open by themselves for a new passage). */
   commentsOpen?: boolean;
 }
@@ -41,7 +43,7 @@ export function isPassageLiveInDoc(contentDoc: Y.Doc, anchor: CommentAnchor): bo
 }
 
 export function CommentableText(props: CommentableTextProps) {
-  const { kind, itemId, commentsDoc, commentUser, canComment, commentsOpen, ...fieldProps } = props;
+  const { kind, itemId, commentsDoc, commentUser, canComment, canModerate, commentsOpen, ...fieldProps } = props;
   const lang = props.lang ?? 'nb';
   const target = useMemo(() => ({ kind, id: itemId }), [kind, itemId]);
   const comments = useComments(commentsDoc, target);
@@ -88,6 +90,7 @@ export function CommentableText(props: CommentableTextProps) {
               targetLabel={props.label}
               user={commentUser}
               canComment={canComment}
+              canModerate={canModerate ?? false}
               lang={lang}
               draftPassage={draft}
               onDraftPassageDone={() => setDraft(null)}

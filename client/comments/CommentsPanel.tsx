@@ -37,6 +37,8 @@ export interface CommentsPanelProps {
   targetLabel: string;
   user: CommentAuthor;
   canComment: boolean;
+  /** Editors and owners may resolve anyone's comment; a commenter only their own (the server enforces it). */
+  canModerate?: boolean;
   lang?: Lang;
   /** A passage chosen with "Kommenter" in the text; the next comment is anchored to it. */
   draftPassage?: DraftPassage | null;
@@ -65,10 +67,12 @@ function Thread(props: {
   doc: Y.Doc;
   user: CommentAuthor;
   canComment: boolean;
+  canModerate: boolean;
   lang: Lang;
   isPassageLive: ((anchor: CommentAnchor) => boolean) | undefined;
 }) {
   const { comment: c, doc, user, canComment, lang } = props;
+  const canResolve = canComment && (c.authorId === user.id || props.canModerate);
   const [replyOpen, setReplyOpen] = useState(false);
   const [reply, setReply] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -121,9 +125,11 @@ function Thread(props: {
               {translate(lang, 'reply')}
             </button>
           )}
-          <button type="button" onClick={() => setCommentResolvedInDoc(doc, c.id, !c.resolved, user, COMMENTS_LOCAL_ORIGIN)}>
-            {c.resolved ? translate(lang, 'reopen') : translate(lang, 'resolve')}
-          </button>
+          {canResolve && (
+            <button type="button" onClick={() => setCommentResolvedInDoc(doc, c.id, !c.resolved, user, COMMENTS_LOCAL_ORIGIN)}>
+              {c.resolved ? translate(lang, 'reopen') : translate(lang, 'resolve')}
+            </button>
+          )}
         </div>
       )}
       {canComment && replyOpen && (
@@ -187,7 +193,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
       </h3>
       {open.length === 0 && resolved.length === 0 && <p className="cm-empty">{translate(lang, 'noComments')}</p>}
       {open.map((c) => (
-        <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} lang={lang} isPassageLive={props.isPassageLive} />
+        <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} canModerate={props.canModerate ?? false} lang={lang} isPassageLive={props.isPassageLive} />
       ))}
       {resolved.length > 0 && (
         <button type="button" className="cm-toggle" aria-expanded={showResolved} onClick={() => setShowResolved((v) => !v)}>
@@ -196,7 +202,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
       )}
       {showResolved &&
         resolved.map((c) => (
-          <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} lang={lang} isPassageLive={props.isPassageLive} />
+          <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} canModerate={props.canModerate ?? false} lang={lang} isPassageLive={props.isPassageLive} />
         ))}
       {canComment ? (
         <form className="cm-form cm-new" onSubmit={add}>

@@ -5,7 +5,7 @@
  * client receives it as one update.
  */
 import type * as Y from 'yjs';
-import { createLineInDoc, getLinesMap, readLineFromMap, setLineAmount, setLineFields, type LineInput } from '../../shared/doc/schema';
+import { createLineInDoc, entriesOf, entryOf, getLinesMap, orderOf as entryOrder, readLineFromMap, setLineAmount, setLineFields, type LineInput } from '../../shared/doc/schema';
 import type { Group, Ledger } from '../../shared/types';
 import { formatAmount } from '../../shared/money';
 import { amountForSpreadsheet, neutraliseFormula, unneutraliseFormula } from '../../shared/csv';
@@ -94,7 +94,7 @@ export function clearRangeInDoc(doc: Y.Doc, rowLineIds: readonly string[], colum
 
 /** The text a cell shows (and starts editing with): the bad text if any, else the formatted amount. */
 export function cellText(doc: Y.Doc, lineId: string, column: GridColumn): string {
-  const m = getLinesMap(doc).get(lineId);
+  const m = entryOf(getLinesMap(doc), lineId);
   if (!m) return '';
   const line = readLineFromMap(lineId, m);
   if (column.kind === 'title') return line.title;
@@ -114,7 +114,7 @@ export function rangeToBlock(doc: Y.Doc, rowLineIds: readonly string[], columns:
   const rows: string[][] = [];
   for (let r = range.top; r <= range.bottom; r++) {
     const lineId = rowLineIds[r];
-    const m = lineId === undefined ? undefined : getLinesMap(doc).get(lineId);
+    const m = lineId === undefined ? undefined : entryOf(getLinesMap(doc), lineId);
     const line = m && lineId !== undefined ? readLineFromMap(lineId, m) : undefined;
     const cells: string[] = [];
     for (let c = range.left; c <= range.right; c++) {
@@ -134,7 +134,7 @@ export function rangeToBlock(doc: Y.Doc, rowLineIds: readonly string[], columns:
 
 /** Copies a line (fields and amounts, not its rationale history) right after itself. */
 export function duplicateLineInDoc(doc: Y.Doc, lineId: string, origin: unknown): string | null {
-  const m = getLinesMap(doc).get(lineId);
+  const m = entryOf(getLinesMap(doc), lineId);
   if (!m) return null;
   const line = readLineFromMap(lineId, m);
   let newId: string | null = null;
@@ -153,16 +153,15 @@ export function duplicateLineInDoc(doc: Y.Doc, lineId: string, origin: unknown):
 }
 
 function orderOf(m: Y.Map<unknown> | undefined): number {
-  const o = m?.get('order');
-  return typeof o === 'number' ? o : 0;
+  return m ? entryOrder(m) : 0;
 }
 
 /** Gives `id` an order just after `afterId` (halfway to the next line), so other lines keep theirs. */
 export function placeAfter(doc: Y.Doc, id: string, afterId: string, origin: unknown): void {
   const lines = getLinesMap(doc);
-  const after = orderOf(lines.get(afterId));
+  const after = orderOf(entryOf(lines, afterId));
   let next = Infinity;
-  for (const [other, m] of lines.entries()) {
+  for (const [other, m] of entriesOf(lines)) {
     if (other === id || other === afterId) continue;
     const o = orderOf(m);
     if (o > after && o < next) next = o;
@@ -181,8 +180,8 @@ export function moveLineInDoc(doc: Y.Doc, siblingIds: readonly string[], lineId:
   const otherId = siblingIds[j];
   if (i < 0 || otherId === undefined) return;
   const lines = getLinesMap(doc);
-  const a = orderOf(lines.get(lineId));
-  const b = orderOf(lines.get(otherId));
+  const a = orderOf(entryOf(lines, lineId));
+  const b = orderOf(entryOf(lines, otherId));
   doc.transact(() => {
     if (a === b) {
       setLineFields(doc, lineId, { order: b + delta * 0.5 }, origin);

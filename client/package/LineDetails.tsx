@@ -6,7 +6,7 @@
  */
 import { useId } from 'react';
 import { formatAmount } from '../../shared/money';
-import { getLinesMap, setLineFields, type LineFieldPatch } from '../../shared/doc/schema';
+import { entryOf, getLinesMap, setLineFields, type LineFieldPatch } from '../../shared/doc/schema';
 import type { LedgerBaselines, LedgerFrames } from '../../shared/doc/baseline';
 import { GROUPS, LEDGERS, STATUSES, type BalanceWarning, type PackageLine, type PackageSection, type Party, type Year } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
@@ -57,7 +57,7 @@ export function LineDetails(props: LineDetailsProps) {
   const freeAreas = [...new Set(props.lines.filter((l) => l.ledger === line.ledger).map((l) => l.area).filter((a): a is string => !!a))];
   const areaName = line.area ? ledgerBaseline.find((a) => a.name.trim().toLowerCase() === line.area!.trim().toLowerCase())?.name : undefined;
   const frame = frameLedger && areaName ? props.frames?.[frameLedger][areaName] : undefined;
-  const item = getLinesMap(conn.doc).get(line.id);
+  const item = entryOf(getLinesMap(conn.doc), line.id);
 
   return (
     <aside className="details" aria-labelledby={`${uid}-h`}>

@@ -2,8 +2,10 @@
  * The workspace header: back link, the package title, the connection and sync
  * state, my role when I cannot edit, who is here, undo/redo, the members link
  * (owners), the language toggle and log-out; and below it the server's
- * read-only notice when there is one.
+ * read-only notice, the request to reload a tab older than the server (4426) and
+ * the error of a document the server cannot load, when there is one.
  */
+import { CLOSE_OUTDATED_CLIENT } from '../../shared/protocol';
 import type { PackageConnection, ConnectionStatus } from '../app/connection';
 import { AppLink } from '../app/AppLink';
 import { navigate } from '../app/router';
@@ -73,6 +75,19 @@ export function PackageHeader({ conn, title, status, sync, canEdit, undo }: Pack
       {status.readOnlyReason && (
         <p className="notice" role="status">
           {status.readOnlyReason}
+        </p>
+      )}
+      {status.closedCode === CLOSE_OUTDATED_CLIENT && (
+        <p className="notice notice-error" role="alert" data-testid="outdated-notice">
+          {t('outdatedClient')}{' '}
+          <button type="button" onClick={() => location.reload()}>
+            {t('reloadPage')}
+          </button>
+        </p>
+      )}
+      {status.loadError && status.phase !== 'closed' && (
+        <p className="notice notice-error" role="alert" data-testid="load-error">
+          {status.loadError}
         </p>
       )}
     </>

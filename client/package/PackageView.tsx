@@ -4,10 +4,10 @@
  * connection to the package for as long as the workspace is shown.
  */
 import { useEffect, useState } from 'react';
-import type { Role } from '../../shared/protocol';
-import { createPackageConnection, type PackageConnection } from '../app/connection';
+import { displayName, type Role } from '../../shared/protocol';
 import { navigate } from '../app/router';
 import { refreshSession, useSession } from '../app/session';
+import { useRecoveringConnection, type RecoveryNotice } from '../app/useRecoveringConnection';
 import { useT } from '../i18n';
 import { Workspace } from './Workspace';
 
@@ -34,17 +34,42 @@ export function PackageView({ id }: { id: string }) {
       </main>
     );
   }
-  return <Connected key={id} id={id} role={membership.role} party={membership.party ?? undefined} userName={session.user?.name || session.user?.email || '?'} userId={session.user?.userId ?? ''} />;
+  return <Connected key={id} id={id} role={membership.role} party={membership.party ?? undefined} userName={session.user ? displayName(session.user) || '?' : '?'} userId={session.user?.userId ?? ''} />;
 }
 
-/** Holds the package connection (content, comments, presence, undo) while mounted. */
+/** Holds the package connection (content, comments, presence, undo) while mounted, and replaces it after a refused change. */
 function Connected({ id, role, party, userName, userId }: { id: string; role: Role; party: string | undefined; userName: string; userId: string }) {
-  const [conn, setConn] = useState<PackageConnection | null>(null);
-  useEffect(() => {
-    const c = createPackageConnection({ packageId: id, role, user: { id: userId, name: userName, ...(party ? { party } : {}) } });
-    setConn(c);
-    return () => c.destroy();
-  }, [id, role, party, userName, userId]);
-  if (!conn) return null;
-  return <Workspace conn={conn} />;
+  const { conn, notice, dismiss } = useRecoveringConnection({ packageId: id, role, user: { id: userId, name: userName, ...(party ? { party } : {}) } });
+  return (
+    <>
+      {notice && <RefusedNotice notice={notice} onDismiss={dismiss} />}
+      {conn && <Workspace conn={conn} />}
+    </>
+  );
+}
+
+/** Says, plainly, that the server refused a change, that the local copy was replaced, and what was not saved. */
+function RefusedNotice({ notice, onDismiss }: { notice: RecoveryNotice; onDismiss: () => void }) {
+  const t = useT();
+  const what = notice.source === 'peer' ? t('refusedPeer') : notice.doc === 'comments' ? t('refusedSelfComments') : t('refusedSelf');
+  const lost = notice.pending ? t('refusedNotSavedCount', { count: notice.pending }) : t('refusedNotSaved');
+  return (
+    <div className="notice notice-error" role="alert" data-testid="refused-notice">
+      <p>
+        {what} {lost}
+      </p>
+      {notice.gaveUp ? (
+        <p>
+          {t('refusedGaveUp')}{' '}
+          <button type="button" onClick={() => location.reload()}>
+            {t('reloadPage')}
+          </button>
+        </p>
+      ) : (
+        <button type="button" className="ghost small" onClick={onDismiss}>
+          {t('close')}
+        </button>
+      )}
+    </div>
+  );
 }

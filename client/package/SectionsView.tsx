@@ -4,7 +4,7 @@
  * verbal instructions.
  */
 import { useEffect, useState } from 'react';
-import { createSectionInDoc, createVerbalInDoc, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
+import { createSectionInDoc, createVerbalInDoc, entryOf, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
 import { deleteSectionInDoc, deleteVerbalInDoc, moveOrderedItem, setSectionFields, setVerbalFields } from '../../shared/doc/sections';
 import { LEDGERS, GROUPS, STATUSES, type PackageLine, type PackageSection, type Party, type VerbalInstruction } from '../../shared/types';
 import type { PresenceUser } from '../presence/awareness';
@@ -106,7 +106,7 @@ export function SectionsView(props: SectionsViewProps) {
                 ✕
               </button>
             </div>
-            <TextField conn={conn} kind="verbal" itemId={v.id} item={getVerbalMap(conn.doc).get(v.id)} field="text" label={`${t('verbalHeading')}: ${v.title}`} me={me} canEdit={canEdit} />
+            <TextField conn={conn} kind="verbal" itemId={v.id} item={entryOf(getVerbalMap(conn.doc), v.id)} field="text" label={`${t('verbalHeading')}: ${v.title}`} me={me} canEdit={canEdit} />
           </article>
         ))}
         {canEdit && (
@@ -181,7 +181,7 @@ export function SectionsView(props: SectionsViewProps) {
             </button>
           </header>
           <h3 className="field-heading">{t('intro')}</h3>
-          <TextField conn={conn} kind="section" itemId={s.id} item={getSectionsMap(conn.doc).get(s.id)} field="intro" label={`${t('intro')}: ${s.title}`} me={me} canEdit={canEdit} />
+          <TextField conn={conn} kind="section" itemId={s.id} item={entryOf(getSectionsMap(conn.doc), s.id)} field="intro" label={`${t('intro')}: ${s.title}`} me={me} canEdit={canEdit} />
           <h3>{t('linesHeading')}</h3>
           {grid(s.title, lines.filter((l) => l.section === s.id), s.id)}
           {renderVerbal(verbal.filter((v) => v.section === s.id), s.id)}

@@ -47,6 +47,7 @@ export function TextField({ conn, kind, itemId, item, field, label, me, canEdit 
           commentsDoc={conn.commentsDoc}
           commentUser={{ id: me.id, name: me.name, ...(me.party ? { party: me.party } : {}) }}
           canComment={conn.canComment}
+          canModerate={conn.canEdit}
         />
       </Suspense>
     </div>

@@ -23,6 +23,7 @@ import { usePresence } from '../presence/usePresence';
 import { BaselinePanel } from './BaselinePanel';
 import { LedgerTables } from './LedgerTables';
 import { LineDetails } from './LineDetails';
+import { MalformedEntries } from './MalformedEntries';
 import { PackageHeader } from './PackageHeader';
 import { SectionsView } from './SectionsView';
 import { SettingsPanel } from './SettingsPanel';
@@ -138,6 +139,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     <div className="workspace" ref={rootRef}>
       <div className="workspace-top" ref={topRef}>
         <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
+        <MalformedEntries conn={conn} isOwner={status.role === 'owner'} />
         <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} context={tab} />
       </div>
       <nav className="tabs" aria-label={t('appName')}>

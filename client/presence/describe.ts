@@ -3,17 +3,16 @@
  * year for a grid cell, the item's title for a text. Reads the package doc.
  */
 import type * as Y from 'yjs';
-import { getLinesMap, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
+import { entryOf, getLinesMap, getSectionsMap, getVerbalMap, readTitle } from '../../shared/doc/schema';
 import { parseTextId } from '../editor/ids';
 import { translate, type Lang } from '../i18n';
 import type { Editing } from './awareness';
 
 /** The item's title, '' when it has none, or null when there is no such item (deleted, or not synced yet). */
 function titleOf(map: Y.Map<Y.Map<unknown>>, id: string): string | null {
-  const item = map.get(id);
+  const item = entryOf(map, id);
   if (!item) return null;
-  const t = item.get('title');
-  return typeof t === 'string' ? t.trim() : '';
+  return readTitle(item.get('title')).trim();
 }
 
 /** The describer `PresenceBar` uses: «redigerer «Skolemat», 2025», «skriver i begrunnelsen for «Skolemat»», or null for an unknown item. */

@@ -25,6 +25,12 @@ export interface BalanceHub {
   tabCount(): number;
   /** The replica (tests compare it with the tabs' documents). */
   readonly doc: Y.Doc;
+  /**
+   * Forgets the replica and every tab connected now (their documents hold data the
+   * server refused and are being discarded); tabs that connect afterwards feed a
+   * fresh replica. See client/offline/discard.ts.
+   */
+  reset(): void;
 }
 
 interface TabState {
@@ -48,9 +54,11 @@ interface TabState {
  * hub's replica equals the report of that tab's document.
  */
 export function createBalanceHub(schedule: (fn: () => void) => void = queueMicrotask): BalanceHub {
-  const doc = new Y.Doc();
-  const replica = createBalanceReplica(doc);
+  let doc = new Y.Doc();
+  let replica = createBalanceReplica(doc);
   const tabs = new Set<TabState>();
+  /** Tabs connected before the last reset: what they still send is ignored. */
+  const stale = new WeakSet<TabState>();
   let last: Extract<WorkerToTab, { type: 'report' }> | null = null;
   let scheduled = false;
 
@@ -81,7 +89,7 @@ export function createBalanceHub(schedule: (fn: () => void) => void = queueMicro
     schedule(publish);
   };
 
-  replica.onChange(schedulePublish);
+  let stopReplica = replica.onChange(schedulePublish);
 
   const greet = (tab: TabState) => {
     tab.post({ type: 'state-vector', stateVector: Y.encodeStateVector(doc) });
@@ -89,8 +97,21 @@ export function createBalanceHub(schedule: (fn: () => void) => void = queueMicro
   };
 
   return {
-    doc,
+    get doc() {
+      return doc;
+    },
     tabCount: () => tabs.size,
+    reset() {
+      for (const tab of tabs) stale.add(tab);
+      tabs.clear();
+      stopReplica();
+      replica.destroy();
+      doc.destroy();
+      doc = new Y.Doc();
+      replica = createBalanceReplica(doc);
+      stopReplica = replica.onChange(schedulePublish);
+      last = null;
+    },
     connect(post) {
       const tab: TabState = { post, scope: null, sentCheck: null, synced: false };
       tabs.add(tab);
@@ -101,6 +122,7 @@ export function createBalanceHub(schedule: (fn: () => void) => void = queueMicro
       };
       return {
         receive(msg) {
+          if (stale.has(tab)) return;
           switch (msg?.type) {
             case 'update':
               Y.applyUpdate(doc, msg.update, tab);

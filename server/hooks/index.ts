@@ -4,15 +4,25 @@
 import type { RoomHooks } from '../sync';
 import { lineAuditHook } from './lineAudit';
 import { packageTouchHook } from './packageTouch';
+import { commentsHook } from './comments';
+import { originRowsHook } from './originRows';
+import { applicabilityHook, schemaHook } from './schema';
 
 /**
- * The hooks every package room runs today: the line audit trail and the package
- * touch (updatedAt and title), both as rows in the same batch as their change.
+ * The hooks every package room runs: first the checks — an update that cannot be
+ * applied at once is never applied (`applicabilityHook`), a content change must
+ * follow the document schema (`schemaHook`), a comments change the comment rules
+ * (`commentsHook`, which also records when each comment arrived) — then the rows:
+ * the line audit trail, the package touch (updatedAt and title) and the rows a
+ * server write brings (`originRowsHook`), in the same batch as their change.
  * A fresh list per call (the audit keeps per-room state).
  */
 export function packageHooks(): RoomHooks[] {
-  return [lineAuditHook(), packageTouchHook()];
+  return [applicabilityHook(), schemaHook(), commentsHook(), lineAuditHook(), packageTouchHook(), originRowsHook()];
 }
 
 export { lineAuditHook } from './lineAudit';
 export { packageTouchHook } from './packageTouch';
+export { applicabilityHook, schemaHook, unappliableReason } from './schema';
+export { commentsHook } from './comments';
+export { originRowsHook } from './originRows';

@@ -3,7 +3,7 @@
  * or status, when, from what to what — rows stored in the same batch as the change.
  */
 import * as Y from 'yjs';
-import { getLinesMap } from '../../shared/doc/schema';
+import { entriesOf, entryOf, getLinesMap, readTitle } from '../../shared/doc/schema';
 import type { AuditEntry } from '../storage/types';
 import type { ChangeContext, HookRoom, RoomHooks } from '../sync';
 
@@ -19,13 +19,13 @@ function readAudited(m: Y.Map<unknown>): AuditedLine {
   const am = m.get('amounts');
   if (am instanceof Y.Map) for (const [year, v] of am.entries()) if (typeof v === 'string') amounts.set(year, v);
   const status = m.get('status');
-  const title = m.get('title');
-  return { title: typeof title === 'string' ? title : '', status: typeof status === 'string' ? status : null, amounts };
+  return { title: readTitle(m.get('title')), status: typeof status === 'string' ? status : null, amounts };
 }
 
 function readAllLines(doc: Y.Doc): Map<string, AuditedLine> {
   const known = new Map<string, AuditedLine>();
-  for (const [id, m] of getLinesMap(doc).entries()) known.set(id, readAudited(m));
+  // A malformed entry (not a map) is no line: the load never throws on it.
+  for (const [id, m] of entriesOf(getLinesMap(doc))) known.set(id, readAudited(m));
   return known;
 }
 
@@ -99,7 +99,7 @@ export function lineAuditHook(): RoomHooks {
         if (before) entries.push({ ...base, lineId: id, field: 'deleted', year: null, oldValue: before.title, newValue: null });
       }
       for (const id of changes.changed) {
-        const m = lines.get(id);
+        const m = entryOf(lines, id);
         if (!m) continue;
         const after = readAudited(m);
         const before = known.get(id);

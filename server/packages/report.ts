@@ -2,10 +2,11 @@ import { Hono } from 'hono';
 import { readPackageFromDoc } from '../../shared/doc/schema';
 import { packageReportOf } from '../../shared/report/packageReport';
 import type { PackageRouteDeps } from './deps';
+import { malformedEntryWarnings } from './entries';
 
 /**
  * `GET /api/packages/:id/balance` (the balance engine's report of the live document,
- * exactly) and `GET /api/packages/:id/audit` (the stored audit trail, oldest first),
+ * exactly, followed by one `malformed-entry` finding per entry the readers skipped) and `GET /api/packages/:id/audit` (the stored audit trail, oldest first),
  * for any member.
  */
 export function reportRoutes(deps: PackageRouteDeps): Hono {
@@ -15,7 +16,12 @@ export function reportRoutes(deps: PackageRouteDeps): Hono {
   app.get('/api/packages/:id/balance', async (c) => {
     const a = await access.forRoute(c, 'read');
     if (a instanceof Response) return a;
-    const report = await rooms.withRoom(a.id, 'content', (room) => packageReportOf(readPackageFromDoc(room.doc, a.id)).balance);
+    const report = await rooms.withRoom(a.id, 'content', (room) => {
+      const balance = packageReportOf(readPackageFromDoc(room.doc, a.id)).balance;
+      // Entries the readers skipped, so an owner can see and remove them.
+      const malformed = malformedEntryWarnings(room.doc);
+      return malformed.length > 0 ? { ...balance, warnings: [...balance.warnings, ...malformed] } : balance;
+    });
     return c.json(report);
   });
 

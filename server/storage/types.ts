@@ -24,12 +24,22 @@ export interface PackageRecord {
   updatedAt: string;
 }
 
-/** One row of the audit trail: who changed which amount or status, when, from what to what. */
+/**
+ * One row of the audit trail: who changed which amount or status, when, from what
+ * to what; when the server received a comment or reply; which malformed entry an
+ * owner removed.
+ */
 export interface AuditEntry {
   packageId: string;
+  /** The line — or for `comment`/`reply` the comment or reply, for `removed` the entry — the row is about. */
   lineId: string;
-  /** `amount` (with `year`), `status`, or `created` / `deleted` for whole lines. */
-  field: 'amount' | 'status' | 'created' | 'deleted';
+  /**
+   * `amount` (with `year`), `status`, or `created` / `deleted` for whole lines;
+   * `comment` (`newValue`: its target, `kind:id`) and `reply` (`newValue`: its
+   * comment's id) when the server received one; `removed` when an owner removed a
+   * malformed entry (`oldValue`: where it was and what it held, cut short).
+   */
+  field: 'amount' | 'status' | 'created' | 'deleted' | 'comment' | 'reply' | 'removed';
   year: string | null;
   oldValue: string | null;
   newValue: string | null;

@@ -19,6 +19,10 @@ export interface SyncSocket {
 export interface ConnectionInfo {
   userId: string;
   role: Role;
+  /** The name the person goes by (`displayName` of shared/protocol); absent: the user id stands in. */
+  name?: string;
+  /** The person's party in this package, if any. */
+  party?: string | null;
 }
 
 /** Minimal logger; the server passes console, tests may pass a quiet one. */
@@ -39,6 +43,10 @@ export interface SyncPrincipal {
   source: 'connection' | 'server' | 'load';
   userId: string | null;
   role: Role | null;
+  /** For a connection: the name its person goes by (the user id when the websocket layer gave none); otherwise null. */
+  name: string | null;
+  /** For a connection: its person's party in the package, or null. */
+  party: string | null;
   packageId: string;
   kind: DocKind;
   connection: Connection | null;
@@ -55,6 +63,11 @@ export class Connection {
   toldReadOnly = false;
   /** Messages received while the room was still loading, handled once it is live. */
   inbox: Uint8Array[] | null = [];
+  /** Frames and bytes of this connection queued in the room, unanswered (its inbox, and frames held during a rebuild). */
+  queuedFrames = 0;
+  queuedBytes = 0;
+  /** Updates in a row that a hook answered with `resync` (reset when one is applied). */
+  resyncsInARow = 0;
   /** Awareness client ids this connection has set (removed when it closes). */
   readonly awarenessClients = new Set<number>();
   /** Awareness throttle: when its last update was applied (scheduler ms), the newest waiting one, its timer. */
@@ -69,12 +82,14 @@ export class Connection {
     public role: Role,
     readonly packageId: string,
     readonly kind: DocKind,
+    readonly name: string = userId,
+    readonly party: string | null = null,
   ) {
     this.canWrite = canWrite(role, kind);
   }
 
   /** The principal of this connection as it is now (its role may change). */
   get principal(): SyncPrincipal {
-    return { source: 'connection', userId: this.userId, role: this.role, packageId: this.packageId, kind: this.kind, connection: this };
+    return { source: 'connection', userId: this.userId, role: this.role, name: this.name, party: this.party, packageId: this.packageId, kind: this.kind, connection: this };
   }
 }

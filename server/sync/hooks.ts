@@ -30,8 +30,14 @@ export interface HookRoom {
 /** Rows a hook adds to the storage batch of a change: stored in the same `append` (transaction) as its update. */
 export type BatchRows = Omit<AppendBatch, 'docName' | 'updates'>;
 
-/** A hook's answer to a raw update: nothing (accept), refuse (close the sender with 4422) or drop quietly. */
-export type UpdateVerdict = void | undefined | { refuse: string } | { drop: true };
+/**
+ * A hook's answer to a raw update: nothing (accept), refuse (close the sender with
+ * 4422), drop quietly, or resync: drop it and send the sender a sync step 1, so an
+ * honest client answers with a step 2 that carries what the update depended on (an
+ * update that cannot be applied yet). A connection whose updates need a resync more
+ * than `MAX_RESYNCS_IN_A_ROW` times without one applied in between is refused.
+ */
+export type UpdateVerdict = void | undefined | { refuse: string } | { drop: true } | { resync: string };
 /** A hook's answer to an applied change: nothing (accept) or refuse. */
 export type ChangeVerdict = void | undefined | { refuse: string };
 
@@ -131,7 +137,7 @@ export interface RoomHooks {
   onCreateReplica?(ctx: ReplicaContext): void;
   /** After the stored state is applied, before anyone is served; may change `ctx.doc` (stored like any update). Throwing fails the load. */
   afterLoadDocument?(ctx: LoadContext): void;
-  /** Before a client update is applied; refusing closes the sender (4422), dropping ignores the update. Throwing refuses. */
+  /** Before a client update is applied; refusing closes the sender (4422), dropping ignores the update, resync drops it and asks the sender for a step 2. Throwing refuses. */
   beforeApplyUpdate?(ctx: RawUpdateContext): UpdateVerdict;
   /** After a change is applied, before it is queued; refusing undoes it (the replica is rebuilt). Throwing refuses. */
   checkChange?(ctx: ChangeContext): ChangeVerdict;
@@ -211,7 +217,7 @@ export class HookRunner {
   }
 
   /** The first non-empty verdict of `beforeApplyUpdate`, or null. */
-  beforeApplyUpdate(ctx: RawUpdateContext): { refuse: string } | { drop: true } | null {
+  beforeApplyUpdate(ctx: RawUpdateContext): Exclude<UpdateVerdict, void | undefined> | null {
     for (const h of this.hooks) {
       if (!h.beforeApplyUpdate) continue;
       try {

@@ -4,9 +4,9 @@
  */
 export { Room } from './room';
 export { RoomRegistry, docNameFor, type RoomRegistryOptions } from './registry';
-export { KEEPALIVE_INTERVAL_MS, MAX_LOG_BYTES, MAX_LOG_UPDATES, ROOM_IDLE_TIMEOUT_MS, type RoomOptions, type RoomState } from './options';
+export { KEEPALIVE_INTERVAL_MS, MAX_LOG_BYTES, MAX_LOG_UPDATES, MAX_QUEUED_BYTES, MAX_QUEUED_FRAMES, MAX_RESYNCS_IN_A_ROW, ROOM_IDLE_TIMEOUT_MS, type RoomOptions, type RoomState } from './options';
 export { Connection, type ConnectionInfo, type RoomLogger, type SyncPrincipal, type SyncSocket } from './connection';
-export { MalformedMessageError } from './frames';
+export { MalformedMessageError, type DecodedUpdate } from './frames';
 export {
   UpdateRefusedError,
   type AwarenessContext,

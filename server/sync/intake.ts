@@ -4,7 +4,7 @@
  * and, after a refused change, hold every frame back until the replica is rebuilt.
  */
 import * as Y from 'yjs';
-import { CLOSE_MALFORMED, CLOSE_UPDATE_REFUSED, REASONS } from '../../shared/protocol';
+import { CLOSE_MALFORMED, CLOSE_TRY_AGAIN_LATER, CLOSE_UPDATE_REFUSED, REASONS } from '../../shared/protocol';
 import type { DocStorage } from '../storage/types';
 import type { AwarenessHub } from './awareness';
 import type { Connection, RoomLogger } from './connection';
@@ -12,6 +12,7 @@ import type { ConnectionSet } from './connections';
 import { MalformedMessageError, decodeClientMessage, encodeSyncStep1, encodeSyncStep2, parseUpdate, type ClientMessage } from './frames';
 import { isNovel } from './gate';
 import type { HookRoom, HookRunner } from './hooks';
+import { MAX_QUEUED_BYTES, MAX_QUEUED_FRAMES, MAX_RESYNCS_IN_A_ROW } from './options';
 import type { WritePipeline } from './pipeline';
 import type { Replica } from './replica';
 
@@ -40,7 +41,11 @@ export interface IntakeOptions {
  * passes `beforeApplyUpdate`, then the replica's checks; a refusal closes its
  * sender (4422) and from that moment until the rebuilt replica is in place no
  * frame and no remote update touches the replica or gets an answer — they are held
- * and then handled in arrival order.
+ * and then handled in arrival order. What one connection has queued unanswered
+ * (while loading or rebuilding) is bounded by `MAX_QUEUED_FRAMES` and
+ * `MAX_QUEUED_BYTES`; past either, that connection is closed (1013) and its frames
+ * dropped. An update a hook answers with `resync` is dropped and its sender gets a
+ * sync step 1; past `MAX_RESYNCS_IN_A_ROW` the sender is refused (4422).
  */
 export class MessageIntake {
   /** Frames (connection) and remote updates (null) held back while loading or rebuilding. */
@@ -64,10 +69,34 @@ export class MessageIntake {
     this.releaseHeld();
   }
 
+  /**
+   * Counts a frame `c` is about to queue unanswered; false (and `c` closed with
+   * 1013) when that would pass the connection's bound, so the frame is not queued.
+   */
+  admit(c: Connection, data: Uint8Array): boolean {
+    if (c.queuedFrames + 1 > MAX_QUEUED_FRAMES || c.queuedBytes + data.byteLength > MAX_QUEUED_BYTES) {
+      this.opts.log.warn(`room ${this.opts.room.docName}: closing connection of ${c.userId}: more than ${MAX_QUEUED_FRAMES} frames or ${MAX_QUEUED_BYTES} bytes queued`);
+      c.queuedFrames = 0;
+      c.queuedBytes = 0;
+      if (c.inbox) c.inbox = [];
+      this.opts.connections.close(c, CLOSE_TRY_AGAIN_LATER, REASONS.tooMuchQueued);
+      return false;
+    }
+    c.queuedFrames++;
+    c.queuedBytes += data.byteLength;
+    return true;
+  }
+
+  /** Un-counts a queued frame that is now being handled. */
+  private release(c: Connection, data: Uint8Array): void {
+    c.queuedFrames = Math.max(0, c.queuedFrames - 1);
+    c.queuedBytes = Math.max(0, c.queuedBytes - data.byteLength);
+  }
+
   /** Handles (or holds back) one frame of a greeted connection. */
   handleFrame(c: Connection, data: Uint8Array): void {
     if (this.held) {
-      this.held.push([c, data]);
+      if (this.admit(c, data)) this.held.push([c, data]);
       return;
     }
     try {
@@ -88,7 +117,10 @@ export class MessageIntake {
       const inbox = c.inbox;
       c.inbox = null;
       this.greet(c);
-      for (const m of inbox) this.handleFrame(c, m);
+      for (const m of inbox) {
+        this.release(c, m);
+        if (!c.closed) this.handleFrame(c, m);
+      }
     }
   }
 
@@ -155,8 +187,10 @@ export class MessageIntake {
     const verdict = hooks.beforeApplyUpdate({ room, principal: c.principal, update, decoded, doc: replica.doc });
     if (verdict) {
       if ('refuse' in verdict) this.refuse(c, verdict.refuse);
+      else if ('resync' in verdict) this.resync(c, verdict.resync);
       return;
     }
+    c.resyncsInARow = 0;
     let refusal: string | null;
     try {
       refusal = replica.applyFrom(c, update);
@@ -164,6 +198,19 @@ export class MessageIntake {
       this.afterChange();
     }
     if (refusal !== null) this.refuse(c, refusal);
+  }
+
+  /**
+   * An update that cannot be applied yet was dropped: asks the sender for what it
+   * has (a sync step 1; its step 2 carries what the update depended on), or refuses
+   * a sender that keeps sending such updates.
+   */
+  private resync(c: Connection, reason: string): void {
+    if (++c.resyncsInARow > MAX_RESYNCS_IN_A_ROW) {
+      this.refuse(c, `${reason} (${MAX_RESYNCS_IN_A_ROW} resyncs in a row did not help)`);
+      return;
+    }
+    this.opts.connections.send(c, encodeSyncStep1(Y.encodeStateVector(this.opts.replica.doc)));
   }
 
   private refuse(c: Connection, reason: string): void {
@@ -208,7 +255,10 @@ export class MessageIntake {
         return;
       }
       if (c === null) this.applyRemote(data);
-      else if (!c.closed) this.handleFrame(c, data);
+      else {
+        this.release(c, data);
+        if (!c.closed) this.handleFrame(c, data);
+      }
     }
     if (!this.rebuildDone) this.opts.onRebuilt();
   }

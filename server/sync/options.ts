@@ -22,6 +22,21 @@ export const MAX_LOG_BYTES = 4 * 1024 * 1024;
  * (the balance worker's provider, for instance).
  */
 export const KEEPALIVE_INTERVAL_MS = 10_000;
+/**
+ * A connection whose updates a hook answered with `resync` this many times in a
+ * row (none applied in between) is refused (4422): an honest client answers the
+ * first resync with a step 2 that applies.
+ */
+export const MAX_RESYNCS_IN_A_ROW = 8;
+/**
+ * What a connection may have queued in the room, unanswered, while the room loads
+ * or rebuilds its replica: this many frames, or `MAX_QUEUED_BYTES`. Past either
+ * the connection is closed (1013) and its queue dropped; an honest client sends a
+ * handful of frames in that time.
+ */
+export const MAX_QUEUED_FRAMES = 256;
+/** See `MAX_QUEUED_FRAMES`. */
+export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** Default time a room without clients stays loaded (the server passes `ROOM_IDLE_TIMEOUT_MS`). */
 export const ROOM_IDLE_TIMEOUT_MS = 30_000;
 

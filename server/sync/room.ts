@@ -141,7 +141,7 @@ export class Room implements HookRoom {
 
   /** Adds a socket. Messages received before the room is live (or while it rebuilds) are queued, not answered. */
   connect(socket: SyncSocket, info: ConnectionInfo): Connection {
-    const c = new Connection(socket, info.userId, info.role, this.packageId, this.kind);
+    const c = new Connection(socket, info.userId, info.role, this.packageId, this.kind, info.name ?? info.userId, info.party ?? null);
     if (this.state === 'unloaded' || this.state === 'draining') {
       socket.close(CLOSE_LOAD_FAILED, closeReason(REASONS.loadFailed));
       c.closed = true;
@@ -161,8 +161,9 @@ export class Room implements HookRoom {
   receive(socket: SyncSocket, data: Uint8Array): void {
     const c = this.conns.get(socket);
     if (!c || c.closed) return;
-    if (c.inbox) c.inbox.push(data);
-    else if (this.state === 'live') this.intake.handleFrame(c, data);
+    if (c.inbox) {
+      if (this.intake.admit(c, data)) c.inbox.push(data);
+    } else if (this.state === 'live') this.intake.handleFrame(c, data);
   }
 
   /** Forgets a socket that closed (or is being closed); its awareness goes at once. */

@@ -5,6 +5,7 @@ import {
   createLineInDoc,
   createSectionInDoc,
   createVerbalInDoc,
+  entryOf,
   getLinesMap,
   lastLineOrder,
   getSectionsMap,
@@ -50,7 +51,7 @@ export function readRichPackageFromDoc(doc: Y.Doc, id: string): RichPackage {
   const sections = getSectionsMap(doc);
   const verbal = getVerbalMap(doc);
   const richOf = (map: Y.Map<Y.Map<unknown>>, itemId: string, key: string): RichBlock[] => {
-    const m = map.get(itemId);
+    const m = entryOf(map, itemId);
     return m ? readRichField(m, key) : [];
   };
   return {

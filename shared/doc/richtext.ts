@@ -142,7 +142,11 @@ function sameFormat(a: RichRun, b: RichRun): boolean {
   return !!a.bold === !!b.bold && !!a.italic === !!b.italic && a.link === b.link;
 }
 
-function readRunsInto(runs: RichRun[], el: Y.XmlText, link?: string): void {
+/** Links nest in a paragraph once; deeper nesting (malformed data) is not read, so a reader cannot run out of stack. */
+const MAX_READ_DEPTH = 16;
+
+function readRunsInto(runs: RichRun[], el: Y.XmlText, link?: string, depth = 0): void {
+  if (depth > MAX_READ_DEPTH) return;
   let format = 0;
   const push = (text: string): void => {
     const run: RichRun = { text };
@@ -169,7 +173,7 @@ function readRunsInto(runs: RichRun[], el: Y.XmlText, link?: string): void {
     } else if (ins instanceof Y.XmlText) {
       const type = ins.getAttribute('__type');
       const url = type === 'link' || type === 'autolink' ? String(ins.getAttribute('__url') ?? '') : link;
-      readRunsInto(runs, ins, url);
+      readRunsInto(runs, ins, url, depth + 1);
     }
   }
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { MAX_DECISION_NUMBER_CHARS, MAX_DECISION_POINTS, MAX_DECISION_TEXT_CHARS } from './limits';
 import { parseAmount, toCanonical } from '../money';
 import type {
   DecisionPoint,
@@ -13,6 +14,7 @@ import type {
   Year,
 } from '../types';
 import { plainTextFromRichText, readRichTextFromXml, richTextFromPlain, writeRichTextToXml, type RichBlock } from './richtext';
+import { MAX_CELL_CHARS, MAX_NAME_CHARS, MAX_PARTIES, MAX_TITLE_CHARS, MAX_YEARS } from './limits';
 
 /**
  * The package document schema (documented in docs/schema.md) and the only module
@@ -26,6 +28,13 @@ import { plainTextFromRichText, readRichTextFromXml, richTextFromPlain, writeRic
  *                permanent, area, amounts: Y.Map<year, decimal string>,
  *                invalid: Y.Map<year, typed text>, rationale: Y.XmlText }
  * - `verbal`:   id → Y.Map { section, title, order, status, party, text: Y.XmlText }
+ *
+ * Readers never throw on a shape the schema does not allow (older data, a bug):
+ * an entry that is not a `Y.Map` is skipped, a field of the wrong type reads as
+ * absent, overlong values are cut to their limit. `checkContentDoc`
+ * (shared/doc/validate.ts) lists what was skipped, by entry id. Writers cut what a
+ * person typed to the limits of shared/doc/limits.ts, so an honest client never
+ * writes a change the server refuses.
  */
 
 export const META = 'meta';
@@ -48,17 +57,10 @@ export interface PackageMeta {
   proposedBorrowing?: string;
 }
 
-/** Most decision points a package keeps (more are dropped on reading). */
-export const MAX_DECISION_POINTS = 50;
-/** Longest number of a decision point («2.4.1»), in characters; longer is cut on reading. */
-export const MAX_DECISION_NUMBER_CHARS = 40;
-/** Longest text of a decision point, in characters; longer is cut on reading. */
-export const MAX_DECISION_TEXT_CHARS = 4000;
-
 /**
  * Reads a stored `decisionPoints` value: entries that are not `{ number, text }`
  * strings, or have neither, are skipped (never coerced); lengths are capped
- * at the limits above so a hand-made document cannot blow up an export.
+ * at the limits of shared/doc/limits.ts so a hand-made document cannot blow up an export.
  */
 export function readDecisionPoints(raw: unknown): DecisionPoint[] {
   if (!Array.isArray(raw)) return [];
@@ -113,52 +115,113 @@ export function getMetaMap(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(META);
 }
 
+/** Whether a value read from the document is an entry map (a malformed entry can be anything). */
+export function isEntryMap(v: unknown): v is Y.Map<unknown> {
+  return v instanceof Y.Map;
+}
+
+/** The entry `id` of a collection (`lines`, `sections`, `verbal`) when it is a well-formed map; undefined otherwise. */
+export function entryOf(map: Y.Map<Y.Map<unknown>>, id: string): Y.Map<unknown> | undefined {
+  const m: unknown = map.get(id);
+  return isEntryMap(m) ? m : undefined;
+}
+
+/** The well-formed entries of a collection, skipping any that are not maps. */
+export function* entriesOf(map: Y.Map<Y.Map<unknown>>): Generator<[string, Y.Map<unknown>]> {
+  for (const [id, m] of map.entries()) if (isEntryMap(m)) yield [id, m];
+}
+
+/** An entry's `order` as a finite number (0 when absent or malformed). */
+export function orderOf(m: Y.Map<unknown>): number {
+  const o = m.get('order');
+  return typeof o === 'number' && Number.isFinite(o) ? o : 0;
+}
+
+/** A title as text: a string (schema v1) or a `Y.Text` (schema v2), cut to MAX_TITLE_CHARS; '' for anything else. */
+export function readTitle(v: unknown): string {
+  const t = typeof v === 'string' ? v : v instanceof Y.Text && !(v instanceof Y.XmlText) ? v.toString() : '';
+  return t.length > MAX_TITLE_CHARS ? t.slice(0, MAX_TITLE_CHARS) : t;
+}
+
+/** Cuts what a person typed to `max` characters (writers keep to the limits the server checks). */
+export function clampText(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
 /** Writes package metadata. Only the given keys change. */
 export function writeMetaToDoc(doc: Y.Doc, meta: Partial<PackageMeta>, origin?: unknown): void {
   doc.transact(() => {
     const m = getMetaMap(doc);
     for (const [k, v] of Object.entries(meta)) {
       if (v === undefined) m.delete(k);
-      else m.set(k, v);
+      else m.set(k, k === 'title' && typeof v === 'string' ? clampText(v, MAX_TITLE_CHARS) : v);
     }
   }, origin);
 }
 
-function asStringArray(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+/** Four-digit years, each once, at most MAX_YEARS of them; anything else is skipped. */
+function readYears(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  const out = new Set<string>();
+  for (const y of v) {
+    if (out.size >= MAX_YEARS) break;
+    if (typeof y === 'string' && /^\d{4}$/.test(y)) out.add(y);
+  }
+  return [...out];
 }
 
-/** Reads package metadata; missing fields come back empty, never undefined arrays. */
+/** Parties with a string id and name (colour '' when missing), at most MAX_PARTIES; anything else is skipped. */
+function readParties(v: unknown): Party[] {
+  if (!Array.isArray(v)) return [];
+  const out: Party[] = [];
+  for (const p of v as unknown[]) {
+    if (out.length >= MAX_PARTIES) break;
+    if (typeof p !== 'object' || p === null) continue;
+    const { id, name, color } = p as Record<string, unknown>;
+    if (typeof id !== 'string' || id === '' || typeof name !== 'string') continue;
+    out.push({ id: id.slice(0, MAX_NAME_CHARS), name: name.slice(0, MAX_NAME_CHARS), color: typeof color === 'string' ? color.slice(0, 64) : '' });
+  }
+  return out;
+}
+
+/** Reads package metadata; missing or malformed fields come back empty, never undefined arrays. */
 export function readMetaFromDoc(doc: Y.Doc): PackageMeta {
   const m = getMetaMap(doc);
   const meta: PackageMeta = {
-    title: typeof m.get('title') === 'string' ? (m.get('title') as string) : '',
-    years: asStringArray(m.get('years')),
-    planYears: asStringArray(m.get('planYears')),
-    parties: Array.isArray(m.get('parties')) ? (m.get('parties') as Party[]) : [],
+    title: readTitle(m.get('title')),
+    years: readYears(m.get('years')),
+    planYears: readYears(m.get('planYears')),
+    parties: readParties(m.get('parties')),
     decisionPoints: readDecisionPoints(m.get('decisionPoints')),
   };
   const fob = m.get('fundOpeningBalance');
-  if (typeof fob === 'string' && fob !== '') meta.fundOpeningBalance = fob;
+  if (typeof fob === 'string' && fob !== '') meta.fundOpeningBalance = fob.slice(0, 64);
   const opening = m.get('decisionOpening');
-  if (typeof opening === 'string' && opening.trim() !== '') meta.decisionOpening = opening;
+  if (typeof opening === 'string' && opening.trim() !== '') meta.decisionOpening = opening.slice(0, MAX_DECISION_TEXT_CHARS);
   const borrowing = m.get('proposedBorrowing');
-  if (typeof borrowing === 'string' && borrowing !== '') meta.proposedBorrowing = borrowing;
+  if (typeof borrowing === 'string' && borrowing !== '') meta.proposedBorrowing = borrowing.slice(0, 64);
   return meta;
 }
 
 function maxOrder(map: Y.Map<Y.Map<unknown>>): number {
   let max = 0;
-  for (const item of map.values()) {
-    const o = item.get('order');
-    if (typeof o === 'number' && o > max) max = o;
+  for (const [, item] of entriesOf(map)) {
+    const o = orderOf(item);
+    if (o > max) max = o;
   }
   return max;
 }
 
-function str(m: Y.Map<unknown>, key: string): string | undefined {
+function str(m: Y.Map<unknown>, key: string, max = MAX_NAME_CHARS): string | undefined {
   const v = m.get(key);
-  return typeof v === 'string' && v !== '' ? v : undefined;
+  return typeof v === 'string' && v !== '' ? v.slice(0, max) : undefined;
+}
+
+/** Entries of a collection in display order (by `order`, then id), skipping malformed ones. */
+function sortedEntries(map: Y.Map<Y.Map<unknown>>): Array<[string, Y.Map<unknown>]> {
+  const entries = [...entriesOf(map)];
+  entries.sort(([ia, a], [ib, b]) => orderOf(a) - orderOf(b) || (ia < ib ? -1 : ia > ib ? 1 : 0));
+  return entries;
 }
 
 /** Reads the rich text stored under `key`, or [] when absent. */
@@ -167,12 +230,13 @@ export function readRichField(m: Y.Map<unknown>, key: string): RichBlock[] {
   return x instanceof Y.XmlText ? readRichTextFromXml(x) : [];
 }
 
-/** Reads one line as plain data. Unknown or malformed amounts are skipped, never coerced. */
+/** Reads one line as plain data. Unknown or malformed amounts and fields are skipped, never coerced. */
 export function readLineFromMap(id: string, m: Y.Map<unknown>): PackageLine {
   const amounts: Record<Year, string> = {};
   const am = m.get('amounts');
   if (am instanceof Y.Map) {
-    for (const [year, v] of am.entries()) if (typeof v === 'string') amounts[year] = v;
+    // Any string counts (the engine reports what it cannot read); an overlong one is cut.
+    for (const [year, v] of am.entries()) if (typeof v === 'string') amounts[year] = v.slice(0, MAX_CELL_CHARS);
   }
   const ledger = m.get('ledger');
   const group = m.get('group');
@@ -180,14 +244,14 @@ export function readLineFromMap(id: string, m: Y.Map<unknown>): PackageLine {
     id,
     ledger: ledger === 'investering' || ledger === 'fond' ? ledger : 'drift',
     group: group === 'inndekning' ? 'inndekning' : 'tiltak',
-    title: str(m, 'title') ?? '',
+    title: readTitle(m.get('title')),
     amounts,
   };
   const section = str(m, 'section');
   if (section) line.section = section;
   if (m.get('permanent') === true) line.permanent = true;
-  const status = str(m, 'status');
-  if (status) line.status = status as Status;
+  const status = readStatus(m.get('status'));
+  if (status) line.status = status;
   const party = str(m, 'party');
   if (party) line.party = party;
   const area = str(m, 'area');
@@ -195,40 +259,41 @@ export function readLineFromMap(id: string, m: Y.Map<unknown>): PackageLine {
   const inv = m.get('invalid');
   if (inv instanceof Y.Map && inv.size > 0) {
     line.invalid = {};
-    for (const [year, v] of inv.entries()) if (typeof v === 'string') line.invalid[year] = v;
+    for (const [year, v] of inv.entries()) if (typeof v === 'string') line.invalid[year] = v.slice(0, MAX_CELL_CHARS);
   }
   const description = plainTextFromRichText(readRichField(m, 'rationale'));
   if (description) line.description = description;
   return line;
 }
 
-/** Lines in display order (by `order`, then id for a stable tie-break). */
-export function readLinesFromDoc(doc: Y.Doc): PackageLine[] {
-  const entries = [...getLinesMap(doc).entries()];
-  entries.sort(([ia, a], [ib, b]) => ((a.get('order') as number) ?? 0) - ((b.get('order') as number) ?? 0) || (ia < ib ? -1 : ia > ib ? 1 : 0));
-  return entries.map(([id, m]) => readLineFromMap(id, m));
+/** A status when it is one of the statuses; undefined otherwise. */
+function readStatus(v: unknown): Status | undefined {
+  return v === 'draft' || v === 'proposed' || v === 'agreed' || v === 'rejected' ? v : undefined;
 }
 
+/** Lines in display order (by `order`, then id for a stable tie-break); malformed entries are skipped. */
+export function readLinesFromDoc(doc: Y.Doc): PackageLine[] {
+  return sortedEntries(getLinesMap(doc)).map(([id, m]) => readLineFromMap(id, m));
+}
+
+/** Sections in display order; malformed entries are skipped. */
 export function readSectionsFromDoc(doc: Y.Doc): PackageSection[] {
-  const entries = [...getSectionsMap(doc).entries()];
-  entries.sort(([ia, a], [ib, b]) => ((a.get('order') as number) ?? 0) - ((b.get('order') as number) ?? 0) || (ia < ib ? -1 : 1));
-  return entries.map(([id, m]) => {
-    const s: PackageSection = { id, title: str(m, 'title') ?? '' };
+  return sortedEntries(getSectionsMap(doc)).map(([id, m]) => {
+    const s: PackageSection = { id, title: readTitle(m.get('title')) };
     const intro = plainTextFromRichText(readRichField(m, 'intro'));
     if (intro) s.intro = intro;
     return s;
   });
 }
 
+/** Verbal instructions in display order; malformed entries are skipped. */
 export function readVerbalFromDoc(doc: Y.Doc): VerbalInstruction[] {
-  const entries = [...getVerbalMap(doc).entries()];
-  entries.sort(([ia, a], [ib, b]) => ((a.get('order') as number) ?? 0) - ((b.get('order') as number) ?? 0) || (ia < ib ? -1 : 1));
-  return entries.map(([id, m]) => {
-    const v: VerbalInstruction = { id, title: str(m, 'title') ?? '', text: plainTextFromRichText(readRichField(m, 'text')) };
+  return sortedEntries(getVerbalMap(doc)).map(([id, m]) => {
+    const v: VerbalInstruction = { id, title: readTitle(m.get('title')), text: plainTextFromRichText(readRichField(m, 'text')) };
     const section = str(m, 'section');
     if (section) v.section = section;
-    const status = str(m, 'status');
-    if (status) v.status = status as Status;
+    const status = readStatus(m.get('status'));
+    if (status) v.status = status;
     const party = str(m, 'party');
     if (party) v.party = party;
     return v;
@@ -260,7 +325,7 @@ export function createSectionInDoc(doc: Y.Doc, title: string, intro: RichBlock[]
   doc.transact(() => {
     const sections = getSectionsMap(doc);
     const m = new Y.Map<unknown>();
-    m.set('title', title);
+    m.set('title', clampText(title, MAX_TITLE_CHARS));
     m.set('order', maxOrder(sections) + 1);
     const x = new Y.XmlText();
     m.set('intro', x);
@@ -273,8 +338,8 @@ export function createSectionInDoc(doc: Y.Doc, title: string, intro: RichBlock[]
 /** Finds a section by (trimmed, case-insensitive) title. */
 export function findSectionByTitle(doc: Y.Doc, title: string): string | undefined {
   const want = title.trim().toLocaleLowerCase('nb');
-  for (const [id, m] of getSectionsMap(doc).entries()) {
-    if (String(m.get('title') ?? '').trim().toLocaleLowerCase('nb') === want) return id;
+  for (const [id, m] of entriesOf(getSectionsMap(doc))) {
+    if (readTitle(m.get('title')).trim().toLocaleLowerCase('nb') === want) return id;
   }
   return undefined;
 }
@@ -282,7 +347,7 @@ export function findSectionByTitle(doc: Y.Doc, title: string): string | undefine
 function fillLineMap(m: Y.Map<unknown>, input: LineInput, order: number): Y.XmlText {
   m.set('ledger', input.ledger);
   m.set('group', input.group);
-  m.set('title', input.title);
+  m.set('title', clampText(input.title, MAX_TITLE_CHARS));
   m.set('order', order);
   if (input.section) m.set('section', input.section);
   if (input.permanent) m.set('permanent', true);
@@ -325,11 +390,11 @@ export function deleteLineInDoc(doc: Y.Doc, id: string, origin?: unknown): void 
 /** Changes plain fields of a line; `undefined` values remove the field. */
 export function setLineFields(doc: Y.Doc, id: string, patch: LineFieldPatch, origin?: unknown): void {
   doc.transact(() => {
-    const m = getLinesMap(doc).get(id);
+    const m = entryOf(getLinesMap(doc), id);
     if (!m) return;
     for (const [k, v] of Object.entries(patch)) {
       if (v === undefined || v === '' || v === false) m.delete(k);
-      else m.set(k, v);
+      else m.set(k, k === 'title' && typeof v === 'string' ? clampText(v, MAX_TITLE_CHARS) : v);
     }
   }, origin);
 }
@@ -347,7 +412,7 @@ export function setLineAmount(doc: Y.Doc, id: string, year: Year, typed: string,
   const parsed = parseAmount(typed);
   let result: SetAmountResult = { ok: false, message: 'Linjen finnes ikke' };
   doc.transact(() => {
-    const m = getLinesMap(doc).get(id);
+    const m = entryOf(getLinesMap(doc), id);
     if (!m) return;
     let amounts = m.get('amounts');
     if (!(amounts instanceof Y.Map)) {
@@ -371,7 +436,7 @@ export function setLineAmount(doc: Y.Doc, id: string, year: Year, typed: string,
       result = { ok: true, value: parsed.value === null ? null : toCanonical(parsed.value) };
     } else {
       if (am.has(year)) am.delete(year);
-      inv.set(year, parsed.text);
+      inv.set(year, clampText(parsed.text, MAX_CELL_CHARS));
       result = { ok: false, message: parsed.message };
     }
   }, origin);
@@ -388,7 +453,7 @@ export function createVerbalInDoc(
   doc.transact(() => {
     const verbal = getVerbalMap(doc);
     const m = new Y.Map<unknown>();
-    m.set('title', input.title);
+    m.set('title', clampText(input.title, MAX_TITLE_CHARS));
     m.set('order', maxOrder(verbal) + 1);
     if (input.section) m.set('section', input.section);
     m.set('status', input.status ?? 'draft');
@@ -490,3 +555,4 @@ export function observeLineChanges(doc: Y.Doc, onChange: (changes: LineChanges, 
     meta.unobserve(onMeta);
   };
 }
+export { MAX_DECISION_NUMBER_CHARS, MAX_DECISION_POINTS, MAX_DECISION_TEXT_CHARS } from './limits';

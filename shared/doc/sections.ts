@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
-import { getSectionsMap, getVerbalMap } from './schema';
+import { MAX_TITLE_CHARS } from './limits';
+import { clampText, entryOf, getSectionsMap, getVerbalMap, orderOf } from './schema';
 
 /**
  * Writers for the ordered structure of a package that the UI edits besides
@@ -17,9 +18,9 @@ export interface SectionPatch {
 /** Changes a section's title and/or order; unknown ids are ignored. */
 export function setSectionFields(doc: Y.Doc, id: string, patch: SectionPatch, origin?: unknown): void {
   doc.transact(() => {
-    const m = getSectionsMap(doc).get(id);
+    const m = entryOf(getSectionsMap(doc), id);
     if (!m) return;
-    if (patch.title !== undefined) m.set('title', patch.title);
+    if (patch.title !== undefined) m.set('title', clampText(patch.title, MAX_TITLE_CHARS));
     if (patch.order !== undefined) m.set('order', patch.order);
   }, origin);
 }
@@ -41,11 +42,11 @@ export interface VerbalPatch {
 /** Changes plain fields of a verbal instruction; unknown ids are ignored. */
 export function setVerbalFields(doc: Y.Doc, id: string, patch: VerbalPatch, origin?: unknown): void {
   doc.transact(() => {
-    const m = getVerbalMap(doc).get(id);
+    const m = entryOf(getVerbalMap(doc), id);
     if (!m) return;
     for (const [k, v] of Object.entries(patch)) {
       if (v === undefined || (v === '' && k !== 'title')) m.delete(k);
-      else m.set(k, v);
+      else m.set(k, k === 'title' && typeof v === 'string' ? clampText(v, MAX_TITLE_CHARS) : v);
     }
   }, origin);
 }
@@ -65,11 +66,11 @@ export function moveOrderedItem(map: Y.Map<Y.Map<unknown>>, orderedIds: readonly
   const otherId = orderedIds[i + delta];
   const doc = map.doc;
   if (i < 0 || otherId === undefined || !doc) return;
-  const a = map.get(id);
-  const b = map.get(otherId);
+  const a = entryOf(map, id);
+  const b = entryOf(map, otherId);
   if (!a || !b) return;
-  const oa = typeof a.get('order') === 'number' ? (a.get('order') as number) : 0;
-  const ob = typeof b.get('order') === 'number' ? (b.get('order') as number) : 0;
+  const oa = orderOf(a);
+  const ob = orderOf(b);
   doc.transact(() => {
     if (oa === ob) a.set('order', ob + delta * 0.5);
     else {

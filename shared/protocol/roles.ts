@@ -38,6 +38,15 @@ export interface Principal {
   sessionId?: string;
 }
 
+/**
+ * The name a person goes by in a package: their name, or their email when they
+ * have none. Comments and replies carry it as `authorName` (and `resolvedBy`), and
+ * the server refuses a comment whose name is not this one for its author.
+ */
+export function displayName(p: Pick<Principal, 'name' | 'email'>): string {
+  return p.name || p.email;
+}
+
 /** A member as `GET /api/packages/:id/members` returns it. `status` is shown to owners only. */
 export interface MemberView {
   userId: string;

@@ -7,6 +7,19 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { isRole, type Role } from './roles';
 
+/**
+ * The version of the protocol the app's client speaks: these message types,
+ * notices, close codes and the document schema. Its providers send it as the query
+ * parameter `PROTOCOL_VERSION_PARAM` of the websocket upgrade; a client that names
+ * another version (a tab loaded before the server was upgraded) is closed at once
+ * with `CLOSE_OUTDATED_CLIENT` and told to reload. A client that names none is a
+ * plain y-websocket client and is served as the schema allows. Raise it whenever a
+ * change makes an older client's writes or reads wrong.
+ */
+export const PROTOCOL_VERSION = 1;
+/** The query parameter of the upgrade that carries `PROTOCOL_VERSION` (`/ws/<id>?v=1`). */
+export const PROTOCOL_VERSION_PARAM = 'v';
+
 /** y-websocket message types (first varuint of every frame). */
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -45,11 +58,13 @@ export const CLOSE_FORBIDDEN = 4403;
  * refused again.
  */
 export const CLOSE_UPDATE_REFUSED = 4422;
+/** The client named another `PROTOCOL_VERSION` than the server's: it must reload the page (like HTTP 426). */
+export const CLOSE_OUTDATED_CLIENT = 4426;
 export const CLOSE_LOAD_FAILED = 4500;
 export const CLOSE_STORAGE_FAILED = 4501;
 
 /** Close codes after which the client must not reconnect on its own. */
-export const FINAL_CLOSE_CODES: readonly number[] = [CLOSE_MALFORMED, CLOSE_SESSION_ENDED, CLOSE_FORBIDDEN, CLOSE_UPDATE_REFUSED];
+export const FINAL_CLOSE_CODES: readonly number[] = [CLOSE_MALFORMED, CLOSE_SESSION_ENDED, CLOSE_FORBIDDEN, CLOSE_UPDATE_REFUSED, CLOSE_OUTDATED_CLIENT];
 
 /** Close reasons (user-visible, Norwegian; at most 123 bytes UTF-8). */
 export const REASONS = {
@@ -61,6 +76,8 @@ export const REASONS = {
   loadFailed: 'Dokumentet kunne ikke lastes. Prøv igjen senere.',
   storageFailed: 'Lagring feilet. Koble til på nytt.',
   updateRefused: 'Endringen ble avvist av serveren og er ikke lagret. Last siden på nytt.',
+  tooMuchQueued: 'For mange meldinger mens dokumentet ble lastet. Kobler til på nytt.',
+  outdatedClient: 'Appen er oppdatert. Last inn siden på nytt.',
 } as const;
 
 /** Payload of a MESSAGE_NOTICE. */

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import type { BalanceMeta } from '../balance';
 import { readBaselinesFromDoc, type LedgerBaselines } from '../doc/baseline';
-import { getLinesMap, getVerbalMap, observeLineChanges, readLineFromMap, readMetaFromDoc, type LineChanges } from '../doc/schema';
+import { entriesOf, entryOf, getLinesMap, getVerbalMap, observeLineChanges, readLineFromMap, readMetaFromDoc, type LineChanges } from '../doc/schema';
 import type { ExportScope } from '../export/model';
 import { exportCheckOf, isAgreed, type PreExportCheck } from './exportCheck';
 import { PackageReportBuilder, type PackageReport } from './packageReport';
@@ -27,7 +27,7 @@ export interface BalanceReplica {
 
 function countVerbalNotAgreed(doc: Y.Doc): number {
   let n = 0;
-  for (const m of getVerbalMap(doc).values()) if (!isAgreed(m.get('status'))) n++;
+  for (const [, m] of entriesOf(getVerbalMap(doc))) if (!isAgreed(m.get('status'))) n++;
   return n;
 }
 
@@ -75,7 +75,8 @@ export function createBalanceReplica(doc: Y.Doc): BalanceReplica {
   };
 
   const applyLine = (id: string) => {
-    const m = getLinesMap(doc).get(id);
+    // A malformed entry (not a map) counts as no line: the balance never throws on it.
+    const m = entryOf(getLinesMap(doc), id);
     if (!m) {
       removeLine(id);
       return;

@@ -10,6 +10,7 @@ import { runEngineBench } from './engine';
 import { runSyncBench } from './sync';
 import { runLatencyBench } from './e2e-latency';
 import { runFirstLoadBench } from './first-load';
+import { runSchemaBench } from './schema';
 import { toMarkdown, type BenchSection } from './measure';
 
 /** The registry of benchmark sections, run in this order. */
@@ -18,6 +19,7 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { name: 'sync', run: runSyncBench },
   { name: 'latency', run: runLatencyBench },
   { name: 'first-load', run: runFirstLoadBench },
+  { name: 'schema', run: runSchemaBench },
 ];
 
 async function main(): Promise<void> {

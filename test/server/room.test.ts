@@ -7,12 +7,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { Room, type RoomLogger } from '../../server/sync';
-import { packageHooks } from '../../server/hooks';
+import { MAX_QUEUED_BYTES, MAX_QUEUED_FRAMES, Room, type RoomLogger } from '../../server/sync';
+import { lineAuditHook, packageTouchHook } from '../../server/hooks';
 import { MemoryStorage } from '../../server/storage/memory';
 import { SqliteStorage } from '../../server/storage/sqlite';
 import type { AppendBatch, DocStorage } from '../../server/storage/types';
-import { CLOSE_FORBIDDEN, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_UPDATE } from '../../shared/protocol';
+import { CLOSE_FORBIDDEN, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, CLOSE_TRY_AGAIN_LATER, MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_UPDATE } from '../../shared/protocol';
 import { createLineInDoc, setLineAmount } from '../../shared/doc/schema';
 import { FakeClient, until } from './fakeClient';
 
@@ -43,7 +43,8 @@ function gate(): { promise: Promise<void>; open: () => void } {
 }
 
 function newRoom(storage: DocStorage, extra: Partial<ConstructorParameters<typeof Room>[0]> = {}): Room {
-  return new Room({ docName: 'p1', packageId: 'p1', kind: 'content', storage, log: quiet, hooks: packageHooks(), ...extra });
+  // The core's behaviour with the rows hooks; these tests write roots the package schema does not have.
+  return new Room({ docName: 'p1', packageId: 'p1', kind: 'content', storage, log: quiet, hooks: [lineAuditHook(), packageTouchHook()], ...extra });
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -102,6 +103,42 @@ describe('Room', () => {
     await until(() => a.synced);
     expect(a.doc.getMap('meta').get('title')).toBe('Lagret');
     expect(room.state).toBe('live');
+  });
+
+  it('W20 closes (1013) a connection that queues more than MAX_QUEUED_FRAMES frames while the room loads; the others are served', async () => {
+    const storage = new GatedStorage();
+    const g = gate();
+    storage.loadGate = g.promise;
+    const room = newRoom(storage);
+    const honest = new FakeClient(room, 'h', 'editor');
+    const flood = new FakeClient(room, 'f', 'editor');
+    const author = new Y.Doc();
+    const frames: Uint8Array[] = [];
+    author.on('update', (u: Uint8Array) => frames.push(syncUpdate(u)));
+    for (let i = 0; i <= MAX_QUEUED_FRAMES; i++) author.getMap('meta').set(`k${i}`, i);
+    for (const f of frames) flood.send(f);
+    expect(flood.closed?.code).toBe(CLOSE_TRY_AGAIN_LATER);
+    expect(honest.closed).toBeNull();
+    g.open();
+    await room.ready;
+    await until(() => honest.synced);
+    // Nothing the flooding connection queued was applied.
+    expect(room.doc.getMap('meta').size).toBe(0);
+    honest.doc.getMap('meta').set('title', 'Ekte');
+    await until(() => room.doc.getMap('meta').get('title') === 'Ekte');
+  });
+
+  it('a queue of big frames is bounded by MAX_QUEUED_BYTES too', async () => {
+    const storage = new GatedStorage();
+    const g = gate();
+    storage.loadGate = g.promise;
+    const room = newRoom(storage);
+    const flood = new FakeClient(room, 'f', 'editor');
+    const big = syncUpdate(new Uint8Array(1024 * 1024));
+    for (let i = 0; i < MAX_QUEUED_BYTES / (1024 * 1024) + 1 && !flood.closed; i++) flood.send(big);
+    expect(flood.closed?.code).toBe(CLOSE_TRY_AGAIN_LATER);
+    g.open();
+    await room.ready;
   });
 
   it('refuses connections when the stored log cannot be loaded, and never writes an empty doc', async () => {

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { connectClient, cookieWebSocket, sqliteIn, startTestServer, tempDir, upgradeStatusAt, waitFor, type TestClient, type TestServer } from './serverHarness';
 import { createLineInDoc, deleteLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount, setLineFields } from '../../shared/doc/schema';
+import { addCommentToDoc, readCommentsFromDoc } from '../../shared/doc/comments';
 import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_MESSAGE_TOO_BIG, MAX_MESSAGE_BYTES } from '../../shared/protocol';
 import { STATUSES } from '../../shared/types';
 import { mulberry32 as prng } from '../helpers/random';
@@ -128,9 +129,11 @@ describe('sync over websockets', () => {
       await waitFor(() => getLinesMap(view.doc).has(line) && getLinesMap(kom.doc).has(line));
       setLineAmount(view.doc, line, '2024', '999');
       setLineAmount(kom.doc, line, '2025', '5');
-      komComments.doc.getMap('threads').set('t1', 'En kommentar');
+      // A real comment, by the commenter as the server knows them (test users are named by their id).
+      const written = addCommentToDoc(komComments.doc, { id: 't1', author: { id: 'kom', name: 'kom' }, text: 'En kommentar', target: { kind: 'line', id: line } });
+      expect(written.ok).toBe(true);
       await waitFor(() => view.notices.length > 0 && kom.notices.length > 0, 5000, 'read-only notices');
-      await waitFor(() => edComments.doc.getMap('threads').get('t1') === 'En kommentar', 5000, 'comment');
+      await waitFor(() => readCommentsFromDoc(edComments.doc).some((c) => c.id === 't1' && c.text === 'En kommentar'), 5000, 'comment');
       expect(view.notices[0]).toMatchObject({ kind: 'read-only', role: 'viewer' });
       expect(kom.notices[0]).toMatchObject({ kind: 'read-only', role: 'commenter' });
       expect(komComments.notices).toEqual([]);

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { createLineInDoc, readLinesFromDoc, setLineAmount } from '../../../shared/doc/schema';
+import { addCommentToDoc, readCommentsFromDoc } from '../../../shared/doc/comments';
 import { Client, adminClient, inviteAndAccept } from './harness';
 import { connectProvider, startTarget, synced, until, upgradeStatus } from './target';
 import type { Target, TestProvider } from './target';
@@ -129,7 +130,7 @@ describe('attack table — per-message authorisation', () => {
   });
 
   it('W7 commenter writes the content doc → dropped (balance unchanged); the comments doc is writable', async () => {
-    const { client: commenter } = await inviteAndAccept(owner, pkgA, 'gruppeleder@kommune.no', 'commenter', 'SV');
+    const { client: commenter, userId: commenterId } = await inviteAndAccept(owner, pkgA, 'gruppeleder@kommune.no', 'commenter', 'SV');
     const content = provider(pkgA, commenter);
     const comments = provider(`${pkgA}/comments`, commenter);
     const ownerComments = provider(`${pkgA}/comments`, owner);
@@ -137,14 +138,18 @@ describe('attack table — per-message authorisation', () => {
     setLineAmount(content.doc, lineId, '2026', '-500');
     createLineInDoc(content.doc, { ledger: 'drift', group: 'inndekning', title: 'Kutt', amounts: { '2026': '-10' } });
     await until(() => content.notices.some((n) => n.kind === 'read-only'), 5000, 'read-only notice');
-    comments.doc.getArray<string>('test-comments').push(['Hvorfor 10 millioner?']);
-    await until(() => ownerComments.doc.getArray<string>('test-comments').length === 1, 5000, 'comment to arrive');
+    // A real comment by the commenter as the server knows them (name from the invitation, party SV).
+    const author = { id: commenterId, name: 'gruppeleder', party: 'SV' };
+    expect(addCommentToDoc(comments.doc, { author, text: 'Hvorfor 10 millioner?', target: { kind: 'line', id: lineId } }).ok).toBe(true);
+    const texts = (d: Y.Doc) => readCommentsFromDoc(d).map((c) => c.text);
+    await until(() => texts(ownerComments.doc).includes('Hvorfor 10 millioner?'), 5000, 'comment to arrive');
     expect(comments.notices).toEqual([]);
+    expect(comments.closes).toEqual([]);
     expect(await driftNet2026()).toBe('10');
     // The comment is stored: a new connection gets it from the server.
     const later = provider(`${pkgA}/comments`, owner);
     await synced(later);
-    expect(later.doc.getArray<string>('test-comments').toArray()).toEqual(['Hvorfor 10 millioner?']);
+    expect(texts(later.doc)).toEqual(['Hvorfor 10 millioner?']);
   });
 
   it('W11 viewer writes the comments doc → dropped too (viewers write nothing)', async () => {

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { Room, UpdateRefusedError, mergeOnThisThread, type ChangeContext, type RoomHooks, type RoomLogger, type StoredContext, type SyncPrincipal } from '../../../server/sync';
-import { packageHooks } from '../../../server/hooks';
+import { MAX_RESYNCS_IN_A_ROW, Room, UpdateRefusedError, mergeOnThisThread, type ChangeContext, type RoomHooks, type RoomLogger, type StoredContext, type SyncPrincipal } from '../../../server/sync';
+import { packageHooks, unappliableReason } from '../../../server/hooks';
 import { MemoryStorage } from '../../../server/storage/memory';
 import type { AppendBatch, AuditEntry } from '../../../server/storage/types';
 import { CLOSE_LOAD_FAILED, CLOSE_UPDATE_REFUSED, MESSAGE_SYNC, SYNC_STEP1, SYNC_UPDATE } from '../../../shared/protocol';
@@ -192,6 +192,38 @@ describe('check hooks', () => {
     expect(logs.some((l) => l.includes('thrower threw: boom'))).toBe(true);
     expect(room.doc.getMap('m').toJSON()).toEqual({ ok: 1 });
     expect(watcher!.doc.getMap('m').toJSON()).toEqual({ ok: 1 });
+  });
+
+  it('a resync verdict drops the update and sends the sender a sync step 1; past MAX_RESYNCS_IN_A_ROW it is refused; an applied update resets the count', async () => {
+    const hooks: RoomHooks[] = [{ name: 'applicable', onCreateReplica: ({ doc }) => void doc.getMap('m'), beforeApplyUpdate: ({ doc, decoded }) => (unappliableReason(doc, decoded) ? { resync: 'gap' } : undefined) }];
+    const { room, scheduler, flush } = await setup(hooks);
+    const [a, w] = await connected(room, scheduler, ['a', 'editor'], ['w', 'viewer']);
+    const author = new Y.Doc();
+    const parts: Uint8Array[] = [];
+    author.on('update', (u: Uint8Array) => parts.push(u));
+    author.getMap('m').set('first', 1);
+    author.getMap('m').set('second', 2);
+    const step1s = () => a!.received.filter((f) => f[0] === MESSAGE_SYNC && f[1] === SYNC_STEP1).length;
+    const before = step1s();
+    a!.send(updateFrame(parts[1]!));
+    expect(step1s()).toBe(before + 1);
+    expect(room.doc.store.pendingStructs).toBeNull();
+    // The dependency arrives: both apply; the count starts again.
+    a!.send(updateFrame(parts[0]!));
+    a!.send(updateFrame(parts[1]!));
+    await flush();
+    await until(() => w!.doc.getMap('m').get('second') === 2);
+    for (let i = 0; i < MAX_RESYNCS_IN_A_ROW; i++) a!.send(updateFrame(parts[1]!.slice()));
+    const gap = new Y.Doc();
+    const gapParts: Uint8Array[] = [];
+    gap.on('update', (u: Uint8Array) => gapParts.push(u));
+    gap.getMap('m').set('x', 1);
+    gap.getMap('m').set('y', 1);
+    for (let i = 0; i < MAX_RESYNCS_IN_A_ROW; i++) a!.send(updateFrame(gapParts[1]!));
+    expect(a!.closed).toBeNull();
+    a!.send(updateFrame(gapParts[1]!));
+    expect(a!.closed?.code).toBe(CLOSE_UPDATE_REFUSED);
+    expect(room.doc.getMap('m').has('y')).toBe(false);
   });
 
   it('server writes pass the same checks with the principal from their origin, and a refused one rejects and is undone', async () => {
