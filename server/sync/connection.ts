@@ -15,10 +15,19 @@ export interface SyncSocket {
   isOpen(): boolean;
 }
 
-/** Who is behind a connection and what they may do (as the websocket layer authenticated it). */
+/**
+ * Who is behind a connection and what they may do (as the websocket layer
+ * authenticated it): the user, role, display name and party in this package (what
+ * the awareness identity is bound to), and `onActivity`, called whenever the
+ * connection shows that a person is at work (an update, or an awareness state that
+ * changed — not a mere renewal of the same state).
+ */
 export interface ConnectionInfo {
   userId: string;
   role: Role;
+  name?: string;
+  party?: string | null;
+  onActivity?: () => void;
 }
 
 /** Minimal logger; the server passes console, tests may pass a quiet one. */
@@ -30,15 +39,18 @@ export interface RoomLogger {
 
 /**
  * Who made a change or sent a message, as hooks see it: the user and role (null
- * for the server itself), the document (package id and kind) and where it came
- * from — a client `connection`, a `server` write (HTTP routes, `room.transact`), or
- * the `load` conversion (`afterLoadDocument`). `connection` is set only for the
- * first.
+ * for the server itself), the user's display name and party in this package (set
+ * for connections, null otherwise), the document (package id and kind) and where it
+ * came from — a client `connection`, a `server` write (HTTP routes,
+ * `room.transact`), or the `load` conversion (`afterLoadDocument`). `connection` is
+ * set only for the first.
  */
 export interface SyncPrincipal {
   source: 'connection' | 'server' | 'load';
   userId: string | null;
   role: Role | null;
+  name: string | null;
+  party: string | null;
   packageId: string;
   kind: DocKind;
   connection: Connection | null;
@@ -62,19 +74,40 @@ export class Connection {
   pendingAwareness: Uint8Array | null = null;
   awarenessTimer: TimerHandle | null = null;
   closed = false;
+  readonly userId: string;
+  role: Role;
+  readonly name: string | null;
+  readonly party: string | null;
 
   constructor(
     readonly socket: SyncSocket,
-    readonly userId: string,
-    public role: Role,
+    private readonly info: ConnectionInfo,
     readonly packageId: string,
     readonly kind: DocKind,
   ) {
-    this.canWrite = canWrite(role, kind);
+    this.userId = info.userId;
+    this.role = info.role;
+    this.name = info.name ?? null;
+    this.party = info.party ?? null;
+    this.canWrite = canWrite(info.role, kind);
   }
 
   /** The principal of this connection as it is now (its role may change). */
   get principal(): SyncPrincipal {
-    return { source: 'connection', userId: this.userId, role: this.role, packageId: this.packageId, kind: this.kind, connection: this };
+    return {
+      source: 'connection',
+      userId: this.userId,
+      role: this.role,
+      name: this.name,
+      party: this.party,
+      packageId: this.packageId,
+      kind: this.kind,
+      connection: this,
+    };
+  }
+
+  /** The connection showed that a person is at work: tells the websocket layer (`ConnectionInfo.onActivity`). */
+  activity(): void {
+    this.info.onActivity?.();
   }
 }

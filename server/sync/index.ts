@@ -6,7 +6,8 @@ export { Room } from './room';
 export { RoomRegistry, docNameFor, type RoomRegistryOptions } from './registry';
 export { KEEPALIVE_INTERVAL_MS, MAX_LOG_BYTES, MAX_LOG_UPDATES, ROOM_IDLE_TIMEOUT_MS, type RoomOptions, type RoomState } from './options';
 export { Connection, type ConnectionInfo, type RoomLogger, type SyncPrincipal, type SyncSocket } from './connection';
-export { MalformedMessageError } from './frames';
+export { MalformedMessageError, type MalformedKind } from './frames';
+export { ProblemLog, PROBLEM_SUMMARY_INTERVAL_MS, type Problem, type ProblemCounts, type ProblemKind } from './problems';
 export {
   UpdateRefusedError,
   type AwarenessContext,

@@ -13,6 +13,7 @@ import { MalformedMessageError, decodeClientMessage, encodeSyncStep1, encodeSync
 import { isNovel } from './gate';
 import type { HookRoom, HookRunner } from './hooks';
 import type { WritePipeline } from './pipeline';
+import type { ProblemLog } from './problems';
 import type { Replica } from './replica';
 
 type Held = [Connection | null, Uint8Array];
@@ -27,6 +28,9 @@ export interface IntakeOptions {
   connections: ConnectionSet;
   storage: DocStorage;
   log: RoomLogger;
+  problems: ProblemLog;
+  /** Awareness states longer than this (bytes) are not parsed (the awareness hub drops them). */
+  maxAwarenessStateBytes: number;
   /** The replica was rebuilt and the held frames handled. */
   onRebuilt(): void;
   /** The rebuild failed: the room must unload. */
@@ -36,7 +40,8 @@ export interface IntakeOptions {
 }
 
 /**
- * Guarantees: a malformed frame closes only its sender (4400); a writer's update
+ * Guarantees: a malformed frame closes only its sender (4400) and is counted by
+ * kind (`ProblemLog`, which logs summaries, never a line per frame); a writer's update
  * passes `beforeApplyUpdate`, then the replica's checks; a refusal closes its
  * sender (4422) and from that moment until the rebuilt replica is in place no
  * frame and no remote update touches the replica or gets an answer — they are held
@@ -71,10 +76,11 @@ export class MessageIntake {
       return;
     }
     try {
-      this.handleMessage(c, decodeClientMessage(data));
+      this.handleMessage(c, decodeClientMessage(data, this.opts.maxAwarenessStateBytes));
     } catch (err) {
       const reason = err instanceof MalformedMessageError ? err.message : `Ugyldig melding: ${err instanceof Error ? err.message : String(err)}`;
-      this.opts.log.warn(`room ${this.opts.room.docName}: closing connection of ${c.userId}: ${reason}`);
+      const kind = err instanceof MalformedMessageError ? err.kind : 'other';
+      this.opts.problems.count({ kind: `malformed-${kind}`, docName: this.opts.room.docName, userId: c.userId, detail: reason });
       this.opts.connections.close(c, CLOSE_MALFORMED, reason);
     }
   }
@@ -125,7 +131,7 @@ export class MessageIntake {
         try {
           diff = replica.diffFor(msg.stateVector);
         } catch {
-          throw new MalformedMessageError('Ugyldig melding: ugyldig tilstandsvektor');
+          throw new MalformedMessageError('Ugyldig melding: ugyldig tilstandsvektor', 'bad-state-vector');
         }
         pipeline.sendAfterPersist(c, encodeSyncStep2(diff));
         return;
@@ -164,6 +170,8 @@ export class MessageIntake {
       this.afterChange();
     }
     if (refusal !== null) this.refuse(c, refusal);
+    // A person at work (an empty step 2 answering the server's step 1 is not).
+    else if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) c.activity();
   }
 
   private refuse(c: Connection, reason: string): void {

@@ -119,7 +119,7 @@ export class Replica {
     try {
       Y.applyUpdate(this.current, update, c);
     } catch {
-      throw new MalformedMessageError('Ugyldig melding: oppdateringen kan ikke brukes');
+      throw new MalformedMessageError('Ugyldig melding: oppdateringen kan ikke brukes', 'unreadable-update');
     }
     return this.lastRefusal;
   }
@@ -197,10 +197,10 @@ export class Replica {
   private principalOf(origin: unknown): SyncPrincipal | null {
     if (origin instanceof Connection) return origin.principal;
     const { packageId, kind } = this.opts.room;
-    if (origin === LOAD) return { source: 'load', userId: null, role: null, packageId, kind, connection: null };
+    if (origin === LOAD) return { source: 'load', userId: null, role: null, name: null, party: null, packageId, kind, connection: null };
     if (origin instanceof InternalOrigin) return null;
     const role = origin && typeof origin === 'object' && 'role' in origin ? (origin as { role: unknown }).role : null;
-    return { source: 'server', userId: userIdOfOrigin(origin), role: isRole(role) ? role : null, packageId, kind, connection: null };
+    return { source: 'server', userId: userIdOfOrigin(origin), role: isRole(role) ? role : null, name: null, party: null, packageId, kind, connection: null };
   }
 
   // Runs after the observers of the transaction and before Yjs garbage-collects
