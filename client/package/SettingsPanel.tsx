@@ -2,6 +2,7 @@
  * Package settings for owners: title, years, plan period, the reserve fund's
  * opening balance and the coalition parties. Saved as one change to the doc's
  * meta (writeMetaToDoc), so everyone sees it at once and it is one undo step.
+ * Below them, the deleted lines an owner can restore.
  */
 import { useState, type FormEvent } from 'react';
 import { writeMetaToDoc, type PackageMeta } from '../../shared/doc/schema';
@@ -9,6 +10,7 @@ import { parseAmount, toCanonical } from '../../shared/money';
 import type { Party } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
 import { useT } from '../i18n';
+import { DeletedLinesCard } from './DeletedLinesCard';
 import { FundOpeningField, PartiesFieldset, YearRangeFieldset } from './PackageFields';
 
 function range(from: number, to: number): string[] {
@@ -86,6 +88,7 @@ export function SettingsPanel({ conn, meta, canEdit }: { conn: PackageConnection
           </div>
         )}
       </form>
+      <DeletedLinesCard packageId={conn.packageId} />
     </div>
   );
 }
