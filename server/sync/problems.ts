@@ -33,8 +33,12 @@ export type ProblemKind =
   | 'awareness-foreign-client'
   | 'awareness-coalesced';
 
-/** Kinds honest clients cause too (fast cursor moves): counted, never logged. */
-const QUIET_KINDS: ReadonlySet<ProblemKind> = new Set(['awareness-coalesced']);
+/**
+ * Kinds honest clients cause too, counted but never logged: fast cursor moves are
+ * coalesced, and the y-websocket provider sends every awareness change it receives
+ * back to the server (other clients' states, which the server ignores).
+ */
+const QUIET_KINDS: ReadonlySet<ProblemKind> = new Set(['awareness-coalesced', 'awareness-foreign-client']);
 
 /** One counted problem: its kind, the document and the user it came from, and the close reason or error text. */
 export interface Problem {
@@ -66,8 +70,8 @@ export interface ProblemLogOptions {
  * one summary line per `intervalMs` (the first problem after a quiet interval is
  * logged at once, a burst after it in one line when the interval has passed), each
  * naming the counts by kind, the rooms with the most problems and the last detail
- * per kind (`awareness-coalesced`, which honest clients cause, is counted but never
- * logged); `flush` logs what is left (on shutdown) and `stop` ends the timer.
+ * per kind (`awareness-coalesced` and `awareness-foreign-client`, which honest
+ * clients cause, are counted but never logged); `flush` logs what is left (on shutdown) and `stop` ends the timer.
  */
 export class ProblemLog {
   private readonly totals = new Map<ProblemKind, number>();

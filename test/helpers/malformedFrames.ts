@@ -31,7 +31,8 @@ function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
   );
 }
 
-function awarenessFrame(update: Uint8Array): Uint8Array {
+/** An awareness frame around an awareness update. */
+export function awarenessFrame(update: Uint8Array): Uint8Array {
   return frame(
     (e) => encoding.writeVarUint(e, MESSAGE_AWARENESS),
     (e) => encoding.writeVarUint8Array(e, update),
@@ -60,7 +61,8 @@ function missingDependencyUpdate(rnd: () => number): Uint8Array {
   return updates[2]!;
 }
 
-function awarenessUpdate(entries: Array<{ clientId: number; clock: number; json: string }>): Uint8Array {
+/** An awareness update (`n, n × (clientId, clock, JSON)`) with the given raw JSON strings. */
+export function awarenessUpdate(entries: Array<{ clientId: number; clock: number; json: string }>): Uint8Array {
   return frame(
     (e) => encoding.writeVarUint(e, entries.length),
     ...entries.map((x) => (e: encoding.Encoder) => {
@@ -132,7 +134,8 @@ export const FRAME_KINDS: readonly FrameKind[] = [
   { name: 'update with missing dependencies', make: (rnd) => syncFrame(SYNC_UPDATE, missingDependencyUpdate(rnd)), closes: null },
   {
     name: 'oversized awareness state',
-    make: (rnd) => awarenessFrame(awarenessUpdate([{ clientId: 1 + Math.floor(rnd() * 1e9), clock: 1, json: JSON.stringify({ junk: 'x'.repeat(100_000) }) }])),
+    // Just over the 8 KiB limit up to 64 KiB: dropped unparsed, whatever the size.
+    make: (rnd) => awarenessFrame(awarenessUpdate([{ clientId: 1 + Math.floor(rnd() * 1e9), clock: 1, json: JSON.stringify({ junk: 'x'.repeat(9_000 + Math.floor(rnd() * 56_000)) }) }])),
     closes: null,
   },
 ];

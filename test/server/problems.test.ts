@@ -45,15 +45,16 @@ describe('ProblemLog', () => {
     expect(problems.counts().summaries).toBe(3);
   });
 
-  it('counts coalesced awareness but never logs it (honest clients cause it)', () => {
+  it('counts coalesced and foreign awareness but never logs them (honest clients cause both)', () => {
     const scheduler = new ManualScheduler();
     const log = capturingLog();
     const problems = new ProblemLog({ log, scheduler });
     for (let i = 0; i < 50; i++) problems.count({ kind: 'awareness-coalesced', docName: 'p1', userId: 'u1' });
+    for (let i = 0; i < 20; i++) problems.count({ kind: 'awareness-foreign-client', docName: 'p1', userId: 'u2' });
     scheduler.advance(120_000);
     problems.stop();
     expect(log.lines).toEqual([]);
-    expect(problems.counts().totals).toEqual({ 'awareness-coalesced': 50 });
+    expect(problems.counts().totals).toEqual({ 'awareness-coalesced': 50, 'awareness-foreign-client': 20 });
   });
 });
 
