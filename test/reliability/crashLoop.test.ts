@@ -20,7 +20,7 @@ const ROUNDS = 10;
 /** Each writer creates a line this often. */
 const WRITE_EVERY_MS = 40;
 /** Before each kill, every writer must have received this many lines from the others in that round. */
-const RECEIVED_PER_ROUND = 40;
+const RECEIVED_PER_ROUND = 100;
 
 interface Writer {
   doc: Y.Doc;

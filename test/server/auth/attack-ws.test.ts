@@ -365,7 +365,7 @@ describe('attack table — awareness bound to the login', () => {
     expect(flooderUpdates).toBeLessThan(100);
     // The honest client's edits went through the 1 MB phase without queueing behind it.
     latencies.sort((a, b) => a - b);
-    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(200);
+    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(500);
     expect(h.closes).toEqual([]);
     expect(watcher.closes).toEqual([]);
   });
