@@ -10,6 +10,7 @@ import { createPackageExporters } from './export/exporters';
 import { startHeartbeat } from './heartbeat';
 import { createPackageAccess } from './packages/access';
 import { packageCrudRoutes } from './packages/crud';
+import { deletedLineRoutes } from './packages/deletedLines';
 import type { PackageRouteDeps } from './packages/deps';
 import { exportRoutes, type PackageExporter } from './packages/export';
 import { entryRoutes } from './packages/entries';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): {
   app.route('/', uploadRoutes(routeDeps));
   app.route('/', reportRoutes(routeDeps));
   app.route('/', entryRoutes(routeDeps));
+  app.route('/', deletedLineRoutes(routeDeps));
   app.route('/', exportRoutes({ ...routeDeps, exporters: deps.exporters ?? createPackageExporters() }));
 
   const stopSync = registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, access, publicOrigin: deps.publicOrigin, trustProxy: deps.trustProxy ?? false, log: deps.log });

@@ -19,7 +19,14 @@ import {
   closeReason,
   displayName,
 } from '../shared/protocol';
-import type { RoomLogger, RoomRegistry, SyncSocket } from './sync';
+import { docNameFor, type RoomLogger, type RoomRegistry, type SyncSocket } from './sync';
+
+/**
+ * A connection reports activity to its login session (`AuthProvider.touchSession`)
+ * at most this often — or more often when the provider asks for it
+ * (`sessionTouchIntervalMs`, shorter with a short SESSION_TTL_MS).
+ */
+export const SESSION_TOUCH_INTERVAL_MS = 5_000;
 
 // @hono/node-ws reports socket errors (e.g. an oversized frame) as `new ErrorEvent(…)`,
 // which Node 20 lacks: the ReferenceError thrown inside ws's 'error' listener would
@@ -72,6 +79,14 @@ export interface SyncRouteDeps {
   log: RoomLogger;
 }
 
+/**
+ * How often a connection's activity is reported to its session:
+ * `SESSION_TOUCH_INTERVAL_MS`, or the provider's shorter `sessionTouchIntervalMs`.
+ */
+function touchIntervalOf(auth: AuthProvider): number {
+  return Math.min(SESSION_TOUCH_INTERVAL_MS, auth.sessionTouchIntervalMs ?? Infinity);
+}
+
 /** Adapts a `ws` socket to the room's three-member interface. */
 function syncSocketOf(raw: WebSocket): SyncSocket {
   return {
@@ -106,9 +121,14 @@ function syncSocketOf(raw: WebSocket): SyncSocket {
  * says to reload (a browser learns nothing from a refused upgrade, and its
  * provider would retry for ever); one without `v` is a plain y-websocket client.
  * Frames over `MAX_MESSAGE_BYTES` close with 1009 (enforced by `ws` itself via
- * `maxPayload`), text frames with 4400. Each connection carries its person's
- * display name and party in the package, which the comments hook checks authors
- * against. Returns the function that stops listening to the auth provider.
+ * `maxPayload`), text frames with 4400 — counted in the registry's `ProblemLog`,
+ * never logged one line each. Each connection carries its person's display name
+ * and party in the package: the comments hook checks authors against them and the
+ * awareness is bound to them. Activity on a connection (an update, a changed
+ * awareness state) counts as use of its login session: it is reported through
+ * `auth.touchSession` at most once per `touchIntervalOf(auth)`, and when the
+ * session turns out to have ended the socket is closed with 4401. Returns the
+ * function that stops listening to the auth provider.
  */
 export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket<WebSocket>, deps: SyncRouteDeps): () => void {
   // Open sockets per login session: when a session ends (logout, password change,
@@ -140,6 +160,18 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
     let room: ReturnType<RoomRegistry['get']> | null = null;
     const userId = principal.userId;
     const sessionId = principal.sessionId;
+    const docName = docNameFor(packageId, kind);
+    const count = (problem: 'text-frame' | 'too-big' | 'socket-error', detail?: string) =>
+      deps.rooms.problems.count({ kind: problem, docName, userId, ...(detail ? { detail } : {}) });
+    let lastTouchAt = Date.now();
+    const onActivity = () => {
+      if (!sessionId || !deps.auth.touchSession || !socket) return;
+      const now = Date.now();
+      if (now - lastTouchAt < touchIntervalOf(deps.auth)) return;
+      lastTouchAt = now;
+      // A session that ended without being announced here (removed elsewhere) closes this socket now.
+      if (!deps.auth.touchSession(sessionId)) socket.close(CLOSE_SESSION_ENDED, REASONS.sessionEnded);
+    };
     return upgradeWebSocket(c, {
       onOpen(_evt, ws: WSContext<WebSocket>) {
         const raw = ws.raw;
@@ -156,7 +188,7 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
           socket.close(1012, REASONS.restart);
           return;
         }
-        room.connect(socket, { userId, role, name: displayName(principal), party });
+        room.connect(socket, { userId, role, name: displayName(principal), party, onActivity });
         if (sessionId) {
           const set = bySession.get(sessionId) ?? new Set<SyncSocket>();
           set.add(socket);
@@ -167,12 +199,13 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
         if (!socket || !room) return;
         const data: unknown = evt.data;
         if (!(data instanceof ArrayBuffer)) {
-          deps.log.warn(`ws ${packageId}/${kind}: text frame from ${userId}; closing`);
+          count('text-frame');
           ws.close(CLOSE_MALFORMED, closeReason('Ugyldig melding: forventet binære data'));
           room.disconnect(socket);
           return;
         }
         if (data.byteLength > MAX_MESSAGE_BYTES) {
+          count('too-big', `${data.byteLength} bytes`);
           ws.close(CLOSE_MESSAGE_TOO_BIG, closeReason(REASONS.tooBig));
           room.disconnect(socket);
           return;
@@ -188,9 +221,11 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
         }
       },
       onError(evt) {
-        // Oversized frames surface here (ws closes them with 1009 itself).
-        const err = (evt as ErrorEvent).error as Error | undefined;
-        deps.log.warn(`ws ${packageId}/${kind}: ${err?.message ?? 'socket error'} (${userId})`);
+        // Oversized frames surface here (ws closes them with 1009 itself), as do broken
+        // frames (bad opcode, bad UTF-8 in a close reason …).
+        const err = (evt as ErrorEvent).error as (Error & { code?: string }) | undefined;
+        if (err?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') count('too-big', err.message);
+        else count('socket-error', err?.message ?? 'socket error');
       },
     });
   };

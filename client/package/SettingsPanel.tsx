@@ -7,6 +7,7 @@
  * to the doc's meta (writeMetaToDoc), so everyone sees it at once and it is
  * one undo step. The borrowing point of the decision is shown as it will be
  * printed, computed from the proposal and the worker's report.
+ * Below them, the deleted lines an owner can restore.
  */
 import { useState, type FormEvent } from 'react';
 import { MAX_DECISION_POINTS, writeMetaToDoc, type PackageMeta } from '../../shared/doc/schema';
@@ -16,6 +17,7 @@ import { borrowingPointOf, borrowingSentence } from '../../shared/report/borrowi
 import type { BalanceReport, DecisionPoint, Party } from '../../shared/types';
 import type { PackageConnection } from '../app/connection';
 import { useT } from '../i18n';
+import { DeletedLinesCard } from './DeletedLinesCard';
 import { FundOpeningField, PartiesFieldset, YearRangeFieldset } from './PackageFields';
 
 function range(from: number, to: number): string[] {
@@ -166,6 +168,7 @@ export function SettingsPanel({ conn, meta, canEdit, canEditFrame, balance }: Se
           </div>
         )}
       </form>
+      <DeletedLinesCard packageId={conn.packageId} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 /**
- * Awareness state conventions of a package (content doc's provider):
+ * Awareness state conventions of a package (content doc's provider), as
+ * shared/protocol/presence.ts describes them:
  * ```
  * { user: { id, name, color, party },
  *   editing?: { lineId, year } | { textId },
@@ -7,18 +8,16 @@
  *   name, color, focusing, anchorPos, focusPos, cursorTextId }
  * ```
  * Every write here merges into the existing state, so the editors' cursor
- * fields and presence fields never overwrite each other.
+ * fields and presence fields never overwrite each other. The server binds `user`,
+ * `name` and `color` to the login (a forged identity is rewritten) and removes
+ * `editing` and the caret from read-only connections.
  */
 import type { Awareness } from 'y-protocols/awareness';
+import { presenceColorFor, type PresenceIdentity } from '../../shared/protocol';
 import type { Party } from '../../shared/types';
 
-export interface PresenceUser {
-  id: string;
-  name: string;
-  /** The user's party colour (CSS colour). */
-  color: string;
-  party?: string;
-}
+/** Who a peer is: id, name, the party's colour (CSS colour) and party. */
+export type PresenceUser = PresenceIdentity;
 
 export type Editing = { lineId: string; year: string } | { textId: string };
 
@@ -42,9 +41,9 @@ function merge(provider: HasAwareness, patch: StateRecord): void {
   provider.awareness.setLocalState({ ...cur, ...patch });
 }
 
-/** The avatar and cursor colour of a member of `party` (id or name): the party's colour, else a calm blue. */
+/** The avatar and cursor colour of a member of `party` (id or name): the party's colour, else a calm blue (the colour the server assigns too). */
 export function colorForParty(parties: readonly Party[], party: string | undefined): string {
-  return parties.find((p) => p.id === party || p.name === party)?.color ?? '#3b6ea5';
+  return presenceColorFor(parties, party);
 }
 
 /**

@@ -15,6 +15,7 @@ export interface AccountsAuth extends AuthProvider {
   emitMembershipChange(change: MembershipChange): void;
   onSessionEnd(listener: (sessionIds: string[]) => void): () => void;
   touchSession(sessionId: string): boolean;
+  readonly sessionTouchIntervalMs: number;
   /** The session token carried by request headers, if any. */
   sessionTokenFrom(headers: Headers): string | undefined;
 }
@@ -117,6 +118,9 @@ export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions 
     touchSession(sessionId: string): boolean {
       return store.renewSession(sessionId);
     },
+
+    // The store renews at most this often, so reporting more often gains nothing.
+    sessionTouchIntervalMs: store.renewIntervalMs,
 
   };
 }

@@ -412,6 +412,11 @@ export class AuthStore {
     return ids;
   }
 
+  /** How often a session's idle expiry is slid at most (`min(SESSION_RENEW_GRANULARITY_MS, SESSION_TTL_MS / 10)`). */
+  get renewIntervalMs(): number {
+    return renewGranularityMs(this.sessionTtlMs);
+  }
+
   /**
    * Counts a use of the session (websocket activity): slides its idle expiry like an
    * HTTP request does (at most once per `SESSION_RENEW_GRANULARITY_MS`). Returns false

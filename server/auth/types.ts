@@ -39,4 +39,10 @@ export interface AuthProvider {
    * has ended; the connection is then closed.
    */
   touchSession?(sessionId: string): boolean;
+  /**
+   * Optional: how often (ms) activity must at least be reported through
+   * `touchSession` to keep a busy session from idling out; the websocket layer
+   * reports at most every `min(5 s, this)`.
+   */
+  readonly sessionTouchIntervalMs?: number;
 }

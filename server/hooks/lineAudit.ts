@@ -3,6 +3,7 @@
  * or status, when, from what to what — rows stored in the same batch as the change.
  */
 import * as Y from 'yjs';
+import { snapshotOfDeletedLine } from '../../shared/doc/deletedLine';
 import { entriesOf, entryOf, getLinesMap, readTitle } from '../../shared/doc/schema';
 import type { AuditEntry } from '../storage/types';
 import type { ChangeContext, HookRoom, RoomHooks } from '../sync';
@@ -67,8 +68,11 @@ function lineChangesOf(tr: Y.Transaction, linesMap: Y.Map<Y.Map<unknown>>): { ch
  * to the change's principal (`userId` null for the server itself), stored in the
  * same `append` as the change. It keeps the last accepted state of each line per
  * room, so an entry always says from what to what; a refused change never reaches
- * it. Changes to titles or rationale text are not audited (they are visible in the
- * document itself).
+ * it. A `deleted` entry carries the line's snapshot (`LineSnapshot` as JSON: its
+ * fields, position, amounts, invalid cells and rich rationale, read from the
+ * deleted items inside the deleting transaction), so nothing of a deleted line is
+ * lost and an owner can restore it. Changes to titles or rationale text are not
+ * audited otherwise (they are visible in the document itself).
  */
 export function lineAuditHook(): RoomHooks {
   const knownByRoom = new WeakMap<HookRoom, Map<string, AuditedLine>>();
@@ -96,7 +100,9 @@ export function lineAuditHook(): RoomHooks {
       for (const id of changes.deleted) {
         const before = known.get(id);
         known.delete(id);
-        if (before) entries.push({ ...base, lineId: id, field: 'deleted', year: null, oldValue: before.title, newValue: null });
+        if (!before) continue;
+        const snapshot = snapshotOfDeletedLine(transaction, id);
+        entries.push({ ...base, lineId: id, field: 'deleted', year: null, oldValue: before.title, newValue: null, ...(snapshot ? { snapshot: JSON.stringify(snapshot) } : {}) });
       }
       for (const id of changes.changed) {
         const m = entryOf(lines, id);

@@ -90,7 +90,22 @@ export class MemoryStorage implements DocStorage {
   async listAudit(packageId: string, limit = 1000): Promise<AuditEntry[]> {
     this.check();
     const all = this.audit.filter((e) => e.packageId === packageId);
-    return all.slice(Math.max(0, all.length - limit)).map((e) => ({ ...e }));
+    return all.slice(Math.max(0, all.length - limit)).map(({ snapshot: _snapshot, ...e }) => e);
+  }
+
+  async listDeletedLines(packageId: string, limit = 200): Promise<AuditEntry[]> {
+    this.check();
+    return this.audit
+      .filter((e) => e.packageId === packageId && e.field === 'deleted' && e.snapshot !== undefined)
+      .reverse()
+      .slice(0, limit)
+      .map((e) => ({ ...e }));
+  }
+
+  async findDeletedLine(packageId: string, lineId: string): Promise<AuditEntry | null> {
+    this.check();
+    const found = this.audit.findLast((e) => e.packageId === packageId && e.lineId === lineId && e.field === 'deleted' && e.snapshot !== undefined);
+    return found ? { ...found } : null;
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,8 @@ export interface AuditRow {
   new_value: string | null;
   user_id: string | null;
   at: string;
+  /** JSON snapshot of a deleted line (only on `deleted` rows; absent when not selected). */
+  snapshot?: string | null;
 }
 
 /** A `packages` row as the registry record the rest of the server sees. */
@@ -28,5 +30,7 @@ export function packageFromRow(r: PackageRow): PackageRecord {
 
 /** An `audit` row as the audit entry the API returns. */
 export function auditEntryFromRow(r: AuditRow): AuditEntry {
-  return { packageId: r.package_id, lineId: r.line_id, field: r.field, year: r.year, oldValue: r.old_value, newValue: r.new_value, userId: r.user_id, at: r.at };
+  const e: AuditEntry = { packageId: r.package_id, lineId: r.line_id, field: r.field, year: r.year, oldValue: r.old_value, newValue: r.new_value, userId: r.user_id, at: r.at };
+  if (typeof r.snapshot === 'string') e.snapshot = r.snapshot;
+  return e;
 }

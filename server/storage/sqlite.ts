@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS audit (
   old_value TEXT,
   new_value TEXT,
   user_id TEXT,
-  at TEXT NOT NULL
+  at TEXT NOT NULL,
+  snapshot TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_package ON audit (package_id, id);
 `;
@@ -76,13 +77,16 @@ export class SqliteStorage implements DocStorage {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Files from before deleted lines kept their snapshot.
+    const auditColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(audit)').all();
+    if (!auditColumns.some((c) => c.name === 'snapshot')) this.db.exec('ALTER TABLE audit ADD COLUMN snapshot TEXT');
     const db = this.db;
     this.stmts = {
       snapshot: db.prepare<[string], { data: Buffer; through_seq: number }>('SELECT data, through_seq FROM doc_snapshots WHERE doc = ?'),
       updates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
       insertUpdate: db.prepare<[string, Buffer]>('INSERT INTO doc_updates (doc, data) VALUES (?, ?)'),
-      insertAudit: db.prepare<[string, string, string, string | null, string | null, string | null, string | null, string]>(
-        'INSERT INTO audit (package_id, line_id, field, year, old_value, new_value, user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      insertAudit: db.prepare<[string, string, string, string | null, string | null, string | null, string | null, string, string | null]>(
+        'INSERT INTO audit (package_id, line_id, field, year, old_value, new_value, user_id, at, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       touch: db.prepare<[string, string | null, string]>('UPDATE packages SET updated_at = ?, title = COALESCE(?, title) WHERE id = ?'),
       maxSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM doc_updates WHERE doc = ?'),
@@ -97,7 +101,13 @@ export class SqliteStorage implements DocStorage {
       getPackage: db.prepare<[string], PackageRow>('SELECT * FROM packages WHERE id = ?'),
       listPackages: db.prepare<[], PackageRow>('SELECT * FROM packages ORDER BY updated_at DESC, id'),
       listAudit: db.prepare<[string, number], AuditRow>(
-        'SELECT * FROM (SELECT * FROM audit WHERE package_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+        'SELECT package_id, line_id, field, year, old_value, new_value, user_id, at FROM (SELECT * FROM audit WHERE package_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+      ),
+      listDeleted: db.prepare<[string, number], AuditRow>(
+        "SELECT * FROM audit WHERE package_id = ? AND field = 'deleted' AND snapshot IS NOT NULL ORDER BY id DESC LIMIT ?",
+      ),
+      findDeleted: db.prepare<[string, string], AuditRow>(
+        "SELECT * FROM audit WHERE package_id = ? AND line_id = ? AND field = 'deleted' AND snapshot IS NOT NULL ORDER BY id DESC LIMIT 1",
       ),
     };
   }
@@ -122,7 +132,7 @@ export class SqliteStorage implements DocStorage {
       lastSeq = Number(this.stmts.insertUpdate.run(batch.docName, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid);
     }
     for (const e of batch.audit ?? []) {
-      this.stmts.insertAudit.run(e.packageId, e.lineId, e.field, e.year, e.oldValue, e.newValue, e.userId, e.at);
+      this.stmts.insertAudit.run(e.packageId, e.lineId, e.field, e.year, e.oldValue, e.newValue, e.userId, e.at, e.snapshot ?? null);
     }
     if (batch.touchPackage) this.stmts.touch.run(batch.touchPackage.at, batch.touchPackage.title ?? null, batch.touchPackage.id);
     if (batch.updates.length === 0) lastSeq = this.stmts.maxSeq.get(batch.docName)?.seq ?? this.stmts.snapshot.get(batch.docName)?.through_seq ?? 0;
@@ -155,6 +165,15 @@ export class SqliteStorage implements DocStorage {
 
   async listAudit(packageId: string, limit = 1000): Promise<AuditEntry[]> {
     return this.stmts.listAudit.all(packageId, limit).map(auditEntryFromRow);
+  }
+
+  async listDeletedLines(packageId: string, limit = 200): Promise<AuditEntry[]> {
+    return this.stmts.listDeleted.all(packageId, limit).map(auditEntryFromRow);
+  }
+
+  async findDeletedLine(packageId: string, lineId: string): Promise<AuditEntry | null> {
+    const row = this.stmts.findDeleted.get(packageId, lineId);
+    return row ? auditEntryFromRow(row) : null;
   }
 
   async close(): Promise<void> {

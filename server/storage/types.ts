@@ -47,6 +47,12 @@ export interface AuditEntry {
   userId: string | null;
   /** ISO 8601 timestamp. */
   at: string;
+  /**
+   * `deleted` entries only: the line as it was (a `LineSnapshot`, shared/doc/deletedLine.ts,
+   * as JSON), so it can be restored. `listAudit` leaves it out; `listDeletedLines`
+   * and `findDeletedLine` return it.
+   */
+  snapshot?: string;
 }
 
 /** What `load` returns: snapshot (or null) and the tail of the log after it. */
@@ -87,8 +93,12 @@ export interface DocStorage {
   /** All packages, most recently updated first. */
   listPackages(): Promise<PackageRecord[]>;
 
-  /** The audit trail of a package, oldest first (at most `limit` newest entries). */
+  /** The audit trail of a package, oldest first (at most `limit` newest entries), without snapshots. */
   listAudit(packageId: string, limit?: number): Promise<AuditEntry[]>;
+  /** The `deleted` entries of a package that carry a snapshot, newest first (at most `limit`), with their snapshots. */
+  listDeletedLines(packageId: string, limit?: number): Promise<AuditEntry[]>;
+  /** The newest `deleted` entry of a line that carries a snapshot, or null. */
+  findDeletedLine(packageId: string, lineId: string): Promise<AuditEntry | null>;
 
   /** Releases the back-end; further calls fail. */
   close(): Promise<void>;

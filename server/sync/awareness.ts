@@ -4,10 +4,10 @@
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { AWARENESS_MIN_INTERVAL_MS } from '../../shared/protocol';
 import { Connection, type RoomLogger } from './connection';
 import { MalformedMessageError, decodeAwarenessUpdate, encodeAwarenessFrame, encodeAwarenessUpdate, type AwarenessEntry } from './frames';
 import type { HookRoom, HookRunner } from './hooks';
+import type { ProblemLog } from './problems';
 import type { SyncScheduler } from './scheduler';
 
 /** The owner of client ids set by another server instance (fan-out). */
@@ -19,6 +19,11 @@ export interface AwarenessHubOptions {
   log: RoomLogger;
   hooks: HookRunner;
   scheduler: SyncScheduler;
+  problems: ProblemLog;
+  /** A connection's updates are applied at most once per this many ms (`AWARENESS_MIN_INTERVAL_MS`). */
+  minIntervalMs: number;
+  /** States whose JSON is longer (bytes) are dropped (`AWARENESS_MAX_STATE_BYTES`). */
+  maxStateBytes: number;
   /** The connections to relay to (those already greeted). */
   recipients(): Iterable<Connection>;
   send(c: Connection, data: Uint8Array): void;
@@ -28,12 +33,16 @@ export interface AwarenessHubOptions {
 
 /**
  * Guarantees: a connection never sets or removes a client id another connection
- * (or another instance) owns — such an update is ignored as a whole; a
- * connection's updates are applied at most once per `AWARENESS_MIN_INTERVAL_MS`
- * (the newest wins); `beforeHandleAwareness` sees every state before it is applied;
- * every applied change is relayed to every greeted connection, the sender included
- * (a lone client counts the echo as a sign of life); a connection's states are
- * removed the moment it closes.
+ * (or another instance) owns — such an update is ignored as a whole; a state whose
+ * JSON is longer than `maxStateBytes` is dropped unparsed (the rest of its update
+ * still counts); a connection's updates are applied at most once per
+ * `minIntervalMs` (the newest wins); `beforeHandleAwareness` sees every state
+ * before it is applied, and its result is held to the same size limit; every
+ * applied change is relayed to every greeted connection, the sender included (a
+ * lone client counts the echo as a sign of life); a connection's states are
+ * removed the moment it closes. Each drop is counted in `problems`. A state that
+ * differs from the one held for its client id counts as the connection's activity
+ * (`Connection.activity`); a renewal of the same state does not.
  */
 export class AwarenessHub {
   /** On its own small doc: the replica can be replaced, the awareness cannot. */
@@ -52,20 +61,32 @@ export class AwarenessHub {
     return ids.length > 0 ? encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)) : null;
   }
 
-  /** Handles an incoming awareness update of `c` (already decoded into `entries`). */
-  receive(c: Connection, update: Uint8Array, entries: readonly AwarenessEntry[]): void {
-    for (const { clientId } of entries) {
+  /** Handles an incoming awareness update of `c` (already decoded into `entries`, oversized states marked). */
+  receive(c: Connection, update: Uint8Array, decoded: readonly AwarenessEntry[]): void {
+    for (const { clientId } of decoded) {
       const owner = this.owners.get(clientId);
       // One connection must not overwrite another's cursor: ignore such an update.
-      if (owner && owner !== c) return;
+      if (owner && owner !== c) {
+        this.count(c, 'awareness-foreign-client', `client id ${clientId}`);
+        return;
+      }
+    }
+    let entries = decoded;
+    if (decoded.some((e) => e.tooBig)) {
+      // An oversized state would cost every reader its bytes at every change: drop it, keep the rest.
+      this.count(c, 'awareness-too-big', `over ${this.opts.maxStateBytes} bytes`);
+      entries = decoded.filter((e) => !e.tooBig);
+      if (entries.length === 0) return;
+      update = encodeAwarenessUpdate(entries);
     }
     const { scheduler } = this.opts;
-    const wait = c.lastAwarenessAt + AWARENESS_MIN_INTERVAL_MS - scheduler.now();
+    const wait = c.lastAwarenessAt + this.opts.minIntervalMs - scheduler.now();
     if (wait <= 0 && !c.awarenessTimer) {
       this.apply(c, update, entries);
       return;
     }
     // Too fast: keep only the newest update and apply it when the interval has passed.
+    if (c.pendingAwareness) this.count(c, 'awareness-coalesced');
     c.pendingAwareness = update;
     c.awarenessTimer ??= scheduler.setTimeout(() => {
       c.awarenessTimer = null;
@@ -75,7 +96,7 @@ export class AwarenessHub {
       try {
         this.apply(c, u, null);
       } catch (err) {
-        this.opts.onMalformed(c, err instanceof MalformedMessageError ? err : new MalformedMessageError('Ugyldig melding: ugyldig tilstedeværelse'));
+        this.opts.onMalformed(c, err instanceof MalformedMessageError ? err : new MalformedMessageError('Ugyldig melding: ugyldig tilstedeværelse', 'bad-awareness'));
       }
     }, Math.max(0, wait));
   }
@@ -104,27 +125,42 @@ export class AwarenessHub {
     this.awareness.destroy();
   }
 
-  private apply(c: Connection, update: Uint8Array, entries: readonly AwarenessEntry[] | null): void {
+  private count(c: Connection, kind: 'awareness-too-big' | 'awareness-foreign-client' | 'awareness-coalesced', detail?: string): void {
+    this.opts.problems.count({ kind, docName: this.opts.room.docName, userId: c.userId, ...(detail ? { detail } : {}) });
+  }
+
+  private apply(c: Connection, update: Uint8Array, decoded: readonly AwarenessEntry[] | null): void {
     c.lastAwarenessAt = this.opts.scheduler.now();
+    // Entries of a coalesced update were validated (and oversized ones removed) on receipt; they are decoded again here.
+    const entries = decoded ?? decodeAwarenessUpdate(update);
     let bytes = update;
+    let kept: AwarenessEntry[] = [...entries];
     if (this.opts.hooks.hasAwarenessRewrite) {
       const states = new Map<number, { clock: number; state: unknown }>();
-      // Entries of a coalesced update were validated on receipt; they are decoded again here.
-      for (const e of entries ?? decodeAwarenessUpdate(update)) states.set(e.clientId, { clock: e.clock, state: e.state });
+      for (const e of entries) states.set(e.clientId, { clock: e.clock, state: e.state });
       if (!this.opts.hooks.awareness({ room: this.opts.room, principal: c.principal, states })) return;
-      // A hook may not hand a connection somebody else's client id.
-      const kept = [...states].filter(([id]) => {
-        const owner = this.owners.get(id);
-        return !owner || owner === c;
-      });
+      kept = [];
+      for (const [clientId, s] of states) {
+        // A hook may not hand a connection somebody else's client id.
+        const owner = this.owners.get(clientId);
+        if (owner && owner !== c) continue;
+        if (s.state !== null && Buffer.byteLength(JSON.stringify(s.state) ?? '') > this.opts.maxStateBytes) {
+          this.count(c, 'awareness-too-big', `over ${this.opts.maxStateBytes} bytes after the hooks`);
+          continue;
+        }
+        kept.push({ clientId, clock: s.clock, state: s.state });
+      }
       if (kept.length === 0) return;
-      bytes = encodeAwarenessUpdate(kept.map(([clientId, s]) => ({ clientId, clock: s.clock, state: s.state })));
+      bytes = encodeAwarenessUpdate(kept);
     }
+    const current = this.awareness.getStates();
+    const changed = kept.some((e) => e.state !== null && e.state !== undefined && JSON.stringify(e.state) !== JSON.stringify(current.get(e.clientId)));
     try {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, c);
     } catch {
-      throw new MalformedMessageError('Ugyldig melding: ugyldig tilstedeværelse');
+      throw new MalformedMessageError('Ugyldig melding: ugyldig tilstedeværelse', 'bad-awareness');
     }
+    if (changed) c.activity();
   }
 
   private onUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {

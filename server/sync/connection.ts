@@ -15,7 +15,13 @@ export interface SyncSocket {
   isOpen(): boolean;
 }
 
-/** Who is behind a connection and what they may do (as the websocket layer authenticated it). */
+/**
+ * Who is behind a connection and what they may do (as the websocket layer
+ * authenticated it): the user, role, display name and party in this package (what
+ * the awareness identity is bound to), and `onActivity`, called whenever the
+ * connection shows that a person is at work (an update, or an awareness state that
+ * changed — not a mere renewal of the same state).
+ */
 export interface ConnectionInfo {
   userId: string;
   role: Role;
@@ -23,6 +29,8 @@ export interface ConnectionInfo {
   name?: string;
   /** The person's party in this package, if any. */
   party?: string | null;
+  /** Called when the connection shows a person at work (an update, a changed awareness state). */
+  onActivity?: () => void;
 }
 
 /** Minimal logger; the server passes console, tests may pass a quiet one. */
@@ -34,10 +42,11 @@ export interface RoomLogger {
 
 /**
  * Who made a change or sent a message, as hooks see it: the user and role (null
- * for the server itself), the document (package id and kind) and where it came
- * from — a client `connection`, a `server` write (HTTP routes, `room.transact`), or
- * the `load` conversion (`afterLoadDocument`). `connection` is set only for the
- * first.
+ * for the server itself), the user's display name and party in this package (set
+ * for connections, null otherwise), the document (package id and kind) and where it
+ * came from — a client `connection`, a `server` write (HTTP routes,
+ * `room.transact`), or the `load` conversion (`afterLoadDocument`). `connection` is
+ * set only for the first.
  */
 export interface SyncPrincipal {
   source: 'connection' | 'server' | 'load';
@@ -75,21 +84,41 @@ export class Connection {
   pendingAwareness: Uint8Array | null = null;
   awarenessTimer: TimerHandle | null = null;
   closed = false;
+  readonly userId: string;
+  role: Role;
+  readonly name: string | null;
+  readonly party: string | null;
 
   constructor(
     readonly socket: SyncSocket,
-    readonly userId: string,
-    public role: Role,
+    private readonly info: ConnectionInfo,
     readonly packageId: string,
     readonly kind: DocKind,
-    readonly name: string = userId,
-    readonly party: string | null = null,
   ) {
-    this.canWrite = canWrite(role, kind);
+    this.userId = info.userId;
+    this.role = info.role;
+    // Without a name from the websocket layer, the user id stands in (the comments hook compares authors with it).
+    this.name = info.name ?? info.userId;
+    this.party = info.party ?? null;
+    this.canWrite = canWrite(info.role, kind);
   }
 
   /** The principal of this connection as it is now (its role may change). */
   get principal(): SyncPrincipal {
-    return { source: 'connection', userId: this.userId, role: this.role, name: this.name, party: this.party, packageId: this.packageId, kind: this.kind, connection: this };
+    return {
+      source: 'connection',
+      userId: this.userId,
+      role: this.role,
+      name: this.name,
+      party: this.party,
+      packageId: this.packageId,
+      kind: this.kind,
+      connection: this,
+    };
+  }
+
+  /** The connection showed that a person is at work: tells the websocket layer (`ConnectionInfo.onActivity`). */
+  activity(): void {
+    this.info.onActivity?.();
   }
 }

@@ -9,17 +9,50 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE, encodeNotice, type Notice } from '../../shared/protocol';
 
+/** What was wrong with a malformed frame (counted by kind, server/sync/problems.ts). */
+export type MalformedKind =
+  | 'unknown-message-type'
+  | 'unknown-sync-type'
+  | 'trailing-bytes'
+  | 'truncated'
+  | 'bad-varint'
+  | 'unreadable-update'
+  | 'bad-state-vector'
+  | 'bad-awareness'
+  | 'other';
+
 /**
  * A client sent something that is not a well-formed message. The room closes only
- * that connection, with 4400 and this error's message as the reason.
+ * that connection, with 4400 and this error's message as the reason; `kind` says
+ * what was wrong, for the counters.
  */
-export class MalformedMessageError extends Error {}
+export class MalformedMessageError extends Error {
+  constructor(
+    message: string,
+    readonly kind: MalformedKind = 'other',
+  ) {
+    super(message);
+  }
+}
 
-/** One client's entry in an awareness update: its clock and state (null = gone). */
+/** lib0's decoding errors, by message: reading past the end, or a varint longer than 53 bits. */
+function kindOfDecodingError(err: unknown): MalformedKind {
+  const msg = err instanceof Error ? err.message : '';
+  if (msg === 'Unexpected end of array') return 'truncated';
+  if (msg === 'Integer out of Range') return 'bad-varint';
+  return 'other';
+}
+
+/**
+ * One client's entry in an awareness update: its clock and state (null = gone).
+ * `tooBig` marks a state whose JSON is longer than the decoder's limit: it was not
+ * parsed, and `state` is undefined.
+ */
 export interface AwarenessEntry {
   clientId: number;
   clock: number;
   state: unknown;
+  tooBig?: true;
 }
 
 /** A decoded client → server frame. Sync step 2 and update carry the same payload. */
@@ -33,16 +66,17 @@ export type ClientMessage =
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
 function assertConsumed(d: decoding.Decoder): void {
-  if (decoding.hasContent(d)) throw new MalformedMessageError('Ugyldig melding: overskytende bytes');
+  if (decoding.hasContent(d)) throw new MalformedMessageError('Ugyldig melding: overskytende bytes', 'trailing-bytes');
 }
 
 /**
  * Decodes one binary frame from a client. Guarantees the whole frame was consumed
- * (trailing bytes are malformed) and that awareness entries parse as JSON; an
+ * (trailing bytes are malformed) and that awareness entries parse as JSON (states
+ * longer than `maxAwarenessStateBytes` are marked `tooBig`, not parsed); an
  * update's content is checked separately by `parseUpdate`. The server's own notice
  * type (100) is not something a client sends and counts as an unknown type.
  */
-export function decodeClientMessage(data: Uint8Array): ClientMessage {
+export function decodeClientMessage(data: Uint8Array, maxAwarenessStateBytes = Infinity): ClientMessage {
   try {
     const d = decoding.createDecoder(data);
     const type = decoding.readVarUint(d);
@@ -50,7 +84,7 @@ export function decodeClientMessage(data: Uint8Array): ClientMessage {
       case MESSAGE_SYNC: {
         const sub = decoding.readVarUint(d);
         if (sub !== SYNC_STEP1 && sub !== SYNC_STEP2 && sub !== SYNC_UPDATE) {
-          throw new MalformedMessageError(`Ugyldig melding: ukjent synkroniseringstype ${sub}`);
+          throw new MalformedMessageError(`Ugyldig melding: ukjent synkroniseringstype ${sub}`, 'unknown-sync-type');
         }
         const payload = decoding.readVarUint8Array(d);
         assertConsumed(d);
@@ -60,22 +94,28 @@ export function decodeClientMessage(data: Uint8Array): ClientMessage {
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(d);
         assertConsumed(d);
-        return { type: 'awareness', update, entries: decodeAwarenessUpdate(update) };
+        return { type: 'awareness', update, entries: decodeAwarenessUpdate(update, maxAwarenessStateBytes) };
       }
       case MESSAGE_QUERY_AWARENESS:
         assertConsumed(d);
         return { type: 'query-awareness' };
       default:
-        throw new MalformedMessageError(`Ugyldig melding: ukjent meldingstype ${type}`);
+        throw new MalformedMessageError(`Ugyldig melding: ukjent meldingstype ${type}`, 'unknown-message-type');
     }
   } catch (err) {
     if (err instanceof MalformedMessageError) throw err;
-    throw new MalformedMessageError(`Ugyldig melding: ${err instanceof Error ? err.message : String(err)}`);
+    throw new MalformedMessageError(`Ugyldig melding: ${err instanceof Error ? err.message : String(err)}`, kindOfDecodingError(err));
   }
 }
 
-/** Reads an awareness update (`varuint n, n × (clientId, clock, JSON state)`); throws when malformed. */
-export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads an awareness update (`varuint n, n × (clientId, clock, JSON state)`); throws
+ * when malformed. A state longer than `maxStateBytes` is not parsed: its entry comes
+ * back with `tooBig` (the caller drops it).
+ */
+export function decodeAwarenessUpdate(update: Uint8Array, maxStateBytes = Infinity): AwarenessEntry[] {
   try {
     const d = decoding.createDecoder(update);
     const n = decoding.readVarUint(d);
@@ -83,14 +123,19 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
     for (let i = 0; i < n; i++) {
       const clientId = decoding.readVarUint(d);
       const clock = decoding.readVarUint(d);
-      const state: unknown = JSON.parse(decoding.readVarString(d));
+      const json = decoding.readVarUint8Array(d);
+      if (json.byteLength > maxStateBytes) {
+        entries.push({ clientId, clock, state: undefined, tooBig: true });
+        continue;
+      }
+      const state: unknown = JSON.parse(utf8.decode(json));
       entries.push({ clientId, clock, state });
     }
     assertConsumed(d);
     return entries;
   } catch (err) {
     if (err instanceof MalformedMessageError) throw err;
-    throw new MalformedMessageError('Ugyldig melding: ugyldig tilstedeværelse');
+    throw new MalformedMessageError('Ugyldig melding: ugyldig tilstedeværelse', 'bad-awareness');
   }
 }
 
@@ -114,7 +159,7 @@ export function parseUpdate(update: Uint8Array): DecodedUpdate {
   try {
     return Y.decodeUpdate(update);
   } catch {
-    throw new MalformedMessageError('Ugyldig melding: oppdateringen kan ikke leses');
+    throw new MalformedMessageError('Ugyldig melding: oppdateringen kan ikke leses', 'unreadable-update');
   }
 }
 

@@ -14,6 +14,7 @@ import { isNovel } from './gate';
 import type { HookRoom, HookRunner } from './hooks';
 import { MAX_QUEUED_BYTES, MAX_QUEUED_FRAMES, MAX_RESYNCS_IN_A_ROW } from './options';
 import type { WritePipeline } from './pipeline';
+import type { ProblemLog } from './problems';
 import type { Replica } from './replica';
 
 type Held = [Connection | null, Uint8Array];
@@ -28,6 +29,9 @@ export interface IntakeOptions {
   connections: ConnectionSet;
   storage: DocStorage;
   log: RoomLogger;
+  problems: ProblemLog;
+  /** Awareness states longer than this (bytes) are not parsed (the awareness hub drops them). */
+  maxAwarenessStateBytes: number;
   /** The replica was rebuilt and the held frames handled. */
   onRebuilt(): void;
   /** The rebuild failed: the room must unload. */
@@ -37,7 +41,8 @@ export interface IntakeOptions {
 }
 
 /**
- * Guarantees: a malformed frame closes only its sender (4400); a writer's update
+ * Guarantees: a malformed frame closes only its sender (4400) and is counted by
+ * kind (`ProblemLog`, which logs summaries, never a line per frame); a writer's update
  * passes `beforeApplyUpdate`, then the replica's checks; a refusal closes its
  * sender (4422) and from that moment until the rebuilt replica is in place no
  * frame and no remote update touches the replica or gets an answer — they are held
@@ -100,10 +105,11 @@ export class MessageIntake {
       return;
     }
     try {
-      this.handleMessage(c, decodeClientMessage(data));
+      this.handleMessage(c, decodeClientMessage(data, this.opts.maxAwarenessStateBytes));
     } catch (err) {
       const reason = err instanceof MalformedMessageError ? err.message : `Ugyldig melding: ${err instanceof Error ? err.message : String(err)}`;
-      this.opts.log.warn(`room ${this.opts.room.docName}: closing connection of ${c.userId}: ${reason}`);
+      const kind = err instanceof MalformedMessageError ? err.kind : 'other';
+      this.opts.problems.count({ kind: `malformed-${kind}`, docName: this.opts.room.docName, userId: c.userId, detail: reason });
       this.opts.connections.close(c, CLOSE_MALFORMED, reason);
     }
   }
@@ -157,7 +163,7 @@ export class MessageIntake {
         try {
           diff = replica.diffFor(msg.stateVector);
         } catch {
-          throw new MalformedMessageError('Ugyldig melding: ugyldig tilstandsvektor');
+          throw new MalformedMessageError('Ugyldig melding: ugyldig tilstandsvektor', 'bad-state-vector');
         }
         pipeline.sendAfterPersist(c, encodeSyncStep2(diff));
         return;
@@ -198,6 +204,8 @@ export class MessageIntake {
       this.afterChange();
     }
     if (refusal !== null) this.refuse(c, refusal);
+    // A person at work (an empty step 2 answering the server's step 1 is not).
+    else if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) c.activity();
   }
 
   /**

@@ -6,6 +6,7 @@ import type { DocStorage } from '../storage/types';
 import type { RoomLogger } from './connection';
 import type { HookRoom, RoomHooks } from './hooks';
 import type { MergeFunction, StorageRetryPolicy } from './pipeline';
+import type { ProblemLog } from './problems';
 import type { SyncScheduler } from './scheduler';
 
 /** loading → live → draining → unloaded. A failed load goes straight to unloaded. */
@@ -63,4 +64,10 @@ export interface RoomOptions {
   merge?: MergeFunction;
   /** Whether and when a failed append is retried (default: never; the room unloads). */
   storageRetry?: StorageRetryPolicy;
+  /** Where malformed frames and dropped awareness are counted (default: a log of the room's own, flushed at unload). */
+  problems?: ProblemLog;
+  /** Default `AWARENESS_MIN_INTERVAL_MS`. */
+  awarenessMinIntervalMs?: number;
+  /** Default `AWARENESS_MAX_STATE_BYTES`. */
+  awarenessMaxStateBytes?: number;
 }

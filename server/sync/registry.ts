@@ -5,7 +5,9 @@ import type { MembershipChange } from '../auth/types';
 import type { DocKind } from '../../shared/protocol';
 import { CLOSE_SERVICE_RESTART, REASONS } from '../../shared/protocol';
 import type { RoomOptions } from './options';
+import { ProblemLog } from './problems';
 import { Room } from './room';
+import { realScheduler } from './scheduler';
 
 /** The storage name of a package's document: the id for content, `<id>/comments` for comments. */
 export function docNameFor(packageId: string, kind: DocKind): string {
@@ -24,8 +26,16 @@ export type RoomRegistryOptions = Omit<RoomOptions, 'docName' | 'packageId' | 'k
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private closing = false;
+  /**
+   * The process's counters of malformed frames and dropped awareness, shared by
+   * every room and the websocket layer; summarised in the log at most once a
+   * minute and at shutdown.
+   */
+  readonly problems: ProblemLog;
 
-  constructor(private readonly opts: RoomRegistryOptions) {}
+  constructor(private readonly opts: RoomRegistryOptions) {
+    this.problems = opts.problems ?? new ProblemLog({ log: opts.log ?? console, scheduler: opts.scheduler ?? realScheduler });
+  }
 
   /** The serving room of a doc, created (and loading) if needed. */
   get(packageId: string, kind: DocKind): Room {
@@ -35,6 +45,7 @@ export class RoomRegistry {
     if (existing && (existing.state === 'loading' || existing.state === 'live')) return existing;
     const room: Room = new Room({
       ...this.opts,
+      problems: this.problems,
       docName,
       packageId,
       kind,
@@ -76,9 +87,10 @@ export class RoomRegistry {
     return !this.closing;
   }
 
-  /** Stops accepting, stores everything pending, closes every socket with 1012, unloads. */
+  /** Stops accepting, stores everything pending, closes every socket with 1012, unloads; logs the last problem summary. */
   async shutdown(): Promise<void> {
     this.closing = true;
     await Promise.all([...this.rooms.values()].map((r) => r.shutdown(CLOSE_SERVICE_RESTART, REASONS.restart)));
+    this.problems.stop();
   }
 }

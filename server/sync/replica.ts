@@ -119,7 +119,7 @@ export class Replica {
     try {
       Y.applyUpdate(this.current, update, c);
     } catch {
-      throw new MalformedMessageError('Ugyldig melding: oppdateringen kan ikke brukes');
+      throw new MalformedMessageError('Ugyldig melding: oppdateringen kan ikke brukes', 'unreadable-update');
     }
     return this.lastRefusal;
   }

@@ -1,7 +1,7 @@
 // The room: lifecycle and public surface over its parts (replica, pipeline, awareness, connections, intake).
 import * as Y from 'yjs';
 import type { DocKind, Role } from '../../shared/protocol';
-import { CLOSE_LOAD_FAILED, CLOSE_MALFORMED, CLOSE_STORAGE_FAILED, REASONS, closeReason } from '../../shared/protocol';
+import { AWARENESS_MAX_STATE_BYTES, AWARENESS_MIN_INTERVAL_MS, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, CLOSE_STORAGE_FAILED, REASONS, closeReason } from '../../shared/protocol';
 import { mergeInBackground } from './compactor';
 import { AwarenessHub } from './awareness';
 import { Connection, type ConnectionInfo, type RoomLogger, type SyncSocket } from './connection';
@@ -11,6 +11,7 @@ import { HookRunner, type HookRoom } from './hooks';
 import { MessageIntake } from './intake';
 import { KEEPALIVE_INTERVAL_MS, MAX_LOG_BYTES, MAX_LOG_UPDATES, ROOM_IDLE_TIMEOUT_MS, type RoomOptions, type RoomState } from './options';
 import { NO_RETRY, WritePipeline } from './pipeline';
+import { ProblemLog } from './problems';
 import { Replica } from './replica';
 import { realScheduler, type SyncScheduler, type TimerHandle } from './scheduler';
 
@@ -42,6 +43,9 @@ export class Room implements HookRoom {
   private readonly presence: AwarenessHub;
   private readonly conns: ConnectionSet;
   private readonly intake: MessageIntake;
+  /** Where this room counts malformed frames and dropped awareness (shared by the registry's rooms). */
+  readonly problems: ProblemLog;
+  private readonly ownsProblems: boolean;
   private holds = 0;
   private idleTimer: TimerHandle | null = null;
   private keepaliveTimer: TimerHandle | null = null;
@@ -56,7 +60,10 @@ export class Room implements HookRoom {
     this.log = opts.log ?? console;
     this.scheduler = opts.scheduler ?? realScheduler;
     this.hooks = new HookRunner(opts.hooks ?? [], this.log, this.docName);
-    const shared = { room: this, hooks: this.hooks, scheduler: this.scheduler, log: this.log, storage: opts.storage };
+    this.ownsProblems = !opts.problems;
+    this.problems = opts.problems ?? new ProblemLog({ log: this.log, scheduler: this.scheduler });
+    const maxAwarenessStateBytes = opts.awarenessMaxStateBytes ?? AWARENESS_MAX_STATE_BYTES;
+    const shared = { room: this, hooks: this.hooks, scheduler: this.scheduler, log: this.log, storage: opts.storage, problems: this.problems };
     this.conns = new ConnectionSet({ docName: this.docName, kind: this.kind, log: this.log, onClosed: (c) => this.disconnect(c.socket) });
     this.replica = new Replica({
       ...shared,
@@ -75,9 +82,14 @@ export class Room implements HookRoom {
     });
     this.presence = new AwarenessHub({
       ...shared,
+      minIntervalMs: opts.awarenessMinIntervalMs ?? AWARENESS_MIN_INTERVAL_MS,
+      maxStateBytes: maxAwarenessStateBytes,
       recipients: () => this.conns.greeted(),
       send: (c, data) => this.conns.send(c, data),
-      onMalformed: (c, err) => this.conns.close(c, CLOSE_MALFORMED, err.message),
+      onMalformed: (c, err) => {
+        this.problems.count({ kind: `malformed-${err.kind}`, docName: this.docName, userId: c.userId, detail: err.message });
+        this.conns.close(c, CLOSE_MALFORMED, err.message);
+      },
     });
     this.intake = new MessageIntake({
       ...shared,
@@ -85,6 +97,7 @@ export class Room implements HookRoom {
       pipeline: this.pipeline,
       presence: this.presence,
       connections: this.conns,
+      maxAwarenessStateBytes,
       onRebuilt: () => {
         if (this.state === 'live') this.intake.greetWaiting();
       },
@@ -141,7 +154,7 @@ export class Room implements HookRoom {
 
   /** Adds a socket. Messages received before the room is live (or while it rebuilds) are queued, not answered. */
   connect(socket: SyncSocket, info: ConnectionInfo): Connection {
-    const c = new Connection(socket, info.userId, info.role, this.packageId, this.kind, info.name ?? info.userId, info.party ?? null);
+    const c = new Connection(socket, info, this.packageId, this.kind);
     if (this.state === 'unloaded' || this.state === 'draining') {
       socket.close(CLOSE_LOAD_FAILED, closeReason(REASONS.loadFailed));
       c.closed = true;
@@ -277,6 +290,7 @@ export class Room implements HookRoom {
     this.pipeline.close();
     this.presence.destroy();
     this.replica.destroy();
+    if (this.ownsProblems) this.problems.stop();
     this.resolveUnloaded();
     this.hooks.notify('afterUnloadDocument', { room: this });
     this.opts.onUnloaded?.(this);

@@ -145,7 +145,28 @@ function sameFormat(a: RichRun, b: RichRun): boolean {
 /** Links nest in a paragraph once; deeper nesting (malformed data) is not read, so a reader cannot run out of stack. */
 const MAX_READ_DEPTH = 16;
 
-function readRunsInto(runs: RichRun[], el: Y.XmlText, link?: string, depth = 0): void {
+/**
+ * How the readers below see Y types: the live view by default; a deleted line's
+ * text is read through a view that still sees what its deleting transaction
+ * removed (shared/doc/deletedLine.ts).
+ */
+export interface XmlView {
+  /** The inserts of `text` in order: strings, embedded `Y.Map`s and `Y.XmlText`s. */
+  inserts(text: Y.XmlText): unknown[];
+  /** An attribute of an element. */
+  attribute(el: Y.XmlText, key: string): unknown;
+  /** A value of a `Y.Map` embed. */
+  mapValue(map: Y.Map<unknown>, key: string): unknown;
+}
+
+/** The view of the document as it is. */
+export const LIVE_XML_VIEW: XmlView = {
+  inserts: (text) => (text.toDelta() as Array<{ insert: unknown }>).map((op) => op.insert),
+  attribute: (el, key) => el.getAttribute(key),
+  mapValue: (map, key) => map.get(key),
+};
+
+function readRunsInto(runs: RichRun[], el: Y.XmlText, view: XmlView, link?: string, depth = 0): void {
   if (depth > MAX_READ_DEPTH) return;
   let format = 0;
   const push = (text: string): void => {
@@ -159,57 +180,56 @@ function readRunsInto(runs: RichRun[], el: Y.XmlText, link?: string, depth = 0):
     if (last && sameFormat(last, run)) last.text += text;
     else runs.push(run);
   };
-  for (const op of el.toDelta() as Array<{ insert: unknown }>) {
-    const ins = op.insert;
+  for (const ins of view.inserts(el)) {
     if (typeof ins === 'string') {
       push(ins);
     } else if (ins instanceof Y.Map) {
-      if (ins.get('__type') === 'linebreak') {
+      if (view.mapValue(ins, '__type') === 'linebreak') {
         push('\n');
         format = 0;
       } else {
-        format = typeof ins.get('__format') === 'number' ? (ins.get('__format') as number) : 0;
+        const f = view.mapValue(ins, '__format');
+        format = typeof f === 'number' ? f : 0;
       }
     } else if (ins instanceof Y.XmlText) {
-      const type = ins.getAttribute('__type');
-      const url = type === 'link' || type === 'autolink' ? String(ins.getAttribute('__url') ?? '') : link;
-      readRunsInto(runs, ins, url, depth + 1);
+      const type = view.attribute(ins, '__type');
+      const url = type === 'link' || type === 'autolink' ? String(view.attribute(ins, '__url') ?? '') : link;
+      readRunsInto(runs, ins, view, url, depth + 1);
     }
   }
 }
 
-function readRuns(el: Y.XmlText): RichRun[] {
+function readRuns(el: Y.XmlText, view: XmlView): RichRun[] {
   const runs: RichRun[] = [];
-  readRunsInto(runs, el);
+  readRunsInto(runs, el, view);
   return runs;
 }
 
-/** Reads the block structure of a Lexical-bound XmlText as plain records. */
-export function readRichTextFromXml(root: Y.XmlText): RichBlock[] {
+/** Reads the block structure of a Lexical-bound XmlText as plain records (through `view`, by default the live document). */
+export function readRichTextFromXml(root: Y.XmlText, view: XmlView = LIVE_XML_VIEW): RichBlock[] {
   const blocks: RichBlock[] = [];
-  for (const op of root.toDelta() as Array<{ insert: unknown }>) {
-    const el = op.insert;
+  for (const el of view.inserts(root)) {
     if (typeof el === 'string') {
       // Text directly under the root is not a layout Lexical writes; keep it anyway.
       blocks.push({ type: 'paragraph', runs: [{ text: el }] });
       continue;
     }
     if (!(el instanceof Y.XmlText)) continue;
-    const type = el.getAttribute('__type');
+    const type = view.attribute(el, '__type');
     if (type === 'list') {
       const items: RichRun[][] = [];
-      for (const itemOp of el.toDelta() as Array<{ insert: unknown }>) {
-        if (itemOp.insert instanceof Y.XmlText) items.push(readRuns(itemOp.insert));
+      for (const item of view.inserts(el)) {
+        if (item instanceof Y.XmlText) items.push(readRuns(item, view));
       }
-      blocks.push({ type: 'list', ordered: el.getAttribute('__listType') === 'number', items });
+      blocks.push({ type: 'list', ordered: view.attribute(el, '__listType') === 'number', items });
     } else if (type === 'heading') {
-      const tag = String(el.getAttribute('__tag') ?? 'h2');
+      const tag = String(view.attribute(el, '__tag') ?? 'h2');
       const level = Math.min(6, Math.max(1, Number(tag.slice(1)) || 2)) as 1 | 2 | 3 | 4 | 5 | 6;
-      blocks.push({ type: 'heading', level, runs: readRuns(el) });
+      blocks.push({ type: 'heading', level, runs: readRuns(el, view) });
     } else if (type === 'quote') {
-      blocks.push({ type: 'quote', runs: readRuns(el) });
+      blocks.push({ type: 'quote', runs: readRuns(el, view) });
     } else {
-      blocks.push({ type: 'paragraph', runs: readRuns(el) });
+      blocks.push({ type: 'paragraph', runs: readRuns(el, view) });
     }
   }
   return blocks;

@@ -16,3 +16,22 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export function isExportFormat(value: unknown): value is ExportFormat {
   return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value);
 }
+
+/**
+ * A deleted line as `GET /api/packages/:id/deleted-lines` lists it for owners: the
+ * newest deletion of each line that is not in the package now, newest first. The
+ * server keeps the whole line (amounts, invalid cells, rich rationale);
+ * `POST /api/packages/:id/deleted-lines/:lineId/restore` brings it back.
+ */
+export interface DeletedLineView {
+  lineId: string;
+  title: string;
+  ledger: 'drift' | 'investering' | 'fond';
+  group: 'tiltak' | 'inndekning';
+  /** Year → amount as a canonical decimal string (million NOK). */
+  amounts: Record<string, string>;
+  /** ISO 8601 timestamp of the deletion. */
+  deletedAt: string;
+  /** Who deleted it (user id; null for the server itself). */
+  deletedBy: string | null;
+}

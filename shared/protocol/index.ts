@@ -1,8 +1,9 @@
 /**
  * The only place client and server share wire facts: roles and what they may do,
- * the websocket protocol (message types, notices, close codes, limits) and the HTTP
- * API's limits and export formats.
+ * the websocket protocol (message types, notices, close codes, limits), the awareness
+ * state and its rules, and the HTTP API's limits and export formats.
  */
 export * from './roles';
 export * from './wire';
 export * from './http';
+export * from './presence';

@@ -39,8 +39,6 @@ export const SYNC_UPDATE = 2;
 
 /** Largest websocket frame a client may send; larger frames close with 1009. */
 export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
-/** A connection may change its awareness at most this often; faster updates are coalesced. */
-export const AWARENESS_MIN_INTERVAL_MS = 50;
 /** A connection that lets this much outgoing data pile up (a stalled reader) is closed with 1013. */
 export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 

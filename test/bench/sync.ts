@@ -19,6 +19,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { createLineInDoc, getLinesMap, writeMetaToDoc } from '../../shared/doc/schema';
 import { cookieWebSocket } from '../server/serverHarness';
 import { spawnServer } from '../server/fixtures/spawnServer';
+import { procStats } from '../helpers/proc';
 import type { BenchTable } from './measure';
 
 /** Fan-out scenarios: docs × clients per doc × edits per second per client. */
@@ -37,19 +38,6 @@ const COLD_JOIN_TEXT_CHARS = 50_000;
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-const CLOCK_TICKS_PER_S = 100;
-
-/** Server process CPU seconds (user + system) and RSS in MiB, from /proc. */
-function procStats(pid: number): { cpuS: number; rssMiB: number } {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command name: state is field 3, utime 14, stime 15 (1-based) → index 11, 12.
-  const cpuS = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return { cpuS, rssMiB: rssKb / 1024 };
 }
 
 function connect(port: number, room: string, user: string, doc: Y.Doc): WebsocketProvider {

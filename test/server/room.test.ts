@@ -365,21 +365,22 @@ describe('Room', () => {
     const b = new FakeClient(room, 'b', 'editor');
     const w = new FakeClient(room, 'w', 'viewer');
     await until(() => a.synced && b.synced && w.synced);
-    a.awareness.setLocalState({ name: 'A' });
+    // `label`, not `name`: the identity hook rewrites `name` to the login's name.
+    a.awareness.setLocalState({ label: 'A' });
     await until(() => w.awareness.getStates().has(a.doc.clientID));
     // B claims to be A, with a later clock than A's own state.
-    b.send(awarenessMessage(a.doc.clientID, 99, { name: 'Forfalsket' }));
+    b.send(awarenessMessage(a.doc.clientID, 99, { label: 'Forfalsket' }));
     // Then a legitimate change from B. B had sent no awareness before, so a spoof the
     // room accepted would have been applied at once and this one after it: once it
     // has reached W, the spoof has been handled one way or the other.
-    b.awareness.setLocalState({ name: 'B' });
-    const bAtW = () => (w.awareness.getStates().get(b.doc.clientID) as { name?: string } | undefined)?.name;
+    b.awareness.setLocalState({ label: 'B' });
+    const bAtW = () => (w.awareness.getStates().get(b.doc.clientID) as { label?: string } | undefined)?.label;
     await until(() => b.closed !== null || bAtW() === 'B', 2000, "B's own awareness at W");
     // Ignored, not punished: a spoof is well-formed, so neither B nor A is closed.
     expect(b.closed).toBeNull();
     expect(a.closed).toBeNull();
     expect(bAtW()).toBe('B');
-    expect(w.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'A' });
+    expect(w.awareness.getStates().get(a.doc.clientID)).toEqual({ label: 'A' });
     expect(room.connectionCount).toBe(3);
   });
 

@@ -49,7 +49,7 @@ export function cookieWebSocket(cookie: string, origin?: string): typeof globalT
   return CookieWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
-export interface StartTestServerOptions extends Partial<Pick<StartServerOptions, 'roomIdleTimeoutMs' | 'maxLogUpdates' | 'maxLogBytes' | 'publicOrigin' | 'clientDir'>> {
+export interface StartTestServerOptions extends Partial<Pick<StartServerOptions, 'roomIdleTimeoutMs' | 'maxLogUpdates' | 'maxLogBytes' | 'publicOrigin' | 'clientDir' | 'log'>> {
   storage?: DocStorage;
   auth?: TestAuth;
 }
@@ -72,7 +72,7 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
     port: 0,
     auth,
     storage,
-    log: quietLog,
+    log: opts.log ?? quietLog,
     ...(opts.roomIdleTimeoutMs !== undefined ? { roomIdleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
@@ -218,6 +218,42 @@ export function upgradeStatusAt(
     ws.on('error', (err) => {
       if (!/Unexpected server response/.test(err.message)) reject(err);
     });
+  });
+}
+
+/**
+ * A raw websocket client (`ws`, binary frames as given): connects to `url` with
+ * `cookie`, waits for the server's first frame (the room is live), sends
+ * `payloads` in order and reports how the server closed the socket — or `code:
+ * null` when it was still open `quietMs` after the last frame (it is closed then).
+ */
+export function sendRaw(url: string, cookie: string, payloads: ReadonlyArray<Uint8Array | string>, quietMs = 300): Promise<{ code: number | null; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { cookie } });
+    let sent = false;
+    let done = false;
+    const finish = (r: { code: number | null; reason: string }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(guard);
+      resolve(r);
+    };
+    const guard = setTimeout(() => {
+      if (!done) reject(new Error(`no answer from ${url}`));
+      ws.terminate();
+    }, 15_000);
+    ws.on('message', () => {
+      if (sent) return;
+      sent = true;
+      for (const p of payloads) if (ws.readyState === ws.OPEN) ws.send(p, { binary: typeof p !== 'string' });
+      setTimeout(() => {
+        if (done) return;
+        finish({ code: null, reason: '' });
+        ws.close();
+      }, quietMs);
+    });
+    ws.on('close', (code, reason) => finish({ code, reason: reason.toString() }));
+    ws.on('error', () => {});
   });
 }
 

@@ -134,6 +134,37 @@ export function storageContract(name: string, factory: StorageFactory): void {
       await s.close();
     });
 
+    it('keeps the snapshot of a deleted line: listed newest first and found by line, never in listAudit', async () => {
+      const s = await factory.create();
+      const deleted = (lineId: string, title: string, snapshot?: string) => ({
+        packageId: 'p1',
+        lineId,
+        field: 'deleted' as const,
+        year: null,
+        oldValue: title,
+        newValue: null,
+        userId: 'u1',
+        at: '2026-01-01T00:00:00.000Z',
+        ...(snapshot !== undefined ? { snapshot } : {}),
+      });
+      await s.append({ docName: 'p1', updates: [], audit: [deleted('l1', 'Først', '{"v":1}'), deleted('l2', 'Uten øyeblikksbilde')] });
+      await s.append({ docName: 'p1', updates: [], audit: [deleted('l1', 'Igjen', '{"v":2}'), deleted('l3', 'Tredje', '{"v":3}')] });
+      await s.append({ docName: 'p2', updates: [], audit: [{ ...deleted('l9', 'Annen pakke', '{"v":9}'), packageId: 'p2' }] });
+      expect((await s.listDeletedLines('p1')).map((e) => [e.lineId, e.snapshot])).toEqual([
+        ['l3', '{"v":3}'],
+        ['l1', '{"v":2}'],
+        ['l1', '{"v":1}'],
+      ]);
+      expect((await s.listDeletedLines('p1', 1)).map((e) => e.lineId)).toEqual(['l3']);
+      expect(await s.findDeletedLine('p1', 'l1')).toEqual(deleted('l1', 'Igjen', '{"v":2}'));
+      expect(await s.findDeletedLine('p1', 'l2')).toBeNull();
+      expect(await s.findDeletedLine('p1', 'l9')).toBeNull();
+      const audit = await s.listAudit('p1');
+      expect(audit).toHaveLength(4);
+      for (const e of audit) expect(e).not.toHaveProperty('snapshot');
+      await s.close();
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
       it('keeps everything across a reopen', async () => {

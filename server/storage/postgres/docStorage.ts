@@ -76,8 +76,8 @@ export class PostgresStorage implements DocStorage {
       const audit = batch.audit ?? [];
       if (audit.length > 0) {
         await c.query(
-          `INSERT INTO audit (package_id, line_id, field, year, old_value, new_value, user_id, at)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+          `INSERT INTO audit (package_id, line_id, field, year, old_value, new_value, user_id, at, snapshot)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
           [
             audit.map((e) => e.packageId),
             audit.map((e) => e.lineId),
@@ -87,6 +87,7 @@ export class PostgresStorage implements DocStorage {
             audit.map((e) => e.newValue),
             audit.map((e) => e.userId),
             audit.map((e) => e.at),
+            audit.map((e) => e.snapshot ?? null),
           ],
         );
       }
@@ -134,11 +135,27 @@ export class PostgresStorage implements DocStorage {
   }
 
   async listAudit(packageId: string, limit = 1000): Promise<AuditEntry[]> {
-    const r = await this.pool.query<AuditRow>('SELECT * FROM (SELECT * FROM audit WHERE package_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id', [
-      packageId,
-      limit,
-    ]);
+    const r = await this.pool.query<AuditRow>(
+      'SELECT package_id, line_id, field, year, old_value, new_value, user_id, at FROM (SELECT * FROM audit WHERE package_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id',
+      [packageId, limit],
+    );
     return r.rows.map(auditEntryFromRow);
+  }
+
+  async listDeletedLines(packageId: string, limit = 200): Promise<AuditEntry[]> {
+    const r = await this.pool.query<AuditRow>(
+      "SELECT * FROM audit WHERE package_id = $1 AND field = 'deleted' AND snapshot IS NOT NULL ORDER BY id DESC LIMIT $2",
+      [packageId, limit],
+    );
+    return r.rows.map(auditEntryFromRow);
+  }
+
+  async findDeletedLine(packageId: string, lineId: string): Promise<AuditEntry | null> {
+    const r = await this.pool.query<AuditRow>(
+      "SELECT * FROM audit WHERE package_id = $1 AND line_id = $2 AND field = 'deleted' AND snapshot IS NOT NULL ORDER BY id DESC LIMIT 1",
+      [packageId, lineId],
+    );
+    return r.rows[0] ? auditEntryFromRow(r.rows[0]) : null;
   }
 
   async close(): Promise<void> {

@@ -79,4 +79,9 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_package ON audit (package_id, id);
     `,
   },
+  {
+    id: 2,
+    name: 'deleted lines keep their snapshot',
+    sql: 'ALTER TABLE audit ADD COLUMN snapshot TEXT',
+  },
 ];

@@ -6,8 +6,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
-import { createLineInDoc, readLinesFromDoc, setLineAmount } from '../../../shared/doc/schema';
+import { createLineInDoc, readLinesFromDoc, readMetaFromDoc, setLineAmount } from '../../../shared/doc/schema';
 import { addCommentToDoc, readCommentsFromDoc } from '../../../shared/doc/comments';
+import { AWARENESS_MIN_INTERVAL_MS, presenceColorFor } from '../../../shared/protocol';
 import { Client, adminClient, inviteAndAccept } from './harness';
 import { connectProvider, startTarget, synced, until, upgradeStatus } from './target';
 import type { Target, TestProvider } from './target';
@@ -272,5 +273,139 @@ describe('attack table — per-message authorisation', () => {
     expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin, cookie })).toBe(101);
     await editor.post('/api/auth/logout');
     expect(await upgradeStatus(t.origin, pkgA, { origin: t.origin, cookie })).toBe(401);
+  });
+});
+
+describe('attack table — awareness bound to the login', () => {
+  type State = Record<string, unknown>;
+  const stateOf = (watcher: TestProvider, from: TestProvider): State | undefined => watcher.provider.awareness.getStates().get(from.doc.clientID) as State | undefined;
+
+  it('W27 a viewer claiming to be another user (an editor) editing a line shows up as itself, not editing, without a caret', async () => {
+    const { userId: editorId } = await inviteAndAccept(owner, pkgA, 'ekte.redaktor@kommune.no', 'editor', 'AP');
+    const { client: viewer, userId: viewerId } = await inviteAndAccept(owner, pkgA, 'late.leser@kommune.no', 'viewer', 'SV');
+    const watcher = provider(pkgA, owner);
+    const v = provider(pkgA, viewer);
+    await Promise.all([synced(watcher), synced(v)]);
+    const forged = { id: editorId, name: 'Ekte Redaktør', color: '#ff0000', party: 'AP' };
+    v.provider.awareness.setLocalState({
+      user: forged,
+      editing: { lineId, year: '2026' },
+      name: forged.name,
+      color: forged.color,
+      focusing: true,
+      anchorPos: { type: null, tname: null, item: { client: 1, clock: 0 }, assoc: 0 },
+      focusPos: { type: null, tname: null, item: { client: 1, clock: 0 }, assoc: 0 },
+      cursorTextId: `line:${lineId}:rationale`,
+    });
+    await until(() => stateOf(watcher, v)?.user !== undefined, 5000, "the viewer's presence at the owner");
+    const color = presenceColorFor(readMetaFromDoc(watcher.doc).parties, 'SV');
+    const seen = stateOf(watcher, v)!;
+    expect(seen.user).toEqual({ id: viewerId, name: 'late.leser', party: 'SV', color });
+    expect(seen.name).toBe('late.leser');
+    expect(seen.color).toBe(color);
+    for (const field of ['editing', 'focusing', 'anchorPos', 'focusPos', 'cursorTextId']) expect(seen, field).not.toHaveProperty(field);
+  });
+
+  it('W27 an honest editor’s presence passes unchanged: identity, the cell it edits and its caret', async () => {
+    const { client: editor, userId } = await inviteAndAccept(owner, pkgA, 'aerlig.redaktor@kommune.no', 'editor', 'SP');
+    const watcher = provider(pkgA, owner);
+    const e = provider(pkgA, editor);
+    await Promise.all([synced(watcher), synced(e)]);
+    const color = presenceColorFor(readMetaFromDoc(e.doc).parties, 'SP');
+    const honest = {
+      user: { id: userId, name: 'aerlig.redaktor', party: 'SP', color },
+      editing: { lineId, year: '2027' },
+      name: 'aerlig.redaktor',
+      color,
+      focusing: true,
+      anchorPos: null,
+      focusPos: null,
+    };
+    e.provider.awareness.setLocalState(honest);
+    await until(() => stateOf(watcher, e)?.user !== undefined, 5000, "the editor's presence at the owner");
+    expect(stateOf(watcher, e)).toEqual(honest);
+  });
+
+  it('W28 a 1 MB awareness state is dropped and a flood of awareness changes is coalesced; honest clients keep their latency', async () => {
+    const { client: flooder } = await inviteAndAccept(owner, pkgA, 'flommer@kommune.no', 'editor', 'AP');
+    const { client: honestClient } = await inviteAndAccept(owner, pkgA, 'rolig@kommune.no', 'editor', 'SV');
+    const watcher = provider(pkgA, owner);
+    const f = provider(pkgA, flooder);
+    const h = provider(pkgA, honestClient);
+    await Promise.all([synced(watcher), synced(f), synced(h)]);
+    const bigSeen: number[] = [];
+    let flooderUpdates = 0;
+    watcher.provider.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) => {
+      if (![...added, ...updated].includes(f.doc.clientID)) return;
+      flooderUpdates++;
+      const junk = (stateOf(watcher, f) as { junk?: string } | undefined)?.junk;
+      if (junk !== undefined) bigSeen.push(junk.length);
+    });
+    // 1 MB states five times a second for two seconds (the attack that raised readers' p50 to 312 ms).
+    const big = 'x'.repeat(1_000_000);
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      f.provider.awareness.setLocalState({ junk: `${i}${big}` });
+      const t0 = Date.now();
+      createLineInDoc(h.doc, { id: `flom-${i}`, ledger: 'drift', group: 'tiltak', title: `Under flom ${i}` });
+      await until(() => readLinesFromDoc(watcher.doc).some((l) => l.id === `flom-${i}`), 5000, `honest edit ${i}`);
+      latencies.push(Date.now() - t0);
+      await sleep(200);
+    }
+    expect(bigSeen).toEqual([]);
+    // A small state from the same client still gets through: only the oversized ones were dropped.
+    f.provider.awareness.setLocalState({ junk: 'liten' });
+    await until(() => (stateOf(watcher, f) as { junk?: string } | undefined)?.junk === 'liten', 5000, 'the small state');
+
+    // A flood: a change every 5 ms for a second reaches the others at most once per AWARENESS_MIN_INTERVAL_MS.
+    flooderUpdates = 0;
+    const t0 = Date.now();
+    for (let i = 0; i < 200; i++) {
+      f.provider.awareness.setLocalState({ junk: `flom ${i}` });
+      await sleep(5);
+    }
+    const floodMs = Date.now() - t0;
+    await until(() => (stateOf(watcher, f) as { junk?: string } | undefined)?.junk === 'flom 199', 5000, 'the newest flood state');
+    expect(flooderUpdates).toBeLessThanOrEqual(Math.ceil(floodMs / AWARENESS_MIN_INTERVAL_MS) + 2);
+    expect(flooderUpdates).toBeLessThan(100);
+    // The honest client's edits went through the 1 MB phase without queueing behind it.
+    latencies.sort((a, b) => a - b);
+    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(500);
+    expect(h.closes).toEqual([]);
+    expect(watcher.closes).toEqual([]);
+  });
+});
+
+describe('attack table — websocket activity keeps a session alive', () => {
+  it('W26 a person typing live (awareness changes every 200 ms) outlives 3× SESSION_TTL_MS and the cookie still works; an idle socket whose client only renews the same state is closed with 4401', async () => {
+    const s = await startTarget({ sessionTtlMs: 1500, sessionSweepIntervalMs: 100 });
+    const mine: TestProvider[] = [];
+    try {
+      const admin = await adminClient(s);
+      const id = await s.createPackage(admin, 'Levende');
+      const { client: typist } = await inviteAndAccept(admin, id, 'skriver@kommune.no', 'editor', 'AP');
+      const { client: idler } = await inviteAndAccept(admin, id, 'hviler@kommune.no', 'editor', 'SV');
+      const live = connectProvider(s.origin, id, { cookie: typist.cookie, origin: s.origin });
+      const idle = connectProvider(s.origin, id, { cookie: idler.cookie, origin: s.origin });
+      mine.push(live, idle);
+      await Promise.all([synced(live), synced(idle)]);
+      idle.provider.awareness.setLocalState({ reading: true });
+      const started = Date.now();
+      let n = 0;
+      while (Date.now() - started < 3 * 1500 + 300) {
+        live.provider.awareness.setLocalState({ caret: n++ });
+        // The idle client's awareness renewals (same state, new clock) are not a person at work.
+        idle.provider.awareness.setLocalState(idle.provider.awareness.getLocalState());
+        await sleep(200);
+      }
+      expect(live.closes).toEqual([]);
+      expect(live.provider.wsconnected).toBe(true);
+      expect(idle.closes.some((c) => c.code === 4401)).toBe(true);
+      expect((await typist.get('/api/auth/me')).status).toBe(200);
+      expect((await idler.get('/api/auth/me')).status).toBe(401);
+    } finally {
+      for (const p of mine) p.destroy();
+      await s.close();
+    }
   });
 });
