@@ -44,8 +44,15 @@ if (typeof globalThis.ErrorEvent === 'undefined') {
   (globalThis as { ErrorEvent?: unknown }).ErrorEvent = ErrorEventPolyfill;
 }
 
-/** Websocket messages smaller than this go uncompressed (awareness, a keystroke's update): deflating them saves nothing worth the CPU. */
-export const WS_COMPRESS_MIN_BYTES = 1024;
+/**
+ * Websocket messages smaller than this go uncompressed: awareness, a keystroke, a
+ * new line, a pasted block. Each relayed update is deflated once per receiving socket,
+ * so compressing the everyday small ones costs a zlib job per update per reader (with
+ * 20 writers the deflate queue, not the server, set the pace: about 100 lines a
+ * second instead of 500); what compression is for — a document's first sync, a large
+ * import — is far above it.
+ */
+export const WS_COMPRESS_MIN_BYTES = 16 * 1024;
 
 /**
  * The per-message compression (`permessage-deflate`, RFC 7692) the websocket server
@@ -61,9 +68,14 @@ export const WS_COMPRESS_MIN_BYTES = 1024;
  */
 export const WS_PER_MESSAGE_DEFLATE = {
   threshold: WS_COMPRESS_MIN_BYTES,
+  // ws honours `threshold` only without context takeover (each message deflated on
+  // its own); with takeover it compresses every message, small ones included.
+  serverNoContextTakeover: true,
   serverMaxWindowBits: 13,
   clientMaxWindowBits: 13,
-  zlibDeflateOptions: { level: 6, memLevel: 7 },
+  // Level 1: a third of level 6's CPU for a few per cent more bytes — compression must
+  // never be what a busy server waits on (every big message is deflated per reader).
+  zlibDeflateOptions: { level: 1, memLevel: 7 },
   // Compressions running at once per process (ws queues the rest): zlib runs on the thread pool.
   concurrencyLimit: 10,
 } as const;

@@ -77,6 +77,10 @@ export class Connection {
   queuedBytes = 0;
   /** Updates in a row that a hook answered with `resync` (reset when one is applied). */
   resyncsInARow = 0;
+  /** A resync's step 1 went out and the sender's step 2 has not come back yet. */
+  awaitingStep2 = false;
+  /** Bytes of updates dropped for a resync since the sender last answered with a step 2. */
+  bytesAwaitingStep2 = 0;
   /** Awareness client ids this connection has set (removed when it closes). */
   readonly awarenessClients = new Set<number>();
   /** Awareness throttle: when its last update was applied (scheduler ms), the newest waiting one, its timer. */

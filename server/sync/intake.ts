@@ -12,7 +12,7 @@ import type { ConnectionSet } from './connections';
 import { MalformedMessageError, decodeClientMessage, encodeSyncStep1, encodeSyncStep2, parseUpdate, type ClientMessage } from './frames';
 import { isNovel } from './gate';
 import type { HookRoom, HookRunner } from './hooks';
-import { MAX_QUEUED_BYTES, MAX_QUEUED_FRAMES, MAX_RESYNCS_IN_A_ROW } from './options';
+import { MAX_QUEUED_BYTES, MAX_QUEUED_FRAMES, MAX_RESYNC_BYTES, MAX_RESYNCS_IN_A_ROW } from './options';
 import type { WritePipeline } from './pipeline';
 import type { ProblemLog } from './problems';
 import type { Replica } from './replica';
@@ -169,6 +169,12 @@ export class MessageIntake {
         return;
       }
       case 'sync-step2':
+        // The sender's answer to a step 1 (ours after a resync among them): what it
+        // sends from now on is judged afresh.
+        c.awaitingStep2 = false;
+        c.bytesAwaitingStep2 = 0;
+        this.receiveUpdate(c, msg.update);
+        return;
       case 'sync-update':
         this.receiveUpdate(c, msg.update);
         return;
@@ -193,7 +199,7 @@ export class MessageIntake {
     const verdict = hooks.beforeApplyUpdate({ room, principal: c.principal, update, decoded, doc: replica.doc });
     if (verdict) {
       if ('refuse' in verdict) this.refuse(c, verdict.refuse);
-      else if ('resync' in verdict) this.resync(c, verdict.resync);
+      else if ('resync' in verdict) this.resync(c, verdict.resync, update.byteLength);
       return;
     }
     c.resyncsInARow = 0;
@@ -213,7 +219,18 @@ export class MessageIntake {
    * has (a sync step 1; its step 2 carries what the update depended on), or refuses
    * a sender that keeps sending such updates.
    */
-  private resync(c: Connection, reason: string): void {
+  private resync(c: Connection, reason: string, bytes: number): void {
+    // Live updates that cross our step 1 on the wire depend on what the sender's
+    // answer will carry: one resync per round trip, however fast the person types —
+    // but a sender that piles up more than MAX_RESYNC_BYTES meanwhile is no typist.
+    c.bytesAwaitingStep2 += bytes;
+    if (c.bytesAwaitingStep2 > MAX_RESYNC_BYTES) {
+      this.refuse(c, `${reason} (more than ${MAX_RESYNC_BYTES} bytes of such updates before answering the server's step 1)`);
+      return;
+    }
+    if (c.awaitingStep2) return;
+    c.awaitingStep2 = true;
+    this.opts.problems.count({ kind: 'update-resync', docName: this.opts.room.docName, userId: c.userId, detail: reason });
     if (++c.resyncsInARow > MAX_RESYNCS_IN_A_ROW) {
       this.refuse(c, `${reason} (${MAX_RESYNCS_IN_A_ROW} resyncs in a row did not help)`);
       return;
@@ -222,7 +239,8 @@ export class MessageIntake {
   }
 
   private refuse(c: Connection, reason: string): void {
-    this.opts.log.warn(`room ${this.opts.room.docName}: refused an update of ${c.userId}: ${reason}`);
+    // Counted and summarised like malformed frames, never a log line each (a flood would write thousands).
+    this.opts.problems.count({ kind: 'update-refused', docName: this.opts.room.docName, userId: c.userId, detail: reason });
     this.opts.connections.close(c, CLOSE_UPDATE_REFUSED, REASONS.updateRefused);
   }
 

@@ -24,11 +24,18 @@ export const MAX_LOG_BYTES = 4 * 1024 * 1024;
  */
 export const KEEPALIVE_INTERVAL_MS = 10_000;
 /**
- * A connection whose updates a hook answered with `resync` this many times in a
- * row (none applied in between) is refused (4422): an honest client answers the
- * first resync with a step 2 that applies.
+ * A connection whose updates a hook answered with `resync` in this many round trips
+ * in a row (each a step 1 sent and the sender's step 2 back, none applied in
+ * between) is refused (4422): an honest client's first step 2 applies. Updates that
+ * cross the step 1 on the wire count once, however many (a fast typist).
  */
 export const MAX_RESYNCS_IN_A_ROW = 8;
+/**
+ * Bytes of not-yet-applicable updates a connection may send while the server waits
+ * for its step 2 (all dropped); past it the connection is refused (4422). Keystrokes
+ * are a few dozen bytes; this is an attacker filling the wire.
+ */
+export const MAX_RESYNC_BYTES = 8 * 1024 * 1024;
 /**
  * What a connection may have queued in the room, unanswered, while the room loads
  * or rebuilds its replica: this many frames, or `MAX_QUEUED_BYTES`. Past either

@@ -31,14 +31,16 @@ export type ProblemKind =
   | 'socket-error'
   | 'awareness-too-big'
   | 'awareness-foreign-client'
-  | 'awareness-coalesced';
+  | 'awareness-coalesced'
+  | 'update-refused'
+  | 'update-resync';
 
 /**
  * Kinds honest clients cause too, counted but never logged: fast cursor moves are
  * coalesced, and the y-websocket provider sends every awareness change it receives
  * back to the server (other clients' states, which the server ignores).
  */
-const QUIET_KINDS: ReadonlySet<ProblemKind> = new Set(['awareness-coalesced', 'awareness-foreign-client']);
+const QUIET_KINDS: ReadonlySet<ProblemKind> = new Set(['awareness-coalesced', 'awareness-foreign-client', 'update-resync']);
 
 /** One counted problem: its kind, the document and the user it came from, and the close reason or error text. */
 export interface Problem {

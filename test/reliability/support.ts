@@ -13,9 +13,9 @@ import { cookieWebSocket } from '../server/serverHarness';
 export { waitFor } from '../server/serverHarness';
 
 /** A provider of the fixture server's user `user` for `room`, reconnecting quickly. */
-export function fixtureProvider(port: number, room: string, user: string, doc = new Y.Doc(), connect = true): WebsocketProvider {
+export function fixtureProvider(port: number, room: string, user: string, doc = new Y.Doc(), connect = true, compress = true): WebsocketProvider {
   return new WebsocketProvider(`ws://127.0.0.1:${port}/ws`, room, doc, {
-    WebSocketPolyfill: cookieWebSocket(`session=token-${user}`),
+    WebSocketPolyfill: cookieWebSocket(`session=token-${user}`, undefined, { compress }),
     disableBc: true,
     maxBackoffTime: 300,
     connect,

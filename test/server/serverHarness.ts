@@ -40,10 +40,10 @@ export interface TestServer {
 }
 
 /** A `ws` WebSocket class that sends `cookie` on the upgrade, for `WebSocketPolyfill`. */
-export function cookieWebSocket(cookie: string, origin?: string): typeof globalThis.WebSocket {
+export function cookieWebSocket(cookie: string, origin?: string, opts: { compress?: boolean } = {}): typeof globalThis.WebSocket {
   class CookieWebSocket extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols, { headers: { cookie }, ...(origin ? { origin } : {}) });
+      super(url, protocols, { headers: { cookie }, ...(origin ? { origin } : {}), ...(opts.compress === false ? { perMessageDeflate: false } : {}) });
     }
   }
   return CookieWebSocket as unknown as typeof globalThis.WebSocket;

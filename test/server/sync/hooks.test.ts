@@ -8,11 +8,11 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { MAX_RESYNCS_IN_A_ROW, Room, UpdateRefusedError, mergeOnThisThread, type ChangeContext, type RoomHooks, type RoomLogger, type StoredContext, type SyncPrincipal } from '../../../server/sync';
+import { MAX_RESYNC_BYTES, MAX_RESYNCS_IN_A_ROW, Room, UpdateRefusedError, mergeOnThisThread, type ChangeContext, type RoomHooks, type RoomLogger, type StoredContext, type SyncPrincipal } from '../../../server/sync';
 import { packageHooks, unappliableReason } from '../../../server/hooks';
 import { MemoryStorage } from '../../../server/storage/memory';
 import type { AppendBatch, AuditEntry } from '../../../server/storage/types';
-import { CLOSE_LOAD_FAILED, CLOSE_UPDATE_REFUSED, MESSAGE_SYNC, SYNC_STEP1, SYNC_UPDATE } from '../../../shared/protocol';
+import { CLOSE_LOAD_FAILED, CLOSE_UPDATE_REFUSED, MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from '../../../shared/protocol';
 import { getMetaMap } from '../../../shared/doc/schema';
 import { ManualScheduler } from '../../helpers/manualScheduler';
 import { FakeClient, until } from '../fakeClient';
@@ -194,10 +194,10 @@ describe('check hooks', () => {
     expect(watcher!.doc.getMap('m').toJSON()).toEqual({ ok: 1 });
   });
 
-  it('a resync verdict drops the update and sends the sender a sync step 1; past MAX_RESYNCS_IN_A_ROW it is refused; an applied update resets the count', async () => {
+  it('a resync verdict drops the update and sends the sender a sync step 1, once per round trip; past MAX_RESYNCS_IN_A_ROW rounds or MAX_RESYNC_BYTES it is refused; an applied update resets the count', async () => {
     const hooks: RoomHooks[] = [{ name: 'applicable', onCreateReplica: ({ doc }) => void doc.getMap('m'), beforeApplyUpdate: ({ doc, decoded }) => (unappliableReason(doc, decoded) ? { resync: 'gap' } : undefined) }];
     const { room, scheduler, flush } = await setup(hooks);
-    const [a, w] = await connected(room, scheduler, ['a', 'editor'], ['w', 'viewer']);
+    const [a, w, b] = await connected(room, scheduler, ['a', 'editor'], ['w', 'viewer'], ['b', 'editor']);
     const author = new Y.Doc();
     const parts: Uint8Array[] = [];
     author.on('update', (u: Uint8Array) => parts.push(u));
@@ -208,22 +208,35 @@ describe('check hooks', () => {
     a!.send(updateFrame(parts[1]!));
     expect(step1s()).toBe(before + 1);
     expect(room.doc.store.pendingStructs).toBeNull();
-    // The dependency arrives: both apply; the count starts again.
-    a!.send(updateFrame(parts[0]!));
+    // A fast typist: more such updates cross the step 1 on the wire — dropped, no second step 1, not closed.
+    for (let i = 0; i < 3 * MAX_RESYNCS_IN_A_ROW; i++) a!.send(updateFrame(parts[1]!.slice()));
+    expect(step1s()).toBe(before + 1);
+    expect(a!.closed).toBeNull();
+    // The answer (a step 2) carries the dependency: both apply; the count starts again.
+    a!.send(syncFrame(SYNC_STEP2, parts[0]!));
     a!.send(updateFrame(parts[1]!));
     await flush();
     await until(() => w!.doc.getMap('m').get('second') === 2);
-    for (let i = 0; i < MAX_RESYNCS_IN_A_ROW; i++) a!.send(updateFrame(parts[1]!.slice()));
+    // A sender whose every answer still cannot be applied: refused after MAX_RESYNCS_IN_A_ROW round trips.
     const gap = new Y.Doc();
     const gapParts: Uint8Array[] = [];
     gap.on('update', (u: Uint8Array) => gapParts.push(u));
     gap.getMap('m').set('x', 1);
     gap.getMap('m').set('y', 1);
-    for (let i = 0; i < MAX_RESYNCS_IN_A_ROW; i++) a!.send(updateFrame(gapParts[1]!));
+    for (let i = 0; i < MAX_RESYNCS_IN_A_ROW; i++) a!.send(syncFrame(SYNC_STEP2, gapParts[1]!));
     expect(a!.closed).toBeNull();
-    a!.send(updateFrame(gapParts[1]!));
+    a!.send(syncFrame(SYNC_STEP2, gapParts[1]!));
     expect(a!.closed?.code).toBe(CLOSE_UPDATE_REFUSED);
     expect(room.doc.getMap('m').has('y')).toBe(false);
+    // One that fills the wire with such updates while the server waits for its answer: refused past MAX_RESYNC_BYTES.
+    const big = new Y.Doc();
+    const bigParts: Uint8Array[] = [];
+    big.on('update', (u: Uint8Array) => bigParts.push(u));
+    big.getMap('m').set('p', 1);
+    big.getMap('m').set('q', 'x'.repeat(1024 * 1024));
+    for (let sent = 0; sent <= MAX_RESYNC_BYTES && !b!.closed; sent += bigParts[1]!.byteLength) b!.send(updateFrame(bigParts[1]!));
+    expect(b!.closed?.code).toBe(CLOSE_UPDATE_REFUSED);
+    expect(room.doc.getMap('m').has('q')).toBe(false);
   });
 
   it('server writes pass the same checks with the principal from their origin, and a refused one rejects and is undone', async () => {
@@ -360,9 +373,13 @@ describe('awareness, connection and unload hooks', () => {
 });
 
 function updateFrame(update: Uint8Array): Uint8Array {
+  return syncFrame(SYNC_UPDATE, update);
+}
+
+function syncFrame(sub: number, update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MESSAGE_SYNC);
-  encoding.writeVarUint(e, SYNC_UPDATE);
+  encoding.writeVarUint(e, sub);
   encoding.writeVarUint8Array(e, update);
   return encoding.toUint8Array(e);
 }
