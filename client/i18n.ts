@@ -167,6 +167,7 @@ const messages = {
   net: { nb: 'Netto', en: 'Net' },
   addLine: { nb: 'Ny linje', en: 'New line' },
   addLineIn: { nb: 'Ny linje i {ledger}, {group}', en: 'New line in {ledger}, {group}' },
+  newLineComing: { nb: 'Ny linje – skriv tittelen', en: 'New line – type its title' },
   duplicateLine: { nb: 'Dupliser', en: 'Duplicate' },
   deleteLine: { nb: 'Slett', en: 'Delete' },
   confirmDeleteLine: { nb: 'Slette linjen «{title}»?', en: 'Delete the line “{title}”?' },
@@ -389,6 +390,30 @@ const messages = {
   uploadTooLarge: { nb: 'Filen er for stor. Største tillatte størrelse er {max}.', en: 'The file is too large. The limit is {max}.' },
   baselinePastePlaceholder: { nb: 'tjenesteområde;2024;2025\nBarnehage;1773;1794', en: 'service area;2024;2025\nKindergartens;1773;1794' },
   packageTitlePlaceholder: { nb: 'Budsjettforslag 2027 fra samarbeidspartiene', en: 'Budget proposal 2027 from the coalition parties' },
+  // Conflicts on amount cells (client/conflicts)
+  tabConflicts: { nb: 'Konflikter', en: 'Conflicts' },
+  tabConflictsCount: { nb: 'Konflikter ({n})', en: 'Conflicts ({n})' },
+  conflictTitle: { nb: 'Konflikt: «{line}», {year}', en: 'Conflict: “{line}”, {year}' },
+  conflictOtherLine: { nb: '{name} skrev {value}{when}.', en: '{name} wrote {value}{when}.' },
+  conflictWrittenLine: { nb: '{name} skrev {value}{when} uten å ha sett det.', en: '{name} wrote {value}{when} without having seen it.' },
+  conflictNowShows: { nb: 'Cellen viser nå {value}.', en: 'The cell now shows {value}.' },
+  conflictPutBack: { nb: 'Sett tilbake {value}', en: 'Put back {value}' },
+  conflictKeep: { nb: 'Behold {value}', en: 'Keep {value}' },
+  conflictGoTo: { nb: 'Gå til cellen', en: 'Go to the cell' },
+  conflictClose: { nb: 'Lukk varselet', en: 'Close the notice' },
+  conflictsEmpty: { nb: 'Ingen uløste konflikter.', en: 'No unresolved conflicts.' },
+  conflictsIntro: {
+    nb: 'To verdier i samme celle der den ene ble skrevet uten at den som skrev, hadde sett den andre. De står her, for alle i pakken, til noen avviser dem eller setter en verdi tilbake.',
+    en: 'Two values in one cell where one was written without its writer having seen the other. They stay here, for everyone in the package, until someone dismisses them or puts a value back.',
+  },
+  conflictsNotices: { nb: 'Konfliktvarsler', en: 'Conflict notices' },
+  conflictEmptyValue: { nb: 'tom celle', en: 'an empty cell' },
+  conflictTypedValue: { nb: '«{text}» (ugyldig)', en: '“{text}” (invalid)' },
+  conflictAt: { nb: ' kl. {time}', en: ' at {time}' },
+  conflictAtDate: { nb: ' {date} kl. {time}', en: ' on {date} at {time}' },
+  unknownPerson: { nb: 'Noen', en: 'Someone' },
+  cellChangedWhileEditing: { nb: '{name} endret cellen til {value}. Enter beholder din, Esc tar deres.', en: '{name} changed the cell to {value}. Enter keeps yours, Esc takes theirs.' },
+  cellChangedSomeone: { nb: 'Noen andre', en: 'Someone else' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageId = keyof typeof messages;

@@ -9,6 +9,8 @@ import { errorBody } from './auth/validation';
 import { createPackageExporters } from './export/exporters';
 import { startHeartbeat } from './heartbeat';
 import { createPackageAccess } from './packages/access';
+import { ConflictHub } from './hooks';
+import { conflictRoutes } from './packages/conflicts';
 import { packageCrudRoutes } from './packages/crud';
 import { deletedLineRoutes } from './packages/deletedLines';
 import type { PackageRouteDeps } from './packages/deps';
@@ -29,6 +31,8 @@ export interface AppDeps {
   auth: AuthProvider;
   storage: DocStorage;
   rooms: RoomRegistry;
+  /** The conflicts of amount cells (the rooms' hook and these routes share it); default: a hub without audit completion. */
+  conflicts?: ConflictHub;
   publicOrigin: string | undefined;
   /** TRUST_PROXY: a reverse proxy terminates TLS; its `X-Forwarded-Proto` names the scheme. */
   trustProxy?: boolean;
@@ -99,6 +103,7 @@ export function createApp(deps: AppDeps): {
   app.route('/', reportRoutes(routeDeps));
   app.route('/', entryRoutes(routeDeps));
   app.route('/', deletedLineRoutes(routeDeps));
+  app.route('/', conflictRoutes({ ...routeDeps, conflicts: deps.conflicts ?? new ConflictHub(storage) }));
   app.route('/', exportRoutes({ ...routeDeps, exporters: deps.exporters ?? createPackageExporters() }));
 
   const stopSync = registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, access, publicOrigin: deps.publicOrigin, trustProxy: deps.trustProxy ?? false, log: deps.log });

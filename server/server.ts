@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
 import type { AuthProvider } from './auth/types';
 import { createApp } from './app';
 import type { PackageExporter } from './packages/export';
-import { packageHooks } from './hooks';
+import { ConflictHub, packageHooks } from './hooks';
 import { RoomRegistry, type RoomHooks, type RoomLogger } from './sync';
 import { serveClient } from './static';
 import type { DocStorage } from './storage/types';
@@ -36,7 +36,7 @@ export interface StartServerOptions {
   /** Compaction thresholds (tests lower them). */
   maxLogUpdates?: number;
   maxLogBytes?: number;
-  /** The rooms' hooks, in order (default: `packageHooks()`, the audit trail and package touch). */
+  /** The rooms' hooks, in order (default: `packageHooks()`: schema upgrade, audit trail, conflicts, package touch). */
   hooks?: RoomHooks[];
 }
 
@@ -61,10 +61,12 @@ export interface RunningServer {
  */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const log = opts.log ?? console;
+  // One hub for the rooms' conflict hook and the conflicts routes (their notices reach the same sockets).
+  const conflicts = new ConflictHub(opts.storage);
   const rooms = new RoomRegistry({
     storage: opts.storage,
     log,
-    hooks: opts.hooks ?? packageHooks(),
+    hooks: opts.hooks ?? packageHooks({ conflicts }),
     ...(opts.roomIdleTimeoutMs !== undefined ? { idleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
@@ -74,6 +76,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     auth: opts.auth,
     storage: opts.storage,
     rooms,
+    conflicts,
     publicOrigin: opts.publicOrigin,
     trustProxy: opts.trustProxy ?? false,
     log,

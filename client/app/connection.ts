@@ -28,11 +28,14 @@ import {
   MESSAGE_NOTICE,
   PROTOCOL_VERSION,
   PROTOCOL_VERSION_PARAM,
-  decodeNoticePayload,
+  parseConflictNotice,
+  parseNotice,
+  readNoticeText,
+  type ConflictNotice,
   type Role,
 } from '../../shared/protocol';
 import type { DiscardedDoc } from '../offline/discard';
-import { getMetaMap, readMetaFromDoc } from '../../shared/doc/schema';
+import { getMetaMap, keepCellValues, readMetaFromDoc } from '../../shared/doc/schema';
 import { translate, getLang } from '../i18n';
 
 export type ConnectionPhase = 'connecting' | 'connected' | 'disconnected' | 'closed';
@@ -86,6 +89,8 @@ export interface PackageConnection {
   user: ConnectionUser;
   /** Sets or clears which cell or text this user is editing (shown to others). */
   setEditing(editing: Editing | null): void;
+  /** Calls `listener` with every conflict notice the server pushes (client/app/conflicts.ts); returns the unsubscribe function. */
+  onConflictNotice(listener: (notice: ConflictNotice) => void): () => void;
   destroy(): void;
 }
 
@@ -108,7 +113,8 @@ export interface ConnectOptions {
 export function createPackageConnection(opts: ConnectOptions): PackageConnection {
   const { packageId, role } = opts;
   const wsBase = opts.wsBase ?? websocketBase();
-  const doc = new Y.Doc();
+  // Overwritten amounts keep their value, so a conflict can name both (keepCellValues).
+  const doc = new Y.Doc({ gcFilter: keepCellValues });
   const commentsDoc = new Y.Doc();
   // IndexedDB first, so edits from an earlier offline session are in the docs when the
   // websocket handshake runs and get sent to the server with it.
@@ -167,8 +173,16 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   };
   provider.on('closed', onClosedFor('content'));
   commentsProvider.on('closed', onClosedFor('comments'));
+  const conflictListeners = new Set<(notice: ConflictNotice) => void>();
   provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
-    const notice = decodeNoticePayload(decoder);
+    const json = readNoticeText(decoder);
+    if (json === null) return;
+    const conflict = parseConflictNotice(json);
+    if (conflict) {
+      for (const l of conflictListeners) l(conflict);
+      return;
+    }
+    const notice = parseNotice(json);
     if (!notice) return;
     if (notice.kind === 'read-only') update({ readOnlyReason: notice.message || translate(getLang(), 'readOnlyNoReason'), role: notice.role });
     else update({ readOnlyReason: null, role: notice.role });
@@ -225,6 +239,10 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
     setEditing(editing) {
       setPresenceEditing(provider, editing);
     },
+    onConflictNotice(listener) {
+      conflictListeners.add(listener);
+      return () => conflictListeners.delete(listener);
+    },
     destroy() {
       // Called by the refusal recovery and again by React's cleanup: once is enough.
       if (destroyed) return;
@@ -234,6 +252,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
       listeners.clear();
+      conflictListeners.clear();
       undoManager.destroy();
       provider.destroy();
       commentsProvider.destroy();

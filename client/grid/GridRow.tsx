@@ -46,6 +46,8 @@ export interface GridRowProps {
   rangeLeft: number;
   rangeRight: number;
   editing: GridState['editing'];
+  /** While editing: that someone else changed the cell meanwhile, who and to what (null otherwise). */
+  editingNote: string | null;
   /** Who else edits which cell of this line, as `peersKeyFor` writes it (a string, so the memo compares it cheaply). */
   peersKey: string;
   selected: boolean;
@@ -88,6 +90,9 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
             data-line-title={line.title}
             data-col={yearKey}
             tabIndex={isFocus ? 0 : -1}
+            // The selected cell takes text that comes without a key press (LedgerGrid's
+            // `beforeinput`); a plain cell gets no input events at all.
+            {...(isFocus && p.canEdit && !editing ? { contentEditable: true, suppressContentEditableWarning: true, spellCheck: false } : {})}
             className={cls}
             aria-selected={inRange || isFocus}
             aria-invalid={shown.invalid || undefined}
@@ -101,9 +106,11 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
             onDoubleClick={() => events.onCellDoubleClick(row, col, shown.text)}
           >
             {editing ? (
+              <>
               <input
                 className="cell-input"
                 aria-label={label}
+                aria-describedby={p.editingNote ? `${errId}-changed` : undefined}
                 autoFocus
                 value={editing.draft}
                 inputMode={column.kind === 'year' ? 'decimal' : 'text'}
@@ -114,6 +121,12 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
                 onChange={(e) => events.onDraft(e.target.value)}
                 onBlur={() => events.onInputBlur()}
               />
+              {p.editingNote && (
+                <span id={`${errId}-changed`} className="cell-conflict" role="alert">
+                  {p.editingNote}
+                </span>
+              )}
+              </>
             ) : column.kind === 'title' ? (
               <span className="title-text">
                 {/* The party's square stays on the title's first line; badges wrap after the title. */}

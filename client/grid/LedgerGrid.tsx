@@ -7,11 +7,16 @@
  * ./useGridFocus, copy/paste ./useGridClipboard, rows ./GridRow and sums
  * ./SumsRow (from the worker's report: the main thread never sums).
  */
-import { useCallback, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { useT } from '../i18n';
 import { GridRow, displayAmount, peersKeyFor, type RowEvents } from './GridRow';
-import { focusCell, gridKeyDown, initialGridState, selectionRange, setDraft, type GridEffect, type GridState } from './navigation';
-import { clearRangeInDoc, commitCellToDoc, moveLineInDoc, type GridColumn } from './operations';
+import { applyCellInput, focusCell, gridKeyDown, initialGridState, selectionRange, setDraft, type CellInput, type GridEffect, type GridState } from './navigation';
+import { releaseKeys, takeHeldKeys } from './keyHandoff';
+import { clearRangeInDoc, commitCellToDoc, commitTitleSince, moveLineInDoc, type GridColumn } from './operations';
+import { amountCellWriter, lineTitleText } from '../../shared/doc/schema';
+import { captureTextBase, type TextBase } from '../../shared/doc/text';
+import type { CellPos } from './navigation';
 import { SumsRow } from './SumsRow';
 import { useTitleMinWidth } from './titleWidth';
 import type { GridBlock, GridSharedProps, GridSums } from './types';
@@ -41,7 +46,12 @@ export function LedgerGrid(props: LedgerGridProps) {
   useTitleMinWidth(tableRef, titles);
   const dims = { rows: rows.length, cols: columns.length };
 
-  const focus = useGridFocus({ tableRef, state, setState, rowLineIds, columns, focusRequest: props.focusRequest, onSelectLine: props.onSelectLine });
+  // Set when this grid took over a new line's focus while keys typed meanwhile are held.
+  const handoff = useRef(false);
+  const onHandoff = useCallback(() => {
+    handoff.current = true;
+  }, []);
+  const focus = useGridFocus({ tableRef, state, setState, rowLineIds, columns, focusRequest: props.focusRequest, onSelectLine: props.onSelectLine, onHandoff });
   const { onPaste, onCopy } = useGridClipboard({ conn, state, setState, blocks, rowLineIds, columns, canEdit, announce: props.announce, onReadOnlyAttempt: props.onReadOnlyAttempt });
 
   const focusedLineId = rows[state.focus.row]?.id ?? null;
@@ -70,10 +80,11 @@ export function LedgerGrid(props: LedgerGridProps) {
 
   // Row callbacks that never change identity (they read the latest props through a
   // ref), so memoised rows skip re-rendering when their own line did not change.
-  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void; onReadOnlyAttempt?: (() => void) | undefined }>({
+  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void; noteEditStart: (pos: CellPos) => void; onReadOnlyAttempt?: (() => void) | undefined }>({
     onSelectLine: props.onSelectLine,
     canEdit,
     commitOnBlur: () => {},
+    noteEditStart: () => {},
   });
   const rowEvents = useMemo<RowEvents>(
     () => ({
@@ -85,8 +96,12 @@ export function LedgerGrid(props: LedgerGridProps) {
         latest.current.onSelectLine(lineId);
       },
       onCellDoubleClick(row, col, text) {
-        if (latest.current.canEdit) setState({ focus: { row, col }, anchor: null, editing: { draft: text, mode: 'edit' } });
-        else latest.current.onReadOnlyAttempt?.();
+        if (!latest.current.canEdit) {
+          latest.current.onReadOnlyAttempt?.();
+          return;
+        }
+        latest.current.noteEditStart({ row, col });
+        setState({ focus: { row, col }, anchor: null, editing: { draft: text, mode: 'edit' } });
       },
       onDraft(text) {
         setState((s) => setDraft(s, text));
@@ -98,6 +113,34 @@ export function LedgerGrid(props: LedgerGridProps) {
     [],
   );
 
+  // The title as it was when its cell was opened: the commit applies the draft's
+  // edit to the title as it is by then, keeping a partner's typing meanwhile.
+  const titleBase = useRef<{ lineId: string; base: TextBase } | null>(null);
+  // What an amount cell showed when its edit began: if someone else changes it
+  // meanwhile, the open input says who and to what (Enter keeps mine, Esc theirs).
+  const editBase = useRef<{ lineId: string; col: number; shown: string } | null>(null);
+  const noteEditStart = (pos: CellPos) => {
+    const lineId = rowLineIds[pos.row];
+    const text = columns[pos.col]?.kind === 'title' && lineId !== undefined ? lineTitleText(conn.doc, lineId) : null;
+    titleBase.current = text && lineId !== undefined ? { lineId, base: captureTextBase(text) } : null;
+    editBase.current = lineId !== undefined && columns[pos.col]?.kind === 'year' ? { lineId, col: pos.col, shown: textOf(pos.row, pos.col) } : null;
+  };
+  /** The note on the open input when the cell changed under it since the edit began, else null. */
+  const changedWhileEditing = (): string | null => {
+    const base = editBase.current;
+    const column = columns[state.focus.col];
+    const lineId = rowLineIds[state.focus.row];
+    if (!state.editing || !base || column?.kind !== 'year' || base.lineId !== lineId || base.col !== state.focus.col) return null;
+    const now = textOf(state.focus.row, state.focus.col);
+    if (now === base.shown) return null;
+    const writer = amountCellWriter(conn.doc, lineId, column.year);
+    if (writer === conn.doc.clientID) return null;
+    const state_ = writer === null ? undefined : (conn.awareness.getStates().get(writer) as { user?: { name?: unknown } } | undefined);
+    const name = typeof state_?.user?.name === 'string' ? state_.user.name : t('cellChangedSomeone');
+    return t('cellChangedWhileEditing', { name, value: now === '' ? t('conflictEmptyValue') : now });
+  };
+  const editingNote = changedWhileEditing();
+
   const applyEffect = (effect: GridEffect | undefined) => {
     if (!effect || !canEdit) return;
     conn.undoManager.stopCapturing();
@@ -105,6 +148,13 @@ export function LedgerGrid(props: LedgerGridProps) {
       const lineId = rowLineIds[effect.pos.row];
       const column = columns[effect.pos.col];
       if (lineId === undefined || !column) return;
+      const base = titleBase.current;
+      titleBase.current = null;
+      if (column.kind === 'title' && base?.lineId === lineId) {
+        commitTitleSince(conn.doc, base.base, effect.text, conn.localOrigin);
+        conn.undoManager.stopCapturing();
+        return;
+      }
       // Writing the same text again would still be a transaction; skip no-ops.
       if (effect.text === textOf(effect.pos.row, effect.pos.col)) return;
       commitCellToDoc(conn.doc, lineId, column, effect.text, conn.localOrigin);
@@ -144,8 +194,84 @@ export function LedgerGrid(props: LedgerGridProps) {
     }
     e.stopPropagation();
     applyEffect(r.effect);
+    if (r.state.editing && !state.editing) noteEditStart(r.state.focus);
     setState(r.state);
   };
+
+  /**
+   * Applies inputs to the focused cell as if they had arrived there: text typed
+   * without a key press, and keys held while a new line appeared. Returns the state
+   * after them (already set), so a caller can flush it before the next event.
+   */
+  const applyInputs = (inputs: CellInput[]): GridState => {
+    let s = stateRef.current;
+    for (const input of inputs) {
+      const r = applyCellInput(s, input, dims, textOf(s.focus.row, s.focus.col));
+      if (!r.handled) continue;
+      if (!canEdit && (r.state.editing || r.effect)) continue;
+      applyEffect(r.effect);
+      if (r.state.editing && !s.editing) noteEditStart(r.state.focus);
+      s = r.state;
+    }
+    stateRef.current = s;
+    setState(s);
+    return s;
+  };
+
+  // Keys held while the new line appeared: replay them into its cell, again after
+  // each render until none are left, then hand the focus to the cell (or its open
+  // input, which took it when it mounted). A layout effect: no key event can come
+  // between the render and this.
+  useLayoutEffect(() => {
+    if (!handoff.current) return;
+    const held = takeHeldKeys();
+    if (held.length > 0) {
+      applyInputs(held);
+      return;
+    }
+    handoff.current = false;
+    const hadFocus = releaseKeys();
+    if (hadFocus || !tableRef.current?.contains(document.activeElement)) {
+      const s = stateRef.current;
+      const target = s.editing ? tableRef.current?.querySelector<HTMLElement>('.cell-input') : tableRef.current?.querySelector<HTMLElement>(`[data-cell="${s.focus.row}:${s.focus.col}"]`);
+      target?.focus({ preventScroll: true });
+    }
+  });
+
+  // Text that reaches a selected cell without a key press (U+2212 through a layout
+  // or compose key, AltGr on some systems, an IME, dictation) comes as `beforeinput`
+  // on the focused cell, which is contenteditable for this (GridRow): it starts the
+  // edit like a typed key. Nothing may change the cell's own DOM.
+  const latestInput = useRef<{ apply(inputs: CellInput[]): void; openEmpty(): void }>({ apply() {}, openEmpty() {} });
+  latestInput.current = {
+    apply: (inputs) => flushSync(() => applyInputs(inputs)),
+    openEmpty: () => {
+      const s = stateRef.current;
+      if (!canEdit || s.editing) return;
+      noteEditStart(s.focus);
+      flushSync(() => setState({ ...s, anchor: null, editing: { draft: '', mode: 'enter' } }));
+    },
+  };
+  useEffect(() => {
+    const table = tableRef.current;
+    if (!table) return;
+    const isCell = (t: EventTarget | null) => t instanceof HTMLElement && t.hasAttribute('data-cell');
+    const onBeforeInput = (e: InputEvent) => {
+      if (!isCell(e.target)) return;
+      if (e.cancelable) e.preventDefault();
+      if ((e.inputType === 'insertText' || e.inputType === 'insertReplacementText') && e.data) latestInput.current.apply([{ text: e.data }]);
+    };
+    const onCompositionStart = (e: CompositionEvent) => {
+      // A composition cannot be cancelled: open the cell's (empty) input for it at once.
+      if (isCell(e.target)) latestInput.current.openEmpty();
+    };
+    table.addEventListener('beforeinput', onBeforeInput);
+    table.addEventListener('compositionstart', onCompositionStart);
+    return () => {
+      table.removeEventListener('beforeinput', onBeforeInput);
+      table.removeEventListener('compositionstart', onCompositionStart);
+    };
+  }, []);
 
   const commitOnBlur = () => {
     const s = stateRef.current;
@@ -154,7 +280,7 @@ export function LedgerGrid(props: LedgerGridProps) {
     setState({ ...s, editing: null });
   };
 
-  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur, onReadOnlyAttempt: props.onReadOnlyAttempt };
+  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur, noteEditStart, onReadOnlyAttempt: props.onReadOnlyAttempt };
 
   const range = selectionRange(state);
   let rowIndex = -1;
@@ -231,6 +357,7 @@ export function LedgerGrid(props: LedgerGridProps) {
                   rangeLeft={inRangeRows ? range.left : -1}
                   rangeRight={inRangeRows ? range.right : -1}
                   editing={isFocusRow ? state.editing : null}
+                  editingNote={isFocusRow ? editingNote : null}
                   peersKey={peersKeyFor(peerAt, line.id)}
                   selected={line.id === props.selectedLineId}
                   canEdit={canEdit}

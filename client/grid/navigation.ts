@@ -177,3 +177,25 @@ export function setDraft(state: GridState, draft: string): GridState {
 export function focusCell(state: GridState, pos: CellPos, extend = false): GridState {
   return { focus: pos, anchor: extend ? (state.anchor ?? state.focus) : null, editing: null };
 }
+
+/** What reaches a cell: a key press, or text that came without one (U+2212 typed through a layout or compose key, an IME, dictation). */
+export type CellInput = KeyInput | { text: string };
+
+/**
+ * Applies one input as if it had reached the focused cell (or its open input):
+ * text and typed characters start editing or extend the draft, Backspace
+ * shortens an open draft, every other key goes through `gridKeyDown`. Used for
+ * text that arrives without a key press, and to replay what was typed while a
+ * new line's cell was not there yet (./keyHandoff), so no keystroke is lost.
+ */
+export function applyCellInput(state: GridState, input: CellInput, dims: GridDims, currentText: string): GridResult {
+  if ('text' in input) {
+    if (input.text === '') return { state, handled: false };
+    if (state.editing) return { state: setDraft(state, state.editing.draft + input.text), handled: true };
+    if (dims.rows === 0 || dims.cols === 0) return { state, handled: false };
+    return { state: { ...state, anchor: null, editing: { draft: input.text, mode: 'enter' } }, handled: true };
+  }
+  if (state.editing && isTypingKey(input)) return { state: setDraft(state, state.editing.draft + input.key), handled: true };
+  if (state.editing && input.key === 'Backspace') return { state: setDraft(state, state.editing.draft.slice(0, -1)), handled: true };
+  return gridKeyDown(state, input, dims, currentText);
+}

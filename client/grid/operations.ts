@@ -6,6 +6,7 @@
  */
 import type * as Y from 'yjs';
 import { createLineInDoc, entriesOf, entryOf, getLinesMap, orderOf as entryOrder, readLineFromMap, setLineAmount, setLineFields, type LineInput } from '../../shared/doc/schema';
+import { applyEditSince, type TextBase } from '../../shared/doc/text';
 import type { Group, Ledger } from '../../shared/types';
 import { formatAmount } from '../../shared/money';
 import { amountForSpreadsheet, neutraliseFormula, unneutraliseFormula } from '../../shared/csv';
@@ -29,6 +30,18 @@ export function commitCellToDoc(doc: Y.Doc, lineId: string, column: GridColumn, 
   }
   const r = setLineAmount(doc, lineId, column.year, text, origin);
   return r.ok ? { ok: true } : { ok: false, message: r.message };
+}
+
+/**
+ * Writes a title cell's draft that was started from `base` (the title's text when
+ * the cell was opened): the edit from `base.value` to the draft is applied to the
+ * title as it is now, so what a partner typed into the title meanwhile stays
+ * (`applyEditSince`). Surrounding spaces are dropped, as for every title.
+ */
+export function commitTitleSince(doc: Y.Doc, base: TextBase, text: string, origin: unknown): void {
+  const next = text.trim();
+  if (next === base.value) return;
+  doc.transact(() => applyEditSince(base, next), origin);
 }
 
 export interface PasteOutcome {

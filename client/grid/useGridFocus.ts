@@ -7,6 +7,7 @@
  * and the page hears which line is selected.
  */
 import { useEffect, useRef, useState, type Dispatch, type FocusEvent, type RefObject, type SetStateAction } from 'react';
+import { isHoldingKeys } from './keyHandoff';
 import { clampGridState, type GridState } from './navigation';
 import type { GridColumn } from './operations';
 import type { FocusRequest } from './types';
@@ -26,6 +27,12 @@ export interface GridFocusInput {
   columns: GridColumn[];
   focusRequest: FocusRequest | null | undefined;
   onSelectLine(lineId: string | null, immediate?: boolean): void;
+  /**
+   * This grid took over a focus request while keys typed meanwhile are held
+   * (./keyHandoff): the grid replays them into the cell and then moves the focus
+   * there itself (focusing the cell earlier would send later keys past the replay).
+   */
+  onHandoff(): void;
 }
 
 export interface GridFocus {
@@ -37,7 +44,7 @@ export interface GridFocus {
   onBlur(e: FocusEvent<HTMLTableElement>): void;
 }
 
-export function useGridFocus({ tableRef, state, setState, rowLineIds, columns, focusRequest, onSelectLine }: GridFocusInput): GridFocus {
+export function useGridFocus({ tableRef, state, setState, rowLineIds, columns, focusRequest, onSelectLine, onHandoff }: GridFocusInput): GridFocus {
   const [active, setActive] = useState(false);
   // Whether the keyboard focus belongs to this grid, also in the moment after a commit
   // unmounts the cell's input (focus then falls to <body> without a blur event).
@@ -86,12 +93,14 @@ export function useGridFocus({ tableRef, state, setState, rowLineIds, columns, f
     const col = focusRequest.year ? Math.max(1, columns.findIndex((c) => c.kind === 'year' && c.year === focusRequest.year)) : 0;
     setState({ focus: { row, col }, anchor: null, editing: null });
     activeRef.current = true;
+    const held = isHoldingKeys();
+    if (held) onHandoff();
     requestAnimationFrame(() => {
       const cell = tableRef.current?.querySelector<HTMLElement>(`[data-cell="${row}:${col}"]`);
       cell?.scrollIntoView({ block: 'center', behavior: 'auto' });
-      cell?.focus();
+      if (!held) cell?.focus();
     });
-  }, [focusRequest, rowLineIds, columns, setState, tableRef]);
+  }, [focusRequest, rowLineIds, columns, setState, tableRef, onHandoff]);
 
   return {
     active,

@@ -14,6 +14,7 @@ import { duplicateLineInDoc, moveLineInDoc } from '../grid/operations';
 import { useT } from '../i18n';
 import { TextField } from './TextField';
 import { BoundInput } from './BoundInput';
+import { TitleInput } from './TitleInput';
 
 export interface LineDetailsProps {
   conn: PackageConnection;
@@ -97,7 +98,7 @@ export function LineDetails(props: LineDetailsProps) {
       <div className="form-grid compact">
         <label className="span-2">
           {t('colTitle')}
-          <BoundInput disabled={!canEdit} value={line.title} onValue={(v) => set({ title: v })} />
+          <TitleInput conn={conn} map={item} disabled={!canEdit} />
         </label>
         <label>
           {t('ledger')}

@@ -5,14 +5,14 @@
  */
 import { useEffect, useState } from 'react';
 import { createSectionInDoc, createVerbalInDoc, entryOf, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
-import { deleteSectionInDoc, deleteVerbalInDoc, moveOrderedItem, setSectionFields, setVerbalFields } from '../../shared/doc/sections';
+import { deleteSectionInDoc, deleteVerbalInDoc, moveOrderedItem, setVerbalFields } from '../../shared/doc/sections';
 import { LEDGERS, GROUPS, STATUSES, type PackageLine, type PackageSection, type Party, type VerbalInstruction } from '../../shared/types';
 import type { PresenceUser } from '../presence/awareness';
 import { LedgerGrid } from '../grid/LedgerGrid';
 import type { NewLineTemplate } from '../grid/operations';
 import type { GridBlock, GridSharedProps } from '../grid/types';
 import { useT } from '../i18n';
-import { BoundInput } from './BoundInput';
+import { TitleInput } from './TitleInput';
 import { TextField } from './TextField';
 
 export interface SectionsViewProps extends GridSharedProps {
@@ -72,14 +72,14 @@ export function SectionsView(props: SectionsViewProps) {
               <span className="verbal-num" aria-hidden="true">
                 {i + 1}.
               </span>
-              <BoundInput
+              <TitleInput
                 className="title-input"
                 aria-label={t('verbalTitle')}
                 placeholder={t('verbalTitlePlaceholder')}
                 data-verbal-title={v.id}
                 disabled={!canEdit}
-                value={v.title}
-                onValue={(title) => setVerbalFields(conn.doc, v.id, { title }, conn.localOrigin)}
+                conn={conn}
+                map={entryOf(getVerbalMap(conn.doc), v.id)}
               />
               <select className="compact-select" aria-label={`${t('party')}: ${v.title}`} disabled={!canEdit} value={v.party ?? ''} onChange={(e) => setVerbalFields(conn.doc, v.id, { party: e.target.value }, conn.localOrigin)}>
                 <option value="">{t('party')}: {t('none')}</option>
@@ -161,7 +161,7 @@ export function SectionsView(props: SectionsViewProps) {
             <span className="section-num" aria-hidden="true">
               {i + 1}
             </span>
-            <BoundInput className="section-title" aria-label={t('sectionTitle')} disabled={!canEdit} value={s.title} onValue={(title) => setSectionFields(conn.doc, s.id, { title }, conn.localOrigin)} />
+            <TitleInput className="section-title" aria-label={t('sectionTitle')} disabled={!canEdit} conn={conn} map={getSectionsMap(conn.doc).get(s.id)} />
             <button type="button" className="ghost small" disabled={!canEdit || i === 0} aria-label={`${t('moveUp')}: ${s.title}`} onClick={() => moveOrderedItem(getSectionsMap(conn.doc), sectionIds, s.id, -1, conn.localOrigin)}>
               ↑
             </button>

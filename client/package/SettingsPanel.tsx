@@ -5,12 +5,13 @@
  * changes (number and new text) and the chief executive's proposed borrowing
  * for the budget year — is edited by the negotiators too. Saved as one change
  * to the doc's meta (writeMetaToDoc), so everyone sees it at once and it is
- * one undo step. The borrowing point of the decision is shown as it will be
+ * one undo step — except the title, which is bound to its `Y.Text` as it is typed
+ * (merged by character, like every title). The borrowing point of the decision is shown as it will be
  * printed, computed from the proposal and the worker's report.
  * Below them, the deleted lines an owner can restore.
  */
 import { useState, type FormEvent } from 'react';
-import { MAX_DECISION_POINTS, writeMetaToDoc, type PackageMeta } from '../../shared/doc/schema';
+import { MAX_DECISION_POINTS, getMetaMap, writeMetaToDoc, type PackageMeta } from '../../shared/doc/schema';
 import { defaultDecisionOpening, decisionPointText } from '../../shared/export/model';
 import { parseAmount, toCanonical } from '../../shared/money';
 import { borrowingPointOf, borrowingSentence } from '../../shared/report/borrowing';
@@ -19,6 +20,7 @@ import type { PackageConnection } from '../app/connection';
 import { useT } from '../i18n';
 import { DeletedLinesCard } from './DeletedLinesCard';
 import { FundOpeningField, PartiesFieldset, YearRangeFieldset } from './PackageFields';
+import { TitleInput } from './TitleInput';
 
 function range(from: number, to: number): string[] {
   const out: string[] = [];
@@ -42,7 +44,6 @@ export function SettingsPanel({ conn, meta, canEdit, canEditFrame, balance }: Se
   const first = (ys: string[], fallback: number) => (ys.length ? Number(ys[0]) : fallback);
   const last = (ys: string[], fallback: number) => (ys.length ? Number(ys[ys.length - 1]) : fallback);
   const now = new Date().getFullYear();
-  const [title, setTitle] = useState(meta.title);
   const [from, setFrom] = useState(first(meta.years, now));
   const [to, setTo] = useState(last(meta.years, now + 4));
   const [planFrom, setPlanFrom] = useState(first(meta.planYears, now + 1));
@@ -65,7 +66,6 @@ export function SettingsPanel({ conn, meta, canEdit, canEditFrame, balance }: Se
         return;
       }
       Object.assign(patch, {
-        title: title.trim(),
         years: range(from, to),
         planYears: range(planFrom, planTo),
         parties: parties.filter((p) => p.name.trim()).map((p) => ({ id: p.id || p.name.trim(), name: p.name.trim(), color: p.color })),
@@ -109,7 +109,7 @@ export function SettingsPanel({ conn, meta, canEdit, canEditFrame, balance }: Se
         </h2>
         <label className="span-2">
           {t('colTitle')}
-          <input required disabled={!canEditFrame} value={title} onChange={(e) => setTitle(e.target.value)} />
+          <TitleInput disabled={!canEditFrame} conn={conn} map={getMetaMap(conn.doc)} />
         </label>
         <YearRangeFieldset legend={t('years')} from={from} to={to} setFrom={setFrom} setTo={setTo} disabled={!canEditFrame} />
         <YearRangeFieldset legend={t('planYears')} from={planFrom} to={planTo} setFrom={setPlanFrom} setTo={setPlanTo} disabled={!canEditFrame} />
@@ -168,7 +168,7 @@ export function SettingsPanel({ conn, meta, canEdit, canEditFrame, balance }: Se
           </div>
         )}
       </form>
-      <DeletedLinesCard packageId={conn.packageId} />
+      {canEditFrame && <DeletedLinesCard packageId={conn.packageId} />}
     </div>
   );
 }

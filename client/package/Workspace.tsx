@@ -14,6 +14,10 @@ import { useCommentCounts } from '../app/useCommentCounts';
 import { useConnectionStatus } from '../app/useConnectionStatus';
 import { usePackageSnapshot } from '../app/usePackageDoc';
 import { BalanceBar } from '../balance/BalanceBar';
+import { ConflictNotices } from '../conflicts/ConflictNotices';
+import { ConflictsPanel } from '../conflicts/ConflictsPanel';
+import { useConflicts } from '../conflicts/conflictStore';
+import { holdKeys } from '../grid/keyHandoff';
 import type { NewLineTemplate } from '../grid/operations';
 import type { GridSharedProps } from '../grid/types';
 import { translate, useLang, useT, type MessageId } from '../i18n';
@@ -33,11 +37,11 @@ import { useUndo } from './useUndo';
 // The import and export code (previews, the pre-export check, downloads) loads when its tab is opened.
 const ImportExportPanel = lazy(() => import('./ImportExportPanel').then((m) => ({ default: m.ImportExportPanel })));
 
-type Tab = 'ledger' | 'sections' | 'baseline' | 'import' | 'settings';
-const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'import', 'settings'];
+type Tab = 'ledger' | 'sections' | 'baseline' | 'conflicts' | 'import' | 'settings';
+const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'conflicts', 'import', 'settings'];
 /** How long the "you cannot change this" notice stays. */
 const TOAST_MS = 4000;
-const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', import: 'tabImport', settings: 'tabSettings' };
+const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', conflicts: 'tabConflicts', import: 'tabImport', settings: 'tabSettings' };
 
 export function Workspace({ conn }: { conn: PackageConnection }) {
   const t = useT();
@@ -57,6 +61,8 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const { goToLine } = selection;
 
   const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason;
+  const people = useMemo(() => peers.map((p) => p.user), [peers]);
+  const conflicts = useConflicts(conn, people);
   const parties = snap.meta.parties;
   // Me as my presence shows me (the connection publishes it once, in my party's colour).
   const me: PresenceUser = useMemo(() => peers.find((p) => p.isSelf)?.user ?? { ...conn.user, color: colorForParty(parties, conn.user.party) }, [peers, conn, parties]);
@@ -105,6 +111,8 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
 
   const addLine = useCallback(
     (template: NewLineTemplate) => {
+      // Whatever is typed from now until the new line's title cell has the focus goes there.
+      holdKeys(translate(lang, 'newLineComing'));
       conn.undoManager.stopCapturing();
       const input: Parameters<typeof createLineInDoc>[1] = { ledger: template.ledger, group: template.group, title: '' };
       if (template.section) input.section = template.section;
@@ -113,7 +121,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
       conn.undoManager.stopCapturing();
       goToLine(lineId);
     },
-    [conn, goToLine],
+    [conn, goToLine, lang],
   );
 
   const selectedLine = snap.lines.find((l) => l.id === selection.detailsLineId) ?? null;
@@ -146,10 +154,11 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
         {/* Negotiators edit the decision in the settings too; the package's frame stays the owner's. */}
         {TABS.filter((k) => k !== 'settings' || status.role === 'owner' || status.role === 'editor').map((k) => (
           <button key={k} type="button" className={tab === k ? 'tab active' : 'tab'} aria-current={tab === k ? 'page' : undefined} onClick={() => setTab(k)}>
-            {t(TAB_LABEL[k])}
+            {k === 'conflicts' && conflicts.snapshot.list.length > 0 ? t('tabConflictsCount', { n: conflicts.snapshot.list.length }) : t(TAB_LABEL[k])}
           </button>
         ))}
       </nav>
+      <ConflictNotices conn={conn} store={conflicts.store} snapshot={conflicts.snapshot} canEdit={canEdit} onGoToCell={goToLine} />
       <div className="live-region sr-only" aria-live="polite">
         {announcement}
       </div>
@@ -167,6 +176,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
           {tab === 'baseline' && (
             <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} proposedBorrowing={snap.meta.proposedBorrowing} balance={report?.balance ?? null} canEdit={canEdit} />
           )}
+          {tab === 'conflicts' && <ConflictsPanel conn={conn} store={conflicts.store} snapshot={conflicts.snapshot} canEdit={canEdit} onGoToCell={goToLine} />}
           {tab === 'import' && (
             <Suspense fallback={<p className="muted">{t('loading')}</p>}>
               <ImportExportPanel conn={conn} balance={balance} lines={snap.lines} canEdit={canEdit} onGoToLine={goToLine} />

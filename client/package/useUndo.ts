@@ -18,8 +18,10 @@ export function useUndo(conn: PackageConnection): UndoAvailability {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
       const target = e.target as HTMLElement | null;
-      // Text editors and form fields have their own undo.
-      if (target && (target.isContentEditable || target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')) return;
+      // Text editors and form fields have their own undo. A selected grid cell is
+      // contenteditable only to receive text typed without a key (client/grid): not an editor.
+      const inGridCell = !!target?.hasAttribute('data-cell');
+      if (target && !inGridCell && (target.isContentEditable || target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')) return;
       const k = e.key.toLowerCase();
       if (k === 'z' && !e.shiftKey) {
         e.preventDefault();

@@ -3,7 +3,8 @@
  * year for a grid cell, the item's title for a text. Reads the package doc.
  */
 import type * as Y from 'yjs';
-import { entryOf, getLinesMap, getSectionsMap, getVerbalMap, readTitle } from '../../shared/doc/schema';
+import { entryOf, getLinesMap, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
+import { readTitle } from '../../shared/doc/text';
 import { parseTextId } from '../editor/ids';
 import { translate, type Lang } from '../i18n';
 import type { Editing } from './awareness';
@@ -12,7 +13,7 @@ import type { Editing } from './awareness';
 function titleOf(map: Y.Map<Y.Map<unknown>>, id: string): string | null {
   const item = entryOf(map, id);
   if (!item) return null;
-  return readTitle(item.get('title')).trim();
+  return readTitle(item).trim();
 }
 
 /** The describer `PresenceBar` uses: «redigerer «Skolemat», 2025», «skriver i begrunnelsen for «Skolemat»», or null for an unknown item. */

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import type { ExportScope } from '../../shared/export/model';
 import type { PreExportCheck } from '../../shared/report/exportCheck';
 import { createBalanceReplica } from '../../shared/report/replica';
+import { keepCellValues } from '../../shared/doc/schema';
 import type { TabToWorker, WorkerToTab } from './protocol';
 
 /** A tab as the hub sees it: hand it what the tab sent; `close` when its port is gone. */
@@ -54,7 +55,8 @@ interface TabState {
  * hub's replica equals the report of that tab's document.
  */
 export function createBalanceHub(schedule: (fn: () => void) => void = queueMicrotask): BalanceHub {
-  let doc = new Y.Doc();
+  // Like the tabs' replicas: overwritten amounts keep their value (keepCellValues).
+  let doc = new Y.Doc({ gcFilter: keepCellValues });
   let replica = createBalanceReplica(doc);
   const tabs = new Set<TabState>();
   /** Tabs connected before the last reset: what they still send is ignored. */
@@ -107,7 +109,7 @@ export function createBalanceHub(schedule: (fn: () => void) => void = queueMicro
       stopReplica();
       replica.destroy();
       doc.destroy();
-      doc = new Y.Doc();
+      doc = new Y.Doc({ gcFilter: keepCellValues });
       replica = createBalanceReplica(doc);
       stopReplica = replica.onChange(schedulePublish);
       last = null;

@@ -3,25 +3,44 @@
  */
 import type { RoomHooks } from '../sync';
 import { awarenessIdentityHook } from './awarenessIdentity';
-import { lineAuditHook } from './lineAudit';
-import { packageTouchHook } from './packageTouch';
+import { ConflictHub } from './cellConflicts';
 import { commentsHook } from './comments';
+import { lineAuditHook } from './lineAudit';
 import { originRowsHook } from './originRows';
+import { packageTouchHook } from './packageTouch';
 import { applicabilityHook, schemaHook } from './schema';
+import { schemaUpgradeHook } from './schemaUpgrade';
+
+/** What the package hooks share with the rest of the server. */
+export interface PackageHooksOptions {
+  /** The conflict hub the HTTP routes use too (default: a hub of its own). */
+  conflicts?: ConflictHub;
+}
 
 /**
- * The hooks every package room runs: first the checks — an update that cannot be
+ * The hooks every package room runs, in order: the schema upgrade (first, so the
+ * others read an upgraded document at load); the checks — an update that cannot be
  * applied at once is never applied (`applicabilityHook`), a content change must
  * follow the document schema (`schemaHook`), a comments change the comment rules
- * (`commentsHook`, which also records when each comment arrived) — then the rows:
- * the line audit trail (with a snapshot of every deleted line, so it can be
- * restored), the package touch (updatedAt and title) and the rows a server write
- * brings (`originRowsHook`), in the same batch as their change; and the awareness
- * identity (a connection's presence is bound to its login). A fresh list per call
- * (the audit keeps per-room state).
+ * (`commentsHook`, which also records when each comment arrived); then the rows in
+ * the same batch as their change — the line audit trail (with a snapshot of every
+ * deleted line, so it can be restored), the conflicts on amount cells, the package
+ * touch (updatedAt and title) and the rows a server write brings
+ * (`originRowsHook`); and the awareness identity (a connection's presence is bound
+ * to its login). A fresh list per call (the hooks keep per-room state).
  */
-export function packageHooks(): RoomHooks[] {
-  return [applicabilityHook(), schemaHook(), commentsHook(), lineAuditHook(), packageTouchHook(), originRowsHook(), awarenessIdentityHook()];
+export function packageHooks(opts: PackageHooksOptions = {}): RoomHooks[] {
+  return [
+    schemaUpgradeHook(),
+    applicabilityHook(),
+    schemaHook(),
+    commentsHook(),
+    lineAuditHook(),
+    (opts.conflicts ?? new ConflictHub()).hook(),
+    packageTouchHook(),
+    originRowsHook(),
+    awarenessIdentityHook(),
+  ];
 }
 
 export { awarenessIdentityHook, presenceIdentityOf } from './awarenessIdentity';
@@ -30,3 +49,5 @@ export { packageTouchHook } from './packageTouch';
 export { applicabilityHook, schemaHook, unappliableReason } from './schema';
 export { commentsHook } from './comments';
 export { originRowsHook } from './originRows';
+export { schemaUpgradeHook, SCHEMA_UPGRADE_ORIGIN } from './schemaUpgrade';
+export { ConflictHub } from './cellConflicts';

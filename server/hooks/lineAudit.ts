@@ -4,7 +4,8 @@
  */
 import * as Y from 'yjs';
 import { snapshotOfDeletedLine } from '../../shared/doc/deletedLine';
-import { entriesOf, entryOf, getLinesMap, readTitle } from '../../shared/doc/schema';
+import { entriesOf, entryOf, getLinesMap } from '../../shared/doc/schema';
+import { readTitle } from '../../shared/doc/text';
 import type { AuditEntry } from '../storage/types';
 import type { ChangeContext, HookRoom, RoomHooks } from '../sync';
 
@@ -20,7 +21,7 @@ function readAudited(m: Y.Map<unknown>): AuditedLine {
   const am = m.get('amounts');
   if (am instanceof Y.Map) for (const [year, v] of am.entries()) if (typeof v === 'string') amounts.set(year, v);
   const status = m.get('status');
-  return { title: readTitle(m.get('title')), status: typeof status === 'string' ? status : null, amounts };
+  return { title: readTitle(m), status: typeof status === 'string' ? status : null, amounts };
 }
 
 function readAllLines(doc: Y.Doc): Map<string, AuditedLine> {

@@ -4,7 +4,7 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { errorBody, partySchema } from '../auth/validation';
 import { parseAmount, toCanonical } from '../../shared/money';
-import type { PackageMeta } from '../../shared/doc/schema';
+import { markCurrentSchema, type PackageMeta } from '../../shared/doc/schema';
 import type { Party } from '../../shared/types';
 import type { Principal } from '../../shared/protocol';
 import type { PackageRouteDeps } from './deps';
@@ -105,7 +105,8 @@ export async function authorizeCreate(c: Context, deps: Pick<PackageRouteDeps, '
 /**
  * The one way a package comes into being (`POST /api/packages` and the package-file
  * import): registers it under a fresh random id, writes its first content with
- * `write` through the room in one transaction attributed to the creator, makes the
+ * `write` through the room in one transaction attributed to the creator (marked as
+ * the current schema version), makes the
  * creator its owner, and resolves with the id once all of it is stored.
  */
 export async function createPackage(
@@ -118,7 +119,12 @@ export async function createPackage(
   const now = new Date().toISOString();
   await deps.storage.createPackage({ id, title, createdBy: principal.userId, createdAt: now, updatedAt: now });
   const origin = new HttpOrigin(principal.userId);
-  await deps.rooms.withRoom(id, 'content', (room) => room.transact((doc) => write(doc, origin), origin));
+  await deps.rooms.withRoom(id, 'content', (room) =>
+    room.transact((doc) => {
+      write(doc, origin);
+      markCurrentSchema(doc);
+    }, origin),
+  );
   await deps.auth.afterPackageCreated(principal, id);
   return id;
 }

@@ -1,4 +1,4 @@
-import type { AppendBatch, AuditEntry, DocStorage, PackageRecord, StoredDoc } from './types';
+import type { AppendBatch, AuditEntry, ConflictRecord, DocStorage, PackageRecord, StoredDoc } from './types';
 
 interface MemDoc {
   snapshot: Uint8Array | null;
@@ -16,6 +16,7 @@ export class MemoryStorage implements DocStorage {
   private docs = new Map<string, MemDoc>();
   private packages = new Map<string, PackageRecord>();
   private audit: AuditEntry[] = [];
+  private conflicts: ConflictRecord[] = [];
   private seq = 0;
   private closed = false;
 
@@ -50,6 +51,7 @@ export class MemoryStorage implements DocStorage {
     const d = this.doc(batch.docName);
     for (const u of batch.updates) d.updates.push({ seq: ++this.seq, data: u.slice() });
     if (batch.audit) this.audit.push(...batch.audit.map((e) => ({ ...e })));
+    if (batch.conflicts) this.conflicts.push(...batch.conflicts.map((c) => structuredClone(c)));
     const t = batch.touchPackage;
     if (t) {
       const p = this.packages.get(t.id);
@@ -106,6 +108,20 @@ export class MemoryStorage implements DocStorage {
     this.check();
     const found = this.audit.findLast((e) => e.packageId === packageId && e.lineId === lineId && e.field === 'deleted' && e.snapshot !== undefined);
     return found ? { ...found } : null;
+  }
+
+  async listConflicts(packageId: string, opts: { includeDismissed?: boolean; limit?: number } = {}): Promise<ConflictRecord[]> {
+    this.check();
+    const all = this.conflicts.filter((c) => c.packageId === packageId && (opts.includeDismissed || c.dismissed === null));
+    return all.slice(Math.max(0, all.length - (opts.limit ?? 1000))).map((c) => structuredClone(c));
+  }
+
+  async dismissConflict(packageId: string, id: string, userId: string | null, at: string): Promise<ConflictRecord | null> {
+    this.check();
+    const c = this.conflicts.find((x) => x.packageId === packageId && x.id === id);
+    if (!c) return null;
+    c.dismissed ??= { userId, at };
+    return structuredClone(c);
   }
 
   async close(): Promise<void> {

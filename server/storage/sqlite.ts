@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AppendBatch, AuditEntry, DocStorage, PackageRecord, StoredDoc } from './types';
+import type { AppendBatch, AuditEntry, ConflictRecord, DocStorage, PackageRecord, StoredDoc } from './types';
 import { auditEntryFromRow, packageFromRow, type AuditRow, type PackageRow } from './rows';
 
 /** File name of the embedded database inside `DATA_DIR`. */
@@ -53,7 +53,28 @@ CREATE TABLE IF NOT EXISTS audit (
   snapshot TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_package ON audit (package_id, id);
+CREATE TABLE IF NOT EXISTS conflicts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  package_id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  dismissed_by TEXT,
+  dismissed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS conflicts_by_package ON conflicts (package_id, seq);
 `;
+
+interface ConflictRow {
+  data: string;
+  dismissed_by: string | null;
+  dismissed_at: string | null;
+}
+
+/** A stored conflict: its facts as JSON (`dismissed` kept in its own columns, so dismissing never rewrites them). */
+function toConflict(r: ConflictRow): ConflictRecord {
+  const c = JSON.parse(r.data) as ConflictRecord;
+  return { ...c, dismissed: r.dismissed_at === null ? null : { userId: r.dismissed_by, at: r.dismissed_at } };
+}
 
 function bytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -100,6 +121,14 @@ export class SqliteStorage implements DocStorage {
       ),
       getPackage: db.prepare<[string], PackageRow>('SELECT * FROM packages WHERE id = ?'),
       listPackages: db.prepare<[], PackageRow>('SELECT * FROM packages ORDER BY updated_at DESC, id'),
+      insertConflict: db.prepare<[string, string, string]>('INSERT INTO conflicts (id, package_id, data) VALUES (?, ?, ?)'),
+      listConflicts: db.prepare<[string, number, number], ConflictRow>(
+        'SELECT * FROM (SELECT * FROM conflicts WHERE package_id = ? AND (? = 1 OR dismissed_at IS NULL) ORDER BY seq DESC LIMIT ?) ORDER BY seq',
+      ),
+      dismissConflict: db.prepare<[string | null, string, string, string]>(
+        'UPDATE conflicts SET dismissed_by = ?, dismissed_at = ? WHERE id = ? AND package_id = ? AND dismissed_at IS NULL',
+      ),
+      getConflict: db.prepare<[string, string], ConflictRow>('SELECT * FROM conflicts WHERE id = ? AND package_id = ?'),
       listAudit: db.prepare<[string, number], AuditRow>(
         'SELECT package_id, line_id, field, year, old_value, new_value, user_id, at FROM (SELECT * FROM audit WHERE package_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
       ),
@@ -134,6 +163,7 @@ export class SqliteStorage implements DocStorage {
     for (const e of batch.audit ?? []) {
       this.stmts.insertAudit.run(e.packageId, e.lineId, e.field, e.year, e.oldValue, e.newValue, e.userId, e.at, e.snapshot ?? null);
     }
+    for (const c of batch.conflicts ?? []) this.stmts.insertConflict.run(c.id, c.packageId, JSON.stringify({ ...c, dismissed: null }));
     if (batch.touchPackage) this.stmts.touch.run(batch.touchPackage.at, batch.touchPackage.title ?? null, batch.touchPackage.id);
     if (batch.updates.length === 0) lastSeq = this.stmts.maxSeq.get(batch.docName)?.seq ?? this.stmts.snapshot.get(batch.docName)?.through_seq ?? 0;
     return { lastSeq };
@@ -174,6 +204,18 @@ export class SqliteStorage implements DocStorage {
   async findDeletedLine(packageId: string, lineId: string): Promise<AuditEntry | null> {
     const row = this.stmts.findDeleted.get(packageId, lineId);
     return row ? auditEntryFromRow(row) : null;
+  }
+
+  async listConflicts(packageId: string, opts: { includeDismissed?: boolean; limit?: number } = {}): Promise<ConflictRecord[]> {
+    return this.stmts.listConflicts.all(packageId, opts.includeDismissed ? 1 : 0, opts.limit ?? 1000).map(toConflict);
+  }
+
+  async dismissConflict(packageId: string, id: string, userId: string | null, at: string): Promise<ConflictRecord | null> {
+    return this.db.transaction(() => {
+      this.stmts.dismissConflict.run(userId, at, id, packageId);
+      const row = this.stmts.getConflict.get(id, packageId);
+      return row ? toConflict(row) : null;
+    })();
   }
 
   async close(): Promise<void> {

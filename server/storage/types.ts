@@ -1,11 +1,13 @@
+import type { ConflictView } from '../../shared/protocol';
+
 /**
  * The storage contract of the collaboration server: an append-only log of Yjs
- * updates per document plus a compacted snapshot, a small package registry and the
- * audit trail. Every back-end (in-memory, SQLite, later PostgreSQL) passes the same
+ * updates per document plus a compacted snapshot, a small package registry, the
+ * audit trail and the conflicts on amount cells. Every back-end (in-memory, SQLite, later PostgreSQL) passes the same
  * contract suite (test/server/storageContract.ts).
  *
  * Guarantees every back-end must give:
- * - `append` is atomic: either all updates (and audit entries) of a batch are stored
+ * - `append` is atomic: either all updates (and audit entries, conflicts) of a batch are stored
  *   or none; once its promise resolves, a crash of the server process loses nothing
  *   of it.
  * - `load` returns the snapshot plus every update appended after the snapshot's
@@ -55,6 +57,12 @@ export interface AuditEntry {
   snapshot?: string;
 }
 
+/**
+ * A conflict on an amount cell as stored (docs/schema.md, "Conflicts"): the same
+ * shape the API answers with. `dismissed` is null when appended.
+ */
+export type ConflictRecord = ConflictView;
+
 /** What `load` returns: snapshot (or null) and the tail of the log after it. */
 export interface StoredDoc {
   snapshot: Uint8Array | null;
@@ -70,6 +78,8 @@ export interface AppendBatch {
   docName: string;
   updates: Uint8Array[];
   audit?: AuditEntry[];
+  /** Conflicts the change caused, stored with it (never without it). */
+  conflicts?: ConflictRecord[];
   /** When set, the package's `updatedAt` (and `title` when given) change in the same transaction. */
   touchPackage?: { id: string; at: string; title?: string };
 }
@@ -99,6 +109,18 @@ export interface DocStorage {
   listDeletedLines(packageId: string, limit?: number): Promise<AuditEntry[]>;
   /** The newest `deleted` entry of a line that carries a snapshot, or null. */
   findDeletedLine(packageId: string, lineId: string): Promise<AuditEntry | null>;
+
+  /**
+   * The conflicts of a package, oldest first (at most `limit` newest): the
+   * unresolved ones, or all with `includeDismissed`.
+   */
+  listConflicts(packageId: string, opts?: { includeDismissed?: boolean; limit?: number }): Promise<ConflictRecord[]>;
+  /**
+   * Marks a conflict of the package dismissed by `userId` at `at` (ISO) and returns
+   * it; a conflict dismissed before keeps its first dismissal. Null when the package
+   * has no conflict with that id.
+   */
+  dismissConflict(packageId: string, id: string, userId: string | null, at: string): Promise<ConflictRecord | null>;
 
   /** Releases the back-end; further calls fail. */
   close(): Promise<void>;

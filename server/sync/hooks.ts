@@ -16,7 +16,9 @@ import type { DecodedUpdate } from './frames';
  * a refused change, so read it from here each time instead of keeping it.
  * `applyRemoteUpdate`/`applyRemoteAwareness` are the seams for updates another
  * server instance already stored (fan-out): no storage, no hooks, relayed to the
- * local clients.
+ * local clients. `transact` is a server write (as `Room.transact`): a hook may use
+ * it for a follow-up change, never from inside a check or rows hook (it would nest
+ * in the change being checked) — from `afterStoreDocument`, for example.
  */
 export interface HookRoom {
   readonly docName: string;
@@ -25,6 +27,7 @@ export interface HookRoom {
   readonly doc: Y.Doc;
   applyRemoteUpdate(update: Uint8Array): void;
   applyRemoteAwareness(update: Uint8Array): void;
+  transact<T>(fn: (doc: Y.Doc) => T, origin: unknown): Promise<T>;
 }
 
 /** Rows a hook adds to the storage batch of a change: stored in the same `append` (transaction) as its update. */
@@ -162,12 +165,13 @@ export interface RoomHooks {
 export class UpdateRefusedError extends Error {}
 
 /**
- * Adds the rows `b` to `into` (which it changes and returns): audit entries in
- * order, the later package touch (keeping an earlier title). Linear in `b`, so a
+ * Adds the rows `b` to `into` (which it changes and returns): audit entries and
+ * conflicts in order, the later package touch (keeping an earlier title). Linear in `b`, so a
  * batch of many changes is collected in linear time.
  */
 export function addRows(into: BatchRows, b: BatchRows): BatchRows {
   if (b.audit?.length) (into.audit ??= []).push(...b.audit);
+  if (b.conflicts?.length) (into.conflicts ??= []).push(...b.conflicts);
   if (b.touchPackage) {
     const title = b.touchPackage.title ?? into.touchPackage?.title;
     into.touchPackage = { ...b.touchPackage, ...(title !== undefined ? { title } : {}) };
@@ -177,7 +181,7 @@ export function addRows(into: BatchRows, b: BatchRows): BatchRows {
 
 /** Whether a batch carries no rows. */
 export function isEmptyRows(rows: BatchRows): boolean {
-  return !rows.audit?.length && !rows.touchPackage;
+  return !rows.audit?.length && !rows.conflicts?.length && !rows.touchPackage;
 }
 
 /** The items a transaction inserted, from its before/after state vectors (valid until the transaction is cleaned up). */

@@ -14,20 +14,24 @@ import type {
   Year,
 } from '../types';
 import { plainTextFromRichText, readRichTextFromXml, richTextFromPlain, writeRichTextToXml, type RichBlock } from './richtext';
-import { MAX_CELL_CHARS, MAX_NAME_CHARS, MAX_PARTIES, MAX_TITLE_CHARS, MAX_YEARS } from './limits';
+import { MAX_CELL_CHARS, MAX_NAME_CHARS, MAX_PARTIES, MAX_YEARS } from './limits';
+import { TITLE_KEY, newTitleText, readTextValue, readTitle, titleText, writeTitle } from './text';
 
 /**
  * The package document schema (documented in docs/schema.md) and the only module
- * that knows Y types. Everything else reads and writes packages through these
- * helpers, which turn Y types into plain records at exactly this boundary.
+ * that knows Y types (with ./text for the title texts). Everything else reads and
+ * writes packages through these helpers, which turn Y types into plain records at
+ * exactly this boundary.
  *
- * - `meta`:     title, years, planYears, parties, fundOpeningBalance, decisionOpening,
- *               decisionPoints, proposedBorrowing (plain values; baselines: doc/baseline.ts)
- * - `sections`: id → Y.Map { title, order, intro: Y.XmlText }
- * - `lines`:    id → Y.Map { ledger, group, section, title, order, status, party,
- *                permanent, area, amounts: Y.Map<year, decimal string>,
+ * - `meta`:     title: Y.Text, schemaVersion, years, planYears, parties,
+ *                fundOpeningBalance (plain values)
+ * - `sections`: id → Y.Map { title: Y.Text, order, intro: Y.XmlText }
+ * - `lines`:    id → Y.Map { ledger, group, section, title: Y.Text, order, status,
+ *                party, permanent, area, amounts: Y.Map<year, decimal string>,
  *                invalid: Y.Map<year, typed text>, rationale: Y.XmlText }
- * - `verbal`:   id → Y.Map { section, title, order, status, party, text: Y.XmlText }
+ * - `verbal`:   id → Y.Map { section, title: Y.Text, order, status, party, text: Y.XmlText }
+ *
+ * Titles were plain strings in schema version 1; readers accept both (see ./text).
  *
  * Readers never throw on a shape the schema does not allow (older data, a bug):
  * an entry that is not a `Y.Map` is skipped, a field of the wrong type reads as
@@ -38,6 +42,14 @@ import { MAX_CELL_CHARS, MAX_NAME_CHARS, MAX_PARTIES, MAX_TITLE_CHARS, MAX_YEARS
  */
 
 export const META = 'meta';
+/**
+ * The schema version this code writes, stored as `meta.schemaVersion` (a number).
+ * 1 (or absent): titles are strings. 2: every title is a `Y.Text`. The server
+ * alone raises a document's version, once, when it loads it (`upgradeDocument`).
+ */
+export const SCHEMA_VERSION = 2;
+/** The key of the schema version in `meta`. */
+export const SCHEMA_VERSION_KEY = 'schemaVersion';
 export const SECTIONS = 'sections';
 export const LINES = 'lines';
 export const VERBAL = 'verbal';
@@ -137,24 +149,22 @@ export function orderOf(m: Y.Map<unknown>): number {
   return typeof o === 'number' && Number.isFinite(o) ? o : 0;
 }
 
-/** A title as text: a string (schema v1) or a `Y.Text` (schema v2), cut to MAX_TITLE_CHARS; '' for anything else. */
-export function readTitle(v: unknown): string {
-  const t = typeof v === 'string' ? v : v instanceof Y.Text && !(v instanceof Y.XmlText) ? v.toString() : '';
-  return t.length > MAX_TITLE_CHARS ? t.slice(0, MAX_TITLE_CHARS) : t;
-}
-
 /** Cuts what a person typed to `max` characters (writers keep to the limits the server checks). */
 export function clampText(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
 
-/** Writes package metadata. Only the given keys change. */
+/**
+ * Writes package metadata. Only the given keys change; the title goes into its
+ * `Y.Text` by the smallest change (`writeTitle`).
+ */
 export function writeMetaToDoc(doc: Y.Doc, meta: Partial<PackageMeta>, origin?: unknown): void {
   doc.transact(() => {
     const m = getMetaMap(doc);
     for (const [k, v] of Object.entries(meta)) {
-      if (v === undefined) m.delete(k);
-      else m.set(k, k === 'title' && typeof v === 'string' ? clampText(v, MAX_TITLE_CHARS) : v);
+      if (k === TITLE_KEY && typeof v === 'string') writeTitle(m, v);
+      else if (v === undefined) m.delete(k);
+      else m.set(k, v);
     }
   }, origin);
 }
@@ -168,6 +178,65 @@ function readYears(v: unknown): string[] {
     if (typeof y === 'string' && /^\d{4}$/.test(y)) out.add(y);
   }
   return [...out];
+}
+
+/** The document's schema version (1 when `meta` has none). */
+export function readSchemaVersion(doc: Y.Doc): number {
+  const v = getMetaMap(doc).get(SCHEMA_VERSION_KEY);
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : 1;
+}
+
+/**
+ * Replaces every string title (lines, sections, verbal instructions, the package)
+ * by a `Y.Text` with the same characters; returns how many it replaced. Call inside
+ * one transaction. Only the server calls this (see `upgradeDocument`): two clients
+ * converting the same title would each create a text, and one would be lost.
+ */
+export function convertStringTitles(doc: Y.Doc): number {
+  let n = 0;
+  const convert = (m: Y.Map<unknown>) => {
+    const v = m.get(TITLE_KEY);
+    if (typeof v !== 'string') return;
+    m.set(TITLE_KEY, newTitleText(v));
+    n++;
+  };
+  convert(getMetaMap(doc));
+  for (const map of [getLinesMap(doc), getSectionsMap(doc), getVerbalMap(doc)]) for (const m of map.values()) if (m instanceof Y.Map) convert(m);
+  return n;
+}
+
+/**
+ * Brings a document of an older schema version to `SCHEMA_VERSION` in the caller's
+ * transaction: string titles become `Y.Text` (`convertStringTitles`) and
+ * `meta.schemaVersion` is set. Returns whether it changed anything: a document
+ * already at the current version, and one without a string title (new and empty,
+ * or written only by current code), are left alone — nothing in them needs
+ * converting, and an empty document gets its version from its creation
+ * (`markCurrentSchema`). The server runs it once per load.
+ */
+export function upgradeDocument(doc: Y.Doc): boolean {
+  if (readSchemaVersion(doc) >= SCHEMA_VERSION || !hasStringTitles(doc)) return false;
+  convertStringTitles(doc);
+  getMetaMap(doc).set(SCHEMA_VERSION_KEY, SCHEMA_VERSION);
+  return true;
+}
+
+/**
+ * Marks a document the current code has just written from scratch (the server's
+ * package creation) as `SCHEMA_VERSION`. Never on a client: a client holding an
+ * old document offline would mark it current without converting it.
+ */
+export function markCurrentSchema(doc: Y.Doc): void {
+  getMetaMap(doc).set(SCHEMA_VERSION_KEY, SCHEMA_VERSION);
+}
+
+/** Whether any title in the document is still a string (an old tab wrote one after the upgrade, or the document is not upgraded). */
+export function hasStringTitles(doc: Y.Doc): boolean {
+  if (typeof getMetaMap(doc).get(TITLE_KEY) === 'string') return true;
+  for (const map of [getLinesMap(doc), getSectionsMap(doc), getVerbalMap(doc)]) {
+    for (const m of map.values()) if (m instanceof Y.Map && typeof m.get(TITLE_KEY) === 'string') return true;
+  }
+  return false;
 }
 
 /** Parties with a string id and name (colour '' when missing), at most MAX_PARTIES; anything else is skipped. */
@@ -188,7 +257,7 @@ function readParties(v: unknown): Party[] {
 export function readMetaFromDoc(doc: Y.Doc): PackageMeta {
   const m = getMetaMap(doc);
   const meta: PackageMeta = {
-    title: readTitle(m.get('title')),
+    title: readTextValue(m.get(TITLE_KEY)),
     years: readYears(m.get('years')),
     planYears: readYears(m.get('planYears')),
     parties: readParties(m.get('parties')),
@@ -244,7 +313,7 @@ export function readLineFromMap(id: string, m: Y.Map<unknown>): PackageLine {
     id,
     ledger: ledger === 'investering' || ledger === 'fond' ? ledger : 'drift',
     group: group === 'inndekning' ? 'inndekning' : 'tiltak',
-    title: readTitle(m.get('title')),
+    title: readTitle(m),
     amounts,
   };
   const section = str(m, 'section');
@@ -279,7 +348,7 @@ export function readLinesFromDoc(doc: Y.Doc): PackageLine[] {
 /** Sections in display order; malformed entries are skipped. */
 export function readSectionsFromDoc(doc: Y.Doc): PackageSection[] {
   return sortedEntries(getSectionsMap(doc)).map(([id, m]) => {
-    const s: PackageSection = { id, title: readTitle(m.get('title')) };
+    const s: PackageSection = { id, title: readTitle(m) };
     const intro = plainTextFromRichText(readRichField(m, 'intro'));
     if (intro) s.intro = intro;
     return s;
@@ -289,7 +358,7 @@ export function readSectionsFromDoc(doc: Y.Doc): PackageSection[] {
 /** Verbal instructions in display order; malformed entries are skipped. */
 export function readVerbalFromDoc(doc: Y.Doc): VerbalInstruction[] {
   return sortedEntries(getVerbalMap(doc)).map(([id, m]) => {
-    const v: VerbalInstruction = { id, title: readTitle(m.get('title')), text: plainTextFromRichText(readRichField(m, 'text')) };
+    const v: VerbalInstruction = { id, title: readTitle(m), text: plainTextFromRichText(readRichField(m, 'text')) };
     const section = str(m, 'section');
     if (section) v.section = section;
     const status = readStatus(m.get('status'));
@@ -325,7 +394,7 @@ export function createSectionInDoc(doc: Y.Doc, title: string, intro: RichBlock[]
   doc.transact(() => {
     const sections = getSectionsMap(doc);
     const m = new Y.Map<unknown>();
-    m.set('title', clampText(title, MAX_TITLE_CHARS));
+    m.set(TITLE_KEY, newTitleText(title));
     m.set('order', maxOrder(sections) + 1);
     const x = new Y.XmlText();
     m.set('intro', x);
@@ -339,7 +408,7 @@ export function createSectionInDoc(doc: Y.Doc, title: string, intro: RichBlock[]
 export function findSectionByTitle(doc: Y.Doc, title: string): string | undefined {
   const want = title.trim().toLocaleLowerCase('nb');
   for (const [id, m] of entriesOf(getSectionsMap(doc))) {
-    if (readTitle(m.get('title')).trim().toLocaleLowerCase('nb') === want) return id;
+    if (readTitle(m).trim().toLocaleLowerCase('nb') === want) return id;
   }
   return undefined;
 }
@@ -347,7 +416,7 @@ export function findSectionByTitle(doc: Y.Doc, title: string): string | undefine
 function fillLineMap(m: Y.Map<unknown>, input: LineInput, order: number): Y.XmlText {
   m.set('ledger', input.ledger);
   m.set('group', input.group);
-  m.set('title', clampText(input.title, MAX_TITLE_CHARS));
+  m.set(TITLE_KEY, newTitleText(input.title));
   m.set('order', order);
   if (input.section) m.set('section', input.section);
   if (input.permanent) m.set('permanent', true);
@@ -387,16 +456,57 @@ export function deleteLineInDoc(doc: Y.Doc, id: string, origin?: unknown): void 
   doc.transact(() => getLinesMap(doc).delete(id), origin);
 }
 
-/** Changes plain fields of a line; `undefined` values remove the field. */
+/**
+ * Changes fields of a line; `undefined` values remove the field. The title is
+ * written into its `Y.Text` by the smallest change (`writeTitle`), never removed.
+ */
 export function setLineFields(doc: Y.Doc, id: string, patch: LineFieldPatch, origin?: unknown): void {
   doc.transact(() => {
     const m = entryOf(getLinesMap(doc), id);
     if (!m) return;
     for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === '' || v === false) m.delete(k);
-      else m.set(k, k === 'title' && typeof v === 'string' ? clampText(v, MAX_TITLE_CHARS) : v);
+      if (k === TITLE_KEY) writeTitle(m, typeof v === 'string' ? v : '');
+      else if (v === undefined || v === '' || v === false) m.delete(k);
+      else m.set(k, v);
     }
   }, origin);
+}
+
+/** The `Y.Text` of a line's title, or null (no such line, or a string title not yet converted). */
+export function lineTitleText(doc: Y.Doc, id: string): Y.Text | null {
+  const m = getLinesMap(doc).get(id);
+  return m ? titleText(m) : null;
+}
+
+/**
+ * The Yjs client id that wrote what an amount cell shows now (its typed text, else
+ * its amount), or null when the cell is empty or the line is gone. A client maps
+ * it to a person through the awareness states, which are keyed by the same id.
+ */
+export function amountCellWriter(doc: Y.Doc, id: string, year: Year): number | null {
+  const m = getLinesMap(doc).get(id);
+  if (!m) return null;
+  for (const key of ['invalid', 'amounts']) {
+    const map = m.get(key);
+    const item = map instanceof Y.Map ? map._map.get(year) : undefined;
+    if (item && !item.deleted) return item.id.client;
+  }
+  return null;
+}
+
+/**
+ * The `gcFilter` of every client replica (`new Y.Doc({ gcFilter: keepCellValues })`):
+ * true (may be garbage-collected) for every deleted item except an overwritten
+ * value of an amount cell. A client that learns of someone's concurrent value for a
+ * cell before it has sent its own (its tab was offline while another tab or its
+ * balance worker was not) then still sends its own value, not an empty deleted
+ * item, so the server can name both values of the conflict (docs/schema.md,
+ * "Conflicts"). The values kept are a few bytes each.
+ */
+export function keepCellValues(item: Y.Item): boolean {
+  if (item.parentSub === null || !(item.parent instanceof Y.Map)) return true;
+  const key = item.parent._item?.parentSub;
+  return key !== 'amounts' && key !== 'invalid';
 }
 
 /** The outcome of writing typed text into an amount cell. */
@@ -453,7 +563,7 @@ export function createVerbalInDoc(
   doc.transact(() => {
     const verbal = getVerbalMap(doc);
     const m = new Y.Map<unknown>();
-    m.set('title', clampText(input.title, MAX_TITLE_CHARS));
+    m.set(TITLE_KEY, newTitleText(input.title));
     m.set('order', maxOrder(verbal) + 1);
     if (input.section) m.set('section', input.section);
     m.set('status', input.status ?? 'draft');
@@ -545,14 +655,15 @@ export function observeLineChanges(doc: Y.Doc, onChange: (changes: LineChanges, 
     for (const id of changes.deleted) changes.changed.delete(id);
     if (changes.changed.size > 0 || changes.deleted.size > 0) onChange(changes, tr.origin);
   };
-  const onMeta = (_ev: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+  // Deep: the package title is a Y.Text inside meta.
+  const onMeta = (_ev: Array<Y.YEvent<Y.AbstractType<unknown>>>, tr: Y.Transaction) => {
     onChange({ changed: new Set(), deleted: new Set(), metaChanged: true }, tr.origin);
   };
   lines.observeDeep(onLines);
-  meta.observe(onMeta);
+  meta.observeDeep(onMeta);
   return () => {
     lines.unobserveDeep(onLines);
-    meta.unobserve(onMeta);
+    meta.unobserveDeep(onMeta);
   };
 }
 export { MAX_DECISION_NUMBER_CHARS, MAX_DECISION_POINTS, MAX_DECISION_TEXT_CHARS } from './limits';

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
-import { MAX_TITLE_CHARS } from './limits';
-import { clampText, entryOf, getSectionsMap, getVerbalMap, orderOf } from './schema';
+import { entryOf, getSectionsMap, getVerbalMap, orderOf } from './schema';
+import { TITLE_KEY, writeTitle } from './text';
 
 /**
  * Writers for the ordered structure of a package that the UI edits besides
@@ -15,12 +15,12 @@ export interface SectionPatch {
   order?: number;
 }
 
-/** Changes a section's title and/or order; unknown ids are ignored. */
+/** Changes a section's title (into its `Y.Text`, by the smallest change) and/or order; unknown ids are ignored. */
 export function setSectionFields(doc: Y.Doc, id: string, patch: SectionPatch, origin?: unknown): void {
   doc.transact(() => {
     const m = entryOf(getSectionsMap(doc), id);
     if (!m) return;
-    if (patch.title !== undefined) m.set('title', clampText(patch.title, MAX_TITLE_CHARS));
+    if (patch.title !== undefined) writeTitle(m, patch.title);
     if (patch.order !== undefined) m.set('order', patch.order);
   }, origin);
 }
@@ -39,14 +39,15 @@ export interface VerbalPatch {
   order?: number;
 }
 
-/** Changes plain fields of a verbal instruction; unknown ids are ignored. */
+/** Changes fields of a verbal instruction (the title into its `Y.Text`, by the smallest change); unknown ids are ignored. */
 export function setVerbalFields(doc: Y.Doc, id: string, patch: VerbalPatch, origin?: unknown): void {
   doc.transact(() => {
     const m = entryOf(getVerbalMap(doc), id);
     if (!m) return;
     for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || (v === '' && k !== 'title')) m.delete(k);
-      else m.set(k, k === 'title' && typeof v === 'string' ? clampText(v, MAX_TITLE_CHARS) : v);
+      if (k === TITLE_KEY) writeTitle(m, typeof v === 'string' ? v : '');
+      else if (v === undefined || v === '') m.delete(k);
+      else m.set(k, v);
     }
   }, origin);
 }

@@ -1,9 +1,11 @@
 /**
  * The only place client and server share wire facts: roles and what they may do,
  * the websocket protocol (message types, notices, close codes, limits), the awareness
- * state and its rules, and the HTTP API's limits and export formats.
+ * state and its rules, the HTTP API's limits and export formats, and the conflicts
+ * the server reports.
  */
 export * from './roles';
 export * from './wire';
 export * from './http';
 export * from './presence';
+export * from './conflicts';

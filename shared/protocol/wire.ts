@@ -94,8 +94,27 @@ export function encodeNotice(notice: Notice): Uint8Array {
  * null for anything that is not a well-formed notice, never throws.
  */
 export function decodeNoticePayload(decoder: decoding.Decoder): Notice | null {
+  const json = readNoticeText(decoder);
+  return json === null ? null : parseNotice(json);
+}
+
+/**
+ * Reads a notice's JSON text (the decoder positioned after the message type), for a
+ * client that tells the kinds apart itself (role notices here, conflict notices in
+ * ./conflicts); null when it cannot be read. Never throws.
+ */
+export function readNoticeText(decoder: decoding.Decoder): string | null {
   try {
-    const raw = JSON.parse(decoding.readVarString(decoder)) as { kind?: unknown; role?: unknown; message?: unknown };
+    return decoding.readVarString(decoder);
+  } catch {
+    return null;
+  }
+}
+
+/** A role notice from its JSON text; null for anything else (other kinds included). Never throws. */
+export function parseNotice(json: string): Notice | null {
+  try {
+    const raw = JSON.parse(json) as { kind?: unknown; role?: unknown; message?: unknown };
     if ((raw.kind !== 'read-only' && raw.kind !== 'writable') || !isRole(raw.role) || typeof raw.message !== 'string') return null;
     return { kind: raw.kind, role: raw.role, message: raw.message };
   } catch {

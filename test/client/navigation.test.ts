@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampGridState, gridKeyDown, initialGridState, selectionRange, setDraft, type GridState } from '../../client/grid/navigation';
+import { applyCellInput, clampGridState, gridKeyDown, initialGridState, selectionRange, setDraft, type CellInput, type GridState } from '../../client/grid/navigation';
 
 const dims = { rows: 3, cols: 4 };
 const at = (row: number, col: number): GridState => ({ focus: { row, col }, anchor: null, editing: null });
@@ -72,5 +72,40 @@ describe('clampGridState', () => {
     expect(clampGridState(at(5, 2), dims).focus).toEqual({ row: 2, col: 2 });
     const s = at(1, 1);
     expect(clampGridState(s, dims)).toBe(s);
+  });
+});
+
+describe('applyCellInput (text without a key press, and keys held while a new line appeared)', () => {
+  const run = (start: GridState, inputs: CellInput[]) => {
+    let s = start;
+    const effects: unknown[] = [];
+    for (const input of inputs) {
+      const r = applyCellInput(s, input, dims, '12');
+      if (r.effect) effects.push(r.effect);
+      s = r.state;
+    }
+    return { s, effects };
+  };
+
+  it('text typed without a key (U+2212) starts the edit, and the next key extends it: −3 stays −3', () => {
+    const { s } = run(at(0, 1), [{ text: '\u2212' }, { key: '3' }]);
+    expect(s.editing).toEqual({ draft: '\u22123', mode: 'enter' });
+  });
+
+  it('a title typed before the new line’s cell was there lands in it, Enter included', () => {
+    const keys: CellInput[] = [...'Testlinje'].map((key) => ({ key }));
+    const { s, effects } = run(at(2, 0), [...keys, { key: 'Enter' }]);
+    expect(effects).toEqual([{ type: 'commit', pos: { row: 2, col: 0 }, text: 'Testlinje' }]);
+    expect(s.editing).toBeNull();
+  });
+
+  it('Backspace shortens an open draft; Escape drops it', () => {
+    expect(run(at(0, 1), [{ key: '1' }, { key: '2' }, { key: 'Backspace' }]).s.editing?.draft).toBe('1');
+    expect(run(at(0, 1), [{ key: '1' }, { key: 'Escape' }]).s.editing).toBeNull();
+  });
+
+  it('empty text changes nothing', () => {
+    const s = at(0, 1);
+    expect(applyCellInput(s, { text: '' }, dims, '').handled).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createLineInDoc, getLinesMap, readLinesFromDoc, setLineFields } from '../../shared/doc/schema';
+import { readTitle } from '../../shared/doc/text';
 import { blockToTsv, parseClipboardBlock } from '../../client/grid/clipboard';
 import {
   cellText,
@@ -113,7 +114,7 @@ describe('clear, copy, duplicate, move', () => {
     pasteBlockToDoc(doc, ids, columns, { row: 0, col: 1 }, [['5']], { ledger: 'drift', group: 'tiltak' }, origin);
     const dup = duplicateLineInDoc(doc, ids[0]!, origin)!;
     expect(readLinesFromDoc(doc).map((l) => l.id)).toEqual([ids[0], dup, ids[1], ids[2]]);
-    expect(getLinesMap(doc).get(dup)!.get('title')).toBe('a');
+    expect(readTitle(getLinesMap(doc).get(dup)!)).toBe('a');
     const order = readLinesFromDoc(doc).map((l) => l.id);
     moveLineInDoc(doc, order, ids[2]!, -1, origin);
     expect(readLinesFromDoc(doc).map((l) => l.id)).toEqual([ids[0], dup, ids[2], ids[1]]);

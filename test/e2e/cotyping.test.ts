@@ -2,7 +2,8 @@
  * Two people typing at the same place at an ordinary pace (150–250 ms a key) in
  * two Chromium contexts: the end of one rationale, then the end of one verbal
  * instruction. Each person's run of characters must stay together — in both
- * editors and on the server — in either order.
+ * editors and on the server — in either order. And a caret whose paragraph a
+ * collaborator deletes goes to the nearest surviving place, not the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -19,6 +20,8 @@ let bjorn: E2EUser;
 let pkg: string;
 let lineId: string;
 let verbalId: string;
+let fourId: string;
+const FOUR = ['Første avsnitt.', 'Andre avsnitt.', 'Tredje avsnitt.', 'Fjerde avsnitt.'];
 
 beforeAll(async () => {
   e = await startE2EServer();
@@ -42,6 +45,13 @@ beforeAll(async () => {
     rationale: [{ type: 'paragraph', runs: [{ text: 'Sunn mat i kantinene.' }] }],
   });
   verbalId = await seedVerbal(e, pkg, { title: 'Kantinedrift', text: [{ type: 'paragraph', runs: [{ text: 'Kommunedirektøren bes utrede.' }] }] });
+  fourId = await seedLine(e, pkg, {
+    ledger: 'drift',
+    group: 'tiltak',
+    title: 'Fire avsnitt',
+    amounts: { '2024': '1' },
+    rationale: FOUR.map((text) => ({ type: 'paragraph' as const, runs: [{ text }] })),
+  });
   browser = await launchChromium();
 }, 120_000);
 
@@ -101,6 +111,74 @@ async function typeTogether(kind: 'line' | 'verbal', start: string): Promise<voi
   await a.page.context().close();
   await b.page.context().close();
 }
+
+async function openRationale(user: E2EUser, title: string, id: string): Promise<{ page: Page; editor: Locator; errors: string[] }> {
+  const ctx = await contextAs(browser, e, user);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${e.url}/packages/${pkg}`);
+  await page.getByText(title, { exact: true }).first().click();
+  const editor = page.locator(`.rt-content[data-text-id="line:${id}"]`);
+  await editor.waitFor();
+  await expect.poll(() => editor.innerText()).toContain(FOUR[3]);
+  return { page, editor, errors };
+}
+
+/** Selects [start, end) of the text node holding `text` inside `editor`, as a user would with the mouse. */
+async function selectIn(editor: Locator, text: string, start: number, end: number): Promise<void> {
+  await editor.evaluate(
+    (root, [t, s, en]) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.textContent !== t) continue;
+        const range = document.createRange();
+        range.setStart(n, s as number);
+        range.setEnd(n, en as number);
+        const sel = window.getSelection()!;
+        sel.removeAllRanges();
+        sel.addRange(range);
+        return;
+      }
+      throw new Error(`"${t}" not found in the editor`);
+    },
+    [text, start, end] as const,
+  );
+  // Lexical reads the selection on the (asynchronous) selectionchange event.
+  await editor.page().waitForTimeout(150);
+}
+
+async function serverParagraphs(id: string): Promise<string[]> {
+  return e.server.rooms.withRoom(pkg, 'content', (room) =>
+    readRichTextFromXml(getLinesMap(room.doc).get(id)!.get('rationale') as Y.XmlText).map((b) => (b.type === 'list' ? '' : b.runs.map((r) => r.text).join(''))),
+  );
+}
+
+describe('a caret whose paragraph a collaborator deletes', { timeout: 90_000 }, () => {
+  it('goes to the nearest surviving place (end of the paragraph before or start of the one after), not the end', async () => {
+    const a = await openRationale(anne, 'Fire avsnitt', fourId);
+    const b = await openRationale(bjorn, 'Fire avsnitt', fourId);
+    // A's caret in the middle of paragraph 2.
+    await a.editor.click();
+    await selectIn(a.editor, FOUR[1]!, 5, 5);
+    // B deletes paragraph 2: its text, then the empty paragraph.
+    await b.editor.click();
+    await selectIn(b.editor, FOUR[1]!, 0, FOUR[1]!.length);
+    await b.page.keyboard.press('Backspace');
+    await b.page.keyboard.press('Backspace');
+    await expect.poll(() => serverParagraphs(fourId)).toEqual([FOUR[0], FOUR[2], FOUR[3]]);
+    await expect.poll(() => a.editor.innerText()).not.toContain(FOUR[1]);
+    await a.page.keyboard.type('X');
+    await expect.poll(() => serverParagraphs(fourId)).not.toEqual([FOUR[0], FOUR[2], FOUR[3]]);
+    expect([
+      [`${FOUR[0]}X`, FOUR[2], FOUR[3]],
+      [FOUR[0], `X${FOUR[2]}`, FOUR[3]],
+    ]).toContainEqual(await serverParagraphs(fourId));
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+    await a.page.context().close();
+    await b.page.context().close();
+  });
+});
 
 describe('two people typing at the same place', { timeout: 90_000 }, () => {
   it('keeps each person’s run together at the end of a rationale', async () => {

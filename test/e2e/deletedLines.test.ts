@@ -40,7 +40,11 @@ describe('deleted lines in the app', () => {
     const kari = await kariCtx.newPage();
     await openPackage(kari, pe.env, pe.packageId);
     await cellOf(kari, title, '2026').waitFor();
-    expect(await kari.getByRole('button', { name: 'Innstillinger' }).count()).toBe(0);
+    // Editors see the settings, but the deleted lines are for owners.
+    await kari.getByRole('button', { name: 'Innstillinger' }).click();
+    await kari.locator('#settings-h').waitFor();
+    expect(await kari.locator('#deleted-lines-h').count()).toBe(0);
+    await kari.getByRole('button', { name: 'Tabeller' }).click();
     await kari.locator(`[data-line-title="${title}"][data-col="title"]`).click();
     kari.once('dialog', (d) => void d.accept());
     await kari.locator('aside.details').getByRole('button', { name: 'Slett' }).click();

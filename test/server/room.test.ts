@@ -85,11 +85,13 @@ function awarenessMessage(clientId: number, clock: number, state: unknown): Uint
   return encoding.toUint8Array(e);
 }
 
+// `meta.note` below is any plain key: a `title` would be a schema version 1 title,
+// which the package hooks convert to a Y.Text (test/server/schemaUpgrade.test.ts).
 describe('Room', () => {
   it('answers nothing before the doc is loaded, then serves the stored state', async () => {
     const storage = new GatedStorage();
     const seed = new Y.Doc();
-    seed.getMap('meta').set('title', 'Lagret');
+    seed.getMap('meta').set('note', 'Lagret');
     await storage.append({ docName: 'p1', updates: [Y.encodeStateAsUpdate(seed)] });
     const g = gate();
     storage.loadGate = g.promise;
@@ -101,7 +103,7 @@ describe('Room', () => {
     g.open();
     await room.ready;
     await until(() => a.synced);
-    expect(a.doc.getMap('meta').get('title')).toBe('Lagret');
+    expect(a.doc.getMap('meta').get('note')).toBe('Lagret');
     expect(room.state).toBe('live');
   });
 
@@ -145,7 +147,7 @@ describe('Room', () => {
     const file = path.join(dir, 'corrupt.sqlite');
     const storage = new SqliteStorage(file);
     const good = new Y.Doc();
-    good.getMap('meta').set('title', 'Ekte');
+    good.getMap('meta').set('note', 'Ekte');
     await storage.append({ docName: 'p1', updates: [Y.encodeStateAsUpdate(good)] });
     storage.db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)').run('p1', Buffer.from([0, 1, 2, 250, 251, 252, 253]));
     const before = (storage.db.prepare('SELECT COUNT(*) AS n FROM doc_updates').get() as { n: number }).n;
@@ -172,18 +174,18 @@ describe('Room', () => {
     await until(() => a.synced && b.synced);
     const g = gate();
     storage.appendGate = g.promise;
-    a.doc.getMap('meta').set('title', 'Fra A');
+    a.doc.getMap('meta').set('note', 'Fra A');
     await tick();
     await tick();
     expect(storage.appends).toHaveLength(1);
-    expect(b.doc.getMap('meta').get('title')).toBeUndefined();
+    expect(b.doc.getMap('meta').get('note')).toBeUndefined();
     // A joiner asking for the state now must not get the unstored update either.
     const c = new FakeClient(room, 'c', 'viewer');
     await tick();
     expect(c.synced).toBe(false);
     g.open();
-    await until(() => b.doc.getMap('meta').get('title') === 'Fra A' && c.synced);
-    expect(c.doc.getMap('meta').get('title')).toBe('Fra A');
+    await until(() => b.doc.getMap('meta').get('note') === 'Fra A' && c.synced);
+    expect(c.doc.getMap('meta').get('note')).toBe('Fra A');
   });
 
   it('stores all updates of one tick in one append', async () => {
@@ -205,21 +207,21 @@ describe('Room', () => {
     const editor = new FakeClient(room, 'e', 'editor');
     const viewer = new FakeClient(room, 'v', 'viewer');
     await until(() => editor.synced && viewer.synced);
-    editor.doc.getMap('meta').set('title', 'Original');
-    await until(() => viewer.doc.getMap('meta').get('title') === 'Original');
+    editor.doc.getMap('meta').set('note', 'Original');
+    await until(() => viewer.doc.getMap('meta').get('note') === 'Original');
     expect(viewer.notices).toHaveLength(0); // its sync-step-2 carried nothing new
-    viewer.doc.getMap('meta').set('title', 'Hacket');
+    viewer.doc.getMap('meta').set('note', 'Hacket');
     viewer.doc.getMap('meta').set('other', 1);
     await tick();
     await tick();
-    expect(room.doc.getMap('meta').get('title')).toBe('Original');
-    expect(editor.doc.getMap('meta').get('title')).toBe('Original');
+    expect(room.doc.getMap('meta').get('note')).toBe('Original');
+    expect(editor.doc.getMap('meta').get('note')).toBe('Original');
     expect(viewer.notices).toEqual([expect.objectContaining({ kind: 'read-only', role: 'viewer' })]);
     expect(viewer.closed).toBeNull();
     const stored = await storage.load('p1');
     const rebuilt = new Y.Doc();
     for (const u of stored.updates) Y.applyUpdate(rebuilt, u);
-    expect(rebuilt.getMap('meta').get('title')).toBe('Original');
+    expect(rebuilt.getMap('meta').get('note')).toBe('Original');
   });
 
   it.each<{ name: string; ranges: Array<[number, number]>; novel: boolean }>([
@@ -408,7 +410,7 @@ describe('Room', () => {
     const room = newRoom(storage, { idleTimeoutMs: 20 });
     const a = new FakeClient(room, 'a', 'editor');
     await until(() => a.synced);
-    a.doc.getMap('meta').set('title', 'Bevart');
+    a.doc.getMap('meta').set('note', 'Bevart');
     await room.whenPersisted();
     a.disconnect();
     await room.unloaded;
@@ -417,7 +419,7 @@ describe('Room', () => {
     expect(stored.updates).toHaveLength(0);
     const d = new Y.Doc();
     Y.applyUpdate(d, stored.snapshot!);
-    expect(d.getMap('meta').get('title')).toBe('Bevart');
+    expect(d.getMap('meta').get('note')).toBe('Bevart');
   });
 
   it('records who changed which amount or status in the audit trail', async () => {

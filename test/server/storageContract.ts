@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { DocStorage, PackageRecord } from '../../server/storage/types';
+import type { ConflictRecord, DocStorage, PackageRecord } from '../../server/storage/types';
 
 export interface StorageFactory {
   create(): Promise<DocStorage>;
@@ -162,6 +162,36 @@ export function storageContract(name: string, factory: StorageFactory): void {
       const audit = await s.listAudit('p1');
       expect(audit).toHaveLength(4);
       for (const e of audit) expect(e).not.toHaveProperty('snapshot');
+      await s.close();
+    });
+
+    it('records conflicts with the batch; lists unresolved ones oldest first; a dismissal keeps its first author', async () => {
+      const s = await factory.create();
+      const conflict = (id: string, packageId = 'p1'): ConflictRecord => ({
+        id,
+        packageId,
+        lineId: 'l1',
+        year: '2024',
+        lineTitle: 'Brygga',
+        written: { value: { amount: '2.4' }, userId: 'u2', at: '2026-01-01T00:00:01.000Z' },
+        other: { value: { typed: 'tolv' }, userId: null, at: null },
+        kept: 'written',
+        at: '2026-01-01T00:00:01.000Z',
+        dismissed: null,
+      });
+      const { updates } = updatesOf(1);
+      await s.append({ docName: 'p1', updates, conflicts: [conflict('c1'), conflict('c2')] });
+      await s.append({ docName: 'p2', updates: [], conflicts: [conflict('c3', 'p2')] });
+      expect(await s.listConflicts('p1')).toEqual([conflict('c1'), conflict('c2')]);
+      expect((await s.listConflicts('p1', { limit: 1 })).map((c) => c.id)).toEqual(['c2']);
+      const d = await s.dismissConflict('p1', 'c1', 'u1', '2026-01-02T00:00:00.000Z');
+      expect(d).toEqual({ ...conflict('c1'), dismissed: { userId: 'u1', at: '2026-01-02T00:00:00.000Z' } });
+      expect(await s.dismissConflict('p1', 'c1', 'u3', '2026-01-03T00:00:00.000Z')).toEqual(d);
+      expect((await s.listConflicts('p1')).map((c) => c.id)).toEqual(['c2']);
+      expect((await s.listConflicts('p1', { includeDismissed: true })).map((c) => c.id)).toEqual(['c1', 'c2']);
+      // Another package's conflict is not this package's.
+      expect(await s.dismissConflict('p1', 'c3', 'u1', '2026-01-02T00:00:00.000Z')).toBeNull();
+      expect((await s.listConflicts('p2')).map((c) => c.id)).toEqual(['c3']);
       await s.close();
     });
 

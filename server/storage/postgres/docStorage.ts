@@ -1,7 +1,18 @@
 import type pg from 'pg';
-import type { AppendBatch, AuditEntry, DocStorage, PackageRecord, StoredDoc } from '../types';
+import type { AppendBatch, AuditEntry, ConflictRecord, DocStorage, PackageRecord, StoredDoc } from '../types';
 import { inTransaction } from './pool';
 import { auditEntryFromRow, packageFromRow, type AuditRow, type PackageRow } from '../rows';
+
+interface ConflictRow {
+  data: ConflictRecord;
+  dismissed_by: string | null;
+  dismissed_at: string | null;
+}
+
+function toConflict(r: ConflictRow): ConflictRecord {
+  return { ...r.data, dismissed: r.dismissed_at === null ? null : { userId: r.dismissed_by, at: r.dismissed_at } };
+}
+
 
 function toBytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -91,6 +102,9 @@ export class PostgresStorage implements DocStorage {
           ],
         );
       }
+      for (const conflict of batch.conflicts ?? []) {
+        await c.query('INSERT INTO conflicts (id, package_id, data) VALUES ($1, $2, $3)', [conflict.id, conflict.packageId, JSON.stringify({ ...conflict, dismissed: null })]);
+      }
       if (batch.touchPackage) {
         await c.query('UPDATE packages SET updated_at = $1, title = COALESCE($2, title) WHERE id = $3', [
           batch.touchPackage.at,
@@ -156,6 +170,20 @@ export class PostgresStorage implements DocStorage {
       [packageId, lineId],
     );
     return r.rows[0] ? auditEntryFromRow(r.rows[0]) : null;
+  }
+
+  async listConflicts(packageId: string, opts: { includeDismissed?: boolean; limit?: number } = {}): Promise<ConflictRecord[]> {
+    const r = await this.pool.query<ConflictRow>(
+      'SELECT * FROM (SELECT * FROM conflicts WHERE package_id = $1 AND ($2 OR dismissed_at IS NULL) ORDER BY seq DESC LIMIT $3) t ORDER BY seq',
+      [packageId, opts.includeDismissed === true, opts.limit ?? 1000],
+    );
+    return r.rows.map(toConflict);
+  }
+
+  async dismissConflict(packageId: string, id: string, userId: string | null, at: string): Promise<ConflictRecord | null> {
+    await this.pool.query('UPDATE conflicts SET dismissed_by = $1, dismissed_at = $2 WHERE id = $3 AND package_id = $4 AND dismissed_at IS NULL', [userId, at, id, packageId]);
+    const r = await this.pool.query<ConflictRow>('SELECT * FROM conflicts WHERE id = $1 AND package_id = $2', [id, packageId]);
+    return r.rows[0] ? toConflict(r.rows[0]) : null;
   }
 
   async close(): Promise<void> {

@@ -84,4 +84,19 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
     name: 'deleted lines keep their snapshot',
     sql: 'ALTER TABLE audit ADD COLUMN snapshot TEXT',
   },
+  {
+    id: 3,
+    name: 'conflicts on amount cells',
+    sql: `
+      CREATE TABLE conflicts (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        package_id TEXT NOT NULL,
+        data JSONB NOT NULL,
+        dismissed_by TEXT,
+        dismissed_at TEXT
+      );
+      CREATE INDEX conflicts_by_package ON conflicts (package_id, seq);
+    `,
+  },
 ];

@@ -259,6 +259,10 @@ async function runSeed(seed: number, options: Partial<Options> = {}): Promise<Ru
       await tick();
     }
     peers.forEach((p, j) => !p.online && reconnect(j));
+    // A reconnect applies what the peer missed at once: let its editor commit that
+    // (Lexical commits a remote change after the current task) before anything is compared.
+    await tick();
+    await tick();
     // Deliver everything; an editor may answer a remote change with one of its own
     // (normalisation), so repeat until a round brings nothing new.
     const busy = () => peers.some((p) => p.up.length > 0 || p.down.length > 0);
@@ -293,36 +297,45 @@ async function runSeed(seed: number, options: Partial<Options> = {}): Promise<Ru
 }
 
 /**
- * Seeds replayed on every run, through the server-like relay with the edits
- * of the random run below. Neither has failed: they are pinned as regression
- * cases for disconnects, with every peer editing while offline. A seed that
- * fails below goes here (or, until it is fixed, to KNOWN_FAILURES), with what
- * it exercises.
+ * Seeds replayed on every run. Neither of the first two has failed: they are
+ * pinned as regression cases for disconnects, with every peer editing while
+ * offline. The next two failed until @lexical/yjs was patched (patches/): they
+ * are the two bugs the fuzz found. A seed that fails below goes here (or, until
+ * it is fixed, to KNOWN_FAILURES), with what it exercises.
  */
-const PINNED: Array<{ name: string; seed: number; exercises: Partial<RunStats> }> = [
+const PINNED: Array<{ name: string; seed: number; options?: Partial<Options>; exercises: Partial<RunStats> }> = [
   { name: 'five peers, all of them editing offline, ten reconnects', seed: 4, exercises: { peers: 5, offlineEditors: 5, reconnects: 10 } },
   { name: 'two peers, both editing offline, twenty offline edits', seed: 65, exercises: { peers: 2, offlineEditors: 2, offlineEdits: 20 } },
+  // Peer 1 bolds "tart" while peer 0 deletes "Sta". The remote delete empties peer 1's
+  // "S" node; Lexical's normalization removed it without telling the binding (only
+  // merges are reported), its collab node stayed, and peer 1's next edit was written
+  // to that collab node by index: its editor showed "art", every doc held "tart".
+  { name: 'two peers, a bold range and a concurrent delete (an emptied text node)', seed: 56, options: { bold: true, steps: 12 }, exercises: { peers: 2 } },
+  // Updates delivered before updates they depend on (the server never does that).
+  // Peer 0's editor lost its first paragraph's text: the same stale, emptied collab
+  // node, here left by a delete that arrived out of order.
+  { name: 'four peers, updates delivered before updates they depend on', seed: 113, options: { relay: 'any' }, exercises: { peers: 4 } },
 ];
 
 /**
- * Seeds that do not converge today: the editor of one peer ends up showing
- * text its own replica (and every other peer) does not hold. Both are in
- * @lexical/yjs's v1 binding, which collab.ts drives: it stores a text node as
- * a map of its format followed by its characters, and a concurrent format
- * split and delete, or an update integrated late, can leave the editor out
- * of step with the doc. Each case expects exactly its failure; once a fix
- * makes one converge, the test fails and the seed moves to PINNED.
+ * Seeds that do not converge today (found by the bold sweep's longer runs; about
+ * 0.7 % of 60-step runs with bold, none in the sweep below): @lexical/yjs's v1
+ * binding drops characters someone typed into a text node that another person
+ * deleted at the same time (its "dangling text" heuristic deletes them from the
+ * doc) and can then misplace text appended after a concurrent format run. A patch
+ * that kept such characters under a new text map made other seeds diverge, so it
+ * is not applied. Each case expects exactly its failure; once a fix makes one
+ * converge, the test fails and the seed moves to PINNED.
  */
 const KNOWN_FAILURES: Array<{ name: string; seed: number; options: Partial<Options>; failure: RegExp }> = [
-  // Peer 1 bolds "tart" while peer 0 deletes "Sta"; peer 1 then shows "art", the docs hold "tart".
-  { name: 'two peers, a bold range and a concurrent delete', seed: 56, options: { bold: true, steps: 12 }, failure: /editor of peer 1 vs its doc: expected '\*art\*' to be '\*tart\*'/ },
-  // The server never forwards an update before one it depends on; a relay that does loses peer 0's first paragraph in its editor.
-  { name: 'four peers, updates delivered before updates they depend on', seed: 113, options: { relay: 'any' }, failure: /editor of peer 0 vs its doc/ },
+  // Peer 0 (offline) types into "Start" while peer 1 deletes its start; text appended
+  // later ("ramme") reaches the docs but not peer 0's editor.
+  { name: 'three peers, typing into a node deleted concurrently, then appending', seed: 610, options: { bold: true, steps: 12 }, failure: /editor of peer 0 vs its doc: expected '' to be 'ramme'/ },
 ];
 
 describe('editors on one rationale converge', () => {
-  it.each(PINNED)('pinned: $name (seed $seed)', async ({ seed, exercises }) => {
-    const stats = await runSeed(seed);
+  it.each(PINNED)('pinned: $name (seed $seed)', async ({ seed, options, exercises }) => {
+    const stats = await runSeed(seed, options);
     // The seed still exercises what it was pinned for (a change in the generator would change that silently).
     expect(stats).toMatchObject(exercises);
   });
@@ -337,8 +350,14 @@ describe('editors on one rationale converge', () => {
     );
   });
 
+  it('with bold ranges too: every seed of a fixed sweep (1–120, 20 steps) through the server-like relay', async () => {
+    // A fixed sweep rather than random seeds: with bold, about one 60-step run in
+    // 150 still meets a known binding bug (KNOWN_FAILURES), which would make a
+    // random run fail now and then for a reason already known.
+    for (let seed = 1; seed <= 120; seed++) await runSeed(seed, { bold: true, steps: 20 });
+  });
+
   it.each(KNOWN_FAILURES)('known bug, still failing: $name (seed $seed)', async ({ seed, options, failure }) => {
     await expect(runSeed(seed, options)).rejects.toThrow(failure);
   });
 });
-

@@ -189,6 +189,9 @@ describe('check hooks', () => {
     expect(refused!.closed?.code).toBe(CLOSE_UPDATE_REFUSED);
     expect(dropped!.closed).toBeNull();
     expect(thrower!.closed?.code).toBe(CLOSE_UPDATE_REFUSED);
+    // Refusals are counted, and the summary names the last reason per kind.
+    expect(room.problems.counts().totals['update-refused']).toBe(2);
+    room.problems.flush();
     expect(logs.some((l) => l.includes('thrower threw: boom'))).toBe(true);
     expect(room.doc.getMap('m').toJSON()).toEqual({ ok: 1 });
     expect(watcher!.doc.getMap('m').toJSON()).toEqual({ ok: 1 });
