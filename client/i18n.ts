@@ -38,6 +38,8 @@ const messages = {
   linkUsedLogin: { nb: 'Gå til innlogging', en: 'Go to log-in' },
   inviteMissingToken: { nb: 'Lenken mangler invitasjonsnøkkel. Bruk hele lenken du fikk.', en: 'The link has no invitation token. Use the whole link you were given.' },
   genericError: { nb: 'Noe gikk galt: {message}', en: 'Something went wrong: {message}' },
+  editorLoadFailed: { nb: 'Tekstfeltet kunne ikke lastes (er du frakoblet?).', en: 'The text field could not be loaded (are you offline?).' },
+  tryAgain: { nb: 'Prøv igjen', en: 'Try again' },
   // Package list
   myPackages: { nb: 'Mine budsjettpakker', en: 'My budget packages' },
   noPackages: { nb: 'Du er ikke medlem av noen pakke ennå.', en: 'You are not a member of any package yet.' },

@@ -25,6 +25,7 @@ import { useSyncStatus } from '../offline/useSyncStatus';
 import { colorForParty, type PresenceUser } from '../presence/awareness';
 import { usePresence } from '../presence/usePresence';
 import { BaselinePanel } from './BaselinePanel';
+import { preloadEditors } from './TextField';
 import { LedgerTables } from './LedgerTables';
 import { LineDetails } from './LineDetails';
 import { MalformedEntries } from './MalformedEntries';
@@ -54,6 +55,11 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const balance = useBalance(conn);
   const undo = useUndo(conn);
   const [tab, setTab] = useState<Tab>('ledger');
+  // Once the grid is up, fetch the editors too: a line opened later, offline, still gets its texts.
+  useEffect(() => {
+    const timer = setTimeout(preloadEditors, 0);
+    return () => clearTimeout(timer);
+  }, []);
   const [announcement, setAnnouncement] = useState('');
   // Showing a line leaves the sections view as it is and opens the tables from anywhere else.
   const showGrids = useCallback(() => setTab((cur) => (cur === 'sections' ? 'sections' : 'ledger')), []);

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { Group, Ledger, Status, Year } from '../types';
 import { LIVE_XML_VIEW, readRichTextFromXml, type RichBlock, type XmlView } from './richtext';
 import { createLineInDoc, getLinesMap, type LineInput } from './schema';
+import { readTextValue } from './text';
 
 /**
  * Everything needed to bring a deleted line back exactly as it was: its plain
@@ -90,6 +91,19 @@ function viewBefore(tr: Y.Transaction): LineView & { alive(item: Y.Item): boolea
   };
 }
 
+/** A title as it was (a `Y.Text` read through `view`, so a deleted one still reads; or a string of schema version 1). */
+function titleOf(value: unknown, view: LineView): string {
+  if (value instanceof Y.Text && !(value instanceof Y.XmlText)) {
+    return readTextValue(
+      view
+        .inserts(value as unknown as Y.XmlText)
+        .filter((s): s is string => typeof s === 'string')
+        .join(''),
+    );
+  }
+  return readTextValue(value);
+}
+
 function snapshotOf(id: string, line: AnyType, view: LineView): LineSnapshot {
   const fields = new Map(view.entries(line));
   const str = (key: string): string | undefined => {
@@ -110,7 +124,7 @@ function snapshotOf(id: string, line: AnyType, view: LineView): LineSnapshot {
     id,
     ledger: ledger === 'investering' || ledger === 'fond' ? ledger : 'drift',
     group: group === 'inndekning' ? 'inndekning' : 'tiltak',
-    title: str('title') ?? '',
+    title: titleOf(fields.get('title'), view),
     order: typeof order === 'number' ? order : 0,
     amounts: record('amounts'),
     invalid: record('invalid'),

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readBaselinesFromDoc } from '../../shared/doc/baseline';
 import { createLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount } from '../../shared/doc/schema';
+import { readTitle } from '../../shared/doc/text';
 import { packageReportOf } from '../../shared/report/packageReport';
 import type { BalanceWarning } from '../../shared/types';
 import { feedBalanceWorker, type WorkerFeed } from '../../client/worker/feed';
@@ -104,7 +105,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-const lineIdByTitle = (doc: Y.Doc, title: string): string => [...getLinesMap(doc).entries()].find(([, m]) => m.get('title') === title)![0];
+const lineIdByTitle = (doc: Y.Doc, title: string): string => [...getLinesMap(doc).entries()].find(([, m]) => readTitle(m) === title)![0];
 
 describe('the balance worker fed by its tabs', () => {
   it('learns the whole package from the first tab and follows local and remote edits', async () => {

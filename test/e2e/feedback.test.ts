@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLineInDoc, createSectionInDoc, getLinesMap, getVerbalMap } from '../../shared/doc/schema';
+import { readTitle } from '../../shared/doc/text';
 import { ADMIN_EMAIL, ApiClient, USER_PASSWORD, addMember, cellOf, contextFor, createPackage, openPackage, startPackageEnv, type Person, type TestEnv } from './harness';
 
 let env: TestEnv;
@@ -33,7 +34,7 @@ afterAll(async () => {
 
 const amountOnServer = () =>
   env.server.rooms.withRoom(packageId, 'content', (room) => {
-    const m = [...getLinesMap(room.doc).values()].find((l) => l.get('title') === 'Flere lærere')!;
+    const m = [...getLinesMap(room.doc).values()].find((l) => readTitle(l) === 'Flere lærere')!;
     return (m.get('amounts') as { get(y: string): unknown }).get('2025');
   });
 
@@ -113,7 +114,7 @@ describe('feedback', () => {
     expect(focused.placeholder.length).toBeGreaterThan(5);
     await page.keyboard.type('Leksehjelp i alle skoler');
     await expect
-      .poll(() => env.server.rooms.withRoom(packageId, 'content', (room) => [...getVerbalMap(room.doc).values()].map((v) => v.get('title'))))
+      .poll(() => env.server.rooms.withRoom(packageId, 'content', (room) => [...getVerbalMap(room.doc).values()].map((v) => readTitle(v))))
       .toContain('Leksehjelp i alle skoler');
     await ctx.close();
   });

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addCommentToDoc } from '../../shared/doc/comments';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
+import { readTitle } from '../../shared/doc/text';
 import { writePackageJson } from '../../shared/format/json';
 import type { Group, Ledger, Status } from '../../shared/types';
 import { seedPackage } from '../export/fixture';
@@ -155,7 +156,7 @@ beforeAll(async () => {
   );
   lineCount = pkg.lines.length + extra;
   // An open comment on one line, for its badge.
-  const lineId = await env.server.rooms.withRoom(packageId, 'content', (room) => [...getLinesMap(room.doc).entries()].find(([, m]) => m.get('title') === 'Grunnbemanning skole')![0]);
+  const lineId = await env.server.rooms.withRoom(packageId, 'content', (room) => [...getLinesMap(room.doc).entries()].find(([, m]) => readTitle(m) === 'Grunnbemanning skole')![0]);
   await env.server.rooms.withRoom(packageId, 'comments', (room) =>
     room.transact((doc) => addCommentToDoc(doc, { target: { kind: 'line', id: lineId }, author: { id: 'x', name: 'Gunn Gran', party: 'ap' }, text: 'Hvordan er dette beregnet?' }), 'test'),
   );

@@ -15,6 +15,7 @@ import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { writeRichTextToXml } from '../../shared/doc/richtext';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
+import { readTitle, writeTitle } from '../../shared/doc/text';
 import { CLOSE_TRY_AGAIN_LATER, MAX_BUFFERED_BYTES } from '../../shared/protocol';
 import { procStats } from '../helpers/proc';
 import { liveMemoryOf, spawnServer } from '../server/fixtures/spawnServer';
@@ -82,7 +83,7 @@ describe('reliability: slow consumer', () => {
       readerDoc.on('update', () => {
         for (const [key, t] of sentAt) {
           const line = getLinesMap(readerDoc).get(key.split('@')[0]!);
-          if (line?.get('title') === key.split('@')[1]) {
+          if (line && readTitle(line) === key.split('@')[1]) {
             latencies.push(performance.now() - t);
             sentAt.delete(key);
           }
@@ -101,7 +102,7 @@ describe('reliability: slow consumer', () => {
           w.doc.transact(() => {
             const line = getLinesMap(w.doc).get(`skriver-${i}`)!;
             writeRichTextToXml(line.get('rationale') as Y.XmlText, [{ type: 'paragraph', runs: [{ text }] }]);
-            line.set('title', `Skriver ${i} endring ${n}`);
+            writeTitle(line, `Skriver ${i} endring ${n}`);
           });
           if (i === 0 && n % 10 === 0) sentAt.set(`skriver-${i}@Skriver ${i} endring ${n}`, performance.now());
         }, WRITE_EVERY_MS);
@@ -114,8 +115,8 @@ describe('reliability: slow consumer', () => {
       for (const w of writers) clearInterval(w.timer);
       // What the server holds now (its queue for the slow client included, which it still keeps until that socket is gone).
       const liveAfter = await live();
-      const titles = () => writers.map((w, i) => getLinesMap(w.doc).get(`skriver-${i}`)!.get('title'));
-      await waitFor(() => JSON.stringify(writers.map((_, i) => getLinesMap(readerDoc).get(`skriver-${i}`)?.get('title'))) === JSON.stringify(titles()), 30_000, 'the reader has every change');
+      const titles = () => writers.map((w, i) => readTitle(getLinesMap(w.doc).get(`skriver-${i}`)!));
+      await waitFor(() => JSON.stringify(writers.map((_, i) => readTitle(getLinesMap(readerDoc).get(`skriver-${i}`) ?? new Y.Map()))) === JSON.stringify(titles()), 30_000, 'the reader has every change');
       clearInterval(sampler);
 
       // Reading again, the slow client gets what the server had queued for it, then the close.
