@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { createLineInDoc, getLinesMap, writeMetaToDoc } from '../../shared/doc/schema';
+import { createLineInDoc, getLinesMap, setLineAmount, writeMetaToDoc } from '../../shared/doc/schema';
 import { cookieWebSocket } from '../server/serverHarness';
 import { spawnServer } from '../server/fixtures/spawnServer';
 import { procStats } from '../helpers/proc';
@@ -73,14 +73,20 @@ async function fanOut(docs: number, clients: number, rate: number): Promise<Reco
       for (let c = 0; c < clients; c++) {
         const doc = new Y.Doc();
         const p = connect(port, `pkg${d}`, `u${c}`, doc);
-        doc.getMap('bench').observe((ev) => {
-          if (ev.transaction.origin !== p) return;
+        // Every edit is an amount (a schema-valid write, checked by the server like a person's):
+        // the sender's clock as the value, read back by every other client.
+        getLinesMap(doc).observeDeep((events, tr) => {
+          if (tr.origin !== p) return;
           const now = performance.now();
-          for (const key of ev.keysChanged) {
-            const t = doc.getMap('bench').get(key);
-            if (typeof t === 'number') {
-              latencies.push(now - t);
-              delivered++;
+          for (const ev of events) {
+            const amounts = ev.target;
+            if (!(amounts instanceof Y.Map) || !(amounts.parent instanceof Y.Map) || amounts.parent.get('amounts') !== amounts) continue;
+            for (const key of (ev as Y.YMapEvent<unknown>).keysChanged) {
+              const t = amounts.get(key);
+              if (typeof t === 'string') {
+                latencies.push(now - Number(t));
+                delivered++;
+              }
             }
           }
         });
@@ -88,15 +94,18 @@ async function fanOut(docs: number, clients: number, rate: number): Promise<Reco
       }
     }
     await waitFor(() => all.every((c) => c.p.synced), 30_000, 'all clients synced');
+    // Each client edits a line of its own.
+    const lineOf = new Map(all.map((c, i) => [c, createLineInDoc(c.doc, { ledger: 'drift', group: 'tiltak', title: `Benk ${i}`, amounts: {} })]));
+    await waitFor(() => all.every((c) => getLinesMap(c.doc).size === clients), 30_000, 'every client sees every line');
     const before = procStats(child.pid!);
     const t0 = performance.now();
-    let seq = 0;
     for (const c of all) {
       // Stagger the clients so edits do not all fire in the same millisecond.
       const start = Math.random() * (1000 / rate);
       setTimeout(() => {
         c.timer = setInterval(() => {
-          c.doc.getMap('bench').set(`${c.doc.clientID}-${seq++}`, performance.now());
+          // Hundredths of a millisecond: a canonical amount (no exponent, no trailing zero).
+          setLineAmount(c.doc, lineOf.get(c)!, '2025', String(Math.round(performance.now() * 100) / 100));
           sent++;
         }, 1000 / rate);
       }, start);
