@@ -55,11 +55,6 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const balance = useBalance(conn);
   const undo = useUndo(conn);
   const [tab, setTab] = useState<Tab>('ledger');
-  // Once the grid is up, fetch the editors too: a line opened later, offline, still gets its texts.
-  useEffect(() => {
-    const timer = setTimeout(preloadEditors, 0);
-    return () => clearTimeout(timer);
-  }, []);
   const [announcement, setAnnouncement] = useState('');
   // Showing a line leaves the sections view as it is and opens the tables from anywhere else.
   const showGrids = useCallback(() => setTab((cur) => (cur === 'sections' ? 'sections' : 'ledger')), []);
@@ -75,6 +70,12 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const partyColors = useMemo(() => Object.fromEntries(parties.flatMap((p) => [[p.id, p.color] as const, [p.name, p.color] as const])), [parties]);
 
   const report = balance.report;
+  // Once the grid and the balance are shown (the document is here), fetch the editors too,
+  // without competing with the document on a slow line: a line opened later, offline, still gets its texts.
+  const shown = report !== null;
+  useEffect(() => {
+    if (shown) preloadEditors();
+  }, [shown]);
   const years: Year[] = snap.meta.years.length ? snap.meta.years : (report?.balance.years ?? []);
   // `report.prose` keeps its identity while its revision is unchanged, so the memoised tables do too.
   const prose = report?.prose;
