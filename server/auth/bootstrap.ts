@@ -26,7 +26,7 @@ export async function bootstrapAccounts(
   publicOrigin: string,
   log: (line: string) => void = console.log,
 ): Promise<BootstrapOutcome> {
-  if (store.userCount() > 0) return { kind: 'existing' };
+  if ((await store.userCount()) > 0) return { kind: 'existing' };
   const email = env.BOOTSTRAP_ADMIN_EMAIL ?? '';
   const password = env.BOOTSTRAP_ADMIN_PASSWORD ?? '';
   if (email !== '' || password !== '') {
@@ -41,7 +41,7 @@ export async function bootstrapAccounts(
     log(`Created the first administrator ${user.email} from BOOTSTRAP_ADMIN_EMAIL.`);
     return { kind: 'admin-created', email: user.email };
   }
-  const token = store.createSetupToken();
+  const token = await store.createSetupToken();
   const url = `${publicOrigin.replace(/\/+$/, '')}/setup#${token}`;
   log('');
   log('No user exists yet. Open this one-time link to create the first administrator:');
