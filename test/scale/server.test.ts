@@ -141,4 +141,17 @@ describe('the server on PostgreSQL', () => {
     await started.close();
     servers.splice(servers.indexOf(started), 1);
   });
+
+  it('/api/ready names postgres when the instance loses its database', async () => {
+    const started = await startOnPostgres(schema());
+    const base = started.server.url;
+    expect((await fetch(`${base}/api/ready`)).status).toBe(200);
+    // The instance's pool goes away (as when PostgreSQL is unreachable): its checks fail.
+    await started.storage.close();
+    const down = await fetch(`${base}/api/ready`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ ready: false, failing: ['postgres'] });
+    await started.server.close();
+    started.accounts.close();
+  });
 });
