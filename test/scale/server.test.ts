@@ -8,7 +8,7 @@ import { SERVER_MIGRATIONS } from '../../server/database';
 import { runMigrations } from '../../server/storage/postgres/migrations';
 import type { StartedServer } from '../../server/start';
 import { getMetaMap } from '../../shared/doc/schema';
-import { Client } from '../server/auth/harness';
+import { Client, inviteAndAccept } from '../server/auth/harness';
 import { connectProvider, synced, until } from '../server/auth/target';
 import { PG_ADMIN, dropSchema, freshSchema, startOnPostgres, testPool } from './services';
 
@@ -153,5 +153,25 @@ describe('the server on PostgreSQL', () => {
     expect(await down.json()).toEqual({ ready: false, failing: ['postgres'] });
     await started.server.close();
     started.accounts.close();
+  });
+
+  it('members on PostgreSQL: invite, accept, change role, remove; the last owner stays; throttling counts across instances', async () => {
+    const s = schema();
+    const [one, two] = await Promise.all([start(s), start(s)]);
+    const admin = await loggedIn(one.server.url);
+    const id = await createPackage(admin, 'Medlemmer');
+    const kari = await inviteAndAccept(admin, id, 'kari@kommune.test', 'editor', 'AP', 'karis lange passord');
+    expect((await kari.client.get(`/api/packages/${id}`)).status).toBe(200);
+    expect((await admin.patch(`/api/packages/${id}/members/${kari.userId}`, { role: 'viewer' })).status).toBe(200);
+    const adminId = ((await (await admin.get('/api/auth/me')).json()) as { user: { userId: string } }).user.userId;
+    expect((await admin.delete(`/api/packages/${id}/members/${adminId}`)).status).toBe(409);
+    expect((await admin.delete(`/api/packages/${id}/members/${kari.userId}`)).status).toBe(204);
+    expect((await kari.client.get(`/api/packages/${id}`)).status).toBe(404);
+    // Five wrong passwords spread over two instances lock the account on both.
+    const a = new Client(one.server.url);
+    const b = new Client(two.server.url);
+    for (let i = 0; i < 5; i++) expect((await (i % 2 === 0 ? a : b).login('kari@kommune.test', 'feil passord')).status).toBe(401);
+    expect((await a.login('kari@kommune.test', 'karis lange passord')).status).toBe(429);
+    expect((await b.login('kari@kommune.test', 'karis lange passord')).status).toBe(429);
   });
 });
