@@ -21,6 +21,7 @@ import { uploadRoutes } from './packages/uploads';
 import { UpdateRefusedError, type RoomLogger, type RoomRegistry } from './sync';
 import type { DocStorage } from './storage/types';
 import { WS_PER_MESSAGE_DEFLATE, registerSyncRoutes } from './ws';
+import { failingChecks, type ReadinessCheck } from './readiness';
 
 /**
  * What `createApp` is built from: who people are (`auth`), where packages are stored,
@@ -46,6 +47,8 @@ export interface AppDeps {
    * until then `/api/health` answers 503. Default: ready from the start.
    */
   ready?: () => boolean;
+  /** What `/api/ready` checks besides `ready()` and `rooms.accepting` (PostgreSQL, Redis). */
+  readiness?: readonly ReadinessCheck[];
 }
 
 /**
@@ -59,7 +62,10 @@ export interface AppDeps {
  * message } }`; a write the document rules refuse answers 422; an unexpected failure
  * is logged and answers 500. `/api/health`
  * answers 200 `{ ok: true, ready: true, accepting, rooms }` only once `ready()` holds,
- * 503 `{ ok: false, ready: false }` before.
+ * 503 `{ ok: false, ready: false }` before. `/api/ready` (for a load balancer) answers
+ * 200 `{ ready: true }` when the instance is started, accepting, and every `readiness`
+ * check answers within `READINESS_TIMEOUT_MS`; otherwise 503 `{ ready: false, failing:
+ * [names] }` — nothing else, and without authentication.
  */
 export function createApp(deps: AppDeps): {
   app: HonoType;
@@ -95,6 +101,15 @@ export function createApp(deps: AppDeps): {
     // A scripted install waits for this before logging in: not ready until the first administrator exists.
     if (deps.ready && !deps.ready()) return c.json({ ok: false, ready: false }, 503);
     return c.json({ ok: true, ready: true, accepting: rooms.accepting, rooms: rooms.list().length });
+  });
+
+  // For the load balancer: unauthenticated, and says only which named dependency is down.
+  app.get('/api/ready', async (c) => {
+    const failing = await failingChecks(deps.readiness ?? []);
+    if (deps.ready && !deps.ready()) failing.unshift('starting');
+    if (!rooms.accepting) failing.unshift('stopping');
+    c.header('Cache-Control', 'no-store');
+    return failing.length === 0 ? c.json({ ready: true }) : c.json({ ready: false, failing }, 503);
   });
 
   for (const r of deps.routes ?? []) app.route('/', r);

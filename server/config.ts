@@ -12,6 +12,10 @@ export interface ServerConfig {
   redisUrl: string | undefined;
   publicOrigin: string | undefined;
   roomIdleTimeoutMs: number;
+  /** Upper bound of PostgreSQL connections this instance holds (`PG_POOL_MAX`, with DATABASE_URL). */
+  pgPoolMax: number;
+  /** A schema to keep the tables in instead of the database's default (`PG_SCHEMA`, with DATABASE_URL). */
+  pgSchema: string | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -19,6 +23,11 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function positiveInt(n: number, name: string): number {
+  if (n < 1) throw new Error(`${name} must be at least 1`);
   return n;
 }
 
@@ -32,5 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     redisUrl: env.REDIS_URL || undefined,
     publicOrigin: env.PUBLIC_ORIGIN || undefined,
     roomIdleTimeoutMs: intFromEnv(env, 'ROOM_IDLE_TIMEOUT_MS', 30_000),
+    pgPoolMax: positiveInt(intFromEnv(env, 'PG_POOL_MAX', 10), 'PG_POOL_MAX'),
+    pgSchema: env.PG_SCHEMA || undefined,
   };
 }

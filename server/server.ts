@@ -9,6 +9,7 @@ import { ConflictHub, packageHooks } from './hooks';
 import { RoomRegistry, type RoomHooks, type RoomLogger } from './sync';
 import { serveClient } from './static';
 import type { DocStorage } from './storage/types';
+import type { ReadinessCheck } from './readiness';
 
 export interface StartServerOptions {
   /** 0 picks a free port (tests). */
@@ -38,6 +39,8 @@ export interface StartServerOptions {
   maxLogBytes?: number;
   /** The rooms' hooks, in order (default: `packageHooks()`: schema upgrade, audit trail, conflicts, package touch). */
   hooks?: RoomHooks[];
+  /** Dependencies `/api/ready` checks (PostgreSQL, Redis). */
+  readiness?: readonly ReadinessCheck[];
 }
 
 export interface RunningServer {
@@ -83,6 +86,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     ...(opts.exporters ? { exporters: opts.exporters } : {}),
     ...(opts.routes ? { routes: opts.routes } : {}),
     ready: () => ready,
+    ...(opts.readiness ? { readiness: opts.readiness } : {}),
   });
   // The built client: hashed assets cached for good, the app shell revalidated, every other address gets the shell (SPA fallback).
   if (opts.clientDir) app.use('/*', serveClient(opts.clientDir));

@@ -1,16 +1,18 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ServerConfig } from './config';
 import { installAccounts, type Accounts } from './auth/install';
 import { startServer, type RunningServer } from './server';
-import { SQLITE_FILENAME, SqliteStorage } from './storage/sqlite';
+import { openDatabase } from './database';
+import type { ReadinessCheck } from './readiness';
+import type { DocStorage } from './storage/types';
 import type { RoomLogger } from './sync';
 
 /** How the production server was started, and how to stop it. */
 export interface StartedServer {
   server: RunningServer;
   accounts: Accounts;
-  storage: SqliteStorage;
+  storage: DocStorage;
+  /** Which engine keeps the data. */
+  database: 'sqlite' | 'postgres';
   /** Graceful stop: the server (storing everything pending), the accounts timers, the database. */
   close(): Promise<void>;
 }
@@ -25,21 +27,14 @@ export interface StartOptions {
   roomLog?: RoomLogger;
   /** Serve the built client from this directory. */
   clientDir?: string;
-}
-
-/** Picks the storage back-end: SQLite under DATA_DIR (PostgreSQL arrives with the scale-out issue). */
-function openStorage(config: ServerConfig, env: NodeJS.ProcessEnv): SqliteStorage {
-  if (config.databaseUrl) {
-    throw new Error('DATABASE_URL (PostgreSQL) is not supported yet; unset it to use the embedded SQLite database under DATA_DIR');
-  }
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const synchronous = env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL';
-  return new SqliteStorage(path.join(config.dataDir, SQLITE_FILENAME), { synchronous });
+  /** More dependencies `/api/ready` checks (Redis), besides PostgreSQL. */
+  readiness?: ReadinessCheck[];
 }
 
 /**
  * The production start sequence (what `npm start` runs, and what the tests run on
- * port 0): SQLite under DATA_DIR, the accounts module on the same database as the
+ * port 0): SQLite under DATA_DIR or PostgreSQL (DATABASE_URL, migrations run first),
+ * the accounts module on the same database as the
  * AuthProvider (the one place to swap authentication), the server, and the
  * first-start bootstrap — run after listening, so a printed setup link carries the
  * real port, and before `/api/health` answers 200, so a script that waits for health
@@ -50,10 +45,17 @@ function openStorage(config: ServerConfig, env: NodeJS.ProcessEnv): SqliteStorag
 export async function startFromConfig(config: ServerConfig, opts: StartOptions = {}): Promise<StartedServer> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => console.log(line));
-  const storage = openStorage(config, env);
+  const database = await openDatabase(config, env);
+  const storage = database.storage;
   // The registry is created by startServer, after the routes that need it.
   let running: RunningServer | undefined;
-  const accounts = installAccounts({ db: storage.db, storage, rooms: () => running?.rooms, publicOrigin: config.publicOrigin, env });
+  let accounts: Accounts;
+  try {
+    accounts = installAccounts({ ...database.accounts, storage, rooms: () => running?.rooms, publicOrigin: config.publicOrigin, env });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   try {
     running = await startServer({
       port: config.port,
@@ -64,17 +66,18 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
       publicOrigin: config.publicOrigin,
       trustProxy: accounts.config.trustProxy,
       roomIdleTimeoutMs: config.roomIdleTimeoutMs,
+      readiness: [...database.readiness, ...(opts.readiness ?? [])],
       ...(opts.roomLog ? { log: opts.roomLog } : {}),
       ...(opts.clientDir ? { clientDir: opts.clientDir } : {}),
       bootstrap: async (server) => {
         running = server;
-        log(`Listening on http://localhost:${server.port} (data in ${config.dataDir})`);
+        log(`Listening on http://localhost:${server.port} (data in ${database.where})`);
         await accounts.bootstrap(config.publicOrigin ?? `http://localhost:${server.port}`, log);
       },
     });
   } catch (err) {
     accounts.close();
-    await storage.close();
+    await database.close();
     throw err;
   }
   const server = running;
@@ -82,10 +85,11 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
     server,
     accounts,
     storage,
+    database: database.kind,
     async close() {
       await server.close();
       accounts.close();
-      await storage.close();
+      await database.close();
     },
   };
 }

@@ -182,7 +182,14 @@ export function registerSyncRoutes(app: Hono, upgradeWebSocket: UpgradeWebSocket
       if (now - lastTouchAt < touchIntervalOf(deps.auth)) return;
       lastTouchAt = now;
       // A session that ended without being announced here (removed elsewhere) closes this socket now.
-      if (!deps.auth.touchSession(sessionId)) socket.close(CLOSE_SESSION_ENDED, REASONS.sessionEnded);
+      const open = socket;
+      deps.auth.touchSession(sessionId).then(
+        (alive) => {
+          if (!alive) open.close(CLOSE_SESSION_ENDED, REASONS.sessionEnded);
+        },
+        // The database is unreachable: keep the connection; the next activity tries again.
+        (err: unknown) => deps.log.warn(`Renewing a session failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
     };
     return upgradeWebSocket(c, {
       onOpen(_evt, ws: WSContext<WebSocket>) {

@@ -1,5 +1,5 @@
 import type { AuthStore } from './store';
-import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './password';
+import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, hashPassword } from './password';
 import { emailSchema } from './validation';
 
 /** What `bootstrapAccounts` did on this start. */
@@ -26,7 +26,7 @@ export async function bootstrapAccounts(
   publicOrigin: string,
   log: (line: string) => void = console.log,
 ): Promise<BootstrapOutcome> {
-  if (store.userCount() > 0) return { kind: 'existing' };
+  if ((await store.userCount()) > 0) return { kind: 'existing' };
   const email = env.BOOTSTRAP_ADMIN_EMAIL ?? '';
   const password = env.BOOTSTRAP_ADMIN_PASSWORD ?? '';
   if (email !== '' || password !== '') {
@@ -37,11 +37,17 @@ export async function bootstrapAccounts(
     if (password.length < PASSWORD_MIN_CHARS || password.length > PASSWORD_MAX_CHARS) {
       throw new Error(`BOOTSTRAP_ADMIN_PASSWORD must have ${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters`);
     }
-    const user = await store.createUser({ email, password, name: 'Administrator', isAdmin: true });
+    const passwordHash = await hashPassword(password);
+    // Checked again in the transaction: instances starting at once on one PostgreSQL create it once.
+    const user = await store.transaction(function* (tx) {
+      if ((yield* tx.userCount()) > 0) return null;
+      return yield* tx.insertUser({ email, passwordHash, name: 'Administrator', isAdmin: true });
+    });
+    if (!user) return { kind: 'existing' };
     log(`Created the first administrator ${user.email} from BOOTSTRAP_ADMIN_EMAIL.`);
     return { kind: 'admin-created', email: user.email };
   }
-  const token = store.createSetupToken();
+  const token = await store.createSetupToken();
   const url = `${publicOrigin.replace(/\/+$/, '')}/setup#${token}`;
   log('');
   log('No user exists yet. Open this one-time link to create the first administrator:');

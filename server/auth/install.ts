@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
 import { Hono } from 'hono';
 import type { RoomRegistry } from '../sync';
 import type { DocStorage } from '../storage/types';
@@ -32,8 +33,10 @@ export interface Accounts {
 
 /** What `installAccounts` needs from the collaboration server. */
 export interface InstallAccountsOptions {
-  /** The server's SQLite database (the accounts tables live beside the documents). */
-  db: BetterSqlite3.Database;
+  /** The server's SQLite database (the accounts tables live beside the documents)… */
+  db?: BetterSqlite3.Database;
+  /** …or its PostgreSQL pool (`DATABASE_URL`; `ACCOUNT_MIGRATIONS` have run). Exactly one of the two. */
+  pool?: pg.Pool;
   /** The package registry (members of a deleted package get 404). */
   storage: DocStorage;
   /**
@@ -50,7 +53,7 @@ export interface InstallAccountsOptions {
 
 /**
  * Wires the accounts module into the collaboration server: an `AuthStore` on the
- * server's SQLite database, the `AccountsAuth` provider, the accounts routes and the
+ * server's SQLite database (or PostgreSQL pool), the `AccountsAuth` provider, the accounts routes and the
  * package members routes (server/packages/members.ts, behind the package access
  * resolver; they learn about packages from the server's storage and, for party
  * validation, from the package's document), hourly pruning of expired rows, a sweep that ends sessions at
@@ -61,11 +64,9 @@ export interface InstallAccountsOptions {
 export function installAccounts(opts: InstallAccountsOptions): Accounts {
   const env = opts.env ?? process.env;
   const config = readAuthConfig(env);
-  const store = new AuthStore(opts.db, {
-    sessionTtlMs: config.sessionTtlMs,
-    sessionAbsoluteTtlMs: config.sessionAbsoluteTtlMs,
-    inviteTtlMs: config.inviteTtlMs,
-  });
+  const ttl = { sessionTtlMs: config.sessionTtlMs, sessionAbsoluteTtlMs: config.sessionAbsoluteTtlMs, inviteTtlMs: config.inviteTtlMs };
+  if ((opts.db === undefined) === (opts.pool === undefined)) throw new Error('installAccounts needs exactly one of db (SQLite) and pool (PostgreSQL)');
+  const store = opts.db ? AuthStore.sqlite(opts.db, ttl) : AuthStore.postgres(opts.pool!, ttl);
   const auth = createAccountsAuth(store);
 
   const packageInfo = packageInfoReader(opts.storage, opts.rooms);
@@ -74,21 +75,12 @@ export function installAccounts(opts: InstallAccountsOptions): Accounts {
   routes.route('/', createAuthRoutes({ store, auth, config: { publicOrigin: opts.publicOrigin, trustProxy: config.trustProxy }, packageInfo }));
   routes.route('/', memberRoutes({ store, auth, access, publicOrigin: opts.publicOrigin, trustProxy: config.trustProxy, packageInfo }));
 
-  store.pruneExpired();
-  const pruneTimer = setInterval(() => {
-    try {
-      store.pruneExpired();
-    } catch (err) {
-      console.error('Pruning expired sessions failed', err);
-    }
-  }, AUTH_PRUNE_INTERVAL_MS);
+  const prune = () => store.pruneExpired().catch((err: unknown) => console.error('Pruning expired sessions failed', err));
+  void prune();
+  const pruneTimer = setInterval(prune, AUTH_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
   const sweepTimer = setInterval(() => {
-    try {
-      store.endExpiredSessions();
-    } catch (err) {
-      console.error('Ending expired sessions failed', err);
-    }
+    store.endExpiredSessions().catch((err: unknown) => console.error('Ending expired sessions failed', err));
   }, opts.sessionSweepIntervalMs ?? SESSION_SWEEP_INTERVAL_MS);
   sweepTimer.unref();
 

@@ -14,7 +14,7 @@ export interface AccountsAuth extends AuthProvider {
   /** Tells every `onMembershipChange` listener about a change (called by the members routes). */
   emitMembershipChange(change: MembershipChange): void;
   onSessionEnd(listener: (sessionIds: string[]) => void): () => void;
-  touchSession(sessionId: string): boolean;
+  touchSession(sessionId: string): Promise<boolean>;
   readonly sessionTouchIntervalMs: number;
   /** The session token carried by request headers, if any. */
   sessionTokenFrom(headers: Headers): string | undefined;
@@ -68,29 +68,29 @@ export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions 
     async authenticate(headers: Headers): Promise<Principal | null> {
       const token = sessionTokenFrom(headers);
       if (!token) return null;
-      const found = store.userForSession(token);
+      const found = await store.userForSession(token);
       return found ? { ...principalOf(found.user), sessionId: found.sessionId } : null;
     },
 
     async roleFor(principal: Principal, packageId: string): Promise<Role | null> {
-      return store.getMembership(packageId, principal.userId)?.role ?? null;
+      return (await store.getMembership(packageId, principal.userId))?.role ?? null;
     },
 
-    canCreatePackage(principal: Principal): boolean {
+    async canCreatePackage(principal: Principal): Promise<boolean> {
       // Re-read: an admin flag revoked after the session started must count at once.
-      return store.getUserById(principal.userId)?.isAdmin === true;
+      return (await store.getUserById(principal.userId))?.isAdmin === true;
     },
 
     async afterPackageCreated(principal: Principal, packageId: string): Promise<void> {
-      store.transaction(() => {
-        const existing = store.getMembership(packageId, principal.userId);
-        if (existing) store.updateMembership(packageId, principal.userId, { role: 'owner' });
-        else store.addMembership(packageId, principal.userId, 'owner', null);
+      await store.transaction(function* (tx) {
+        const existing = yield* tx.getMembership(packageId, principal.userId);
+        if (existing) yield* tx.updateMembership(packageId, principal.userId, { role: 'owner' });
+        else yield* tx.addMembership(packageId, principal.userId, 'owner', null);
       });
     },
 
     async listMemberships(principal: Principal) {
-      return store.listMembershipsOfUser(principal.userId).map((m) => ({
+      return (await store.listMembershipsOfUser(principal.userId)).map((m) => ({
         packageId: m.packageId,
         role: m.role,
         ...(m.party !== null ? { party: m.party } : {}),
@@ -115,7 +115,7 @@ export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions 
       };
     },
 
-    touchSession(sessionId: string): boolean {
+    touchSession(sessionId: string): Promise<boolean> {
       return store.renewSession(sessionId);
     },
 

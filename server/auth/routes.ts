@@ -83,8 +83,8 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     }
   }
 
-  function startSession(c: Context, userId: string): void {
-    const { token } = store.createSession(userId);
+  async function startSession(c: Context, userId: string): Promise<void> {
+    const { token } = await store.createSession(userId);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'Lax',
@@ -110,8 +110,8 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     const address = clientAddress(c);
     const now = Date.now();
     const since = now - LOGIN_FAILURE_WINDOW_MS;
-    const byAccount = store.loginFailuresSince('account', email, since);
-    const byAddress = store.loginFailuresSince('address', address, since);
+    const byAccount = await store.loginFailuresSince('account', email, since);
+    const byAddress = await store.loginFailuresSince('address', address, since);
     const blocked: number[] = [];
     if (byAccount.count >= LOGIN_MAX_FAILURES_PER_ACCOUNT) blocked.push((byAccount.oldest ?? now) + LOGIN_FAILURE_WINDOW_MS);
     if (byAddress.count >= LOGIN_MAX_FAILURES_PER_ADDRESS) blocked.push((byAddress.oldest ?? now) + LOGIN_FAILURE_WINDOW_MS);
@@ -122,20 +122,20 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     }
     // Count the attempt before the (slow) password check, so parallel guesses cannot
     // all slip under the limit; a success takes its row back.
-    const accountRow = store.recordLoginFailure('account', email, now);
-    const addressRow = store.recordLoginFailure('address', address, now);
+    const accountRow = await store.recordLoginFailure('account', email, now);
+    const addressRow = await store.recordLoginFailure('address', address, now);
     const user = await store.verifyLogin(email, body.data.password);
     if (!user) return c.json(errorBody(MSG_LOGIN_FAILED), 401);
-    store.forgetLoginFailure(accountRow);
-    store.forgetLoginFailure(addressRow);
-    store.clearLoginFailures('account', email);
-    startSession(c, user.id);
+    await store.forgetLoginFailure(accountRow);
+    await store.forgetLoginFailure(addressRow);
+    await store.clearLoginFailures('account', email);
+    await startSession(c, user.id);
     return c.json({ user: principalOf(user) });
   });
 
-  app.post('/api/auth/logout', ...guard, (c) => {
+  app.post('/api/auth/logout', ...guard, async (c) => {
     const token = auth.sessionTokenFrom(c.req.raw.headers);
-    if (token) store.deleteSession(token);
+    if (token) await store.deleteSession(token);
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) });
     return c.json({ ok: true });
   });
@@ -158,20 +158,20 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     const body = await readJsonBody(c, changePasswordBody);
     if (!body.ok) return body.response;
     const now = Date.now();
-    const failures = store.loginFailuresSince('account', who.email, now - LOGIN_FAILURE_WINDOW_MS);
+    const failures = await store.loginFailuresSince('account', who.email, now - LOGIN_FAILURE_WINDOW_MS);
     if (failures.count >= LOGIN_MAX_FAILURES_PER_ACCOUNT) {
       const retryAfterS = Math.max(1, Math.ceil(((failures.oldest ?? now) + LOGIN_FAILURE_WINDOW_MS - now) / 1000));
       c.header('Retry-After', String(retryAfterS));
       return c.json(errorBody(`For mange mislykkede forsøk. Prøv igjen om ${Math.ceil(retryAfterS / 60)} min.`), 429);
     }
-    const row = store.recordLoginFailure('account', who.email, now);
+    const row = await store.recordLoginFailure('account', who.email, now);
     if (!(await store.verifyLogin(who.email, body.data.currentPassword))) {
       return c.json(errorBody('Feil nåværende passord', 'currentPassword'), 403);
     }
-    store.forgetLoginFailure(row);
-    store.setPasswordHash(who.userId, await hashPassword(body.data.newPassword));
-    store.deleteUserSessions(who.userId);
-    startSession(c, who.userId);
+    await store.forgetLoginFailure(row);
+    await store.setPasswordHash(who.userId, await hashPassword(body.data.newPassword));
+    await store.deleteUserSessions(who.userId);
+    await startSession(c, who.userId);
     return c.json({ ok: true });
   });
 
@@ -183,7 +183,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     const body = await readJsonBody(c, setupCheckBody);
     if (!body.ok) return body.response;
     const { token } = body.data;
-    if (store.userCount() > 0 || !TOKEN_RE.test(token) || !store.peekToken(token, 'setup')) {
+    if ((await store.userCount()) > 0 || !TOKEN_RE.test(token) || !(await store.peekToken(token, 'setup'))) {
       return c.json(errorBody('Oppsettlenken er ugyldig eller allerede brukt'), 403);
     }
     return c.json({ ok: true });
@@ -193,16 +193,16 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     const body = await readJsonBody(c, setupBody);
     if (!body.ok) return body.response;
     const { token, email, password, name } = body.data;
-    if (!TOKEN_RE.test(token) || !store.peekToken(token, 'setup')) {
+    if (!TOKEN_RE.test(token) || !(await store.peekToken(token, 'setup'))) {
       return c.json(errorBody('Oppsettlenken er ugyldig eller allerede brukt'), 403);
     }
     const passwordHash = await hashPassword(password);
-    const user = store.transaction(() => {
-      if (store.userCount() > 0 || !store.consumeToken(token, 'setup')) return null;
-      return store.insertUser({ email, name, passwordHash, isAdmin: true });
+    const user = await store.transaction(function* (tx) {
+      if ((yield* tx.userCount()) > 0 || !(yield* tx.consumeToken(token, 'setup'))) return null;
+      return yield* tx.insertUser({ email, name, passwordHash, isAdmin: true });
     });
     if (!user) return c.json(errorBody('Oppsettlenken er ugyldig eller allerede brukt'), 403);
-    startSession(c, user.id);
+    await startSession(c, user.id);
     return c.json({ user: principalOf(user) }, 201);
   });
 
@@ -210,8 +210,8 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   app.get('/api/auth/invitations/:token', ...guard, async (c) => {
     const token = c.req.param('token');
-    const invite = TOKEN_RE.test(token) ? store.peekToken(token, 'invite') : null;
-    const user = invite?.userId ? store.getUserById(invite.userId) : null;
+    const invite = TOKEN_RE.test(token) ? await store.peekToken(token, 'invite') : null;
+    const user = invite?.userId ? await store.getUserById(invite.userId) : null;
     if (!invite || !user || user.active) return c.json(errorBody(MSG_INVITE_INVALID), 404);
     const info = invite.packageId ? await options.packageInfo?.(invite.packageId) : null;
     return c.json({
@@ -226,8 +226,8 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
 
   app.post('/api/auth/invitations/:token/accept', ...guard, async (c) => {
     const token = c.req.param('token');
-    const invite = TOKEN_RE.test(token) ? store.peekToken(token, 'invite') : null;
-    const pending = invite?.userId ? store.getUserById(invite.userId) : null;
+    const invite = TOKEN_RE.test(token) ? await store.peekToken(token, 'invite') : null;
+    const pending = invite?.userId ? await store.getUserById(invite.userId) : null;
     if (!invite || !pending || pending.active) return c.json(errorBody(MSG_INVITE_INVALID), 404);
     const body = await readJsonBody(c, acceptBody);
     if (!body.ok) return body.response;
@@ -235,16 +235,16 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
     if (name.trim() === '') return c.json(errorBody('Mangler feltet «name»', 'name'), 400);
     const passwordHash = await hashPassword(body.data.password);
     // Consume and activate in one transaction: of two racing accepts, one wins.
-    const activated = store.transaction(() => {
-      const used = store.consumeToken(token, 'invite');
-      const user = used?.userId ? store.getUserById(used.userId) : null;
+    const activated = await store.transaction(function* (tx) {
+      const used = yield* tx.consumeToken(token, 'invite');
+      const user = used?.userId ? yield* tx.getUserById(used.userId) : null;
       if (!used || !user || user.active) return null;
-      store.setPasswordHash(user.id, passwordHash, name);
-      store.revokeInvitations(user.id);
-      return store.getUserById(user.id);
+      yield* tx.setPasswordHash(user.id, passwordHash, name);
+      yield* tx.revokeInvitations(user.id);
+      return yield* tx.getUserById(user.id);
     });
     if (!activated) return c.json(errorBody(MSG_INVITE_INVALID), 404);
-    startSession(c, activated.id);
+    await startSession(c, activated.id);
     return c.json({ user: principalOf(activated) });
   });
 
@@ -254,19 +254,19 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   app.post('/api/admin/users', ...guard, async (c) => {
     const who = await principal(c);
     if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
-    if (store.getUserById(who.userId)?.isAdmin !== true) return c.json(errorBody('Bare administratorer kan opprette brukere'), 403);
+    if ((await store.getUserById(who.userId))?.isAdmin !== true) return c.json(errorBody('Bare administratorer kan opprette brukere'), 403);
     const body = await readJsonBody(c, createUserBody);
     if (!body.ok) return body.response;
-    const created = store.transaction(() => {
-      if (store.getUserByEmail(body.data.email)) return null;
-      const user = store.insertUser({
+    const created = await store.transaction(function* (tx) {
+      if (yield* tx.getUserByEmail(body.data.email)) return null;
+      const user = yield* tx.insertUser({
         email: body.data.email,
         name: body.data.name,
         passwordHash: null,
         isAdmin: body.data.isAdmin ?? false,
         createdBy: who.userId,
       });
-      return { user, invite: store.createInvitation(user.id, null, null) };
+      return { user, invite: yield* tx.createInvitation(user.id, null, null) };
     });
     if (!created) return c.json(errorBody('Det finnes allerede en bruker med denne e-postadressen', 'email'), 409);
     return c.json(
@@ -284,12 +284,12 @@ export function createAuthRoutes(options: AuthRoutesOptions): Hono {
   app.post('/api/admin/users/:userId/invitation', ...guard, async (c) => {
     const who = await principal(c);
     if (!who) return c.json(errorBody(MSG_UNAUTHENTICATED), 401);
-    if (store.getUserById(who.userId)?.isAdmin !== true) return c.json(errorBody('Bare administratorer kan lage nye invitasjonslenker'), 403);
+    if ((await store.getUserById(who.userId))?.isAdmin !== true) return c.json(errorBody('Bare administratorer kan lage nye invitasjonslenker'), 403);
     const userId = c.req.param('userId');
-    const user = USER_ID_RE.test(userId) ? store.getUserById(userId) : null;
+    const user = USER_ID_RE.test(userId) ? await store.getUserById(userId) : null;
     if (!user) return c.json(errorBody('Brukeren finnes ikke'), 404);
     if (user.active) return c.json(errorBody('Kontoen er allerede aktivert; personen kan logge inn'), 409);
-    const invite = store.createInvitation(user.id, null, null);
+    const invite = await store.createInvitation(user.id, null, null);
     return c.json({ inviteUrl: `${appOrigin(c, config.publicOrigin)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
   });
 

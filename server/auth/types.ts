@@ -20,7 +20,7 @@ export interface AuthProvider {
   /** The principal's role in a package, or null when not a member. */
   roleFor(principal: Principal, packageId: string): Promise<Role | null>;
   /** Whether the principal may create packages. */
-  canCreatePackage(principal: Principal): boolean;
+  canCreatePackage(principal: Principal): Promise<boolean>;
   /** Records the creator of a new package as its owner. */
   afterPackageCreated(principal: Principal, packageId: string): Promise<void>;
   /** Package ids the principal is a member of, with role. */
@@ -38,7 +38,7 @@ export interface AuthProvider {
    * (its idle expiry slides as with an HTTP request). Returns false when the session
    * has ended; the connection is then closed.
    */
-  touchSession?(sessionId: string): boolean;
+  touchSession?(sessionId: string): Promise<boolean>;
   /**
    * Optional: how often (ms) activity must at least be reported through
    * `touchSession` to keep a busy session from idling out; the websocket layer

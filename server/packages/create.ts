@@ -98,7 +98,7 @@ export function metaOfCreateBody(b: z.infer<typeof createPackageBody>): Partial<
 export async function authorizeCreate(c: Context, deps: Pick<PackageRouteDeps, 'auth' | 'access'>): Promise<Principal | Response> {
   const principal = await deps.access.principal(c);
   if (principal instanceof Response) return principal;
-  if (!deps.auth.canCreatePackage(principal)) return c.json(errorBody(MSG_FORBIDDEN_CREATE), 403);
+  if (!(await deps.auth.canCreatePackage(principal))) return c.json(errorBody(MSG_FORBIDDEN_CREATE), 403);
   return principal;
 }
 

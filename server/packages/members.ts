@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { MemberView, Principal, Role } from '../../shared/protocol';
 import type { AccountsAuth } from '../auth/provider';
 import { appOrigin, originCheck } from '../auth/security';
-import { USER_ID_RE, type AuthStore, type MemberRecord, type User } from '../auth/store';
+import type { Sql } from '../auth/sql';
+import { USER_ID_RE, type AccountsTx, type AuthStore, type MemberRecord, type User } from '../auth/store';
 import { MAX_JSON_BODY_BYTES, emailSchema, errorBody, nameSchema, partySchema, payloadTooLarge, readJsonBody, roleSchema } from '../auth/validation';
 import type { PackageAccess } from './access';
 import type { PackageInfo } from './info';
@@ -94,17 +95,17 @@ export function memberRoutes(options: MemberRoutesOptions): Hono {
    * pending account, and only its creator or an administrator. An invitation grants a
    * membership, never an account someone else was given.
    */
-  function mayIssueInvitation(who: Principal, user: User): boolean {
+  function* mayIssueInvitation(tx: AccountsTx, who: Principal, user: User): Sql<boolean> {
     if (user.active) return false;
     if (user.createdBy !== null && user.createdBy === who.userId) return true;
-    return store.getUserById(who.userId)?.isAdmin === true;
+    return (yield* tx.getUserById(who.userId))?.isAdmin === true;
   }
 
   app.get('/api/packages/:id/members', ...guard, async (c) => {
     const a = await access.forRoute(c, 'read');
     if (a instanceof Response) return a;
     const forOwner = a.role === 'owner';
-    return c.json({ members: store.listMembers(a.id).map((m) => memberView(m, forOwner)) });
+    return c.json({ members: (await store.listMembers(a.id)).map((m) => memberView(m, forOwner)) });
   });
 
   app.post('/api/packages/:id/members', ...guard, async (c) => {
@@ -118,18 +119,18 @@ export function memberRoutes(options: MemberRoutesOptions): Hono {
     const problem = await partyProblem(a.id, party);
     if (problem) return c.json(errorBody(problem, 'party'), 400);
 
-    const result = store.transaction(() => {
-      const user = store.getUserByEmail(email) ?? store.insertUser({ email, name, passwordHash: null, createdBy: a.principal.userId });
-      if (store.getMembership(a.id, user.id)) return null;
-      store.addMembership(a.id, user.id, role, party);
+    const result = await store.transaction(function* (tx) {
+      const user = (yield* tx.getUserByEmail(email)) ?? (yield* tx.insertUser({ email, name, passwordHash: null, createdBy: a.principal.userId }));
+      if (yield* tx.getMembership(a.id, user.id)) return null;
+      yield* tx.addMembership(a.id, user.id, role, party);
       // A pending account someone else created gets only the membership: it takes
       // effect when that person activates the account with their own link.
-      const invite = mayIssueInvitation(a.principal, user) ? store.createInvitation(user.id, a.id, role) : null;
+      const invite = (yield* mayIssueInvitation(tx, a.principal, user)) ? yield* tx.createInvitation(user.id, a.id, role) : null;
       return { user, invite };
     });
     if (!result) return c.json(errorBody('Personen er allerede medlem av pakken', 'email'), 409);
     auth.emitMembershipChange({ packageId: a.id, userId: result.user.id, role });
-    const member = store.listMembers(a.id).find((m) => m.userId === result.user.id);
+    const member = (await store.listMembers(a.id)).find((m) => m.userId === result.user.id);
     const token = result.invite?.token ?? null;
     return c.json(
       {
@@ -150,20 +151,20 @@ export function memberRoutes(options: MemberRoutesOptions): Hono {
     if (!body.ok) return body.response;
     const problem = await partyProblem(a.id, body.data.party);
     if (problem) return c.json(errorBody(problem, 'party'), 400);
-    const outcome = store.transaction(() => {
-      const current = USER_ID_RE.test(userId) ? store.getMembership(a.id, userId) : null;
+    const outcome = await store.transaction(function* (tx) {
+      const current = USER_ID_RE.test(userId) ? yield* tx.getMembership(a.id, userId) : null;
       if (!current) return 'missing' as const;
       const role = body.data.role ?? current.role;
       const party = body.data.party === undefined ? current.party : body.data.party;
-      if (current.role === 'owner' && role !== 'owner' && store.countOwners(a.id) <= 1) return 'last-owner' as const;
+      if (current.role === 'owner' && role !== 'owner' && (yield* tx.countOwners(a.id)) <= 1) return 'last-owner' as const;
       if (roleNeedsParty(role) && party === null) return 'party' as const;
-      return store.updateMembership(a.id, userId, { role, party });
+      return yield* tx.updateMembership(a.id, userId, { role, party });
     });
     if (outcome === 'missing' || outcome === null) return c.json(errorBody(MSG_NO_MEMBER), 404);
     if (outcome === 'last-owner') return c.json(errorBody(MSG_LAST_OWNER, 'role'), 409);
     if (outcome === 'party') return c.json(errorBody(MSG_PARTY_REQUIRED, 'party'), 400);
     auth.emitMembershipChange({ packageId: a.id, userId, role: outcome.role });
-    const member = store.listMembers(a.id).find((m) => m.userId === userId);
+    const member = (await store.listMembers(a.id)).find((m) => m.userId === userId);
     return c.json({ member: member ? memberView(member, true) : null });
   });
 
@@ -172,12 +173,12 @@ export function memberRoutes(options: MemberRoutesOptions): Hono {
     const a = await access.forRoute(c, 'owner', MSG_OWNER_ONLY);
     if (a instanceof Response) return a;
     const userId = c.req.param('userId');
-    const member = USER_ID_RE.test(userId) ? store.getMembership(a.id, userId) : null;
-    const user = member ? store.getUserById(userId) : null;
+    const member = USER_ID_RE.test(userId) ? await store.getMembership(a.id, userId) : null;
+    const user = member ? await store.getUserById(userId) : null;
     if (!member || !user) return c.json(errorBody(MSG_NO_MEMBER), 404);
     if (user.active) return c.json(errorBody('Kontoen er allerede aktivert; personen kan logge inn'), 409);
-    if (!mayIssueInvitation(a.principal, user)) return c.json(errorBody(MSG_NOT_INVITER), 403);
-    const invite = store.createInvitation(userId, a.id, member.role);
+    if (!(await store.transaction((tx) => mayIssueInvitation(tx, a.principal, user)))) return c.json(errorBody(MSG_NOT_INVITER), 403);
+    const invite = await store.createInvitation(userId, a.id, member.role);
     return c.json({ inviteUrl: `${appOrigin(c, options.publicOrigin)}/invite#${invite.token}`, token: invite.token, inviteExpiresAt: invite.expiresAt }, 201);
   });
 
@@ -185,12 +186,12 @@ export function memberRoutes(options: MemberRoutesOptions): Hono {
     const a = await access.forRoute(c, 'owner', MSG_OWNER_ONLY);
     if (a instanceof Response) return a;
     const userId = c.req.param('userId');
-    const outcome = store.transaction(() => {
-      const current = USER_ID_RE.test(userId) ? store.getMembership(a.id, userId) : null;
+    const outcome = await store.transaction(function* (tx) {
+      const current = USER_ID_RE.test(userId) ? yield* tx.getMembership(a.id, userId) : null;
       if (!current) return 'missing' as const;
-      if (current.role === 'owner' && store.countOwners(a.id) <= 1) return 'last-owner' as const;
-      store.removeMembership(a.id, userId);
-      store.revokePackageInvitations(userId, a.id);
+      if (current.role === 'owner' && (yield* tx.countOwners(a.id)) <= 1) return 'last-owner' as const;
+      yield* tx.removeMembership(a.id, userId);
+      yield* tx.revokePackageInvitations(userId, a.id);
       return 'removed' as const;
     });
     if (outcome === 'missing') return c.json(errorBody(MSG_NO_MEMBER), 404);

@@ -80,10 +80,10 @@ beforeAll(async () => {
       { name: 'SV', color: '#2e8b57' },
     ],
   });
-  addMember(e, pkg, bjorn, 'editor', 'SV');
-  addMember(e, pkg, gunn, 'commenter', 'Ap');
-  addMember(e, pkg, cecilie, 'editor', 'Ap');
-  addMember(e, pkg, viggo, 'viewer', null);
+  await addMember(e, pkg, bjorn, 'editor', 'SV');
+  await addMember(e, pkg, gunn, 'commenter', 'Ap');
+  await addMember(e, pkg, cecilie, 'editor', 'Ap');
+  await addMember(e, pkg, viggo, 'viewer', null);
   lineId = await seedLine(e, pkg, {
     ledger: 'drift',
     group: 'tiltak',

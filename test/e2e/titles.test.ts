@@ -30,7 +30,7 @@ beforeAll(async () => {
       { name: 'SV', color: '#2e8b57' },
     ],
   });
-  addMember(e, pkg, bjorn, 'editor', 'SV');
+  await addMember(e, pkg, bjorn, 'editor', 'SV');
   browser = await launchChromium();
 }, 120_000);
 

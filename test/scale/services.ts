@@ -5,6 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { readConfig } from '../../server/config';
+import type { ReadinessCheck } from '../../server/readiness';
+import { startFromConfig, type StartedServer } from '../../server/start';
 import { createPgPool } from '../../server/storage/postgres/pool';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -28,4 +31,22 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await pool.end();
   }
+}
+
+/** The administrator every `startOnPostgres` install bootstraps. */
+export const PG_ADMIN = { email: 'admin@kommune.test', password: 'et langt passord for drift' };
+
+/**
+ * Starts the production start sequence (server/start.ts) on port 0 with
+ * `DATABASE_URL` = the test database and `PG_SCHEMA` = `schema`, bootstrapping
+ * `PG_ADMIN` when the schema has no users yet.
+ */
+export async function startOnPostgres(schema: string, opts: { readiness?: ReadinessCheck[]; env?: NodeJS.ProcessEnv } = {}): Promise<StartedServer> {
+  const env = { DATABASE_URL: TEST_DATABASE_URL, PG_SCHEMA: schema, PORT: '0', HOST: '127.0.0.1', PG_POOL_MAX: '4', ...opts.env };
+  return startFromConfig(readConfig(env), {
+    env: { BOOTSTRAP_ADMIN_EMAIL: PG_ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: PG_ADMIN.password, ...opts.env },
+    log: () => {},
+    roomLog: { info() {}, warn() {}, error() {} },
+    ...(opts.readiness ? { readiness: opts.readiness } : {}),
+  });
 }

@@ -87,7 +87,7 @@ describe('deleted lines', () => {
     // The restore is an ordinary change attributed to the owner.
     const audit = (await (await owner.get(`/api/packages/${pkg}/audit`)).json()) as { entries: Array<{ lineId: string; field: string; userId: string | null }> };
     const ofLine = audit.entries.filter((x) => x.lineId === id).map((x) => [x.field, x.userId]);
-    const ownerId = t.store.getUserByEmail('admin@kommune.no')!.id;
+    const ownerId = (await t.store.getUserByEmail('admin@kommune.no'))!.id;
     expect(ofLine).toEqual([
       ['created', editorId],
       ['deleted', editorId],

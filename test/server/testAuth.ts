@@ -71,7 +71,7 @@ export function createTestAuth(): TestAuth {
     async roleFor(principal, packageId) {
       return roles.get(principal.userId)?.get(packageId) ?? null;
     },
-    canCreatePackage(principal) {
+    async canCreatePackage(principal) {
       return users.get(principal.userId)?.isAdmin === true;
     },
     async afterPackageCreated(principal, packageId) {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-/** Default upper bound of connections one server instance holds (`PG_POOL_SIZE`). */
+/** Default upper bound of connections one server instance holds (`PG_POOL_MAX`). */
 export const DEFAULT_PG_POOL_SIZE = 10;
 /** How long a request waits for a free pooled connection before it fails (ms). */
 export const PG_CONNECTION_TIMEOUT_MS = 5_000;

@@ -83,7 +83,7 @@ export async function addUser(e: E2EServer, name: string, isAdmin = false): Prom
   const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@e2e.test`;
   // An account without a password is a pending invitation, not active.
   const user = await e.accounts.store.createUser({ email, name, isAdmin, password: 'e2e-passord-som-er-langt' });
-  const { token } = e.accounts.store.createSession(user.id);
+  const { token } = await e.accounts.store.createSession(user.id);
   return { id: user.id, name, token };
 }
 
@@ -98,8 +98,8 @@ export async function createPackage(e: E2EServer, owner: E2EUser, body: Record<s
   return ((await res.json()) as { id: string }).id;
 }
 
-export function addMember(e: E2EServer, packageId: string, user: E2EUser, role: Role, party: string | null): void {
-  e.accounts.store.addMembership(packageId, user.id, role, party);
+export async function addMember(e: E2EServer, packageId: string, user: E2EUser, role: Role, party: string | null): Promise<void> {
+  await e.accounts.store.addMembership(packageId, user.id, role, party);
 }
 
 /** Adds a line (with its rationale) on the server, as an import would. */

@@ -342,7 +342,7 @@ describe('attack table — hostile JSON', () => {
     expect((await new Client(t.origin).login('bobby@kommune.no', `' OR '1'='1`)).status).toBe(401);
     expect((await new Client(t.origin).login('bobby@kommune.no', evilPassword)).status).toBe(200);
     // Tables intact, admin still logs in.
-    expect(t.store.userCount()).toBeGreaterThan(2);
+    expect(await t.store.userCount()).toBeGreaterThan(2);
     expect((await new Client(t.origin).login(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
   });
 
@@ -384,7 +384,7 @@ describe('attack table — invitations never hand over an account', () => {
     const me = (await (await vera.get('/api/auth/me')).json()) as { user: { isAdmin: boolean }; memberships: Array<{ packageId: string }> };
     expect(me.user.isAdmin).toBe(true);
     expect(me.memberships.map((m) => m.packageId)).toContain(pkg);
-    expect(t.store.getUserById(user.userId)?.createdBy).not.toBe(ownerId);
+    expect((await t.store.getUserById(user.userId))?.createdBy).not.toBe(ownerId);
   });
 
   it('A17 an owner may re-issue only links for accounts they created; other owners adding that person get no link', async () => {

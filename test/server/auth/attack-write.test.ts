@@ -81,7 +81,7 @@ function rawSocket(room: string, client: Client, query = ''): Promise<{ ws: WebS
 beforeAll(async () => {
   t = await startTarget();
   owner = await adminClient(t);
-  ownerId = t.store.getUserByEmail('admin@kommune.no')!.id;
+  ownerId = (await t.store.getUserByEmail('admin@kommune.no'))!.id;
   pkg = await t.createPackage(owner, 'Pakke');
   editor = await inviteAndAccept(owner, pkg, 'redaktor@kommune.no', 'editor', 'AP');
   commenter = await inviteAndAccept(owner, pkg, 'kommentator@kommune.no', 'commenter', 'SV');
@@ -208,8 +208,8 @@ describe('W18 a malformed document already in storage', () => {
     const id = 'malformed0000001';
     const now = new Date().toISOString();
     await t.storage.createPackage({ id, title: 'Skadet', createdBy: ownerId, createdAt: now, updatedAt: now });
-    t.store.addMembership(id, ownerId, 'owner', null);
-    t.store.addMembership(id, editor.userId, 'editor', 'AP');
+    await t.store.addMembership(id, ownerId, 'owner', null);
+    await t.store.addMembership(id, editor.userId, 'editor', 'AP');
     const seed = new Y.Doc();
     getMetaMap(seed).set('title', 'Skadet');
     getMetaMap(seed).set('years', ['2026', '2027']);

@@ -54,7 +54,7 @@ export const ADMIN_PASSWORD = 'korrekt hest batteri stift';
 
 /** Creates the first admin directly in the store and returns a logged-in client. */
 export async function adminClient(h: { origin: string; store: AuthStore }): Promise<Client> {
-  if (!h.store.getUserByEmail(ADMIN_EMAIL)) await h.store.createUser({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, name: 'Admin', isAdmin: true });
+  if (!(await h.store.getUserByEmail(ADMIN_EMAIL))) await h.store.createUser({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, name: 'Admin', isAdmin: true });
   const c = new Client(h.origin);
   const res = await c.login(ADMIN_EMAIL, ADMIN_PASSWORD);
   if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${await res.text()}`);

@@ -162,13 +162,13 @@ describe('invitations and members', () => {
     expect(ownerList.every((m) => m.status === 'active' || m.status === 'invited')).toBe(true);
 
     expect((await viewer.post(`/api/packages/${pkg}/members`, { email: 'z@kommune.no', role: 'owner' })).status).toBe(403);
-    const adminId = h.store.getUserByEmail(ADMIN_EMAIL)!.id;
+    const adminId = (await h.store.getUserByEmail(ADMIN_EMAIL))!.id;
     expect((await viewer.patch(`/api/packages/${pkg}/members/${adminId}`, { role: 'viewer' })).status).toBe(403);
     expect((await viewer.delete(`/api/packages/${pkg}/members/${adminId}`)).status).toBe(403);
   });
 
   it('the last owner cannot be downgraded or removed; with a second owner it can', async () => {
-    const adminId = h.store.getUserByEmail(ADMIN_EMAIL)!.id;
+    const adminId = (await h.store.getUserByEmail(ADMIN_EMAIL))!.id;
     const down = await admin.patch(`/api/packages/${pkg}/members/${adminId}`, { role: 'editor', party: 'AP' });
     expect(down.status).toBe(409);
     expect((await admin.delete(`/api/packages/${pkg}/members/${adminId}`)).status).toBe(409);
@@ -228,7 +228,7 @@ describe('setup link', () => {
   it('creates the first admin once; a used or wrong token is 403', async () => {
     const fresh = await startTarget();
     try {
-      const token = fresh.store.createSetupToken();
+      const token = await fresh.store.createSetupToken();
       const c = new Client(fresh.origin);
       const wrong = await c.post('/api/auth/setup', { token: 'A'.repeat(43), email: 'forste@kommune.no', password: 'et langt passord 123', name: 'Første' });
       expect(wrong.status).toBe(403);
@@ -237,7 +237,7 @@ describe('setup link', () => {
       expect(((await (await c.get('/api/auth/me')).json()) as { user: { isAdmin: boolean } }).user.isAdmin).toBe(true);
       const again = await new Client(fresh.origin).post('/api/auth/setup', { token, email: 'andre@kommune.no', password: 'et langt passord 123', name: 'Andre' });
       expect(again.status).toBe(403);
-      expect(fresh.store.userCount()).toBe(1);
+      expect(await fresh.store.userCount()).toBe(1);
     } finally {
       await fresh.close();
     }

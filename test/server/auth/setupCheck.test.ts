@@ -11,8 +11,8 @@ describe('setup link check', () => {
     const t = await startTarget();
     try {
       const c = new Client(t.origin);
-      const old = t.store.createSetupToken();
-      const token = t.store.createSetupToken();
+      const old = await t.store.createSetupToken();
+      const token = await t.store.createSetupToken();
       const fresh = await c.post('/api/auth/setup/check', { token });
       expect(fresh.status).toBe(200);
       expect(await fresh.json()).toEqual({ ok: true });
@@ -37,7 +37,7 @@ describe('setup link check', () => {
   it('refuses a foreign Origin and an unknown field like every accounts route', async () => {
     const t = await startTarget();
     try {
-      const token = t.store.createSetupToken();
+      const token = await t.store.createSetupToken();
       expect((await new Client(t.origin, 'https://evil.example').post('/api/auth/setup/check', { token })).status).toBe(403);
       expect((await new Client(t.origin).post('/api/auth/setup/check', { token, email: 'x@y.no' })).status).toBe(400);
     } finally {

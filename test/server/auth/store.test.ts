@@ -1,14 +1,18 @@
 /**
- * AuthStore, password hashing and bootstrap against a real SQLite file.
+ * AuthStore on real SQLite files (the shared contract, storeContract.ts, plus what
+ * only SQLite has: the file layout and its upgrade), and password hashing.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { all } from '../../../server/auth/sql';
+import { SqliteRunner, ensureSqliteAccountsSchema } from '../../../server/auth/sqliteStore';
 import { AuthStore } from '../../../server/auth/store';
+import { authStoreContract } from './storeContract';
 import { hashPassword, verifyPassword } from '../../../server/auth/password';
-import { bootstrapAccounts } from '../../../server/auth/bootstrap';
 import { readAuthConfig } from '../../../server/auth/config';
 
 let dir: string;
@@ -45,83 +49,46 @@ describe('password hashing', () => {
   });
 });
 
-describe('sessions and one-time tokens', () => {
+authStoreContract('SQLite', async (options) => {
+  const file = path.join(dir, `contract-${randomUUID()}.sqlite`);
+  const own = new Database(file);
+  ensureSqliteAccountsSchema(own);
+  const runner = new SqliteRunner(own);
+  return {
+    store: new AuthStore(runner, options),
+    sql: (text, ...params) => runner.run(() => all(text, ...params)),
+    close: async () => {
+      own.close();
+    },
+  };
+});
+
+describe('the SQLite layout', () => {
   it('creates tables with the auth_ prefix only, and twice without harm', () => {
-    new AuthStore(db);
-    new AuthStore(db);
+    AuthStore.sqlite(db);
+    AuthStore.sqlite(db);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name);
     expect(tables.length).toBeGreaterThan(0);
     expect(tables.every((t) => t.startsWith('auth_'))).toBe(true);
   });
 
-  it('a session slides its idle expiry but never passes the absolute expiry', async () => {
-    const store = new AuthStore(db, { sessionTtlMs: 10_000, sessionAbsoluteTtlMs: 20_000 });
-    const user = await store.createUser({ email: 'a@b.no', password: 'et langt passord' });
-    const { token } = store.createSession(user.id);
-    expect(store.userForSession(token)?.user.id).toBe(user.id);
-    // Pretend the session was last renewed long ago; the next use renews it.
-    db.prepare('UPDATE auth_sessions SET renewed_at = renewed_at - 70000, expires_at = ? ').run(Date.now() + 1000);
-    const renewed = store.userForSession(token)!;
-    expect(renewed.expiresAt).toBeGreaterThan(Date.now() + 5000);
-    db.prepare('UPDATE auth_sessions SET absolute_expires_at = ?').run(Date.now() - 1);
-    expect(store.userForSession(token)).toBeNull();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM auth_sessions').get()).toEqual({ n: 0 });
-  });
-
-  it('tokens are single use, also under a race', async () => {
-    const store = new AuthStore(db);
-    const user = await store.createUser({ email: 'p@b.no' });
-    const { token } = store.createInvitation(user.id, 'pkg', 'viewer');
-    expect(store.peekToken(token, 'invite')).not.toBeNull();
-    expect(store.peekToken(token, 'setup')).toBeNull();
-    const results = [store.consumeToken(token, 'invite'), store.consumeToken(token, 'invite')];
-    expect(results.filter((r) => r !== null)).toHaveLength(1);
-    expect(store.peekToken(token, 'invite')).toBeNull();
-  });
-
-  it('a new setup token revokes the previous one', () => {
-    const store = new AuthStore(db);
-    const first = store.createSetupToken();
-    const second = store.createSetupToken();
-    expect(store.peekToken(first, 'setup')).toBeNull();
-    expect(store.peekToken(second, 'setup')).not.toBeNull();
-  });
-});
-
-describe('bootstrapAccounts', () => {
-  const quiet = () => {};
-
-  it('creates the first admin from BOOTSTRAP_ADMIN_EMAIL/PASSWORD while no user exists', async () => {
-    const store = new AuthStore(db);
-    const env = { BOOTSTRAP_ADMIN_EMAIL: 'Sjef@Kommune.no', BOOTSTRAP_ADMIN_PASSWORD: 'et langt passord 123' };
-    expect(await bootstrapAccounts(store, env, 'http://localhost:8080', quiet)).toEqual({ kind: 'admin-created', email: 'sjef@kommune.no' });
-    expect((await store.verifyLogin('sjef@kommune.no', 'et langt passord 123'))?.isAdmin).toBe(true);
-    // Once a user exists the variables are ignored: they cannot reset anything later.
-    const again = await bootstrapAccounts(store, { ...env, BOOTSTRAP_ADMIN_PASSWORD: 'et annet passord 456' }, 'http://x', quiet);
-    expect(again).toEqual({ kind: 'existing' });
-    expect(await store.verifyLogin('sjef@kommune.no', 'et annet passord 456')).toBeNull();
-    expect(store.userCount()).toBe(1);
-  });
-
-  it('prints a one-time setup link when no variables are set; never a default password', async () => {
-    const store = new AuthStore(db);
-    const lines: string[] = [];
-    const out = await bootstrapAccounts(store, {}, 'https://budsjett.kommune.no/', (l) => lines.push(l));
-    expect(out.kind).toBe('setup-link');
-    if (out.kind !== 'setup-link') return;
-    expect(out.url).toMatch(/^https:\/\/budsjett\.kommune\.no\/setup#[A-Za-z0-9_-]{43}$/);
-    expect(lines.join('\n')).toContain(out.url);
-    expect(store.peekToken(out.token, 'setup')).not.toBeNull();
-    expect(store.userCount()).toBe(0);
-  });
-
-  it('fails loudly on half or invalid bootstrap settings', async () => {
-    const store = new AuthStore(db);
-    await expect(bootstrapAccounts(store, { BOOTSTRAP_ADMIN_EMAIL: 'a@b.no' }, 'http://x', quiet)).rejects.toThrow(/both/);
-    await expect(bootstrapAccounts(store, { BOOTSTRAP_ADMIN_PASSWORD: 'et langt passord' }, 'http://x', quiet)).rejects.toThrow(/both/);
-    await expect(bootstrapAccounts(store, { BOOTSTRAP_ADMIN_EMAIL: 'ikke-epost', BOOTSTRAP_ADMIN_PASSWORD: 'et langt passord' }, 'http://x', quiet)).rejects.toThrow(/valid email/);
-    await expect(bootstrapAccounts(store, { BOOTSTRAP_ADMIN_EMAIL: 'a@b.no', BOOTSTRAP_ADMIN_PASSWORD: 'kort' }, 'http://x', quiet)).rejects.toThrow(/characters/);
-    expect(store.userCount()).toBe(0);
+  it('a transaction runs without yielding: a write on the same connection cannot land inside it', async () => {
+    const store = AuthStore.sqlite(db);
+    db.exec('CREATE TABLE other (x INTEGER)');
+    let outside: Promise<void> | null = null;
+    await expect(
+      store.transaction(function* (tx) {
+        yield* tx.insertUser({ email: 'a@b.no' });
+        // Scheduled while the transaction is open; it must run after the rollback, not inside it.
+        outside = Promise.resolve().then(() => {
+          db.prepare('INSERT INTO other VALUES (1)').run();
+        });
+        yield* tx.insertUser({ email: 'a@b.no' });
+      }),
+    ).rejects.toThrow(/UNIQUE/);
+    await outside;
+    expect(db.prepare('SELECT COUNT(*) AS n FROM other').get()).toEqual({ n: 1 });
+    expect(await store.userCount()).toBe(0);
   });
 });
 
@@ -136,7 +103,7 @@ describe('readAuthConfig', () => {
 });
 
 describe('migration of a database made before account creators were recorded', () => {
-  it('keeps the first invitation of each pending account and revokes later re-issues', () => {
+  it('keeps the first invitation of each pending account and revokes later re-issues', async () => {
     db.exec(`
       CREATE TABLE auth_users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '',
         password_hash TEXT, is_admin INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
@@ -148,12 +115,12 @@ describe('migration of a database made before account creators were recorded', (
     db.prepare("INSERT INTO auth_users VALUES ('u1', 'v@kommune.no', 'V', NULL, 1, ?)").run(t0);
     db.prepare("INSERT INTO auth_tokens VALUES ('first', 'invite', 'u1', NULL, NULL, ?, ?, NULL)").run(t0 + 3, far);
     db.prepare("INSERT INTO auth_tokens VALUES ('reissue', 'invite', 'u1', 'p', 'editor', ?, ?, NULL)").run(t0 + 30_000, far);
-    const store = new AuthStore(db);
+    const store = AuthStore.sqlite(db);
     const open = db.prepare('SELECT token_hash FROM auth_tokens WHERE used_at IS NULL').all() as Array<{ token_hash: string }>;
     expect(open.map((r) => r.token_hash)).toEqual(['first']);
-    expect(store.getUserById('u1')?.createdBy).toBeNull();
+    expect((await store.getUserById('u1'))?.createdBy).toBeNull();
     // Running again changes nothing.
-    new AuthStore(db);
+    AuthStore.sqlite(db);
     expect((db.prepare('SELECT COUNT(*) AS n FROM auth_tokens WHERE used_at IS NULL').get() as { n: number }).n).toBe(1);
   });
 });
