@@ -37,6 +37,8 @@ export interface StoredSignoff {
   state: SignoffState;
   note?: string;
   by: string;
+  /** The signer's display name when signed. */
+  byName?: string;
   at: string;
   fingerprint: string;
 }
@@ -82,7 +84,7 @@ export function agreementOf(
     for (const s of byItem.get(id) ?? []) {
       const stale = s.fingerprint !== info.fingerprint;
       if (stale) changed = true;
-      const name = nameOf(s.by);
+      const name = nameOf(s.by) ?? s.byName;
       views[s.party] = { state: s.state, ...(s.note ? { note: s.note } : {}), by: s.by, ...(name ? { byName: name } : {}), at: s.at, fingerprint: s.fingerprint, stale };
     }
     const agreed = parties.length > 0 && parties.every((p) => views[p.id]?.state === 'accepted' && !views[p.id]!.stale);
