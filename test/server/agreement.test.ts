@@ -275,3 +275,30 @@ describe('rounds across restart and compaction', () => {
     }
   });
 });
+
+describe('comments on a cell and mentions', () => {
+  it('a comment on one cell that mentions a member reaches their «Til meg» list; malformed mentions are refused', async () => {
+    const { id, tiltak } = await setup();
+    const { addCommentToDoc, addReplyToDoc } = await import('../../shared/doc/comments');
+    const c = connectClient(ts, `${id}/comments`, 'com');
+    clients.push(c);
+    await c.synced();
+    const r = addCommentToDoc(c.doc, { author: { id: 'com', name: 'com', party: 'SV' }, text: '@ap hvorfor 5?', target: { kind: 'cell', id: tiltak, year: '2024' }, mentions: ['ap'] });
+    expect(r.ok).toBe(true);
+    const cid = r.ok ? r.id : '';
+    await until(async () => ((await (await ts.http('GET', '/api/mentions', { user: 'ap' })).json()) as { threads: unknown[] }).threads.length === 1);
+    const { threads } = (await (await ts.http('GET', '/api/mentions', { user: 'ap' })).json()) as { threads: { commentId: string; target: unknown; inComment: boolean; packageId: string }[] };
+    expect(threads[0]).toMatchObject({ commentId: cid, packageId: id, inComment: true, target: { kind: 'cell', id: tiltak, year: '2024' } });
+    expect(((await (await ts.http('GET', '/api/mentions', { user: 'sv' })).json()) as { threads: unknown[] }).threads).toEqual([]);
+    addReplyToDoc(c.doc, cid, { author: { id: 'com', name: 'com', party: 'SV' }, text: '@sv også', mentions: ['sv'] });
+    await until(async () => ((await (await ts.http('GET', '/api/mentions', { user: 'sv' })).json()) as { threads: unknown[] }).threads.length === 1);
+
+    const bad = connectClient(ts, `${id}/comments`, 'com');
+    clients.push(bad);
+    await bad.synced();
+    addCommentToDoc(bad.doc, { author: { id: 'com', name: 'com', party: 'SV' }, text: 'x', target: { kind: 'line', id: tiltak } });
+    const m = [...(await import('../../shared/doc/comments')).getCommentsMap(bad.doc).values()].find((x) => x.get('text') === 'x')!;
+    bad.doc.transact(() => m.set('mentions', [1, 2]));
+    await waitFor(() => bad.closes.some((x) => x.code === 4422), 5000, 'the refusal');
+  });
+});
