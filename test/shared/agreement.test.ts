@@ -33,7 +33,8 @@ describe('derived agreement', () => {
     expect(agreementOf(pkg, [s('Ap')]).items.l!.agreed).toBe(false);
     expect(agreementOf(pkg, [s('Ap'), s('SV')]).items.l!.agreed).toBe(true);
     expect(agreementOf(pkg, [s('Ap'), s('SV', 'old')]).items.l).toMatchObject({ agreed: false, changedSinceSigned: true });
-    expect(fingerprintLine({ ...pkg.lines[0]!, status: 'draft' })).toBe(fp);
+    const drafted: PlainPackage['lines'][number] = { ...pkg.lines[0]!, status: 'draft', party: 'SV' };
+    expect(fingerprintLine(drafted)).toBe(fp);
     expect(fingerprintLine({ ...pkg.lines[0]!, amounts: { '2024': '2' } })).not.toBe(fp);
     expect(agreementOf({ ...pkg, parties: [] }, []).items.l!.agreed).toBe(false);
   });
