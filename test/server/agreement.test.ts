@@ -142,6 +142,8 @@ describe('lock and seal', () => {
     expect(md).toContain(seal.checksum);
     expect(md).toContain('Ap: godtatt 2 punkter');
 
+    // The open connection is told at once, so the app can show «låst».
+    await waitFor(() => raw.notices.some((n) => (n as { kind: string; locked?: boolean }).kind === 'lock' && (n as { locked?: boolean }).locked === true), 5000, 'the lock notice');
     setLineAmount(raw.doc, tiltak, '2024', '99');
     await new Promise((r) => setTimeout(r, 300));
     const server = await (await ts.http('GET', `/api/packages/${id}`)).json();
@@ -159,6 +161,7 @@ describe('lock and seal', () => {
 
     expect((await ts.http('POST', `/api/packages/${id}/unlock`, { json: {} })).status).toBe(400);
     expect((await ts.http('POST', `/api/packages/${id}/unlock`, { json: { reason: 'Feil tall' } })).status).toBe(200);
+    await waitFor(() => raw.notices.some((n) => (n as { kind: string; locked?: boolean }).kind === 'lock' && (n as { locked?: boolean }).locked === false), 5000, 'the unlock notice');
     const log = (await (await ts.http('GET', `/api/packages/${id}/lock`)).json()) as { locked: boolean; log: { action: string; reason?: string }[] };
     expect(log.locked).toBe(false);
     expect(log.log.map((e) => e.action)).toEqual(['lock', 'unlock']);
