@@ -7,14 +7,30 @@
 import * as Y from 'yjs';
 import { COMMENT_MAX_CHARS, COMMENTS, getCommentsMap } from '../../shared/doc/comments';
 import { MAX_ENTRY_ID_CHARS } from '../../shared/doc/limits';
+import { MAX_MENTIONS } from '../../shared/protocol';
 import type { AuditEntry } from '../storage/types';
 import type { ChangeContext, RoomHooks, SyncPrincipal } from '../sync';
 
 /** Any shared type, as a transaction's maps key them. */
 type AnyType = Parameters<Y.Transaction['changed']['get']>[0];
 
-const COMMENT_KEYS = new Set(['id', 'authorId', 'authorName', 'party', 'text', 'createdAt', 'resolved', 'resolvedBy', 'resolvedAt', 'target', 'anchor', 'quote', 'replies']);
-const REPLY_KEYS = new Set(['id', 'authorId', 'authorName', 'party', 'text', 'createdAt']);
+const COMMENT_KEYS = new Set(['id', 'authorId', 'authorName', 'party', 'text', 'createdAt', 'resolved', 'resolvedBy', 'resolvedAt', 'target', 'anchor', 'quote', 'replies', 'mentions']);
+const REPLY_KEYS = new Set(['id', 'authorId', 'authorName', 'party', 'text', 'createdAt', 'mentions']);
+
+/** `mentions` of a comment or reply, when present: a plain array of 1–`MAX_MENTIONS` distinct user ids. */
+function checkMentions(v: unknown, what: string): void {
+  if (v === undefined) return;
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_MENTIONS || !v.every((x) => isId(x)) || new Set(v).size !== v.length) {
+    refuse(`${what} has malformed mentions (1–${MAX_MENTIONS} distinct user ids)`);
+  }
+}
+
+/** A comment's target: `{ kind: line|verbal|section, id }` or `{ kind: 'cell', id: lineId, year }`. */
+function isTarget(t: unknown): t is { kind: string; id: string; year?: string } {
+  if (!isPlainObject(t) || !isId(t.id)) return false;
+  if (t.kind === 'cell') return typeof t.year === 'string' && /^\d{4}$/.test(t.year) && Object.keys(t).length === 3;
+  return ['line', 'verbal', 'section'].includes(t.kind as string) && Object.keys(t).length === 2;
+}
 const RESOLUTION_KEYS = new Set(['resolved', 'resolvedBy', 'resolvedAt']);
 /** Longest anchor end (base64 of a relative position's JSON). */
 const MAX_ANCHOR_CHARS = 2048;
@@ -71,6 +87,7 @@ function checkReply(v: unknown, principal: SyncPrincipal): { id: string } {
   if (!isText(v.text)) refuse(`a reply needs text of 1–${COMMENT_MAX_CHARS} characters`);
   if (!isTimestamp(v.createdAt)) refuse('a reply needs a time');
   checkAuthor(v, principal, 'a reply');
+  checkMentions(v.mentions, 'a reply');
   return { id: v.id };
 }
 
@@ -96,7 +113,8 @@ function checkNewComment(key: string, v: unknown, principal: SyncPrincipal, rece
   // Written offline and resolved before it was sent: then it arrives resolved, by its author.
   checkResolution(m, principal);
   const target = m.get('target');
-  if (!isPlainObject(target) || !['line', 'verbal', 'section'].includes(target.kind as string) || !isId(target.id) || Object.keys(target).length !== 2) refuse('a comment needs a target { kind, id }');
+  if (!isTarget(target)) refuse('a comment needs a target { kind, id } (a cell: { kind: "cell", id, year })');
+  checkMentions(m.get('mentions'), 'a comment');
   const anchor = m.get('anchor');
   if (anchor !== undefined) {
     if (!isPlainObject(anchor) || Object.keys(anchor).length !== 2) refuse('an anchor is { start, end }');
@@ -106,7 +124,7 @@ function checkNewComment(key: string, v: unknown, principal: SyncPrincipal, rece
   if (quote !== undefined && (typeof quote !== 'string' || quote.length > COMMENT_MAX_CHARS)) refuse('a quote is a string within the comment limit');
   const replies = m.get('replies');
   if (!(replies instanceof Y.Array)) refuse('a comment needs a Y.Array of replies');
-  received.comments.push({ id: key, target: `${String(target.kind)}:${String(target.id)}` });
+  received.comments.push({ id: key, target: `${target.kind}:${target.id}${target.kind === 'cell' ? `:${target.year}` : ''}` });
   for (const r of (replies as Y.Array<unknown>).toArray()) received.replies.push({ ...checkReply(r, principal), commentId: key });
 }
 

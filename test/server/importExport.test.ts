@@ -182,10 +182,13 @@ describe('export over HTTP', () => {
       'Netto bruk av disposisjonsfond': (y) => (y ? engine.ledgers.fond.byYear[y]?.net : engine.ledgers.fond.total.net),
     };
 
-    const docx = await ts.http('GET', `/api/packages/${id}/export?format=docx&scope=all&version=Endelig&date=2019-05-01&sealed=1`);
+    // `sealed=1` exports the round the lock sealed: nothing is agreed here, so the owner locks with an override.
+    expect((await ts.http('GET', `/api/packages/${id}/export?format=docx&sealed=1`)).status).toBe(409);
+    const locked = (await (await ts.http('POST', `/api/packages/${id}/lock`, { json: { override: 'Test av eksport' } })).json()) as { seal: { checksum: string } };
+    const docx = await ts.http('GET', `/api/packages/${id}/export?format=docx&scope=all&sealed=1`);
     expect(docx.status).toBe(200);
     expect(docx.headers.get('content-type')).toMatch(/wordprocessingml/);
-    const checksum = docx.headers.get('x-package-checksum');
+    const checksum = locked.seal.checksum;
     expect(checksum).toMatch(/^[0-9a-f]{64}$/);
     const parts = await readZipParts(new Uint8Array(await docx.arrayBuffer()));
     const documentXml = parts.get('word/document.xml') ?? '';

@@ -12,7 +12,7 @@ export interface TestAuth extends AuthProvider {
   /** `session=<token>` for a user added earlier. */
   cookieFor(userId: string): string;
   /** Sets (or with null removes) a membership and tells listeners at once, like the real members API. */
-  setRole(userId: string, packageId: string, role: Role | null): void;
+  setRole(userId: string, packageId: string, role: Role | null, party?: string): void;
 }
 
 function cookieValue(header: string | null, name: string): string | undefined {
@@ -37,6 +37,7 @@ export function createTestAuth(): TestAuth {
   const tokens = new Map<string, string>();
   const tokenOf = new Map<string, string>();
   const roles = new Map<string, Map<string, Role>>();
+  const parties = new Map<string, string>();
   const listeners = new Set<(c: MembershipChange) => void>();
 
   const emit = (change: MembershipChange) => {
@@ -56,7 +57,9 @@ export function createTestAuth(): TestAuth {
       if (!token) throw new Error(`no test user ${userId}`);
       return `${TEST_SESSION_COOKIE}=${token}`;
     },
-    setRole(userId, packageId, role) {
+    setRole(userId, packageId, role, party) {
+      if (party !== undefined && role !== null) parties.set(`${userId}\u0000${packageId}`, party);
+      else parties.delete(`${userId}\u0000${packageId}`);
       let m = roles.get(userId);
       if (!m) roles.set(userId, (m = new Map()));
       if (role === null) m.delete(packageId);
@@ -78,7 +81,10 @@ export function createTestAuth(): TestAuth {
       auth.setRole(principal.userId, packageId, 'owner');
     },
     async listMemberships(principal) {
-      return [...(roles.get(principal.userId) ?? new Map<string, Role>()).entries()].map(([packageId, role]) => ({ packageId, role }));
+      return [...(roles.get(principal.userId) ?? new Map<string, Role>()).entries()].map(([packageId, role]) => {
+        const party = parties.get(`${principal.userId}\u0000${packageId}`);
+        return { packageId, role, ...(party ? { party } : {}) };
+      });
     },
     onMembershipChange(listener) {
       listeners.add(listener);
