@@ -33,15 +33,20 @@ import { SectionsView } from './SectionsView';
 import { SettingsPanel } from './SettingsPanel';
 import { useLineSelection } from './useLineSelection';
 import { useUndo } from './useUndo';
+import { AgreementPanel } from '../agreement/AgreementPanel';
+import { LockBanner } from '../agreement/LockBanner';
+import { RoundsPanel } from '../agreement/RoundsPanel';
+import { SignoffBar } from '../agreement/SignoffBar';
+import { useAgreementLayer } from '../agreement/useAgreementLayer';
 
 // The import and export code (previews, the pre-export check, downloads) loads when its tab is opened.
 const ImportExportPanel = lazy(() => import('./ImportExportPanel').then((m) => ({ default: m.ImportExportPanel })));
 
-type Tab = 'ledger' | 'sections' | 'baseline' | 'conflicts' | 'import' | 'settings';
-const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'conflicts', 'import', 'settings'];
+type Tab = 'ledger' | 'sections' | 'baseline' | 'conflicts' | 'import' | 'settings' | 'agreement' | 'rounds';
+const TABS: Tab[] = ['ledger', 'sections', 'agreement', 'rounds', 'baseline', 'conflicts', 'import', 'settings'];
 /** How long the "you cannot change this" notice stays. */
 const TOAST_MS = 4000;
-const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', conflicts: 'tabConflicts', import: 'tabImport', settings: 'tabSettings' };
+const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', conflicts: 'tabConflicts', import: 'tabImport', settings: 'tabSettings', agreement: 'tabAgreement', rounds: 'tabRounds' };
 
 export function Workspace({ conn }: { conn: PackageConnection }) {
   const t = useT();
@@ -60,10 +65,13 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const selection = useLineSelection(showGrids);
   const { goToLine } = selection;
 
-  const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason;
+  const parties = snap.meta.parties;
+  // Sign-offs, offers and the lock, from the server; while locked nobody changes the content.
+  const layer = useAgreementLayer({ conn, role: status.role, lines: snap.lines, parties });
+  const locked = layer.locked;
+  const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason && !locked;
   const people = useMemo(() => peers.map((p) => p.user), [peers]);
   const conflicts = useConflicts(conn, people);
-  const parties = snap.meta.parties;
   // Me as my presence shows me (the connection publishes it once, in my party's colour).
   const me: PresenceUser = useMemo(() => peers.find((p) => p.isSelf)?.user ?? { ...conn.user, color: colorForParty(parties, conn.user.party) }, [peers, conn, parties]);
   const partyColors = useMemo(() => Object.fromEntries(parties.flatMap((p) => [[p.id, p.color] as const, [p.name, p.color] as const])), [parties]);
@@ -86,7 +94,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
 
   // Someone who may not change the package tried to: say why nothing happens, for a few seconds.
   const [toast, setToast] = useState<{ text: string; n: number } | null>(null);
-  const readOnlyText = status.readOnlyReason ?? (status.role === 'commenter' ? t('readOnlyCommenter') : t('readOnlyViewer'));
+  const readOnlyText = locked ? t('lockedBannerShort') : (status.readOnlyReason ?? (status.role === 'commenter' ? t('readOnlyCommenter') : t('readOnlyViewer')));
   const onReadOnlyAttempt = useCallback(() => setToast((cur) => ({ text: readOnlyText, n: (cur?.n ?? 0) + 1 })), [readOnlyText]);
   useEffect(() => {
     if (!toast) return undefined;
@@ -140,6 +148,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     focusRequest: selection.focusRequest,
     announce,
     onReadOnlyAttempt,
+    agreement: layer.grid,
   };
   const withGrids = tab === 'ledger' || tab === 'sections';
 
@@ -148,6 +157,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
       <div className="workspace-top" ref={topRef}>
         <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
         <MalformedEntries conn={conn} isOwner={status.role === 'owner'} />
+        {locked && layer.data.view && <LockBanner lock={layer.data.view.lock} />}
         <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} context={tab} />
       </div>
       <nav className="tabs" aria-label={t('appName')}>
@@ -171,11 +181,18 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
       </div>
       <main id="main" className={withGrids ? 'work-area with-details' : 'work-area'}>
         <div className="work-main">
+          {withGrids && layer.chosenLines.length > 0 && layer.signable.length > 0 && (
+            <SignoffBar packageId={conn.packageId} lines={layer.chosenLines} parties={layer.signable} locked={locked} onClearChoice={layer.clearChoice} onSaved={layer.data.refresh} />
+          )}
           {tab === 'ledger' && <LedgerTables lines={snap.lines} balance={report?.balance ?? null} {...gridProps} />}
           {tab === 'sections' && <SectionsView sections={snap.sections} parties={parties} lines={snap.lines} verbal={snap.verbal} me={me} {...gridProps} />}
           {tab === 'baseline' && (
             <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} proposedBorrowing={snap.meta.proposedBorrowing} balance={report?.balance ?? null} canEdit={canEdit} />
           )}
+          {tab === 'agreement' && (
+            <AgreementPanel conn={conn} data={layer.data} lines={snap.lines} verbal={snap.verbal} sections={snap.sections} parties={parties} isOwner={status.role === 'owner'} onGoToLine={goToLine} />
+          )}
+          {tab === 'rounds' && <RoundsPanel conn={conn} lines={snap.lines} parties={parties} years={years} canEdit={canEdit} canSave={status.role === 'owner' || status.role === 'editor'} />}
           {tab === 'conflicts' && <ConflictsPanel conn={conn} store={conflicts.store} snapshot={conflicts.snapshot} canEdit={canEdit} onGoToCell={goToLine} />}
           {tab === 'import' && (
             <Suspense fallback={<p className="muted">{t('loading')}</p>}>
