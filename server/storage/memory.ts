@@ -1,4 +1,19 @@
-import type { AppendBatch, AuditEntry, ConflictRecord, DocStorage, PackageRecord, StoredDoc } from './types';
+import type { LockLogEntry, LockState } from '../../shared/protocol';
+import type { StoredSignoff } from '../../shared/report/agreement';
+import { lockRowsOf, resolvedProposal, signoffOf } from './rows';
+import type {
+  AppendBatch,
+  AuditEntry,
+  ConflictRecord,
+  DocStorage,
+  LockChange,
+  PackageRecord,
+  ProposalRecord,
+  ProposalResolution,
+  SignoffChange,
+  StoredDoc,
+  VersionRecord,
+} from './types';
 
 interface MemDoc {
   snapshot: Uint8Array | null;
@@ -19,6 +34,12 @@ export class MemoryStorage implements DocStorage {
   private conflicts: ConflictRecord[] = [];
   private seq = 0;
   private closed = false;
+  /** packageId → `${itemId}\u0000${party}` → sign-off. */
+  private signoffs = new Map<string, Map<string, StoredSignoff>>();
+  private versions: VersionRecord[] = [];
+  private proposals: ProposalRecord[] = [];
+  private locks = new Map<string, LockState>();
+  private lockLog: Array<{ packageId: string; entry: LockLogEntry }> = [];
 
   private check(): void {
     if (this.closed) throw new Error('storage is closed');
@@ -122,6 +143,95 @@ export class MemoryStorage implements DocStorage {
     if (!c) return null;
     c.dismissed ??= { userId, at };
     return structuredClone(c);
+  }
+
+  async listSignoffs(packageId: string): Promise<StoredSignoff[]> {
+    this.check();
+    return [...(this.signoffs.get(packageId)?.values() ?? [])].map((x) => ({ ...x }));
+  }
+
+  async putSignoffs(packageId: string, changes: SignoffChange[]): Promise<{ updated: number } | { locked: true }> {
+    this.check();
+    if (this.locks.get(packageId)?.locked) return { locked: true };
+    let map = this.signoffs.get(packageId);
+    if (!map) this.signoffs.set(packageId, (map = new Map()));
+    for (const c of changes) {
+      const key = `${c.itemId}\u0000${c.party}`;
+      if (c.state === null) map.delete(key);
+      else map.set(key, signoffOf(c));
+    }
+    return { updated: changes.length };
+  }
+
+  async createVersion(version: VersionRecord): Promise<void> {
+    this.check();
+    if (this.versions.some((v) => v.packageId === version.packageId && v.id === version.id)) throw new Error(`version ${version.id} exists`);
+    this.versions.push({ ...version });
+  }
+
+  async listVersions(packageId: string): Promise<Omit<VersionRecord, 'data'>[]> {
+    this.check();
+    return this.versions
+      .filter((v) => v.packageId === packageId)
+      .reverse()
+      .map(({ data: _data, ...v }) => ({ ...v }));
+  }
+
+  async getVersion(packageId: string, id: string): Promise<VersionRecord | null> {
+    this.check();
+    const v = this.versions.find((x) => x.packageId === packageId && x.id === id);
+    return v ? { ...v } : null;
+  }
+
+  async createProposal(proposal: ProposalRecord): Promise<void> {
+    this.check();
+    this.proposals.push({ ...proposal });
+  }
+
+  async listProposals(packageId: string): Promise<ProposalRecord[]> {
+    this.check();
+    return this.proposals.filter((p) => p.packageId === packageId).map((p) => ({ ...p }));
+  }
+
+  async getProposal(packageId: string, id: string): Promise<ProposalRecord | null> {
+    this.check();
+    const p = this.proposals.find((x) => x.packageId === packageId && x.id === id);
+    return p ? { ...p } : null;
+  }
+
+  async resolveProposal(packageId: string, id: string, resolution: ProposalResolution): Promise<{ proposal: ProposalRecord; changed: boolean } | null> {
+    this.check();
+    const i = this.proposals.findIndex((x) => x.packageId === packageId && x.id === id);
+    if (i < 0) return null;
+    const p = this.proposals[i]!;
+    if (p.state !== 'pending') return { proposal: { ...p }, changed: false };
+    this.proposals[i] = resolvedProposal(p, resolution);
+    return { proposal: { ...this.proposals[i] }, changed: true };
+  }
+
+  async getLock(packageId: string): Promise<LockState> {
+    this.check();
+    return { ...(this.locks.get(packageId) ?? { locked: false }) };
+  }
+
+  async setLock(packageId: string, change: LockChange): Promise<boolean> {
+    this.check();
+    if ((this.locks.get(packageId)?.locked ?? false) === change.locked) return false;
+    const { state, entry } = lockRowsOf(change);
+    if (change.locked) await this.createVersion(change.seal);
+    this.locks.set(packageId, state);
+    this.lockLog.push({ packageId, entry });
+    return true;
+  }
+
+  async appendLockLog(packageId: string, entry: LockLogEntry): Promise<void> {
+    this.check();
+    this.lockLog.push({ packageId, entry: { ...entry } });
+  }
+
+  async listLockLog(packageId: string): Promise<LockLogEntry[]> {
+    this.check();
+    return this.lockLog.filter((e) => e.packageId === packageId).map((e) => ({ ...e.entry }));
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,6 @@
-import type { AuditEntry, PackageRecord } from './types';
+import type { LockLogEntry, LockState } from '../../shared/protocol';
+import type { StoredSignoff } from '../../shared/report/agreement';
+import type { AuditEntry, LockChange, PackageRecord, ProposalRecord, ProposalResolution, SignoffChange, VersionRecord } from './types';
 
 /** A `packages` row as every SQL back-end stores it. */
 export interface PackageRow {
@@ -33,4 +35,45 @@ export function auditEntryFromRow(r: AuditRow): AuditEntry {
   const e: AuditEntry = { packageId: r.package_id, lineId: r.line_id, field: r.field, year: r.year, oldValue: r.old_value, newValue: r.new_value, userId: r.user_id, at: r.at };
   if (typeof r.snapshot === 'string') e.snapshot = r.snapshot;
   return e;
+}
+
+/** The metadata of a version row (`meta` column): everything but the package text. */
+export function versionMetaJson(v: VersionRecord): string {
+  const { data: _data, seal: _seal, packageId: _p, id: _id, ...meta } = v;
+  return JSON.stringify(meta);
+}
+
+/** A version row (`meta` JSON, optional `data` and `seal`) as the record. */
+export function versionFromRow(r: { package_id: string; id: string; meta: string; seal: string | null; data?: string }): VersionRecord {
+  const meta = JSON.parse(r.meta) as Omit<VersionRecord, 'packageId' | 'id' | 'data' | 'seal'>;
+  return { ...meta, packageId: r.package_id, id: r.id, data: r.data ?? '', ...(r.seal ? { seal: r.seal } : {}) };
+}
+
+/** The lock state a lock change leaves, and its log entry. */
+export function lockRowsOf(change: LockChange): { state: LockState; entry: LockLogEntry } {
+  if (change.locked) {
+    return {
+      state: { locked: true, lockedBy: change.by, lockedAt: change.at, ...(change.override ? { override: change.override } : {}), versionId: change.seal.id },
+      entry: { action: 'lock', by: change.by, ...(change.byName ? { byName: change.byName } : {}), at: change.at, ...(change.override ? { reason: change.override } : {}), versionId: change.seal.id },
+    };
+  }
+  return { state: { locked: false }, entry: { action: 'unlock', by: change.by, ...(change.byName ? { byName: change.byName } : {}), at: change.at, reason: change.reason } };
+}
+
+/** A pending proposal after `resolution`. */
+export function resolvedProposal(p: ProposalRecord, resolution: ProposalResolution): ProposalRecord {
+  return {
+    ...p,
+    state: resolution.state,
+    resolvedBy: resolution.by,
+    ...(resolution.byName ? { resolvedByName: resolution.byName } : {}),
+    resolvedAt: resolution.at,
+    ...(resolution.note ? { resolveNote: resolution.note } : {}),
+  };
+}
+
+/** A sign-off change as the stored sign-off (state non-null). */
+export function signoffOf(c: SignoffChange): StoredSignoff {
+  const { state, ...rest } = c;
+  return { ...rest, state: state! };
 }

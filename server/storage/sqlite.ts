@@ -1,8 +1,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AppendBatch, AuditEntry, ConflictRecord, DocStorage, PackageRecord, StoredDoc } from './types';
-import { auditEntryFromRow, packageFromRow, type AuditRow, type PackageRow } from './rows';
+import type { LockLogEntry, LockState } from '../../shared/protocol';
+import type { StoredSignoff } from '../../shared/report/agreement';
+import type {
+  AppendBatch,
+  AuditEntry,
+  ConflictRecord,
+  DocStorage,
+  LockChange,
+  PackageRecord,
+  ProposalRecord,
+  ProposalResolution,
+  SignoffChange,
+  StoredDoc,
+  VersionRecord,
+} from './types';
+import {
+  auditEntryFromRow,
+  lockRowsOf,
+  packageFromRow,
+  resolvedProposal,
+  signoffOf,
+  versionFromRow,
+  versionMetaJson,
+  type AuditRow,
+  type PackageRow,
+} from './rows';
 
 /** File name of the embedded database inside `DATA_DIR`. */
 export const SQLITE_FILENAME = 'budsjettverksted.sqlite';
@@ -62,7 +86,48 @@ CREATE TABLE IF NOT EXISTS conflicts (
   dismissed_at TEXT
 );
 CREATE INDEX IF NOT EXISTS conflicts_by_package ON conflicts (package_id, seq);
+CREATE TABLE IF NOT EXISTS agreement_signoffs (
+  package_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  party TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (package_id, item_id, party)
+);
+CREATE TABLE IF NOT EXISTS agreement_versions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  package_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  meta TEXT NOT NULL,
+  data TEXT NOT NULL,
+  seal TEXT,
+  UNIQUE (package_id, id)
+);
+CREATE TABLE IF NOT EXISTS agreement_proposals (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  package_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  UNIQUE (package_id, id)
+);
+CREATE TABLE IF NOT EXISTS agreement_locks (
+  package_id TEXT PRIMARY KEY,
+  data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agreement_lock_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  package_id TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS agreement_lock_log_by_package ON agreement_lock_log (package_id, seq);
 `;
+
+interface VersionRow {
+  package_id: string;
+  id: string;
+  meta: string;
+  seal: string | null;
+  data?: string;
+}
 
 interface ConflictRow {
   data: string;
@@ -135,6 +200,22 @@ export class SqliteStorage implements DocStorage {
       listDeleted: db.prepare<[string, number], AuditRow>(
         "SELECT * FROM audit WHERE package_id = ? AND field = 'deleted' AND snapshot IS NOT NULL ORDER BY id DESC LIMIT ?",
       ),
+      listSignoffs: db.prepare<[string], { data: string }>('SELECT data FROM agreement_signoffs WHERE package_id = ?'),
+      upsertSignoff: db.prepare<[string, string, string, string]>(
+        'INSERT INTO agreement_signoffs (package_id, item_id, party, data) VALUES (?, ?, ?, ?) ON CONFLICT (package_id, item_id, party) DO UPDATE SET data = excluded.data',
+      ),
+      deleteSignoff: db.prepare<[string, string, string]>('DELETE FROM agreement_signoffs WHERE package_id = ? AND item_id = ? AND party = ?'),
+      insertVersion: db.prepare<[string, string, string, string, string | null]>('INSERT INTO agreement_versions (package_id, id, meta, data, seal) VALUES (?, ?, ?, ?, ?)'),
+      listVersions: db.prepare<[string], VersionRow>('SELECT package_id, id, meta, seal FROM agreement_versions WHERE package_id = ? ORDER BY seq DESC'),
+      getVersion: db.prepare<[string, string], VersionRow>('SELECT package_id, id, meta, seal, data FROM agreement_versions WHERE package_id = ? AND id = ?'),
+      insertProposal: db.prepare<[string, string, string]>('INSERT INTO agreement_proposals (package_id, id, data) VALUES (?, ?, ?)'),
+      listProposals: db.prepare<[string], { data: string }>('SELECT data FROM agreement_proposals WHERE package_id = ? ORDER BY seq'),
+      getProposal: db.prepare<[string, string], { data: string }>('SELECT data FROM agreement_proposals WHERE package_id = ? AND id = ?'),
+      updateProposal: db.prepare<[string, string, string]>('UPDATE agreement_proposals SET data = ? WHERE package_id = ? AND id = ?'),
+      getLock: db.prepare<[string], { data: string }>('SELECT data FROM agreement_locks WHERE package_id = ?'),
+      setLock: db.prepare<[string, string]>('INSERT INTO agreement_locks (package_id, data) VALUES (?, ?) ON CONFLICT (package_id) DO UPDATE SET data = excluded.data'),
+      insertLockLog: db.prepare<[string, string]>('INSERT INTO agreement_lock_log (package_id, data) VALUES (?, ?)'),
+      listLockLog: db.prepare<[string], { data: string }>('SELECT data FROM agreement_lock_log WHERE package_id = ? ORDER BY seq'),
       findDeleted: db.prepare<[string, string], AuditRow>(
         "SELECT * FROM audit WHERE package_id = ? AND line_id = ? AND field = 'deleted' AND snapshot IS NOT NULL ORDER BY id DESC LIMIT 1",
       ),
@@ -216,6 +297,94 @@ export class SqliteStorage implements DocStorage {
       const row = this.stmts.getConflict.get(id, packageId);
       return row ? toConflict(row) : null;
     })();
+  }
+
+  async listSignoffs(packageId: string): Promise<StoredSignoff[]> {
+    return this.stmts.listSignoffs.all(packageId).map((r) => JSON.parse(r.data) as StoredSignoff);
+  }
+
+  private lockOf(packageId: string): LockState {
+    const row = this.stmts.getLock.get(packageId);
+    return row ? (JSON.parse(row.data) as LockState) : { locked: false };
+  }
+
+  async putSignoffs(packageId: string, changes: SignoffChange[]): Promise<{ updated: number } | { locked: true }> {
+    return this.db.transaction((): { updated: number } | { locked: true } => {
+      if (this.lockOf(packageId).locked) return { locked: true };
+      for (const c of changes) {
+        if (c.state === null) this.stmts.deleteSignoff.run(packageId, c.itemId, c.party);
+        else this.stmts.upsertSignoff.run(packageId, c.itemId, c.party, JSON.stringify(signoffOf(c)));
+      }
+      return { updated: changes.length };
+    })();
+  }
+
+  private insertVersion(v: VersionRecord): void {
+    this.stmts.insertVersion.run(v.packageId, v.id, versionMetaJson(v), v.data, v.seal ?? null);
+  }
+
+  async createVersion(version: VersionRecord): Promise<void> {
+    this.insertVersion(version);
+  }
+
+  async listVersions(packageId: string): Promise<Omit<VersionRecord, 'data'>[]> {
+    return this.stmts.listVersions.all(packageId).map((r) => {
+      const { data: _data, ...v } = versionFromRow(r);
+      return v;
+    });
+  }
+
+  async getVersion(packageId: string, id: string): Promise<VersionRecord | null> {
+    const row = this.stmts.getVersion.get(packageId, id);
+    return row ? versionFromRow(row) : null;
+  }
+
+  async createProposal(proposal: ProposalRecord): Promise<void> {
+    this.stmts.insertProposal.run(proposal.packageId, proposal.id, JSON.stringify(proposal));
+  }
+
+  async listProposals(packageId: string): Promise<ProposalRecord[]> {
+    return this.stmts.listProposals.all(packageId).map((r) => JSON.parse(r.data) as ProposalRecord);
+  }
+
+  async getProposal(packageId: string, id: string): Promise<ProposalRecord | null> {
+    const row = this.stmts.getProposal.get(packageId, id);
+    return row ? (JSON.parse(row.data) as ProposalRecord) : null;
+  }
+
+  async resolveProposal(packageId: string, id: string, resolution: ProposalResolution): Promise<{ proposal: ProposalRecord; changed: boolean } | null> {
+    return this.db.transaction(() => {
+      const row = this.stmts.getProposal.get(packageId, id);
+      if (!row) return null;
+      const p = JSON.parse(row.data) as ProposalRecord;
+      if (p.state !== 'pending') return { proposal: p, changed: false };
+      const next = resolvedProposal(p, resolution);
+      this.stmts.updateProposal.run(JSON.stringify(next), packageId, id);
+      return { proposal: next, changed: true };
+    })();
+  }
+
+  async getLock(packageId: string): Promise<LockState> {
+    return this.lockOf(packageId);
+  }
+
+  async setLock(packageId: string, change: LockChange): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.lockOf(packageId).locked === change.locked) return false;
+      const { state, entry } = lockRowsOf(change);
+      if (change.locked) this.insertVersion(change.seal);
+      this.stmts.setLock.run(packageId, JSON.stringify(state));
+      this.stmts.insertLockLog.run(packageId, JSON.stringify(entry));
+      return true;
+    })();
+  }
+
+  async appendLockLog(packageId: string, entry: LockLogEntry): Promise<void> {
+    this.stmts.insertLockLog.run(packageId, JSON.stringify(entry));
+  }
+
+  async listLockLog(packageId: string): Promise<LockLogEntry[]> {
+    return this.stmts.listLockLog.all(packageId).map((r) => JSON.parse(r.data) as LockLogEntry);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { ConflictView } from '../../shared/protocol';
+import type { ConflictView, LockLogEntry, LockState, ProposalState } from '../../shared/protocol';
+import type { StoredSignoff } from '../../shared/report/agreement';
 
 /**
  * The storage contract of the collaboration server: an append-only log of Yjs
@@ -122,6 +123,100 @@ export interface DocStorage {
    */
   dismissConflict(packageId: string, id: string, userId: string | null, at: string): Promise<ConflictRecord | null>;
 
+  // ─── Agreement (issue 13): kept next to the audit, never in a Yjs document ───
+
+  /** Every sign-off of a package (one per item and party). */
+  listSignoffs(packageId: string): Promise<StoredSignoff[]>;
+  /**
+   * Writes sign-offs atomically: each change sets the (item, party) row, or removes
+   * it when `state` is null. Nothing is written, and `{ locked: true }` returned,
+   * when the package is locked at that moment (checked in the same transaction).
+   */
+  putSignoffs(packageId: string, changes: SignoffChange[]): Promise<{ updated: number } | { locked: true }>;
+
+  /** Stores a new version (round) of a package. */
+  createVersion(version: VersionRecord): Promise<void>;
+  /** A package's versions, newest first, without their data. */
+  listVersions(packageId: string): Promise<Omit<VersionRecord, 'data'>[]>;
+  getVersion(packageId: string, id: string): Promise<VersionRecord | null>;
+
+  createProposal(proposal: ProposalRecord): Promise<void>;
+  /** A package's proposals, oldest first. */
+  listProposals(packageId: string): Promise<ProposalRecord[]>;
+  getProposal(packageId: string, id: string): Promise<ProposalRecord | null>;
+  /**
+   * Moves a pending proposal to `resolution.state` and returns it; a proposal that is
+   * not pending (anymore) is returned unchanged with `changed: false`; null when unknown.
+   */
+  resolveProposal(packageId: string, id: string, resolution: ProposalResolution): Promise<{ proposal: ProposalRecord; changed: boolean } | null>;
+
+  /** The package's lock state (`{ locked: false }` when never locked). */
+  getLock(packageId: string): Promise<LockState>;
+  /**
+   * Locks (storing `seal` — the sealed version — in the same transaction) or
+   * unlocks, and appends the lock log entry. Returns false, changing nothing, when the
+   * package already is in that state.
+   */
+  setLock(packageId: string, change: LockChange): Promise<boolean>;
+  /** Appends an entry to the lock log without changing the lock (e.g. an owner changed the parties). */
+  appendLockLog(packageId: string, entry: LockLogEntry): Promise<void>;
+  /** The lock log, oldest first. */
+  listLockLog(packageId: string): Promise<LockLogEntry[]>;
+
   /** Releases the back-end; further calls fail. */
   close(): Promise<void>;
 }
+
+/** One change of `putSignoffs`: `state` null removes the party's sign-off on the item. */
+export type SignoffChange = Omit<StoredSignoff, 'state'> & { state: StoredSignoff['state'] | null };
+
+/**
+ * A stored round: the package as the JSON package file (`writePackageJson`, the full
+ * content with rich texts — not a Yjs snapshot, so it survives compaction and
+ * garbage collection) and, for the round a lock saved, the seal (a `SealRecord` as JSON).
+ */
+export interface VersionRecord {
+  packageId: string;
+  id: string;
+  name: string;
+  createdAt: string;
+  createdBy: string | null;
+  createdByName?: string;
+  /** The package file text. */
+  data: string;
+  /** `SealRecord` JSON when sealed. */
+  seal?: string;
+}
+
+/** A counter-offer as stored; `outdated` is derived on read, never stored. */
+export interface ProposalRecord {
+  packageId: string;
+  id: string;
+  lineId: string;
+  year: string;
+  amount: string;
+  against: string | null;
+  note?: string;
+  party: string | null;
+  by: string;
+  byName?: string;
+  at: string;
+  state: ProposalState;
+  resolvedBy?: string;
+  resolvedByName?: string;
+  resolvedAt?: string;
+  resolveNote?: string;
+}
+
+export interface ProposalResolution {
+  state: Exclude<ProposalState, 'pending'>;
+  by: string;
+  byName?: string;
+  at: string;
+  note?: string;
+}
+
+/** `setLock`'s change: lock with its sealed version, or unlock with a reason. */
+export type LockChange =
+  | { locked: true; by: string; byName?: string; at: string; override?: string; seal: VersionRecord }
+  | { locked: false; by: string; byName?: string; at: string; reason: string };

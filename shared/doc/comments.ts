@@ -25,12 +25,14 @@ export const COMMENTS = 'comments';
 export const COMMENT_MAX_CHARS = 4000;
 
 /** The kinds of item a comment can be about. */
-export type CommentTargetKind = 'line' | 'verbal' | 'section';
+export type CommentTargetKind = 'line' | 'verbal' | 'section' | 'cell';
 
-/** What a comment is about: a line, a verbal instruction or a section. */
+/** What a comment is about: a line, a verbal instruction, a section, or one amount cell (`kind: 'cell'`, `id` the line, `year`). */
 export interface CommentTarget {
   kind: CommentTargetKind;
   id: string;
+  /** Only for `cell`: the four-digit year of the amount. */
+  year?: string;
 }
 
 /** A passage of the target's text: base64-encoded relative positions. */
@@ -54,6 +56,8 @@ export interface CommentEntry {
   party?: string;
   text: string;
   createdAt: string;
+  /** User ids of the members the text mentions (`@navn`), checked by the server; absent when none. */
+  mentions?: string[];
 }
 
 /** A reply as plain data; replies are immutable once written. */
@@ -130,6 +134,8 @@ export interface NewComment {
   quote?: string;
   createdAt?: string;
   id?: string;
+  /** User ids of mentioned members (at most `MAX_MENTIONS`, each once). */
+  mentions?: string[];
 }
 
 /** Adds a comment in one transaction. Empty or overlong text is refused, never stored. */
@@ -146,7 +152,8 @@ export function addCommentToDoc(doc: Y.Doc, input: NewComment, origin?: unknown)
     m.set('text', cleaned.text);
     m.set('createdAt', input.createdAt ?? new Date().toISOString());
     m.set('resolved', false);
-    m.set('target', { kind: input.target.kind, id: input.target.id });
+    m.set('target', input.target.kind === 'cell' ? { kind: 'cell', id: input.target.id, year: input.target.year ?? '' } : { kind: input.target.kind, id: input.target.id });
+    if (input.mentions && input.mentions.length > 0) m.set('mentions', [...new Set(input.mentions)]);
     if (input.anchor) m.set('anchor', { start: input.anchor.start, end: input.anchor.end });
     if (input.quote) m.set('quote', input.quote.slice(0, COMMENT_MAX_CHARS));
     m.set('replies', new Y.Array<unknown>());
@@ -159,7 +166,7 @@ export function addCommentToDoc(doc: Y.Doc, input: NewComment, origin?: unknown)
 export function addReplyToDoc(
   doc: Y.Doc,
   commentId: string,
-  input: { author: CommentAuthor; text: string; createdAt?: string; id?: string },
+  input: { author: CommentAuthor; text: string; createdAt?: string; id?: string; mentions?: string[] },
   origin?: unknown,
 ): CommentWriteResult {
   const cleaned = cleanText(input.text);
@@ -176,6 +183,7 @@ export function addReplyToDoc(
     createdAt: input.createdAt ?? new Date().toISOString(),
   };
   if (input.author.party) reply.party = input.author.party;
+  if (input.mentions && input.mentions.length > 0) reply.mentions = [...new Set(input.mentions)];
   doc.transact(() => replies.push([reply]), origin);
   return { ok: true, id };
 }
@@ -205,7 +213,15 @@ function readTarget(v: unknown): CommentTarget | null {
   if (typeof v !== 'object' || v === null) return null;
   const t = v as Record<string, unknown>;
   if ((t.kind === 'line' || t.kind === 'verbal' || t.kind === 'section') && typeof t.id === 'string') return { kind: t.kind, id: t.id };
+  if (t.kind === 'cell' && typeof t.id === 'string' && typeof t.year === 'string' && /^\d{4}$/.test(t.year)) return { kind: 'cell', id: t.id, year: t.year };
   return null;
+}
+
+/** A stored `mentions` value: the user-id strings of a plain array, each once; undefined when none. */
+export function readMentions(v: unknown): string[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const ids = [...new Set(v.filter((x): x is string => typeof x === 'string' && x !== ''))];
+  return ids.length > 0 ? ids : undefined;
 }
 
 function readReply(v: unknown): CommentReply | null {
@@ -218,6 +234,8 @@ function readReply(v: unknown): CommentReply | null {
   const reply: CommentReply = { id, authorId, authorName: str(r.authorName) ?? '', text, createdAt: str(r.createdAt) ?? '' };
   const party = str(r.party);
   if (party) reply.party = party;
+  const mentions = readMentions(r.mentions);
+  if (mentions) reply.mentions = mentions;
   return reply;
 }
 
@@ -249,6 +267,8 @@ export function readCommentFromMap(id: string, m: Y.Map<unknown>): PlainComment 
   if (anchor && typeof anchor.start === 'string' && typeof anchor.end === 'string') c.anchor = { start: anchor.start, end: anchor.end };
   const quote = str(m.get('quote'));
   if (quote) c.quote = quote;
+  const mentions = readMentions(m.get('mentions'));
+  if (mentions) c.mentions = mentions;
   const replies = m.get('replies');
   if (replies instanceof Y.Array) {
     c.replies = replies
@@ -267,18 +287,18 @@ export function readCommentsFromDoc(doc: Y.Doc, target?: CommentTarget): PlainCo
     if (!(m instanceof Y.Map)) continue;
     const c = readCommentFromMap(id, m);
     if (!c) continue;
-    if (target && (c.target.kind !== target.kind || c.target.id !== target.id)) continue;
+    if (target && (c.target.kind !== target.kind || c.target.id !== target.id || (target.kind === 'cell' && c.target.year !== target.year))) continue;
     out.push(c);
   }
   return out.sort(byTimeThenId);
 }
 
-/** Open (unresolved) comment counts per target, keyed `${kind}:${id}`, for badges. */
+/** Open (unresolved) comment counts per target, keyed `${kind}:${id}` (a cell: `cell:${lineId}:${year}`), for badges. */
 export function countOpenCommentsByTarget(doc: Y.Doc): Map<string, number> {
   const counts = new Map<string, number>();
   for (const c of readCommentsFromDoc(doc)) {
     if (c.resolved) continue;
-    const key = `${c.target.kind}:${c.target.id}`;
+    const key = c.target.kind === 'cell' ? `cell:${c.target.id}:${c.target.year ?? ''}` : `${c.target.kind}:${c.target.id}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;

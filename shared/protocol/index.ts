@@ -9,3 +9,4 @@ export * from './wire';
 export * from './http';
 export * from './presence';
 export * from './conflicts';
+export * from './agreement';

@@ -40,7 +40,7 @@ describe('PostgreSQL storage across instances', () => {
     schemas.push(schema);
     const [a, b] = await Promise.all([testPool(schema), testPool(schema)]);
     const [ra, rb] = await Promise.all([runMigrations(a, DOC_MIGRATIONS), runMigrations(b, DOC_MIGRATIONS)]);
-    expect([...ra, ...rb].sort()).toEqual(DOC_MIGRATIONS.map((m) => m.id));
+    expect([...ra, ...rb].sort((x, y) => x - y)).toEqual(DOC_MIGRATIONS.map((m) => m.id));
     expect(await runMigrations(a, DOC_MIGRATIONS)).toEqual([]);
     await Promise.all([a.end(), b.end()]);
   });

@@ -195,6 +195,82 @@ export function storageContract(name: string, factory: StorageFactory): void {
       await s.close();
     });
 
+    it('agreement: sign-offs are set, replaced and removed per item and party, and refused while locked', async () => {
+      const s = await factory.create();
+      const at = '2026-01-01T00:00:00.000Z';
+      const base = { by: 'u1', byName: 'Ola', at, fingerprint: 'f1' };
+      expect(await s.listSignoffs('p1')).toEqual([]);
+      expect(await s.putSignoffs('p1', [{ ...base, itemId: 'a', party: 'sv', state: 'accepted' }, { ...base, itemId: 'b', party: 'sv', state: 'reservation', note: 'Må se' }])).toEqual({ updated: 2 });
+      await s.putSignoffs('p1', [{ ...base, itemId: 'a', party: 'ap', state: 'declined', by: 'u2' }]);
+      await s.putSignoffs('p2', [{ ...base, itemId: 'a', party: 'sv', state: 'accepted' }]);
+      const key = (x: { itemId: string; party: string }) => `${x.itemId}/${x.party}`;
+      expect((await s.listSignoffs('p1')).map(key).sort()).toEqual(['a/ap', 'a/sv', 'b/sv']);
+      expect((await s.listSignoffs('p1')).find((x) => key(x) === 'b/sv')).toEqual({ ...base, itemId: 'b', party: 'sv', state: 'reservation', note: 'Må se' });
+      // Replace one, remove another.
+      await s.putSignoffs('p1', [{ ...base, itemId: 'a', party: 'sv', state: 'declined', fingerprint: 'f2' }, { ...base, itemId: 'b', party: 'sv', state: null }]);
+      const after = await s.listSignoffs('p1');
+      expect(after.map(key).sort()).toEqual(['a/ap', 'a/sv']);
+      expect(after.find((x) => key(x) === 'a/sv')).toMatchObject({ state: 'declined', fingerprint: 'f2' });
+      // Locked: nothing written.
+      const seal = { packageId: 'p1', id: 'v-seal', name: 'Forseglet', createdAt: at, createdBy: 'u1', data: '{"package":1}', seal: '{"checksum":"abc"}' };
+      expect(await s.setLock('p1', { locked: true, by: 'u1', byName: 'Ola', at, override: 'Haster', seal })).toBe(true);
+      expect(await s.putSignoffs('p1', [{ ...base, itemId: 'c', party: 'sv', state: 'accepted' }])).toEqual({ locked: true });
+      expect((await s.listSignoffs('p1')).map(key).sort()).toEqual(['a/ap', 'a/sv']);
+      expect(await s.putSignoffs('p2', [{ ...base, itemId: 'c', party: 'sv', state: 'accepted' }])).toEqual({ updated: 1 });
+      await s.close();
+    });
+
+    it('agreement: versions keep their package text, newest first, and a lock stores its sealed version with the log', async () => {
+      const s = await factory.create();
+      const v = (id: string, at: string) => ({ packageId: 'p1', id, name: `Runde ${id}`, createdAt: at, createdBy: 'u1', createdByName: 'Ola', data: `{"id":"${id}","tekst":"æøå"}` });
+      await s.createVersion(v('v1', '2026-01-01T00:00:00.000Z'));
+      await s.createVersion(v('v2', '2026-01-02T00:00:00.000Z'));
+      await s.createVersion({ ...v('v9', '2026-01-02T00:00:00.000Z'), packageId: 'p2' });
+      await expect(s.createVersion(v('v1', '2026-01-03T00:00:00.000Z'))).rejects.toThrow();
+      const { data: _d, ...v2meta } = v('v2', '2026-01-02T00:00:00.000Z');
+      expect((await s.listVersions('p1')).map((x) => x.id)).toEqual(['v2', 'v1']);
+      expect((await s.listVersions('p1'))[0]).toEqual(v2meta);
+      expect(await s.getVersion('p1', 'v1')).toEqual(v('v1', '2026-01-01T00:00:00.000Z'));
+      expect(await s.getVersion('p1', 'v9')).toBeNull();
+
+      expect(await s.getLock('p1')).toEqual({ locked: false });
+      const at = '2026-01-03T00:00:00.000Z';
+      const seal = { ...v('v3', at), seal: '{"checksum":"abc"}' };
+      expect(await s.setLock('p1', { locked: true, by: 'u1', at, seal })).toBe(true);
+      expect(await s.setLock('p1', { locked: true, by: 'u1', at, seal: { ...seal, id: 'v4' } })).toBe(false);
+      expect(await s.getLock('p1')).toEqual({ locked: true, lockedBy: 'u1', lockedAt: at, versionId: 'v3' });
+      expect(await s.getVersion('p1', 'v3')).toEqual(seal);
+      expect(await s.getVersion('p1', 'v4')).toBeNull();
+      expect(await s.setLock('p1', { locked: false, by: 'u2', byName: 'Kari', at, reason: 'Feil i tallene' })).toBe(true);
+      expect(await s.setLock('p1', { locked: false, by: 'u2', at, reason: 'igjen' })).toBe(false);
+      expect(await s.getLock('p1')).toEqual({ locked: false });
+      await s.appendLockLog('p1', { action: 'parties', by: 'u1', at, reason: 'SV ut' });
+      expect(await s.listLockLog('p1')).toEqual([
+        { action: 'lock', by: 'u1', at, versionId: 'v3' },
+        { action: 'unlock', by: 'u2', byName: 'Kari', at, reason: 'Feil i tallene' },
+        { action: 'parties', by: 'u1', at, reason: 'SV ut' },
+      ]);
+      expect(await s.listLockLog('p2')).toEqual([]);
+      await s.close();
+    });
+
+    it('agreement: a proposal is resolved once; a second resolution changes nothing', async () => {
+      const s = await factory.create();
+      const p = { packageId: 'p1', id: 'x1', lineId: 'l1', year: '2024', amount: '2.6', against: '3', party: 'sv', by: 'u1', at: '2026-01-01T00:00:00.000Z', state: 'pending' as const };
+      await s.createProposal(p);
+      await s.createProposal({ ...p, id: 'x2', against: null });
+      await s.createProposal({ ...p, packageId: 'p2', id: 'x3' });
+      expect((await s.listProposals('p1')).map((x) => x.id)).toEqual(['x1', 'x2']);
+      expect(await s.getProposal('p1', 'x2')).toEqual({ ...p, id: 'x2', against: null });
+      const r = await s.resolveProposal('p1', 'x1', { state: 'accepted', by: 'u2', byName: 'Kari', at: '2026-01-02T00:00:00.000Z' });
+      expect(r).toEqual({ proposal: { ...p, state: 'accepted', resolvedBy: 'u2', resolvedByName: 'Kari', resolvedAt: '2026-01-02T00:00:00.000Z' }, changed: true });
+      const again = await s.resolveProposal('p1', 'x1', { state: 'declined', by: 'u3', at: '2026-01-03T00:00:00.000Z' });
+      expect(again).toEqual({ proposal: r!.proposal, changed: false });
+      expect(await s.resolveProposal('p1', 'x3', { state: 'declined', by: 'u3', at: '2026-01-03T00:00:00.000Z' })).toBeNull();
+      expect(await s.getProposal('p1', 'x1')).toEqual(r!.proposal);
+      await s.close();
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
       it('keeps everything across a reopen', async () => {
@@ -208,6 +284,22 @@ export function storageContract(name: string, factory: StorageFactory): void {
         const r = await s2.load('p1');
         expect(rebuild(r.snapshot, r.updates).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
         expect(await s2.getPackage('p1')).not.toBeNull();
+        await s2.close();
+      });
+
+      it('keeps sign-offs, versions, proposals and the lock across a reopen', async () => {
+        const s = await factory.create();
+        const at = '2026-01-01T00:00:00.000Z';
+        await s.putSignoffs('p1', [{ itemId: 'a', party: 'sv', state: 'accepted', by: 'u1', at, fingerprint: 'f' }]);
+        await s.createVersion({ packageId: 'p1', id: 'v1', name: 'R1', createdAt: at, createdBy: 'u1', data: '{}' });
+        await s.createProposal({ packageId: 'p1', id: 'x1', lineId: 'l', year: '2024', amount: '1', against: null, party: 'sv', by: 'u1', at, state: 'pending' });
+        await s.setLock('p1', { locked: true, by: 'u1', at, seal: { packageId: 'p1', id: 'v2', name: 'S', createdAt: at, createdBy: 'u1', data: '{}', seal: '{}' } });
+        const s2 = await reopen(s);
+        expect(await s2.listSignoffs('p1')).toHaveLength(1);
+        expect((await s2.listVersions('p1')).map((v) => v.id)).toEqual(['v2', 'v1']);
+        expect(await s2.getProposal('p1', 'x1')).not.toBeNull();
+        expect((await s2.getLock('p1')).locked).toBe(true);
+        expect(await s2.listLockLog('p1')).toHaveLength(1);
         await s2.close();
       });
     }

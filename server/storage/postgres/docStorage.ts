@@ -1,7 +1,24 @@
 import type pg from 'pg';
-import type { AppendBatch, AuditEntry, ConflictRecord, DocStorage, PackageRecord, StoredDoc } from '../types';
+import type { LockLogEntry, LockState } from '../../../shared/protocol';
+import type { StoredSignoff } from '../../../shared/report/agreement';
+import type {
+  AppendBatch,
+  AuditEntry,
+  ConflictRecord,
+  DocStorage,
+  LockChange,
+  PackageRecord,
+  ProposalRecord,
+  ProposalResolution,
+  SignoffChange,
+  StoredDoc,
+  VersionRecord,
+} from '../types';
 import { inTransaction } from './pool';
-import { auditEntryFromRow, packageFromRow, type AuditRow, type PackageRow } from '../rows';
+import { auditEntryFromRow, lockRowsOf, packageFromRow, resolvedProposal, signoffOf, versionFromRow, versionMetaJson, type AuditRow, type PackageRow } from '../rows';
+
+/** Key of the transaction advisory lock that orders sign-off writes (shared) against lock changes (exclusive) of one package. */
+const LOCK_KEY_SQL = "hashtextextended('agreement-lock:' || $1, 0)";
 
 interface ConflictRow {
   data: ConflictRecord;
@@ -184,6 +201,121 @@ export class PostgresStorage implements DocStorage {
     await this.pool.query('UPDATE conflicts SET dismissed_by = $1, dismissed_at = $2 WHERE id = $3 AND package_id = $4 AND dismissed_at IS NULL', [userId, at, id, packageId]);
     const r = await this.pool.query<ConflictRow>('SELECT * FROM conflicts WHERE id = $1 AND package_id = $2', [id, packageId]);
     return r.rows[0] ? toConflict(r.rows[0]) : null;
+  }
+
+  async listSignoffs(packageId: string): Promise<StoredSignoff[]> {
+    const r = await this.pool.query<{ data: StoredSignoff }>('SELECT data FROM agreement_signoffs WHERE package_id = $1', [packageId]);
+    return r.rows.map((x) => x.data);
+  }
+
+  async putSignoffs(packageId: string, changes: SignoffChange[]): Promise<{ updated: number } | { locked: true }> {
+    return inTransaction(this.pool, async (c): Promise<{ updated: number } | { locked: true }> => {
+      await c.query(`SELECT pg_advisory_xact_lock_shared(${LOCK_KEY_SQL})`, [packageId]);
+      const lock = await c.query<{ data: LockState }>('SELECT data FROM agreement_locks WHERE package_id = $1', [packageId]);
+      if (lock.rows[0]?.data.locked) return { locked: true };
+      const removed = changes.filter((x) => x.state === null);
+      const set = changes.filter((x) => x.state !== null);
+      if (removed.length > 0) {
+        await c.query('DELETE FROM agreement_signoffs s USING unnest($2::text[], $3::text[]) AS t(i, p) WHERE s.package_id = $1 AND s.item_id = t.i AND s.party = t.p', [
+          packageId,
+          removed.map((x) => x.itemId),
+          removed.map((x) => x.party),
+        ]);
+      }
+      if (set.length > 0) {
+        await c.query(
+          `INSERT INTO agreement_signoffs (package_id, item_id, party, data) SELECT $1, i, p, d::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS t(i, p, d)
+           ON CONFLICT (package_id, item_id, party) DO UPDATE SET data = EXCLUDED.data`,
+          [packageId, set.map((x) => x.itemId), set.map((x) => x.party), set.map((x) => JSON.stringify(signoffOf(x)))],
+        );
+      }
+      return { updated: changes.length };
+    });
+  }
+
+  async createVersion(version: VersionRecord): Promise<void> {
+    await this.pool.query('INSERT INTO agreement_versions (package_id, id, meta, data, seal) VALUES ($1, $2, $3, $4, $5)', [
+      version.packageId,
+      version.id,
+      versionMetaJson(version),
+      version.data,
+      version.seal ?? null,
+    ]);
+  }
+
+  async listVersions(packageId: string): Promise<Omit<VersionRecord, 'data'>[]> {
+    const r = await this.pool.query<{ package_id: string; id: string; meta: string; seal: string | null }>(
+      'SELECT package_id, id, meta, seal FROM agreement_versions WHERE package_id = $1 ORDER BY seq DESC',
+      [packageId],
+    );
+    return r.rows.map((row) => {
+      const { data: _data, ...v } = versionFromRow(row);
+      return v;
+    });
+  }
+
+  async getVersion(packageId: string, id: string): Promise<VersionRecord | null> {
+    const r = await this.pool.query<{ package_id: string; id: string; meta: string; seal: string | null; data: string }>(
+      'SELECT package_id, id, meta, seal, data FROM agreement_versions WHERE package_id = $1 AND id = $2',
+      [packageId, id],
+    );
+    return r.rows[0] ? versionFromRow(r.rows[0]) : null;
+  }
+
+  async createProposal(proposal: ProposalRecord): Promise<void> {
+    await this.pool.query('INSERT INTO agreement_proposals (package_id, id, data) VALUES ($1, $2, $3)', [proposal.packageId, proposal.id, JSON.stringify(proposal)]);
+  }
+
+  async listProposals(packageId: string): Promise<ProposalRecord[]> {
+    const r = await this.pool.query<{ data: ProposalRecord }>('SELECT data FROM agreement_proposals WHERE package_id = $1 ORDER BY seq', [packageId]);
+    return r.rows.map((x) => x.data);
+  }
+
+  async getProposal(packageId: string, id: string): Promise<ProposalRecord | null> {
+    const r = await this.pool.query<{ data: ProposalRecord }>('SELECT data FROM agreement_proposals WHERE package_id = $1 AND id = $2', [packageId, id]);
+    return r.rows[0]?.data ?? null;
+  }
+
+  async resolveProposal(packageId: string, id: string, resolution: ProposalResolution): Promise<{ proposal: ProposalRecord; changed: boolean } | null> {
+    return inTransaction(this.pool, async (c) => {
+      const r = await c.query<{ data: ProposalRecord }>('SELECT data FROM agreement_proposals WHERE package_id = $1 AND id = $2 FOR UPDATE', [packageId, id]);
+      const p = r.rows[0]?.data;
+      if (!p) return null;
+      if (p.state !== 'pending') return { proposal: p, changed: false };
+      const next = resolvedProposal(p, resolution);
+      await c.query('UPDATE agreement_proposals SET data = $1 WHERE package_id = $2 AND id = $3', [JSON.stringify(next), packageId, id]);
+      return { proposal: next, changed: true };
+    });
+  }
+
+  async getLock(packageId: string): Promise<LockState> {
+    const r = await this.pool.query<{ data: LockState }>('SELECT data FROM agreement_locks WHERE package_id = $1', [packageId]);
+    return r.rows[0]?.data ?? { locked: false };
+  }
+
+  async setLock(packageId: string, change: LockChange): Promise<boolean> {
+    return inTransaction(this.pool, async (c) => {
+      await c.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY_SQL})`, [packageId]);
+      const cur = await c.query<{ data: LockState }>('SELECT data FROM agreement_locks WHERE package_id = $1', [packageId]);
+      if ((cur.rows[0]?.data.locked ?? false) === change.locked) return false;
+      const { state, entry } = lockRowsOf(change);
+      if (change.locked) {
+        const v = change.seal;
+        await c.query('INSERT INTO agreement_versions (package_id, id, meta, data, seal) VALUES ($1, $2, $3, $4, $5)', [v.packageId, v.id, versionMetaJson(v), v.data, v.seal ?? null]);
+      }
+      await c.query('INSERT INTO agreement_locks (package_id, data) VALUES ($1, $2) ON CONFLICT (package_id) DO UPDATE SET data = EXCLUDED.data', [packageId, JSON.stringify(state)]);
+      await c.query('INSERT INTO agreement_lock_log (package_id, data) VALUES ($1, $2)', [packageId, JSON.stringify(entry)]);
+      return true;
+    });
+  }
+
+  async appendLockLog(packageId: string, entry: LockLogEntry): Promise<void> {
+    await this.pool.query('INSERT INTO agreement_lock_log (package_id, data) VALUES ($1, $2)', [packageId, JSON.stringify(entry)]);
+  }
+
+  async listLockLog(packageId: string): Promise<LockLogEntry[]> {
+    const r = await this.pool.query<{ data: LockLogEntry }>('SELECT data FROM agreement_lock_log WHERE package_id = $1 ORDER BY seq', [packageId]);
+    return r.rows.map((x) => x.data);
   }
 
   async close(): Promise<void> {

@@ -99,4 +99,44 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conflicts_by_package ON conflicts (package_id, seq);
     `,
   },
+  {
+    // Agreement (issue 13) owns ids 200–299.
+    id: 201,
+    name: 'agreement: sign-offs, versions, proposals, lock and its log',
+    sql: `
+      CREATE TABLE agreement_signoffs (
+        package_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        party TEXT NOT NULL,
+        data JSONB NOT NULL,
+        PRIMARY KEY (package_id, item_id, party)
+      );
+      CREATE TABLE agreement_versions (
+        seq BIGSERIAL PRIMARY KEY,
+        package_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        meta TEXT NOT NULL,
+        data TEXT NOT NULL,
+        seal TEXT,
+        UNIQUE (package_id, id)
+      );
+      CREATE TABLE agreement_proposals (
+        seq BIGSERIAL PRIMARY KEY,
+        package_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        data JSONB NOT NULL,
+        UNIQUE (package_id, id)
+      );
+      CREATE TABLE agreement_locks (
+        package_id TEXT PRIMARY KEY,
+        data JSONB NOT NULL
+      );
+      CREATE TABLE agreement_lock_log (
+        seq BIGSERIAL PRIMARY KEY,
+        package_id TEXT NOT NULL,
+        data JSONB NOT NULL
+      );
+      CREATE INDEX agreement_lock_log_by_package ON agreement_lock_log (package_id, seq);
+    `,
+  },
 ];
