@@ -167,8 +167,9 @@ export function LineDetails(props: LineDetailsProps) {
         </label>
         <label>
           {t('status')}
-          <select disabled={!canEdit} value={line.status ?? 'draft'} onChange={(e) => set({ status: e.target.value as PackageLine['status'] })}>
-            {STATUSES.map((s) => (
+          {/* «Enighet» follows from every party's sign-off; it is not set by hand (a hand-set one reads as a draft). */}
+          <select disabled={!canEdit} value={line.status === 'agreed' ? 'draft' : (line.status ?? 'draft')} onChange={(e) => set({ status: e.target.value as PackageLine['status'] })}>
+            {STATUSES.filter((s) => s !== 'agreed').map((s) => (
               <option key={s} value={s}>
                 {t(`status_${s}`)}
               </option>

@@ -89,8 +89,8 @@ export function SectionsView(props: SectionsViewProps) {
                   </option>
                 ))}
               </select>
-              <select className="compact-select" aria-label={`${t('status')}: ${v.title}`} disabled={!canEdit} value={v.status ?? 'draft'} onChange={(e) => setVerbalFields(conn.doc, v.id, { status: e.target.value }, conn.localOrigin)}>
-                {STATUSES.map((st) => (
+              <select className="compact-select" aria-label={`${t('status')}: ${v.title}`} disabled={!canEdit} value={v.status === 'agreed' ? 'draft' : (v.status ?? 'draft')} onChange={(e) => setVerbalFields(conn.doc, v.id, { status: e.target.value }, conn.localOrigin)}>
+                {STATUSES.filter((st) => st !== 'agreed').map((st) => (
                   <option key={st} value={st}>
                     {t(`status_${st}`)}
                   </option>

@@ -38,6 +38,7 @@ import { LockBanner } from '../agreement/LockBanner';
 import { RoundsPanel } from '../agreement/RoundsPanel';
 import { SignoffBar } from '../agreement/SignoffBar';
 import { useAgreementLayer } from '../agreement/useAgreementLayer';
+import '../agreement/agreement.css';
 
 // The import and export code (previews, the pre-export check, downloads) loads when its tab is opened.
 const ImportExportPanel = lazy(() => import('./ImportExportPanel').then((m) => ({ default: m.ImportExportPanel })));
@@ -67,7 +68,9 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
 
   const parties = snap.meta.parties;
   // Sign-offs, offers and the lock, from the server; while locked nobody changes the content.
-  const layer = useAgreementLayer({ conn, role: status.role, lines: snap.lines, parties });
+  // Open comments on one amount cell (`cell:<line>:<year>`) mark that cell.
+  const cellComments = useMemo(() => new Map([...commentCounts].flatMap(([k, n]) => (k.startsWith('cell:') ? [[k.slice(5).replace(/:(\d{4})$/, '|$1'), n] as const] : []))), [commentCounts]);
+  const layer = useAgreementLayer({ conn, role: status.role, lines: snap.lines, parties, cellComments });
   const locked = layer.locked;
   const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason && !locked;
   const people = useMemo(() => peers.map((p) => p.user), [peers]);
