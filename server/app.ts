@@ -9,7 +9,11 @@ import { errorBody } from './auth/validation';
 import { createPackageExporters } from './export/exporters';
 import { startHeartbeat } from './heartbeat';
 import { createPackageAccess } from './packages/access';
-import { ConflictHub } from './hooks';
+import { AgreementHub, ConflictHub } from './hooks';
+import { agreementRoutes } from './packages/agreement';
+import { mentionRoutes } from './packages/mentions';
+import { proposalRoutes } from './packages/proposals';
+import { versionRoutes } from './packages/versions';
 import { conflictRoutes } from './packages/conflicts';
 import { packageCrudRoutes } from './packages/crud';
 import { deletedLineRoutes } from './packages/deletedLines';
@@ -33,6 +37,8 @@ export interface AppDeps {
   rooms: RoomRegistry;
   /** The conflicts of amount cells (the rooms' hook and these routes share it); default: a hub without audit completion. */
   conflicts?: ConflictHub;
+  /** The agreement hub (the rooms' lock and parties hook and these routes share it); default: a hub of its own. */
+  agreement?: AgreementHub;
   publicOrigin: string | undefined;
   /** TRUST_PROXY: a reverse proxy terminates TLS; its `X-Forwarded-Proto` names the scheme. */
   trustProxy?: boolean;
@@ -77,6 +83,7 @@ export function createApp(deps: AppDeps): {
   const { auth, storage, rooms } = deps;
   const access = createPackageAccess({ auth, packageExists: async (id) => (await storage.getPackage(id)) !== null });
   const routeDeps: PackageRouteDeps = { auth, storage, rooms, access };
+  const agreement = deps.agreement ?? new AgreementHub(storage);
 
   app.use('*', securityHeaders(deps.publicOrigin));
   app.use('/api/*', compressAnswers());
@@ -104,7 +111,11 @@ export function createApp(deps: AppDeps): {
   app.route('/', entryRoutes(routeDeps));
   app.route('/', deletedLineRoutes(routeDeps));
   app.route('/', conflictRoutes({ ...routeDeps, conflicts: deps.conflicts ?? new ConflictHub(storage) }));
-  app.route('/', exportRoutes({ ...routeDeps, exporters: deps.exporters ?? createPackageExporters() }));
+  app.route('/', exportRoutes({ ...routeDeps, agreement, exporters: deps.exporters ?? createPackageExporters() }));
+  app.route('/', agreementRoutes({ ...routeDeps, agreement }));
+  app.route('/', versionRoutes({ ...routeDeps, agreement }));
+  app.route('/', proposalRoutes({ ...routeDeps, agreement }));
+  app.route('/', mentionRoutes(routeDeps));
 
   const stopSync = registerSyncRoutes(app, nodeWs.upgradeWebSocket, { auth, rooms, access, publicOrigin: deps.publicOrigin, trustProxy: deps.trustProxy ?? false, log: deps.log });
 

@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
 import type { AuthProvider } from './auth/types';
 import { createApp } from './app';
 import type { PackageExporter } from './packages/export';
-import { ConflictHub, packageHooks } from './hooks';
+import { AgreementHub, ConflictHub, packageHooks } from './hooks';
 import { RoomRegistry, type RoomHooks, type RoomLogger } from './sync';
 import { serveClient } from './static';
 import type { DocStorage } from './storage/types';
@@ -63,10 +63,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const log = opts.log ?? console;
   // One hub for the rooms' conflict hook and the conflicts routes (their notices reach the same sockets).
   const conflicts = new ConflictHub(opts.storage);
+  // One hub for the rooms' lock and parties rules and the agreement routes (a lock reaches the rooms at once).
+  const agreement = new AgreementHub(opts.storage);
   const rooms = new RoomRegistry({
     storage: opts.storage,
     log,
-    hooks: opts.hooks ?? packageHooks({ conflicts }),
+    hooks: opts.hooks ?? packageHooks({ conflicts, agreement }),
     ...(opts.roomIdleTimeoutMs !== undefined ? { idleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
@@ -77,6 +79,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     storage: opts.storage,
     rooms,
     conflicts,
+    agreement,
     publicOrigin: opts.publicOrigin,
     trustProxy: opts.trustProxy ?? false,
     log,

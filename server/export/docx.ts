@@ -290,6 +290,7 @@ function footer(model: ExportModel): Footer {
   if (model.footer.checksum) {
     children.push(new Paragraph({ style: 'FooterText', children: [new TextRun({ text: `Forseglet versjon, SHA-256: ${stripControlChars(model.footer.checksum)}` })] }));
   }
+  for (const line of model.footer.acceptances ?? []) children.push(new Paragraph({ style: 'FooterText', children: [new TextRun({ text: stripControlChars(line) })] }));
   return new Footer({ children });
 }
 

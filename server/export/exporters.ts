@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { readRichPackageFromDoc } from '../../shared/doc/richPackage';
+import { readRichPackageFromDoc, type RichPackage } from '../../shared/doc/richPackage';
 import { EXPORT_FORMATS, type ExportFormat } from '../../shared/protocol';
 import { exportPackage, parseExportQuery, type ExportResult } from './index';
 
@@ -15,6 +15,10 @@ export interface ExporterInput {
   doc: Y.Doc;
   pkg: { id: string };
   query?: Record<string, string | undefined>;
+  /** The package to export instead of the doc's (a stored round, or the live package with its `agreed` statuses derived). */
+  rich?: RichPackage;
+  /** Footer of a stored round: its name and date, and when sealed the checksum and each party's acceptance. */
+  round?: { versionName: string; date: string; checksum?: string; acceptances?: string[] };
 }
 
 /** Thrown for a bad query value; `message` is Norwegian, meant for a 400 answer. */
@@ -32,7 +36,8 @@ export function createPackageExporters(): Record<ExportFormat, (input: ExporterI
     out[format] = async (input) => {
       const parsed = parseExportQuery({ ...(input.query ?? {}), format });
       if (!parsed.ok) throw new ExportQueryError(parsed.message);
-      return exportPackage(readRichPackageFromDoc(input.doc, input.pkg.id), parsed.options);
+      const options = input.round ? { ...parsed.options, ...input.round } : parsed.options;
+      return exportPackage(input.rich ?? readRichPackageFromDoc(input.doc, input.pkg.id), options);
     };
   }
   return out;

@@ -153,7 +153,7 @@ export function renderHtml(model: ExportModel): string {
     '</section>',
   );
   const footerText = [model.title, model.footer.versionName, model.footer.date ? formatDateNorwegian(model.footer.date) : undefined].filter((p): p is string => !!p).join(' · ');
-  parts.push(`<footer><p>${e(footerText)}</p>${model.footer.checksum ? `<p>Forseglet versjon, SHA-256: <code>${e(model.footer.checksum)}</code></p>` : ''}</footer>`);
+  parts.push(`<footer><p>${e(footerText)}</p>${model.footer.checksum ? `<p>Forseglet versjon, SHA-256: <code>${e(model.footer.checksum)}</code></p>` : ''}${(model.footer.acceptances ?? []).map((l) => `<p>${e(l)}</p>`).join('')}</footer>`);
   const pageFooter = `@media print { @page { @bottom-left { content: ${cssString(footerText)}; font-family: Calibri, Carlito, sans-serif; font-size: 8pt; color: #555; } @bottom-right { content: "Side " counter(page) " av " counter(pages); font-family: Calibri, Carlito, sans-serif; font-size: 8pt; color: #555; } } }`;
   return `<!doctype html>
 <html lang="nb">

@@ -26,6 +26,8 @@ export interface ExportOptions {
    * the version was sealed); printed whenever given.
    */
   checksum?: string;
+  /** A sealed round's acceptance per party, printed under the checksum. */
+  acceptances?: string[];
 }
 
 export interface ExportResult {
@@ -91,6 +93,7 @@ export async function exportPackage(pkg: RichPackage, opts: ExportOptions): Prom
     ...(opts.versionName ? { versionName: opts.versionName } : {}),
     ...(opts.date ? { date: opts.date } : {}),
     ...(opts.checksum ? { checksum: opts.checksum } : opts.sealed ? { checksum } : {}),
+    ...(opts.acceptances ? { acceptances: opts.acceptances } : {}),
   });
   switch (opts.format) {
     case 'docx':

@@ -98,10 +98,11 @@ export function renderMarkdown(model: ExportModel): string {
   out.push('## Tabeller', '*Beløp i millioner kroner. Tiltak og bruk av disposisjonsfond er positive beløp; inndekning og avsetning til fond er negative.*');
   for (const t of model.tables) out.push(`### ${escapeMarkdown(t.title)}`, tableMd(t, model));
   const footer = [model.footer.versionName, model.footer.date ? formatDateNorwegian(model.footer.date) : undefined].filter((p): p is string => !!p);
-  if (footer.length > 0 || model.footer.checksum) {
+  if (footer.length > 0 || model.footer.checksum || model.footer.acceptances) {
     out.push('---');
     if (footer.length > 0) out.push(`*${escapeMarkdown(footer.join(' · '))}*`);
     if (model.footer.checksum) out.push(`Forseglet versjon, SHA-256: \`${stripControlChars(model.footer.checksum).replace(/`/g, '')}\``);
+    for (const line of model.footer.acceptances ?? []) out.push(escapeMarkdown(stripControlChars(line)));
   }
   return out.join('\n\n') + '\n';
 }

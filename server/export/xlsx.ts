@@ -301,7 +301,7 @@ export async function renderXlsx(model: ExportModel): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Budsjettverksted';
   wb.title = stripControlChars(model.title);
-  const versionNote = [model.footer.versionName, model.footer.date ? formatDateNorwegian(model.footer.date) : undefined, model.footer.checksum ? `SHA-256 ${model.footer.checksum}` : undefined].filter(Boolean).join(' · ');
+  const versionNote = [model.footer.versionName, model.footer.date ? formatDateNorwegian(model.footer.date) : undefined, model.footer.checksum ? `SHA-256 ${model.footer.checksum}` : undefined, ...(model.footer.acceptances ?? [])].filter(Boolean).join(' · ');
   if (versionNote) wb.description = versionNote;
   const byId = new Map(model.tables.map((t) => [t.id, t]));
   const pick = (...ids: ExportTable['id'][]) => ids.map((id) => byId.get(id)).filter((t): t is ExportTable => t !== undefined);

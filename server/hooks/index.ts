@@ -2,6 +2,7 @@
  * The room hooks of a package server, in the order they run.
  */
 import type { RoomHooks } from '../sync';
+import type { AgreementHub } from './agreement';
 import { awarenessIdentityHook } from './awarenessIdentity';
 import { ConflictHub } from './cellConflicts';
 import { commentsHook } from './comments';
@@ -15,6 +16,8 @@ import { schemaUpgradeHook } from './schemaUpgrade';
 export interface PackageHooksOptions {
   /** The conflict hub the HTTP routes use too (default: a hub of its own). */
   conflicts?: ConflictHub;
+  /** The agreement hub (lock and parties rules) the HTTP routes use too; without one, no agreement rules run. */
+  agreement?: AgreementHub;
 }
 
 /**
@@ -34,6 +37,7 @@ export function packageHooks(opts: PackageHooksOptions = {}): RoomHooks[] {
     schemaUpgradeHook(),
     applicabilityHook(),
     schemaHook(),
+    ...(opts.agreement ? [opts.agreement.hook()] : []),
     commentsHook(),
     lineAuditHook(),
     (opts.conflicts ?? new ConflictHub()).hook(),
@@ -51,3 +55,4 @@ export { commentsHook } from './comments';
 export { originRowsHook } from './originRows';
 export { schemaUpgradeHook, SCHEMA_UPGRADE_ORIGIN } from './schemaUpgrade';
 export { ConflictHub } from './cellConflicts';
+export { AgreementHub, PartiesOrigin, type PackageEvents } from './agreement';

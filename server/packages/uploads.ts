@@ -8,6 +8,7 @@ import { applyRichPackageToDoc } from '../../shared/doc/richPackage';
 import { BASELINE_LEDGERS, baselineLedgerOfHeader, writeBaselineToDoc, type BaselineLedger } from '../../shared/doc/baseline';
 import { previewImport } from '../../shared/format/importPreview';
 import { importBaselineFromFile, importLinesFromFile, importPackageFromFile } from '../import/index';
+import { refuseWhenLocked } from './agreement';
 import type { PackageRouteDeps } from './deps';
 import { authorizeCreate, createPackage } from './create';
 import { HttpOrigin } from './origin';
@@ -52,6 +53,8 @@ export function uploadRoutes(deps: PackageRouteDeps): Hono {
   app.post('/api/packages/:id/import', uploadLimit, async (c) => {
     const a = await access.forRoute(c, 'write');
     if (a instanceof Response) return a;
+    const locked = await refuseWhenLocked(c, deps.storage, a.id);
+    if (locked) return locked;
     const upload = await readUploadedSpreadsheet(c);
     if (upload instanceof Response) return upload;
     const preview = c.req.query('preview') === '1';
@@ -72,6 +75,8 @@ export function uploadRoutes(deps: PackageRouteDeps): Hono {
   app.post('/api/packages/:id/baseline', uploadLimit, async (c) => {
     const a = await access.forRoute(c, 'write');
     if (a instanceof Response) return a;
+    const locked = await refuseWhenLocked(c, deps.storage, a.id);
+    if (locked) return locked;
     const upload = await readUploadedSpreadsheet(c);
     if (upload instanceof Response) return upload;
     const asked = c.req.query('ledger');

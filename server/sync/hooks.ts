@@ -138,6 +138,12 @@ export interface RoomHooks {
    * Throwing fails the load (or the rebuild).
    */
   onCreateReplica?(ctx: ReplicaContext): void;
+  /**
+   * Before the stored state is read, awaited: load what the hook's checks need from
+   * elsewhere (e.g. the package's lock state), so no check reads storage per update.
+   * Rejecting fails the load.
+   */
+  beforeLoadDocument?(ctx: { room: HookRoom }): Promise<void> | void;
   /** After the stored state is applied, before anyone is served; may change `ctx.doc` (stored like any update). Throwing fails the load. */
   afterLoadDocument?(ctx: LoadContext): void;
   /** Before a client update is applied; refusing closes the sender (4422), dropping ignores the update, resync drops it and asks the sender for a step 2. Throwing refuses. */
@@ -262,6 +268,18 @@ export class HookRunner {
   /** Runs `onCreateReplica` of every hook; a throw propagates. */
   createReplica(ctx: ReplicaContext): void {
     for (const h of this.hooks) h.onCreateReplica?.(ctx);
+  }
+
+  /** Runs `beforeLoadDocument` of every hook, one after the other; a rejection propagates (the load fails). */
+  async beforeLoad(ctx: { room: HookRoom }): Promise<void> {
+    for (const h of this.hooks) {
+      if (!h.beforeLoadDocument) continue;
+      try {
+        await h.beforeLoadDocument(ctx);
+      } catch (err) {
+        throw new Error(`beforeLoadDocument of ${h.name} failed: ${describe(err)}`, { cause: err });
+      }
+    }
   }
 
   /** Runs `afterLoadDocument` of every hook; a throw propagates (the load fails). */

@@ -134,6 +134,7 @@ export class Room implements HookRoom {
     try {
       if (after) await after.catch(() => {});
       this.replica.prepare();
+      await this.hooks.beforeLoad({ room: this });
       const stored = await this.opts.storage.load(this.docName);
       this.replica.loadStored(stored);
       this.pipeline.setLoadedLog(stored.updates.length, stored.logBytes);

@@ -36,6 +36,8 @@ export interface ExportModelOptions {
   date?: string;
   /** SHA-256 of the canonical JSON of the exported package, when the version is sealed. */
   checksum?: string;
+  /** A sealed round: one line per party saying what it accepted, who and when (printed under the checksum). */
+  acceptances?: string[];
 }
 
 /** The one word for each status (shared/status.ts), re-exported for the renderers. */
@@ -147,7 +149,7 @@ export interface ExportModel {
   tables: ExportTable[];
   /** The engine's report over exactly the exported lines. */
   report: BalanceReport;
-  footer: { versionName?: string; date?: string; checksum?: string };
+  footer: { versionName?: string; date?: string; checksum?: string; acceptances?: string[] };
   /** Items left out because they are not agreed (0 when scope is `all`). */
   omitted: { lines: number; verbal: number };
   parties: { id: string; name: string }[];
@@ -362,6 +364,7 @@ export function buildExportModel(pkg: RichPackage, opts: ExportModelOptions): Ex
   if (opts.versionName) footer.versionName = opts.versionName;
   if (opts.date) footer.date = opts.date;
   if (opts.checksum) footer.checksum = opts.checksum;
+  if (opts.acceptances && opts.acceptances.length > 0) footer.acceptances = [...opts.acceptances];
   return {
     title: pkg.title,
     decision: pkg.decisionOpening?.trim() || defaultDecisionOpening(pkg),
