@@ -86,7 +86,12 @@ export function AgreementPanel({ conn, data, lines, verbal, sections, parties, i
           </thead>
           <tbody>
             {parties.map((p) => {
-              const c = view.summary.byParty[p.id] ?? { accepted: 0, reservation: 0, declined: 0, none: items.length };
+              // Counted on the document as shown now (a stale sign-off counts as none), like the server's summary.
+              const c = { accepted: 0, reservation: 0, declined: 0, none: 0 };
+              for (const i of items) {
+                const m = i.info.marks.find((x) => x.party === p.id);
+                c[m && !m.stale ? m.state : 'none']++;
+              }
               return (
                 <tr key={p.id} data-party={p.id}>
                   <th scope="row">
