@@ -195,7 +195,7 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
               <>
                 <span className="amount">{shown.text}</span>
                 {extra?.proposal && (
-                  <span className={extra.proposal.outdated ? 'cell-proposal outdated' : 'cell-proposal'} style={{ borderColor: extra.proposal.color }} data-proposal={extra.proposal.id}>
+                  <span className={extra.proposal.outdated ? 'cell-proposal outdated' : 'cell-proposal'} style={{ borderColor: extra.proposal.color }} data-proposal={extra.proposal.id} title={t('proposalShort', { value: extra.proposal.text, party: extra.proposal.party })}>
                     {extra.proposal.outdated ? t('proposalOutdatedShort', { value: extra.proposal.text, party: extra.proposal.party }) : t('proposalShort', { value: extra.proposal.text, party: extra.proposal.party })}
                   </span>
                 )}

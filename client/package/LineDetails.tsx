@@ -15,6 +15,8 @@ import { useT } from '../i18n';
 import { TextField } from './TextField';
 import { BoundInput } from './BoundInput';
 import { TitleInput } from './TitleInput';
+import { ProposalsBox } from '../agreement/ProposalsBox';
+import type { ProposalView } from '../../shared/protocol/agreement';
 
 export interface LineDetailsProps {
   conn: PackageConnection;
@@ -33,6 +35,8 @@ export interface LineDetailsProps {
   proseWarnings?: BalanceWarning[];
   onDeleted(): void;
   onSelect(lineId: string): void;
+  /** Pending counter-offers of the package and whether this user may make and answer them. */
+  proposals?: { list: ProposalView[]; canPropose: boolean; onChanged(): void };
 }
 
 export function LineDetails(props: LineDetailsProps) {
@@ -202,6 +206,9 @@ export function LineDetails(props: LineDetailsProps) {
             })}
           </tbody>
         </table>
+      )}
+      {props.proposals && (
+        <ProposalsBox packageId={conn.packageId} line={line} years={props.years} proposals={props.proposals.list} parties={props.parties} me={props.me} canPropose={props.proposals.canPropose} onChanged={props.proposals.onChanged} />
       )}
       <h3 className="field-heading">{t('rationale')}</h3>
       {props.proseWarnings && props.proseWarnings.length > 0 && (

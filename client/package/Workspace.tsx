@@ -219,6 +219,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
             proseWarnings={selectedProse}
             onDeleted={() => selection.selectLine(null)}
             onSelect={(lineId) => goToLine(lineId)}
+            proposals={{ list: layer.data.proposals, canPropose: canEdit && !!conn.user.party, onChanged: layer.data.refresh }}
           />
         )}
       </main>
