@@ -7,6 +7,7 @@
  */
 import { Suspense, lazy, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { createLineInDoc } from '../../shared/doc/schema';
+import { computeBalance } from '../../shared/balance';
 import type { Year } from '../../shared/types';
 import { useBalance } from '../app/balanceClient';
 import type { PackageConnection } from '../app/connection';
@@ -80,6 +81,20 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const partyColors = useMemo(() => Object.fromEntries(parties.flatMap((p) => [[p.id, p.color] as const, [p.name, p.color] as const])), [parties]);
 
   const report = balance.report;
+  // «med forslag»: the balance as if every pending offer were accepted — a what-if
+  // computed here, only while asked for; offers never change the real balance.
+  const [withOffers, setWithOffers] = useState(false);
+  const pendingOffers = useMemo(() => layer.data.proposals.filter((p) => p.state === 'pending' && !p.outdated), [layer.data.proposals]);
+  const whatIf = useMemo(() => {
+    if (!withOffers || pendingOffers.length === 0) return null;
+    const lines = snap.lines.map((l) => {
+      const offers = pendingOffers.filter((p) => p.lineId === l.id);
+      return offers.length === 0 ? l : { ...l, amounts: { ...l.amounts, ...Object.fromEntries(offers.map((p) => [p.year, p.amount])) } };
+    });
+    const input: Parameters<typeof computeBalance>[0] = { years: snap.meta.years, planYears: snap.meta.planYears, lines };
+    if (snap.meta.fundOpeningBalance) input.fundOpeningBalance = snap.meta.fundOpeningBalance;
+    return computeBalance(input);
+  }, [withOffers, pendingOffers, snap.lines, snap.meta]);
   const years: Year[] = snap.meta.years.length ? snap.meta.years : (report?.balance.years ?? []);
   // `report.prose` keeps its identity while its revision is unchanged, so the memoised tables do too.
   const prose = report?.prose;
@@ -161,7 +176,13 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
         <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
         <MalformedEntries conn={conn} isOwner={status.role === 'owner'} />
         {locked && layer.data.view && <LockBanner lock={layer.data.view.lock} />}
-        <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} context={tab} />
+        <BalanceBar report={whatIf ?? report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} context={tab} />
+        {pendingOffers.length > 0 && (
+          <label className="with-offers" title={t('withProposalsHint')}>
+            <input type="checkbox" checked={withOffers} onChange={(e) => setWithOffers(e.target.checked)} /> {t('withProposals')} ({pendingOffers.length})
+            {withOffers && <span className="muted"> — {t('withProposalsHint')}</span>}
+          </label>
+        )}
       </div>
       <nav className="tabs" aria-label={t('appName')}>
         {/* Negotiators edit the decision in the settings too; the package's frame stays the owner's. */}

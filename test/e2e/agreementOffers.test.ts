@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { ProposalList } from '../../shared/protocol/agreement';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
 import { connectProvider, synced, until, type TestProvider } from '../server/auth/target';
-import { addMember, cellOf, contextFor, openPackage, screenshotPath, startPackageEnv, type PackageEnv, type Person } from './harness';
+import { addMember, cellOf, contextFor, flagOf, openPackage, screenshotPath, startPackageEnv, type PackageEnv, type Person } from './harness';
 
 let pe: PackageEnv;
 let sv: Person;
@@ -57,6 +57,13 @@ describe('counter-offers in the app', () => {
     }
     // The proposer cannot accept their own offer.
     expect(await box.getByRole('button', { name: 'Godta forslaget' }).count()).toBe(0);
+
+    // «med forslag»: the balance as if the offer were accepted, only while asked for.
+    expect(await flagOf(kari, 'drift', '2026').textContent()).toContain('+2,00');
+    await kari.getByRole('checkbox', { name: /med forslag/ }).check();
+    await expect.poll(() => flagOf(kari, 'drift', '2026').textContent()).toContain('+2,60');
+    await kari.getByRole('checkbox', { name: /med forslag/ }).uncheck();
+    await expect.poll(() => flagOf(kari, 'drift', '2026').textContent()).toContain('+2,00');
 
     await cellOf(kari, TITLE, '2026').click();
     await kari.locator('.ledger-section').first().screenshot({ path: screenshotPath('agreement-offer') });
