@@ -3,7 +3,7 @@
  * with its introduction, its amendment lines (a grid per section) and its
  * verbal instructions.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { createSectionInDoc, createVerbalInDoc, entryOf, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
 import { deleteSectionInDoc, deleteVerbalInDoc, moveOrderedItem, setVerbalFields } from '../../shared/doc/sections';
 import { LEDGERS, GROUPS, STATUSES, type PackageLine, type PackageSection, type Party, type VerbalInstruction } from '../../shared/types';
@@ -21,6 +21,8 @@ export interface SectionsViewProps extends GridSharedProps {
   lines: PackageLine[];
   verbal: VerbalInstruction[];
   me: PresenceUser;
+  /** The sign-off row of a verbal instruction (client/agreement), drawn under its head. */
+  renderVerbalSignoff?: (v: VerbalInstruction) => ReactNode;
 }
 
 function blocksFor(lines: PackageLine[], section: string | undefined, t: ReturnType<typeof useT>): GridBlock[] {
@@ -40,7 +42,7 @@ function blocksFor(lines: PackageLine[], section: string | undefined, t: ReturnT
 
 export function SectionsView(props: SectionsViewProps) {
   const t = useT();
-  const { sections, parties, lines, verbal, me, ...gridProps } = props;
+  const { sections, parties, lines, verbal, me, renderVerbalSignoff, ...gridProps } = props;
   const { conn, canEdit } = gridProps;
   const known = new Set(sections.map((s) => s.id));
   const orphanLines = lines.filter((l) => !l.section || !known.has(l.section));
@@ -106,6 +108,7 @@ export function SectionsView(props: SectionsViewProps) {
                 ✕
               </button>
             </div>
+            {renderVerbalSignoff?.(v)}
             <TextField conn={conn} kind="verbal" itemId={v.id} item={entryOf(getVerbalMap(conn.doc), v.id)} field="text" label={`${t('verbalHeading')}: ${v.title}`} me={me} canEdit={canEdit} />
           </article>
         ))}

@@ -38,6 +38,7 @@ import { AgreementPanel } from '../agreement/AgreementPanel';
 import { LockBanner } from '../agreement/LockBanner';
 import { RoundsPanel } from '../agreement/RoundsPanel';
 import { SignoffBar } from '../agreement/SignoffBar';
+import { VerbalSignoff } from '../agreement/VerbalSignoff';
 import { useAgreementLayer } from '../agreement/useAgreementLayer';
 import '../agreement/agreement.css';
 
@@ -209,7 +210,15 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
             <SignoffBar packageId={conn.packageId} lines={layer.chosenLines} parties={layer.signable} locked={locked} onClearChoice={layer.clearChoice} onSaved={layer.data.refresh} />
           )}
           {tab === 'ledger' && <LedgerTables lines={snap.lines} balance={report?.balance ?? null} {...gridProps} />}
-          {tab === 'sections' && <SectionsView sections={snap.sections} parties={parties} lines={snap.lines} verbal={snap.verbal} me={me} {...gridProps} />}
+          {tab === 'sections' && <SectionsView
+              sections={snap.sections}
+              parties={parties}
+              lines={snap.lines}
+              verbal={snap.verbal}
+              me={me}
+              renderVerbalSignoff={(v) => <VerbalSignoff packageId={conn.packageId} verbal={v} view={layer.data.view} parties={parties} signable={layer.signable} locked={locked} onSaved={layer.data.refresh} />}
+              {...gridProps}
+            />}
           {tab === 'baseline' && (
             <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} proposedBorrowing={snap.meta.proposedBorrowing} balance={report?.balance ?? null} canEdit={canEdit} />
           )}

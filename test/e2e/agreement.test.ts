@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, cellOf, contextFor, openPackage, screenshotPath, startEnv, type Person, type TestEnv } from './harness';
 import { connectProvider, synced, until, type TestProvider } from '../server/auth/target';
-import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
+import { createLineInDoc, createVerbalInDoc, getLinesMap, getVerbalMap } from '../../shared/doc/schema';
 
 let env: TestEnv;
 let packageId: string;
@@ -89,4 +89,22 @@ describe('sign-off per party in the app', () => {
     await expect.poll(() => pages[0]!.getByTestId('agreement-counts').textContent()).toContain('0 av 2 er enighet');
     await pages[0]!.locator('.agreement-panel').screenshot({ path: screenshotPath('agreement-overview') });
   }, 120_000);
+
+  it('a member accepts a verbal instruction for their party in the sections view; the others see the mark', async () => {
+    createVerbalInDoc(node.doc, { title: 'Utrede gratis kollektivtransport', text: [{ type: 'paragraph', runs: [{ text: 'Kommunedirektøren bes utrede gratis buss for elever.' }] }] });
+    await until(() => getVerbalMap(node.doc).size === 1, 5000, 'verbal written');
+    const [ap, sv] = [people[0]!, people[1]!];
+    const pages: Page[] = [];
+    for (const person of [ap, sv]) {
+      const ctx = await contextFor(env, person);
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      await openPackage(page, env, packageId);
+      await page.getByRole('button', { name: 'Seksjoner' }).click();
+      pages.push(page);
+    }
+    const group = (page: Page) => page.getByRole('group', { name: 'Signering: Utrede gratis kollektivtransport' });
+    await group(pages[0]!).getByRole('button', { name: 'Godta for Ap' }).click();
+    for (const page of pages) await expect.poll(() => group(page).locator('.signoff-mark[data-party="Ap"]').getAttribute('data-state'), { timeout: 15_000 }).toBe('accepted');
+  }, 60_000);
 });
