@@ -39,17 +39,18 @@ import { LockBanner } from '../agreement/LockBanner';
 import { RoundsPanel } from '../agreement/RoundsPanel';
 import { SignoffBar } from '../agreement/SignoffBar';
 import { VerbalSignoff } from '../agreement/VerbalSignoff';
+import { ToMePanel } from '../agreement/ToMePanel';
 import { useAgreementLayer } from '../agreement/useAgreementLayer';
 import '../agreement/agreement.css';
 
 // The import and export code (previews, the pre-export check, downloads) loads when its tab is opened.
 const ImportExportPanel = lazy(() => import('./ImportExportPanel').then((m) => ({ default: m.ImportExportPanel })));
 
-type Tab = 'ledger' | 'sections' | 'baseline' | 'conflicts' | 'import' | 'settings' | 'agreement' | 'rounds';
-const TABS: Tab[] = ['ledger', 'sections', 'agreement', 'rounds', 'baseline', 'conflicts', 'import', 'settings'];
+type Tab = 'ledger' | 'sections' | 'baseline' | 'conflicts' | 'import' | 'settings' | 'agreement' | 'rounds' | 'tome';
+const TABS: Tab[] = ['ledger', 'sections', 'agreement', 'rounds', 'baseline', 'conflicts', 'import', 'settings', 'tome'];
 /** How long the "you cannot change this" notice stays. */
 const TOAST_MS = 4000;
-const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', conflicts: 'tabConflicts', import: 'tabImport', settings: 'tabSettings', agreement: 'tabAgreement', rounds: 'tabRounds' };
+const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', conflicts: 'tabConflicts', import: 'tabImport', settings: 'tabSettings', agreement: 'tabAgreement', rounds: 'tabRounds', tome: 'tabToMe' };
 
 export function Workspace({ conn }: { conn: PackageConnection }) {
   const t = useT();
@@ -226,6 +227,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
             <AgreementPanel conn={conn} data={layer.data} lines={snap.lines} verbal={snap.verbal} sections={snap.sections} parties={parties} isOwner={status.role === 'owner'} onGoToLine={goToLine} />
           )}
           {tab === 'rounds' && <RoundsPanel conn={conn} lines={snap.lines} parties={parties} years={years} canEdit={canEdit} canSave={status.role === 'owner' || status.role === 'editor'} />}
+          {tab === 'tome' && <ToMePanel conn={conn} onGoToLine={goToLine} />}
           {tab === 'conflicts' && <ConflictsPanel conn={conn} store={conflicts.store} snapshot={conflicts.snapshot} canEdit={canEdit} onGoToCell={goToLine} />}
           {tab === 'import' && (
             <Suspense fallback={<p className="muted">{t('loading')}</p>}>
