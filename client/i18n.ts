@@ -9,6 +9,7 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import { entryForCode } from '../shared/glossary';
 import { STATUS_LABELS } from '../shared/status';
+import { agreementMessages } from './agreement/messages';
 
 export type Lang = 'nb' | 'en';
 
@@ -416,6 +417,7 @@ const messages = {
   unknownPerson: { nb: 'Noen', en: 'Someone' },
   cellChangedWhileEditing: { nb: '{name} endret cellen til {value}. Enter beholder din, Esc tar deres.', en: '{name} changed the cell to {value}. Enter keeps yours, Esc takes theirs.' },
   cellChangedSomeone: { nb: 'Noen andre', en: 'Someone else' },
+  ...agreementMessages,
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageId = keyof typeof messages;

@@ -14,6 +14,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly detail: ApiErrorDetail,
+    /** The whole JSON answer (a 409 may list what blocks the request), null when it was not JSON. */
+    readonly body: unknown = null,
   ) {
     super(detail.message);
   }
@@ -34,7 +36,7 @@ async function parse<T>(res: Response): Promise<T> {
         ? (err as ApiErrorDetail)
         : { message: typeof err === 'string' ? err : text.slice(0, 200) || `HTTP ${res.status}` };
     if (typeof detail.message !== 'string') detail.message = `HTTP ${res.status}`;
-    throw new ApiError(res.status, detail);
+    throw new ApiError(res.status, detail, body);
   }
   return body as T;
 }

@@ -35,6 +35,7 @@ import {
   type Role,
 } from '../../shared/protocol';
 import type { DiscardedDoc } from '../offline/discard';
+import { parseAgreementNotice, type AgreementNotice } from '../../shared/protocol/agreement';
 import { getMetaMap, keepCellValues, readMetaFromDoc } from '../../shared/doc/schema';
 import { translate, getLang } from '../i18n';
 
@@ -91,6 +92,8 @@ export interface PackageConnection {
   setEditing(editing: Editing | null): void;
   /** Calls `listener` with every conflict notice the server pushes (client/app/conflicts.ts); returns the unsubscribe function. */
   onConflictNotice(listener: (notice: ConflictNotice) => void): () => void;
+  /** Calls `listener` with every agreement notice (lock, sign-offs or offers changed); returns the unsubscribe function. */
+  onAgreementNotice(listener: (notice: AgreementNotice) => void): () => void;
   destroy(): void;
 }
 
@@ -174,12 +177,18 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   provider.on('closed', onClosedFor('content'));
   commentsProvider.on('closed', onClosedFor('comments'));
   const conflictListeners = new Set<(notice: ConflictNotice) => void>();
+  const agreementListeners = new Set<(notice: AgreementNotice) => void>();
   provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
     const json = readNoticeText(decoder);
     if (json === null) return;
     const conflict = parseConflictNotice(json);
     if (conflict) {
       for (const l of conflictListeners) l(conflict);
+      return;
+    }
+    const agreement = parseAgreementNotice(json);
+    if (agreement) {
+      for (const l of agreementListeners) l(agreement);
       return;
     }
     const notice = parseNotice(json);
@@ -243,6 +252,10 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       conflictListeners.add(listener);
       return () => conflictListeners.delete(listener);
     },
+    onAgreementNotice(listener) {
+      agreementListeners.add(listener);
+      return () => agreementListeners.delete(listener);
+    },
     destroy() {
       // Called by the refusal recovery and again by React's cleanup: once is enough.
       if (destroyed) return;
@@ -253,6 +266,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       window.removeEventListener('online', onOnline);
       listeners.clear();
       conflictListeners.clear();
+      agreementListeners.clear();
       undoManager.destroy();
       provider.destroy();
       commentsProvider.destroy();

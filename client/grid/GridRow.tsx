@@ -11,6 +11,7 @@ import type { PackageLine, Year } from '../../shared/types';
 import { useT } from '../i18n';
 import type { GridState } from './navigation';
 import type { GridColumn } from './operations';
+import type { CellExtra, LineAgreementInfo } from './types';
 
 /** The text a cell shows: the invalid typed text if any, else the formatted amount. */
 export function displayAmount(line: PackageLine, year: Year): { text: string; invalid: boolean } {
@@ -28,6 +29,8 @@ function invalidMessage(text: string): string {
 /** What a row reports back; the grid passes one object that never changes identity. */
 export interface RowEvents {
   onCellMouseDown(row: number, col: number, lineId: string, shift: boolean): void;
+  /** The line's checkbox (or a Ctrl/⌘-click on the line): chosen for a bulk sign-off. */
+  onCheck(lineId: string, how: { range: boolean; toggle: boolean }): void;
   onCellFocus(lineId: string): void;
   onCellDoubleClick(row: number, col: number, text: string): void;
   onDraft(text: string): void;
@@ -55,6 +58,12 @@ export interface GridRowProps {
   partyColor: string | undefined;
   comments: number;
   proseMismatch: boolean;
+  /** The parties' sign-offs on this line (absent: no agreement shown). */
+  agreement?: LineAgreementInfo | undefined;
+  /** Year → a pending counter-offer and comments on the cell. */
+  cellExtras?: Readonly<Record<string, CellExtra>> | undefined;
+  /** Whether the line is chosen for a bulk action; null draws no checkbox. */
+  checked: boolean | null;
   events: RowEvents;
 }
 
@@ -63,8 +72,11 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
   const t = useT();
   const { line, row, columns, gridId, events } = p;
   const peers = readPeersKey(p.peersKey);
+  // «Enighet» comes from the parties' sign-offs when they are known; a hand-set
+  // «agreed» from before reads as not yet signed.
+  const badgeStatus = p.agreement ? (p.agreement.agreed ? 'agreed' : line.status === 'agreed' || line.status === 'draft' ? undefined : line.status) : line.status && line.status !== 'draft' ? line.status : undefined;
   return (
-    <tr role="row" className={p.selected ? 'line-row selected' : 'line-row'} data-line-id={line.id} aria-selected={p.selected}>
+    <tr role="row" className={['line-row', p.selected ? 'selected' : '', p.checked ? 'checked' : '', p.agreement?.changedAfterSigning ? 'stale-signoffs' : ''].filter(Boolean).join(' ')} data-line-id={line.id} aria-selected={p.selected}>
       {columns.map((column, col) => {
         const isFocus = p.focusCol === col;
         const showFocus = isFocus && p.active;
@@ -72,6 +84,7 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
         const editing = isFocus ? p.editing : null;
         const yearKey = column.kind === 'year' ? column.year : 'title';
         const peer = peers.get(yearKey);
+        const extra = column.kind === 'year' ? p.cellExtras?.[column.year] : undefined;
         const shown = column.kind === 'title' ? { text: line.title, invalid: false } : displayAmount(line, column.year);
         const errId = `${gridId}-err-${row}-${col}`;
         const message = shown.invalid ? t('invalidCell', { text: shown.text, message: invalidMessage(shown.text) }) : '';
@@ -100,6 +113,12 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
             title={shown.invalid ? message : peer ? t('editingBy', { name: peer.name }) : undefined}
             style={peer ? { outlineColor: peer.color } : undefined}
             onMouseDown={(e) => {
+              // Ctrl/⌘-click chooses the line for a bulk sign-off (when the user may sign).
+              if (p.checked !== null && (e.ctrlKey || e.metaKey) && !editing) {
+                e.preventDefault();
+                events.onCheck(line.id, { range: e.shiftKey, toggle: true });
+                return;
+              }
               if (!editing) events.onCellMouseDown(row, col, line.id, e.shiftKey);
             }}
             onFocus={() => events.onCellFocus(line.id)}
@@ -131,6 +150,21 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
               <span className="title-text">
                 {/* The party's square stays on the title's first line; badges wrap after the title. */}
                 <span className="title-main">
+                  {p.checked !== null && (
+                    <input
+                      type="checkbox"
+                      className="line-check"
+                      tabIndex={-1}
+                      checked={p.checked}
+                      aria-label={t('chooseLine', { title: line.title || t('untitled') })}
+                      onMouseDown={(e) => e.stopPropagation()}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        events.onCheck(line.id, { range: e.shiftKey, toggle: true });
+                      }}
+                      onChange={() => undefined}
+                    />
+                  )}
                   {line.party && <span className="party-chip" style={{ background: p.partyColor ?? '#888' }} aria-hidden="true" />}
                   {line.title ? <span className="line-title-text">{line.title}</span> : <span className="muted">{t('untitled')}</span>}
                 </span>
@@ -139,7 +173,8 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
                     {t('permanent').split(' ')[0]}
                   </span>
                 )}
-                {line.status && line.status !== 'draft' && <span className={`status-badge status-${line.status}`}>{t(`status_${line.status}`)}</span>}
+                {badgeStatus && <span className={`status-badge status-${badgeStatus}`}>{t(`status_${badgeStatus}`)}</span>}
+                {p.agreement && <SignoffMarks info={p.agreement} />}
                 {p.proseMismatch && (
                   <span className="prose-badge" title={t('proseMismatchMarker')}>
                     <span aria-hidden="true">≠</span>
@@ -157,7 +192,19 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
                 )}
               </span>
             ) : (
-              <span className="amount">{shown.text}</span>
+              <>
+                <span className="amount">{shown.text}</span>
+                {extra?.proposal && (
+                  <span className={extra.proposal.outdated ? 'cell-proposal outdated' : 'cell-proposal'} style={{ borderColor: extra.proposal.color }} data-proposal={extra.proposal.id} title={t('proposalShort', { value: extra.proposal.text, party: extra.proposal.party })}>
+                    {extra.proposal.outdated ? t('proposalOutdatedShort', { value: extra.proposal.text, party: extra.proposal.party }) : t('proposalShort', { value: extra.proposal.text, party: extra.proposal.party })}
+                  </span>
+                )}
+                {extra?.comments ? (
+                  <span className="cell-comment-mark" title={extra.comments === 1 ? t('openCommentOne') : t('openComments', { n: extra.comments })}>
+                    <span className="sr-only">{extra.comments === 1 ? t('openCommentOne') : t('openComments', { n: extra.comments })}</span>
+                  </span>
+                ) : null}
+              </>
             )}
             {shown.invalid && !editing && (
               <>
@@ -196,4 +243,26 @@ function readPeersKey(key: string): Map<string, { name: string; color: string }>
     peers.set(year, { name, color });
   }
   return peers;
+}
+
+/** The parties' marks on a line, in their colours, and «endret etter signering» when a mark no longer counts. */
+function SignoffMarks({ info }: { info: LineAgreementInfo }) {
+  const t = useT();
+  if (info.marks.length === 0 && !info.changedAfterSigning) return null;
+  return (
+    <span className="signoff-marks">
+      {info.marks.map((m) => {
+        const what = t(`signoff_${m.state}`);
+        const label = `${m.name}: ${what}${m.note ? ` — ${m.note}` : ''}${m.stale ? ` (${t('signoffStale')})` : ''}`;
+        return (
+          <span key={m.party} className={`signoff-mark signoff-${m.state}${m.stale ? ' stale' : ''}`} style={{ borderColor: m.color, ...(m.state === 'accepted' && !m.stale ? { background: m.color } : {}) }} title={label} data-party={m.party} data-state={m.state}>
+            <span aria-hidden="true">{m.state === 'accepted' ? '✓' : m.state === 'reservation' ? '!' : '✕'}</span>
+            <span aria-hidden="true" className="signoff-party">{m.name}</span>
+            <span className="sr-only">{label}</span>
+          </span>
+        );
+      })}
+      {info.changedAfterSigning && <span className="signoff-changed">{t('changedAfterSigning')}</span>}
+    </span>
+  );
 }

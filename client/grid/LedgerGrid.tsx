@@ -80,7 +80,7 @@ export function LedgerGrid(props: LedgerGridProps) {
 
   // Row callbacks that never change identity (they read the latest props through a
   // ref), so memoised rows skip re-rendering when their own line did not change.
-  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void; noteEditStart: (pos: CellPos) => void; onReadOnlyAttempt?: (() => void) | undefined }>({
+  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void; noteEditStart: (pos: CellPos) => void; onReadOnlyAttempt?: (() => void) | undefined; onCheck?: ((lineId: string, how: { range: boolean; toggle: boolean }) => void) | undefined }>({
     onSelectLine: props.onSelectLine,
     canEdit,
     commitOnBlur: () => {},
@@ -91,6 +91,9 @@ export function LedgerGrid(props: LedgerGridProps) {
       onCellMouseDown(row, col, lineId, shift) {
         setState((s) => (s.editing && s.focus.row === row && s.focus.col === col ? s : focusCell(s, { row, col }, shift)));
         latest.current.onSelectLine(lineId, true);
+      },
+      onCheck(lineId, how) {
+        latest.current.onCheck?.(lineId, how);
       },
       onCellFocus(lineId) {
         latest.current.onSelectLine(lineId);
@@ -280,7 +283,7 @@ export function LedgerGrid(props: LedgerGridProps) {
     setState({ ...s, editing: null });
   };
 
-  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur, noteEditStart, onReadOnlyAttempt: props.onReadOnlyAttempt };
+  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur, noteEditStart, onReadOnlyAttempt: props.onReadOnlyAttempt, onCheck: props.agreement?.onCheck };
 
   const range = selectionRange(state);
   let rowIndex = -1;
@@ -364,6 +367,9 @@ export function LedgerGrid(props: LedgerGridProps) {
                   partyColor={line.party ? props.partyColors[line.party] : undefined}
                   comments={props.commentCounts?.get(`line:${line.id}`) ?? 0}
                   proseMismatch={props.proseMismatch?.has(line.id) ?? false}
+                  agreement={props.agreement?.lines.get(line.id)}
+                  cellExtras={props.agreement?.cells.get(line.id)}
+                  checked={props.agreement?.checked ? props.agreement.checked.has(line.id) : null}
                   events={rowEvents}
                 />
               );

@@ -53,4 +53,42 @@ export interface GridSharedProps {
   announce(text: string): void;
   /** Someone who may not change the grid tried to (typed, pasted, double-clicked a cell): tell them why nothing happens. */
   onReadOnlyAttempt?(): void;
+  /** Sign-off marks, the bulk selection, counter-offers and cell comments (absent: none drawn). */
+  agreement?: GridAgreement;
+}
+
+/** One party's sign-off on a line as the grid marks it (client/agreement). */
+export interface LineMark {
+  party: string;
+  name: string;
+  color: string;
+  state: 'accepted' | 'reservation' | 'declined';
+  note?: string;
+  /** Signed before the line last changed: the mark no longer counts. */
+  stale: boolean;
+}
+
+/** What the grid shows of a line's agreement: the parties' marks, whether it is agreed, whether it changed after signing. */
+export interface LineAgreementInfo {
+  marks: LineMark[];
+  agreed: boolean;
+  changedAfterSigning: boolean;
+}
+
+/** What a cell shows besides its amount: a pending counter-offer and the open comments on that cell. */
+export interface CellExtra {
+  proposal?: { id: string; text: string; party: string; color: string; outdated: boolean };
+  comments?: number;
+}
+
+/** The agreement layer of the grids: marks per line, the lines chosen for a bulk sign-off, counter-offers and cell comments. */
+export interface GridAgreement {
+  /** Line id → its marks (the same object while the line's agreement is unchanged). */
+  lines: ReadonlyMap<string, LineAgreementInfo>;
+  /** Line id → year → what the cell shows besides its amount. */
+  cells: ReadonlyMap<string, Readonly<Record<string, CellExtra>>>;
+  /** Lines chosen for a bulk action; null when the user may not sign for any party (no checkboxes). */
+  checked: ReadonlySet<string> | null;
+  /** A checkbox or a Ctrl-click: `range` (Shift) extends from the last one chosen, `toggle` (Ctrl/⌘) adds or removes one. */
+  onCheck(lineId: string, how: { range: boolean; toggle: boolean }): void;
 }

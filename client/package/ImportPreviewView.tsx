@@ -8,7 +8,7 @@ import { formatAmount } from '../../shared/money';
 import { previewLineId, type ImportPreview } from '../../shared/format/importPreview';
 import { LEDGERS } from '../../shared/types';
 import { useT } from '../i18n';
-import { borrowingLabel, flagStateOf } from '../balance/flags';
+import { BalanceStateTable } from '../balance/BalanceStateTable';
 import { YearColumnHeads } from './YearColumnHeads';
 
 export function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel }: { preview: ImportPreview; fileName: string; busy: boolean; onConfirm(): void; onCancel(): void }) {
@@ -73,42 +73,7 @@ export function ImportPreviewView({ preview, fileName, busy, onConfirm, onCancel
       </div>
       <h4>{t('balanceAfterImport')}</h4>
       {ledgersShown.some((l) => !preview.report.ledgers[l].balanced) && <p className="hint">{t('previewUnbalanced')}</p>}
-      <table className="list-table numbers balance-after">
-        <thead>
-          <tr>
-            <th scope="col">{t('ledger')}</th>
-            <YearColumnHeads years={years} />
-          </tr>
-        </thead>
-        <tbody>
-          {ledgersShown.map((ledger) => {
-            const lr = preview.report.ledgers[ledger];
-            return (
-              <tr key={ledger} data-ledger={ledger}>
-                <th scope="row">{t(`ledger_${ledger}`)}</th>
-                {years.map((y) => {
-                  const state = flagStateOf(preview.report, ledger, y);
-                  const text =
-                    state === 'off'
-                      ? formatAmount(lr.byYear[y]?.net ?? '0', { decimals: 2, signed: true })
-                      : state === 'unknown'
-                        ? '?'
-                        : state === 'borrow'
-                          ? borrowingLabel(t, preview.report.ledgers.investering.borrowing[y] ?? '0')
-                          : '✓';
-                  const said = state === 'off' ? t('notBalanced') : state === 'unknown' ? t('balanceUnknown') : state === 'borrow' ? t('financedByBorrowing') : t('balanced');
-                  return (
-                    <td key={y} className={`num cell-${state}`} data-state={state}>
-                      {text}
-                      <span className="sr-only"> — {said}</span>
-                    </td>
-                  );
-                })}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <BalanceStateTable report={preview.report} ledgers={ledgersShown} />
       {preview.proseWarnings.length > 0 && (
         <div className="prose-warnings">
           <p className="strong">

@@ -15,6 +15,8 @@ import { useT } from '../i18n';
 import { TextField } from './TextField';
 import { BoundInput } from './BoundInput';
 import { TitleInput } from './TitleInput';
+import { ProposalsBox } from '../agreement/ProposalsBox';
+import type { ProposalView } from '../../shared/protocol/agreement';
 
 export interface LineDetailsProps {
   conn: PackageConnection;
@@ -33,6 +35,8 @@ export interface LineDetailsProps {
   proseWarnings?: BalanceWarning[];
   onDeleted(): void;
   onSelect(lineId: string): void;
+  /** Pending counter-offers of the package and whether this user may make and answer them. */
+  proposals?: { list: ProposalView[]; canPropose: boolean; onChanged(): void };
 }
 
 export function LineDetails(props: LineDetailsProps) {
@@ -167,8 +171,9 @@ export function LineDetails(props: LineDetailsProps) {
         </label>
         <label>
           {t('status')}
-          <select disabled={!canEdit} value={line.status ?? 'draft'} onChange={(e) => set({ status: e.target.value as PackageLine['status'] })}>
-            {STATUSES.map((s) => (
+          {/* «Enighet» follows from every party's sign-off; it is not set by hand (a hand-set one reads as a draft). */}
+          <select disabled={!canEdit} value={line.status === 'agreed' ? 'draft' : (line.status ?? 'draft')} onChange={(e) => set({ status: e.target.value as PackageLine['status'] })}>
+            {STATUSES.filter((s) => s !== 'agreed').map((s) => (
               <option key={s} value={s}>
                 {t(`status_${s}`)}
               </option>
@@ -201,6 +206,9 @@ export function LineDetails(props: LineDetailsProps) {
             })}
           </tbody>
         </table>
+      )}
+      {props.proposals && (
+        <ProposalsBox packageId={conn.packageId} line={line} years={props.years} proposals={props.proposals.list} parties={props.parties} me={props.me} canPropose={props.proposals.canPropose} onChanged={props.proposals.onChanged} />
       )}
       <h3 className="field-heading">{t('rationale')}</h3>
       {props.proseWarnings && props.proseWarnings.length > 0 && (

@@ -3,7 +3,7 @@
  * with its introduction, its amendment lines (a grid per section) and its
  * verbal instructions.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { createSectionInDoc, createVerbalInDoc, entryOf, getSectionsMap, getVerbalMap } from '../../shared/doc/schema';
 import { deleteSectionInDoc, deleteVerbalInDoc, moveOrderedItem, setVerbalFields } from '../../shared/doc/sections';
 import { LEDGERS, GROUPS, STATUSES, type PackageLine, type PackageSection, type Party, type VerbalInstruction } from '../../shared/types';
@@ -21,6 +21,8 @@ export interface SectionsViewProps extends GridSharedProps {
   lines: PackageLine[];
   verbal: VerbalInstruction[];
   me: PresenceUser;
+  /** The sign-off row of a verbal instruction (client/agreement), drawn under its head. */
+  renderVerbalSignoff?: (v: VerbalInstruction) => ReactNode;
 }
 
 function blocksFor(lines: PackageLine[], section: string | undefined, t: ReturnType<typeof useT>): GridBlock[] {
@@ -40,7 +42,7 @@ function blocksFor(lines: PackageLine[], section: string | undefined, t: ReturnT
 
 export function SectionsView(props: SectionsViewProps) {
   const t = useT();
-  const { sections, parties, lines, verbal, me, ...gridProps } = props;
+  const { sections, parties, lines, verbal, me, renderVerbalSignoff, ...gridProps } = props;
   const { conn, canEdit } = gridProps;
   const known = new Set(sections.map((s) => s.id));
   const orphanLines = lines.filter((l) => !l.section || !known.has(l.section));
@@ -89,8 +91,8 @@ export function SectionsView(props: SectionsViewProps) {
                   </option>
                 ))}
               </select>
-              <select className="compact-select" aria-label={`${t('status')}: ${v.title}`} disabled={!canEdit} value={v.status ?? 'draft'} onChange={(e) => setVerbalFields(conn.doc, v.id, { status: e.target.value }, conn.localOrigin)}>
-                {STATUSES.map((st) => (
+              <select className="compact-select" aria-label={`${t('status')}: ${v.title}`} disabled={!canEdit} value={v.status === 'agreed' ? 'draft' : (v.status ?? 'draft')} onChange={(e) => setVerbalFields(conn.doc, v.id, { status: e.target.value }, conn.localOrigin)}>
+                {STATUSES.filter((st) => st !== 'agreed').map((st) => (
                   <option key={st} value={st}>
                     {t(`status_${st}`)}
                   </option>
@@ -106,6 +108,7 @@ export function SectionsView(props: SectionsViewProps) {
                 ✕
               </button>
             </div>
+            {renderVerbalSignoff?.(v)}
             <TextField conn={conn} kind="verbal" itemId={v.id} item={entryOf(getVerbalMap(conn.doc), v.id)} field="text" label={`${t('verbalHeading')}: ${v.title}`} me={me} canEdit={canEdit} />
           </article>
         ))}

@@ -7,6 +7,7 @@
  */
 import { Suspense, lazy, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { createLineInDoc } from '../../shared/doc/schema';
+import { computeBalance } from '../../shared/balance';
 import type { Year } from '../../shared/types';
 import { useBalance } from '../app/balanceClient';
 import type { PackageConnection } from '../app/connection';
@@ -34,15 +35,23 @@ import { SectionsView } from './SectionsView';
 import { SettingsPanel } from './SettingsPanel';
 import { useLineSelection } from './useLineSelection';
 import { useUndo } from './useUndo';
+import { AgreementPanel } from '../agreement/AgreementPanel';
+import { LockBanner } from '../agreement/LockBanner';
+import { RoundsPanel } from '../agreement/RoundsPanel';
+import { SignoffBar } from '../agreement/SignoffBar';
+import { VerbalSignoff } from '../agreement/VerbalSignoff';
+import { ToMePanel } from '../agreement/ToMePanel';
+import { useAgreementLayer } from '../agreement/useAgreementLayer';
+import '../agreement/agreement.css';
 
 // The import and export code (previews, the pre-export check, downloads) loads when its tab is opened.
 const ImportExportPanel = lazy(() => import('./ImportExportPanel').then((m) => ({ default: m.ImportExportPanel })));
 
-type Tab = 'ledger' | 'sections' | 'baseline' | 'conflicts' | 'import' | 'settings';
-const TABS: Tab[] = ['ledger', 'sections', 'baseline', 'conflicts', 'import', 'settings'];
+type Tab = 'ledger' | 'sections' | 'baseline' | 'conflicts' | 'import' | 'settings' | 'agreement' | 'rounds' | 'tome';
+const TABS: Tab[] = ['ledger', 'sections', 'agreement', 'rounds', 'baseline', 'conflicts', 'import', 'settings', 'tome'];
 /** How long the "you cannot change this" notice stays. */
 const TOAST_MS = 4000;
-const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', conflicts: 'tabConflicts', import: 'tabImport', settings: 'tabSettings' };
+const TAB_LABEL: Record<Tab, MessageId> = { ledger: 'tabLedger', sections: 'tabSections', baseline: 'tabBaseline', conflicts: 'tabConflicts', import: 'tabImport', settings: 'tabSettings', agreement: 'tabAgreement', rounds: 'tabRounds', tome: 'tabToMe' };
 
 export function Workspace({ conn }: { conn: PackageConnection }) {
   const t = useT();
@@ -61,10 +70,15 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const selection = useLineSelection(showGrids);
   const { goToLine } = selection;
 
-  const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason;
+  const parties = snap.meta.parties;
+  // Sign-offs, offers and the lock, from the server; while locked nobody changes the content.
+  // Open comments on one amount cell (`cell:<line>:<year>`) mark that cell.
+  const cellComments = useMemo(() => new Map([...commentCounts].flatMap(([k, n]) => (k.startsWith('cell:') ? [[k.slice(5).replace(/:(\d{4})$/, '|$1'), n] as const] : []))), [commentCounts]);
+  const layer = useAgreementLayer({ conn, role: status.role, lines: snap.lines, parties, cellComments });
+  const locked = layer.locked;
+  const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason && !locked;
   const people = useMemo(() => peers.map((p) => p.user), [peers]);
   const conflicts = useConflicts(conn, people);
-  const parties = snap.meta.parties;
   // Me as my presence shows me (the connection publishes it once, in my party's colour).
   const me: PresenceUser = useMemo(() => peers.find((p) => p.isSelf)?.user ?? { ...conn.user, color: colorForParty(parties, conn.user.party) }, [peers, conn, parties]);
   const partyColors = useMemo(() => Object.fromEntries(parties.flatMap((p) => [[p.id, p.color] as const, [p.name, p.color] as const])), [parties]);
@@ -76,6 +90,20 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   useEffect(() => {
     if (shown) preloadEditors();
   }, [shown]);
+  // «med forslag»: the balance as if every pending offer were accepted — a what-if
+  // computed here, only while asked for; offers never change the real balance.
+  const [withOffers, setWithOffers] = useState(false);
+  const pendingOffers = useMemo(() => layer.data.proposals.filter((p) => p.state === 'pending' && !p.outdated), [layer.data.proposals]);
+  const whatIf = useMemo(() => {
+    if (!withOffers || pendingOffers.length === 0) return null;
+    const lines = snap.lines.map((l) => {
+      const offers = pendingOffers.filter((p) => p.lineId === l.id);
+      return offers.length === 0 ? l : { ...l, amounts: { ...l.amounts, ...Object.fromEntries(offers.map((p) => [p.year, p.amount])) } };
+    });
+    const input: Parameters<typeof computeBalance>[0] = { years: snap.meta.years, planYears: snap.meta.planYears, lines };
+    if (snap.meta.fundOpeningBalance) input.fundOpeningBalance = snap.meta.fundOpeningBalance;
+    return computeBalance(input);
+  }, [withOffers, pendingOffers, snap.lines, snap.meta]);
   const years: Year[] = snap.meta.years.length ? snap.meta.years : (report?.balance.years ?? []);
   // `report.prose` keeps its identity while its revision is unchanged, so the memoised tables do too.
   const prose = report?.prose;
@@ -93,7 +121,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
 
   // Someone who may not change the package tried to: say why nothing happens, for a few seconds.
   const [toast, setToast] = useState<{ text: string; n: number } | null>(null);
-  const readOnlyText = status.readOnlyReason ?? (status.role === 'commenter' ? t('readOnlyCommenter') : t('readOnlyViewer'));
+  const readOnlyText = locked ? t('lockedBannerShort') : (status.readOnlyReason ?? (status.role === 'commenter' ? t('readOnlyCommenter') : t('readOnlyViewer')));
   const onReadOnlyAttempt = useCallback(() => setToast((cur) => ({ text: readOnlyText, n: (cur?.n ?? 0) + 1 })), [readOnlyText]);
   useEffect(() => {
     if (!toast) return undefined;
@@ -147,6 +175,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     focusRequest: selection.focusRequest,
     announce,
     onReadOnlyAttempt,
+    agreement: layer.grid,
   };
   const withGrids = tab === 'ledger' || tab === 'sections';
 
@@ -155,7 +184,14 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
       <div className="workspace-top" ref={topRef}>
         <PackageHeader conn={conn} title={snap.meta.title} status={status} sync={sync} canEdit={canEdit} undo={undo} />
         <MalformedEntries conn={conn} isOwner={status.role === 'owner'} />
-        <BalanceBar report={report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} context={tab} />
+        {locked && layer.data.view && <LockBanner lock={layer.data.view.lock} />}
+        <BalanceBar report={whatIf ?? report?.balance ?? null} lines={snap.lines} onGoToLine={goToLine} context={tab} />
+        {pendingOffers.length > 0 && (
+          <label className="with-offers" title={t('withProposalsHint')}>
+            <input type="checkbox" checked={withOffers} onChange={(e) => setWithOffers(e.target.checked)} /> {t('withProposals')} ({pendingOffers.length})
+            {withOffers && <span className="muted"> — {t('withProposalsHint')}</span>}
+          </label>
+        )}
       </div>
       <nav className="tabs" aria-label={t('appName')}>
         {/* Negotiators edit the decision in the settings too; the package's frame stays the owner's. */}
@@ -178,11 +214,27 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
       </div>
       <main id="main" className={withGrids ? 'work-area with-details' : 'work-area'}>
         <div className="work-main">
+          {withGrids && layer.chosenLines.length > 0 && layer.signable.length > 0 && (
+            <SignoffBar packageId={conn.packageId} lines={layer.chosenLines} parties={layer.signable} locked={locked} onClearChoice={layer.clearChoice} onSaved={layer.data.refresh} />
+          )}
           {tab === 'ledger' && <LedgerTables lines={snap.lines} balance={report?.balance ?? null} {...gridProps} />}
-          {tab === 'sections' && <SectionsView sections={snap.sections} parties={parties} lines={snap.lines} verbal={snap.verbal} me={me} {...gridProps} />}
+          {tab === 'sections' && <SectionsView
+              sections={snap.sections}
+              parties={parties}
+              lines={snap.lines}
+              verbal={snap.verbal}
+              me={me}
+              renderVerbalSignoff={(v) => <VerbalSignoff packageId={conn.packageId} verbal={v} view={layer.data.view} parties={parties} signable={layer.signable} locked={locked} onSaved={layer.data.refresh} />}
+              {...gridProps}
+            />}
           {tab === 'baseline' && (
             <BaselinePanel conn={conn} baseline={snap.baseline} frames={report?.frames ?? null} proposedBorrowing={snap.meta.proposedBorrowing} balance={report?.balance ?? null} canEdit={canEdit} />
           )}
+          {tab === 'agreement' && (
+            <AgreementPanel conn={conn} data={layer.data} lines={snap.lines} verbal={snap.verbal} sections={snap.sections} parties={parties} isOwner={status.role === 'owner'} onGoToLine={goToLine} />
+          )}
+          {tab === 'rounds' && <RoundsPanel conn={conn} lines={snap.lines} parties={parties} years={years} canEdit={canEdit} canSave={status.role === 'owner' || status.role === 'editor'} />}
+          {tab === 'tome' && <ToMePanel conn={conn} onGoToLine={goToLine} />}
           {tab === 'conflicts' && <ConflictsPanel conn={conn} store={conflicts.store} snapshot={conflicts.snapshot} canEdit={canEdit} onGoToCell={goToLine} />}
           {tab === 'import' && (
             <Suspense fallback={<p className="muted">{t('loading')}</p>}>
@@ -206,6 +258,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
             proseWarnings={selectedProse}
             onDeleted={() => selection.selectLine(null)}
             onSelect={(lineId) => goToLine(lineId)}
+            proposals={{ list: layer.data.proposals, canPropose: canEdit && !!conn.user.party, onChanged: layer.data.refresh }}
           />
         )}
       </main>
