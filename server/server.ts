@@ -6,8 +6,9 @@ import type { AuthProvider } from './auth/types';
 import { createApp } from './app';
 import type { PackageExporter } from './packages/export';
 import { ConflictHub, packageHooks } from './hooks';
-import { RoomRegistry, type RoomHooks, type RoomLogger } from './sync';
+import { RoomRegistry, type RoomHooks, type RoomLogger, type StorageRetryPolicy } from './sync';
 import { serveClient } from './static';
+import { clusteredAuth, localCluster, type Cluster } from './cluster';
 import type { DocStorage } from './storage/types';
 
 export interface StartServerOptions {
@@ -38,6 +39,14 @@ export interface StartServerOptions {
   maxLogBytes?: number;
   /** The rooms' hooks, in order (default: `packageHooks()`: schema upgrade, audit trail, conflicts, package touch). */
   hooks?: RoomHooks[];
+  /**
+   * The other instances (REDIS_URL): their bus carries membership changes and ended
+   * sessions, their fan-out hooks follow the rooms. Default: this process alone. The
+   * server does not close it; its owner does, after `close()`.
+   */
+  cluster?: Cluster;
+  /** Whether a failed storage append is retried, and when (see `StorageRetryPolicy`; default: never). */
+  storageRetry?: StorageRetryPolicy;
 }
 
 export interface RunningServer {
@@ -63,17 +72,21 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const log = opts.log ?? console;
   // One hub for the rooms' conflict hook and the conflicts routes (their notices reach the same sockets).
   const conflicts = new ConflictHub(opts.storage);
+  const cluster = opts.cluster ?? localCluster(log);
+  // Membership changes and ended sessions of every instance reach this one's sockets.
+  const clustered = clusteredAuth(opts.auth, cluster.bus);
   const rooms = new RoomRegistry({
     storage: opts.storage,
     log,
-    hooks: opts.hooks ?? packageHooks({ conflicts }),
+    hooks: [...(opts.hooks ?? packageHooks({ conflicts })), ...cluster.hooks],
+    ...(opts.storageRetry ? { storageRetry: opts.storageRetry } : {}),
     ...(opts.roomIdleTimeoutMs !== undefined ? { idleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
   });
   let ready = opts.bootstrap === undefined;
   const { app, injectWebSocket, close: closeApp } = createApp({
-    auth: opts.auth,
+    auth: clustered.auth,
     storage: opts.storage,
     rooms,
     conflicts,
@@ -86,7 +99,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   });
   // The built client: hashed assets cached for good, the app shell revalidated, every other address gets the shell (SPA fallback).
   if (opts.clientDir) app.use('/*', serveClient(opts.clientDir));
-  const unsubscribe = opts.auth.onMembershipChange((change) => rooms.applyMembershipChange(change));
+  const stopMembership = clustered.auth.onMembershipChange((change) => rooms.applyMembershipChange(change));
+  const unsubscribe = () => {
+    stopMembership();
+    clustered.stop();
+  };
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: host }, () => resolve(s as Server));

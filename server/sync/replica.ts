@@ -97,9 +97,9 @@ export class Replica {
   }
 
   /** Runs the `afterLoadDocument` hooks in one checked, stored transaction; throws when one throws or a check refuses. */
-  runAfterLoad(): void {
+  runAfterLoad(lastSeq = 0): void {
     const principal = this.principalOf(LOAD)!;
-    this.transact(() => this.opts.hooks.afterLoad({ room: this.opts.room, doc: this.current, principal }), LOAD);
+    this.transact(() => this.opts.hooks.afterLoad({ room: this.opts.room, doc: this.current, principal, lastSeq }), LOAD);
   }
 
   /** The refusal of the last change, until `rebuild`: the replica still holds that change and must not be served. */
