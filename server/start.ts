@@ -5,6 +5,7 @@ import { installAccounts, type Accounts } from './auth/install';
 import { startServer, type RunningServer } from './server';
 import { SQLITE_FILENAME, SqliteStorage } from './storage/sqlite';
 import type { RoomLogger } from './sync';
+import { createRedisCluster, type Cluster } from './cluster';
 
 /** How the production server was started, and how to stop it. */
 export interface StartedServer {
@@ -53,6 +54,14 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
   const storage = openStorage(config, env);
   // The registry is created by startServer, after the routes that need it.
   let running: RunningServer | undefined;
+  // REDIS_URL: the rooms' updates and awareness, role changes and ended sessions reach every instance.
+  let cluster: Cluster | undefined;
+  try {
+    if (config.redisUrl) cluster = await createRedisCluster({ url: config.redisUrl, storage, ...(opts.roomLog ? { log: opts.roomLog } : {}) });
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   const accounts = installAccounts({ db: storage.db, storage, rooms: () => running?.rooms, publicOrigin: config.publicOrigin, env });
   try {
     running = await startServer({
@@ -64,6 +73,7 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
       publicOrigin: config.publicOrigin,
       trustProxy: accounts.config.trustProxy,
       roomIdleTimeoutMs: config.roomIdleTimeoutMs,
+      ...(cluster ? { cluster } : {}),
       ...(opts.roomLog ? { log: opts.roomLog } : {}),
       ...(opts.clientDir ? { clientDir: opts.clientDir } : {}),
       bootstrap: async (server) => {
@@ -74,6 +84,7 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
     });
   } catch (err) {
     accounts.close();
+    await cluster?.close();
     await storage.close();
     throw err;
   }
@@ -85,6 +96,7 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
     async close() {
       await server.close();
       accounts.close();
+      await cluster?.close();
       await storage.close();
     },
   };

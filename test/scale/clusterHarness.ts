@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { createRedisCluster, type Cluster } from '../../server/cluster';
 import { PostgresStorage } from '../../server/storage/postgres/docStorage';
 import { DOC_MIGRATIONS, runMigrations } from '../../server/storage/postgres/migrations';
