@@ -20,6 +20,11 @@ class InternalOrigin {
 const STORED = new InternalOrigin('stored');
 /** An update another instance stored (fan-out): not stored again, relayed. */
 const REMOTE_ORIGIN = new InternalOrigin('remote');
+
+/** Whether a transaction's origin is an update another instance stored (`applyRemoteUpdate`): hooks that keep state follow it. */
+export function isRemoteOrigin(origin: unknown): boolean {
+  return origin === REMOTE_ORIGIN;
+}
 /** The `afterLoadDocument` transaction: checked and stored like a server write. */
 const LOAD = new InternalOrigin('load');
 

@@ -102,6 +102,27 @@ describe('scale-out: two instances on PostgreSQL and Redis', () => {
     await waitFor(() => onB.notices.some((n) => n.kind === 'read-only'), 5_000, 'read-only notice on B');
   });
 
+  it('the audit on A follows lines B created: an amount change says from what, a deletion keeps the line to restore', async () => {
+    const [a, b] = await twoInstances(['u0', 'u1']);
+    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
+    const onA = client(a, pkg, 'u0');
+    const onB = client(b, pkg, 'u1');
+    await Promise.all([onA.synced(), onB.synced()]);
+    createLineInDoc(onB.doc, { id: 'from-b', ledger: 'drift', group: 'tiltak', title: 'Fra B', amounts: { '2026': '1' } });
+    await waitFor(() => getLinesMap(onA.doc).has('from-b'), 5_000, "B's line on A");
+    ((getLinesMap(onA.doc).get('from-b') as Y.Map<unknown>).get('amounts') as Y.Map<string>).set('2026', '2');
+    await waitFor(() => ((getLinesMap(onB.doc).get('from-b') as Y.Map<unknown>).get('amounts') as Y.Map<string>).get('2026') === '2', 5_000, "A's amount on B");
+    getLinesMap(onA.doc).delete('from-b');
+    await waitFor(() => !getLinesMap(onB.doc).has('from-b'), 5_000, "A's deletion on B");
+    const audit = (await a.storage.listAudit(pkg, 100)).filter((e) => e.lineId === 'from-b');
+    expect(audit.map((e) => [e.field, e.userId, e.oldValue, e.newValue])).toEqual([
+      ['created', 'u1', null, 'Fra B'],
+      ['amount', 'u0', '1', '2'],
+      ['deleted', 'u0', 'Fra B', null],
+    ]);
+    expect(await a.storage.findDeletedLine(pkg, 'from-b')).not.toBeNull();
+  });
+
   it('an update that is stored but whose stream entry is lost reaches the clients of the other instance (head check → reload)', async () => {
     const [a, b] = await twoInstances(['u0', 'u1']);
     const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
