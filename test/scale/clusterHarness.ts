@@ -8,6 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
 import type * as Y from 'yjs';
 import { createRedisCluster, type Cluster } from '../../server/cluster';
 import { PostgresStorage } from '../../server/storage/postgres/docStorage';
@@ -186,4 +188,63 @@ export async function converged(docs: readonly Y.Doc[], timeoutMs = 20_000, what
     const first = linesJson(docs[0]!);
     return docs.every((d) => linesJson(d) === first);
   }, timeoutMs, what);
+}
+
+/** Starts test/scale/fixtures/clusterServer.ts in its own process; resolves with the child and its port once it listens. */
+export async function spawnInstance(schema: string, prefix: string, users = 4): Promise<{ child: ChildProcess; port: number }> {
+  const fixture = path.resolve('test/scale/fixtures/clusterServer.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, schema, prefix, String(users)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`instance exited early (${code})`)));
+  });
+  return { child, port };
+}
+
+/** A TCP proxy in front of several instances: each new connection goes to the first that accepts it (a load balancer's failover). */
+export async function startFailoverProxy(ports: readonly number[]): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    client.pause();
+    sockets.add(client);
+    const tryTarget = (i: number) => {
+      if (i >= ports.length) {
+        client.destroy();
+        return;
+      }
+      const upstream = net.connect(ports[i]!, '127.0.0.1');
+      let connected = false;
+      upstream.once('error', () => {
+        if (!connected) tryTarget(i + 1);
+      });
+      upstream.once('connect', () => {
+        connected = true;
+        sockets.add(upstream);
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.resume();
+        const end = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        for (const s of [client, upstream]) {
+          s.on('close', end);
+          s.on('error', end);
+        }
+      });
+    };
+    tryTarget(0);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
