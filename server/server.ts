@@ -5,9 +5,13 @@ import type { Hono } from 'hono';
 import type { AuthProvider } from './auth/types';
 import { createApp } from './app';
 import type { PackageExporter } from './packages/export';
-import { AgreementHub, ConflictHub, packageHooks } from './hooks';
-import { RoomRegistry, type RoomHooks, type RoomLogger } from './sync';
+import { AgreementHub, ConflictHub, packageHooks, type AgreementRelay } from './hooks';
+
+/** Cluster bus kind of lock and agreement changes. */
+const BUS_AGREEMENT = 'agreement';
+import { RoomRegistry, type RoomHooks, type RoomLogger, type StorageRetryPolicy } from './sync';
 import { serveClient } from './static';
+import { clusteredAuth, localCluster, type Cluster } from './cluster';
 import type { DocStorage } from './storage/types';
 import type { ReadinessCheck } from './readiness';
 
@@ -41,6 +45,14 @@ export interface StartServerOptions {
   hooks?: RoomHooks[];
   /** Dependencies `/api/ready` checks (PostgreSQL, Redis). */
   readiness?: readonly ReadinessCheck[];
+  /**
+   * The other instances (REDIS_URL): their bus carries membership changes and ended
+   * sessions, their fan-out hooks follow the rooms. Default: this process alone. The
+   * server does not close it; its owner does, after `close()`.
+   */
+  cluster?: Cluster;
+  /** Whether a failed storage append is retried, and when (see `StorageRetryPolicy`; default: never). */
+  storageRetry?: StorageRetryPolicy;
 }
 
 export interface RunningServer {
@@ -68,17 +80,28 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const conflicts = new ConflictHub(opts.storage);
   // One hub for the rooms' lock and parties rules and the agreement routes (a lock reaches the rooms at once).
   const agreement = new AgreementHub(opts.storage);
+  const cluster = opts.cluster ?? localCluster(log);
+  // Membership changes and ended sessions of every instance reach this one's sockets.
+  const clustered = clusteredAuth(opts.auth, cluster.bus);
+  // A lock, an unlock or a sign-off on any instance reaches this one's rooms and sockets at once.
+  agreement.relay = (change) => cluster.bus.publish(BUS_AGREEMENT, { from: cluster.instanceId, change });
+  const stopAgreementRelay = cluster.bus.subscribe(BUS_AGREEMENT, (payload) => {
+    const { from, change } = payload as { from?: string; change?: AgreementRelay };
+    if (from === cluster.instanceId || !change) return;
+    agreement.applyRemote(change).catch((err: unknown) => log.warn(`agreement change from another instance failed: ${String(err)}`));
+  });
   const rooms = new RoomRegistry({
     storage: opts.storage,
     log,
-    hooks: opts.hooks ?? packageHooks({ conflicts, agreement }),
+    hooks: [...(opts.hooks ?? packageHooks({ conflicts, agreement })), ...cluster.hooks],
+    ...(opts.storageRetry ? { storageRetry: opts.storageRetry } : {}),
     ...(opts.roomIdleTimeoutMs !== undefined ? { idleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
   });
   let ready = opts.bootstrap === undefined;
   const { app, injectWebSocket, close: closeApp } = createApp({
-    auth: opts.auth,
+    auth: clustered.auth,
     storage: opts.storage,
     rooms,
     conflicts,
@@ -93,7 +116,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   });
   // The built client: hashed assets cached for good, the app shell revalidated, every other address gets the shell (SPA fallback).
   if (opts.clientDir) app.use('/*', serveClient(opts.clientDir));
-  const unsubscribe = opts.auth.onMembershipChange((change) => rooms.applyMembershipChange(change));
+  const stopMembership = clustered.auth.onMembershipChange((change) => rooms.applyMembershipChange(change));
+  const unsubscribe = () => {
+    stopMembership();
+    clustered.stop();
+    stopAgreementRelay();
+  };
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: host }, () => resolve(s as Server));

@@ -5,6 +5,7 @@ import { openDatabase } from './database';
 import type { ReadinessCheck } from './readiness';
 import type { DocStorage } from './storage/types';
 import type { RoomLogger } from './sync';
+import { createRedisCluster, type Cluster } from './cluster';
 
 /** How the production server was started, and how to stop it. */
 export interface StartedServer {
@@ -45,19 +46,40 @@ export interface StartOptions {
 export async function startFromConfig(config: ServerConfig, opts: StartOptions = {}): Promise<StartedServer> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => console.log(line));
+  // Several instances share packages only through one PostgreSQL: REDIS_URL over per-instance SQLite files would diverge.
+  if (config.redisUrl && !config.databaseUrl) throw new Error('REDIS_URL needs DATABASE_URL: several instances must share one PostgreSQL database');
   const database = await openDatabase(config, env);
   const storage = database.storage;
   // The registry is created by startServer, after the routes that need it.
   let running: RunningServer | undefined;
+  // REDIS_URL: the rooms' updates and awareness, role changes and ended sessions reach every instance.
+  let cluster: Cluster | undefined;
   let accounts: Accounts;
   try {
+    if (config.redisUrl) cluster = await createRedisCluster({ url: config.redisUrl, storage, ...(opts.roomLog ? { log: opts.roomLog } : {}) });
     accounts = installAccounts({ ...database.accounts, storage, rooms: () => running?.rooms, publicOrigin: config.publicOrigin, env });
   } catch (err) {
+    await cluster?.close();
     await database.close();
     throw err;
   }
+  const redis = cluster;
+  const redisReadiness: ReadinessCheck[] = redis
+    ? [
+        {
+          name: 'redis',
+          check: async () => {
+            if (!(await redis.ping())) throw new Error('redis did not answer');
+          },
+        },
+      ]
+    : [];
   try {
     running = await startServer({
+      // PostgreSQL across the network: a brief outage makes a room's writes wait and retry
+      // (about 14 s in all; nothing is relayed meanwhile), then the room unloads and its
+      // clients resend. A local SQLite file has no such outages.
+      ...(config.databaseUrl ? { storageRetry: (attempt: number) => (attempt <= 8 ? Math.min(250 * 2 ** (attempt - 1), 2000) : null) } : {}),
       port: config.port,
       host: config.host,
       auth: accounts.auth,
@@ -66,7 +88,8 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
       publicOrigin: config.publicOrigin,
       trustProxy: accounts.config.trustProxy,
       roomIdleTimeoutMs: config.roomIdleTimeoutMs,
-      readiness: [...database.readiness, ...(opts.readiness ?? [])],
+      readiness: [...database.readiness, ...redisReadiness, ...(opts.readiness ?? [])],
+      ...(cluster ? { cluster } : {}),
       ...(opts.roomLog ? { log: opts.roomLog } : {}),
       ...(opts.clientDir ? { clientDir: opts.clientDir } : {}),
       bootstrap: async (server) => {
@@ -77,6 +100,7 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
     });
   } catch (err) {
     accounts.close();
+    await cluster?.close();
     await database.close();
     throw err;
   }
@@ -89,7 +113,8 @@ export async function startFromConfig(config: ServerConfig, opts: StartOptions =
     async close() {
       await server.close();
       accounts.close();
-      await database.close();
+    await cluster?.close();
+    await database.close();
     },
   };
 }

@@ -45,6 +45,11 @@ interface PackageState {
  * The package's agreement state as the rooms see it, and the in-process
  * `PackageEvents`. One per server (the rooms' hook and the agreement routes share it).
  */
+type AgreementWhat = Extract<AgreementNotice, { kind: 'agreement-changed' }>['what'];
+
+/** A lock or agreement change relayed between instances (cluster bus kind `agreement`). */
+export type AgreementRelay = { kind: 'lock'; packageId: string } | { kind: 'agreement'; packageId: string; what: AgreementWhat };
+
 export class AgreementHub implements PackageEvents {
   private readonly state = new Map<string, PackageState>();
   private readonly connections = new Map<string, Set<Connection>>();
@@ -77,16 +82,30 @@ export class AgreementHub implements PackageEvents {
     }
   }
 
-  async lockChanged(packageId: string): Promise<void> {
+  /**
+   * Set by the server when other instances share the packages (REDIS_URL): called
+   * after every local lock change or agreement change, so theirs follow at once.
+   */
+  relay: ((change: AgreementRelay) => void) | null = null;
+
+  /** A change another instance made: refresh the cache and tell this instance's sockets, without relaying it again. */
+  async applyRemote(change: AgreementRelay): Promise<void> {
+    if (change.kind === 'lock') await this.lockChanged(change.packageId, false);
+    else await this.agreementChanged(change.packageId, change.what, false);
+  }
+
+  async lockChanged(packageId: string, relay = true): Promise<void> {
     await this.refresh(packageId);
+    if (relay) this.relay?.({ kind: 'lock', packageId });
     const lock = await this.storage.getLock(packageId);
     const log = await this.storage.listLockLog(packageId);
     const last = log.filter((e) => e.action === 'lock' || e.action === 'unlock').at(-1);
     this.broadcast(packageId, { kind: 'lock', locked: lock.locked, by: last?.by ?? '', at: last?.at ?? new Date().toISOString(), ...(last?.reason ? { reason: last.reason } : {}) });
   }
 
-  async agreementChanged(packageId: string, what: Extract<AgreementNotice, { kind: 'agreement-changed' }>['what']): Promise<void> {
+  async agreementChanged(packageId: string, what: AgreementWhat, relay = true): Promise<void> {
     if (what === 'signoffs') await this.refresh(packageId);
+    if (relay) this.relay?.({ kind: 'agreement', packageId, what });
     this.broadcast(packageId, { kind: 'agreement-changed', what });
   }
 

@@ -55,4 +55,4 @@ export { commentsHook } from './comments';
 export { originRowsHook } from './originRows';
 export { schemaUpgradeHook, SCHEMA_UPGRADE_ORIGIN } from './schemaUpgrade';
 export { ConflictHub } from './cellConflicts';
-export { AgreementHub, PartiesOrigin, type PackageEvents } from './agreement';
+export { AgreementHub, PartiesOrigin, type AgreementRelay, type PackageEvents } from './agreement';

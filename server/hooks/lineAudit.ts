@@ -7,7 +7,7 @@ import { snapshotOfDeletedLine } from '../../shared/doc/deletedLine';
 import { entriesOf, entryOf, getLinesMap } from '../../shared/doc/schema';
 import { readTitle } from '../../shared/doc/text';
 import type { AuditEntry } from '../storage/types';
-import type { ChangeContext, HookRoom, RoomHooks } from '../sync';
+import { isRemoteOrigin, type ChangeContext, type HookRoom, type RoomHooks } from '../sync';
 
 /** The audited facts of one line: its amounts per year, status and title. */
 interface AuditedLine {
@@ -85,7 +85,21 @@ export function lineAuditHook(): RoomHooks {
   return {
     name: 'line-audit',
     onCreateReplica({ room, doc }) {
-      if (room.kind === 'content') getLinesMap(doc);
+      if (room.kind !== 'content') return;
+      getLinesMap(doc);
+      // Lines another instance changed (fan-out): no rows here, but the next local change is audited from them.
+      doc.on('afterTransaction', (tr: Y.Transaction) => {
+        if (!isRemoteOrigin(tr.origin)) return;
+        const known = knownByRoom.get(room);
+        if (!known) return;
+        const lines = getLinesMap(tr.doc);
+        const changes = lineChangesOf(tr, lines);
+        for (const id of changes.deleted) known.delete(id);
+        for (const id of changes.changed) {
+          const m = entryOf(lines, id);
+          if (m) known.set(id, readAudited(m));
+        }
+      });
     },
     afterLoadDocument({ room }) {
       if (room.kind === 'content') knownOf(room);

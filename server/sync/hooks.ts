@@ -92,6 +92,8 @@ export interface LoadContext {
   room: HookRoom;
   doc: Y.Doc;
   principal: SyncPrincipal;
+  /** Storage's sequence number of the last entry the load read (0 for a new doc): the fan-out continues after it. */
+  lastSeq: number;
 }
 
 /** Context of `beforeHandleAwareness`: mutate `states` (rewrite a state, delete an entry to drop it). */

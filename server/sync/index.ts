@@ -24,7 +24,7 @@ export {
   type StoredContext,
   type UpdateVerdict,
 } from './hooks';
-export { userIdOfOrigin } from './replica';
+export { isRemoteOrigin, userIdOfOrigin } from './replica';
 export { NO_RETRY, type MergeFunction, type StorageRetryPolicy } from './pipeline';
 export { mergeInBackground, mergeOnThisThread } from './compactor';
 export { realScheduler, type SyncScheduler, type TimerHandle } from './scheduler';

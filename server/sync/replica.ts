@@ -20,6 +20,11 @@ class InternalOrigin {
 const STORED = new InternalOrigin('stored');
 /** An update another instance stored (fan-out): not stored again, relayed. */
 const REMOTE_ORIGIN = new InternalOrigin('remote');
+
+/** Whether a transaction's origin is an update another instance stored (`applyRemoteUpdate`): hooks that keep state follow it. */
+export function isRemoteOrigin(origin: unknown): boolean {
+  return origin === REMOTE_ORIGIN;
+}
 /** The `afterLoadDocument` transaction: checked and stored like a server write. */
 const LOAD = new InternalOrigin('load');
 
@@ -97,9 +102,9 @@ export class Replica {
   }
 
   /** Runs the `afterLoadDocument` hooks in one checked, stored transaction; throws when one throws or a check refuses. */
-  runAfterLoad(): void {
+  runAfterLoad(lastSeq = 0): void {
     const principal = this.principalOf(LOAD)!;
-    this.transact(() => this.opts.hooks.afterLoad({ room: this.opts.room, doc: this.current, principal }), LOAD);
+    this.transact(() => this.opts.hooks.afterLoad({ room: this.opts.room, doc: this.current, principal, lastSeq }), LOAD);
   }
 
   /** The refusal of the last change, until `rebuild`: the replica still holds that change and must not be served. */

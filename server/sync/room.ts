@@ -138,7 +138,7 @@ export class Room implements HookRoom {
       const stored = await this.opts.storage.load(this.docName);
       this.replica.loadStored(stored);
       this.pipeline.setLoadedLog(stored.updates.length, stored.logBytes);
-      if (this.state === 'loading') this.replica.runAfterLoad();
+      if (this.state === 'loading') this.replica.runAfterLoad(stored.lastSeq);
     } catch (err) {
       this.log.error(`room ${this.docName}: load failed`, err);
       this.closeAllAndUnload(CLOSE_LOAD_FAILED, REASONS.loadFailed);

@@ -49,7 +49,7 @@ export function cookieWebSocket(cookie: string, origin?: string, opts: { compres
   return CookieWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
-export interface StartTestServerOptions extends Partial<Pick<StartServerOptions, 'roomIdleTimeoutMs' | 'maxLogUpdates' | 'maxLogBytes' | 'publicOrigin' | 'clientDir' | 'log'>> {
+export interface StartTestServerOptions extends Partial<Pick<StartServerOptions, 'roomIdleTimeoutMs' | 'maxLogUpdates' | 'maxLogBytes' | 'publicOrigin' | 'clientDir' | 'log' | 'cluster' | 'storageRetry'>> {
   storage?: DocStorage;
   auth?: TestAuth;
 }
@@ -78,6 +78,8 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
     ...(opts.maxLogBytes !== undefined ? { maxLogBytes: opts.maxLogBytes } : {}),
     ...(opts.publicOrigin !== undefined ? { publicOrigin: opts.publicOrigin } : {}),
     ...(opts.clientDir !== undefined ? { clientDir: opts.clientDir } : {}),
+    ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
+    ...(opts.storageRetry !== undefined ? { storageRetry: opts.storageRetry } : {}),
   });
   const url = server.url;
   const http: TestServer['http'] = async (method, urlPath, o = {}) => {

@@ -1,0 +1,196 @@
+/**
+ * Two server instances on two ports sharing PostgreSQL and Redis: clients on each
+ * edit one package and converge, an edit on B is seen live on A, awareness and
+ * role changes cross instances, hooks run once, and an update stored without being
+ * published (a lost stream entry) still reaches every client through the gap check.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
+import { connectClient, waitFor, type TestClient } from '../server/serverHarness';
+import { converged, freshPrefix, sharedPackage, startInstance, startOwnRedis, type Instance } from './clusterHarness';
+import { dropSchema, freshSchema } from './services';
+
+const schemas: string[] = [];
+let open: Instance[] = [];
+let clients: TestClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients) c.destroy();
+  clients = [];
+  for (const i of open) await i.close();
+  open = [];
+});
+afterAll(async () => {
+  for (const s of schemas) await dropSchema(s);
+});
+
+async function twoInstances(users: string[]): Promise<[Instance, Instance]> {
+  const schema = freshSchema();
+  schemas.push(schema);
+  const prefix = freshPrefix();
+  const a = await startInstance({ schema, prefix, users });
+  const b = await startInstance({ schema, prefix, users });
+  open.push(a, b);
+  return [a, b];
+}
+
+function client(inst: Instance, pkg: string, user: string): TestClient {
+  const c = connectClient({ wsBase: inst.ts.wsBase, auth: inst.auth }, pkg, user);
+  clients.push(c);
+  return c;
+}
+
+describe('scale-out: two instances on PostgreSQL and Redis', () => {
+  it('clients on both instances edit one package at once and converge; hooks ran once per change', async () => {
+    const users = ['u0', 'u1', 'u2', 'u3'];
+    const [a, b] = await twoInstances(users);
+    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor', u2: 'editor', u3: 'editor' });
+    const cs = users.map((u, i) => client(i % 2 === 0 ? a : b, pkg, u));
+    await Promise.all(cs.map((c) => c.synced()));
+    const PER_CLIENT = 25;
+    await Promise.all(
+      cs.map(async (c, i) => {
+        for (let n = 0; n < PER_CLIENT; n++) {
+          createLineInDoc(c.doc, { id: `c${i}-${n}`, ledger: 'drift', group: 'tiltak', title: `Linje ${i}.${n}`, amounts: { '2026': String(n) } });
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }),
+    );
+    await waitFor(() => cs.every((c) => getLinesMap(c.doc).size === users.length * PER_CLIENT), 20_000, 'every line everywhere');
+    await converged(cs.map((c) => c.doc));
+    // Both servers' replicas hold the same document.
+    const [ra] = a.ts.server.rooms.list().filter((r) => r.docName === pkg);
+    const [rb] = b.ts.server.rooms.list().filter((r) => r.docName === pkg);
+    expect(getLinesMap(ra!.doc).size).toBe(users.length * PER_CLIENT);
+    expect(getLinesMap(rb!.doc).toJSON()).toEqual(getLinesMap(ra!.doc).toJSON());
+    // The audit hook ran once per created line (on the receiving instance), not again on the other.
+    const audit = await a.storage.listAudit(pkg, 10_000);
+    expect(audit.filter((e) => e.field === 'created').length).toBe(users.length * PER_CLIENT);
+    // What the clients see is what PostgreSQL holds.
+    const stored = await a.storage.load(pkg);
+    const fromDb = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(fromDb, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(fromDb, u);
+    expect(getLinesMap(fromDb).toJSON()).toEqual(getLinesMap(cs[0]!.doc).toJSON());
+  });
+
+  it("a client on A sees B's edit live, and B's cursor (awareness)", async () => {
+    const [a, b] = await twoInstances(['u0', 'u1']);
+    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
+    const onA = client(a, pkg, 'u0');
+    const onB = client(b, pkg, 'u1');
+    await Promise.all([onA.synced(), onB.synced()]);
+    const t0 = performance.now();
+    createLineInDoc(onB.doc, { id: 'from-b', ledger: 'drift', group: 'tiltak', title: 'Fra B', amounts: { '2026': '12.5' } });
+    await waitFor(() => getLinesMap(onA.doc).has('from-b'), 5_000, "B's line on A");
+    const ms = performance.now() - t0;
+    expect(ms).toBeLessThan(5_000);
+    onB.provider.awareness.setLocalStateField('cursor', { lineId: 'from-b' });
+    await waitFor(() => [...onA.provider.awareness.getStates().values()].some((s) => (s as { cursor?: { lineId?: string } }).cursor?.lineId === 'from-b'), 5_000, "B's cursor on A");
+    expect(b.cluster.fanout!.stats.awarenessOut).toBeGreaterThan(0);
+    expect(a.cluster.fanout!.stats.awarenessIn).toBeGreaterThan(0);
+  });
+
+  it('a role change made on A reaches the open socket on B at once (cluster bus)', async () => {
+    const [a, b] = await twoInstances(['u0', 'u1']);
+    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
+    const onB = client(b, pkg, 'u1');
+    await onB.synced();
+    // Only A's accounts know of the change (as with a members route answered by A).
+    a.auth.setRole('u1', pkg, 'viewer');
+    await waitFor(() => onB.notices.some((n) => n.kind === 'read-only'), 5_000, 'read-only notice on B');
+  });
+
+  it('the audit on A follows lines B created: an amount change says from what, a deletion keeps the line to restore', async () => {
+    const [a, b] = await twoInstances(['u0', 'u1']);
+    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
+    const onA = client(a, pkg, 'u0');
+    const onB = client(b, pkg, 'u1');
+    await Promise.all([onA.synced(), onB.synced()]);
+    createLineInDoc(onB.doc, { id: 'from-b', ledger: 'drift', group: 'tiltak', title: 'Fra B', amounts: { '2026': '1' } });
+    await waitFor(() => getLinesMap(onA.doc).has('from-b'), 5_000, "B's line on A");
+    ((getLinesMap(onA.doc).get('from-b') as Y.Map<unknown>).get('amounts') as Y.Map<string>).set('2026', '2');
+    await waitFor(() => ((getLinesMap(onB.doc).get('from-b') as Y.Map<unknown>).get('amounts') as Y.Map<string>).get('2026') === '2', 5_000, "A's amount on B");
+    getLinesMap(onA.doc).delete('from-b');
+    await waitFor(() => !getLinesMap(onB.doc).has('from-b'), 5_000, "A's deletion on B");
+    const audit = (await a.storage.listAudit(pkg, 100)).filter((e) => e.lineId === 'from-b');
+    expect(audit.map((e) => [e.field, e.userId, e.oldValue, e.newValue])).toEqual([
+      ['created', 'u1', null, 'Fra B'],
+      ['amount', 'u0', '1', '2'],
+      ['deleted', 'u0', 'Fra B', null],
+    ]);
+    expect(await a.storage.findDeletedLine(pkg, 'from-b')).not.toBeNull();
+  });
+
+  it('an update that is stored but whose stream entry is lost reaches the clients of the other instance (head check → reload)', async () => {
+    const [a, b] = await twoInstances(['u0', 'u1']);
+    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
+    const onA = client(a, pkg, 'u0');
+    const onB = client(b, pkg, 'u1');
+    await Promise.all([onA.synced(), onB.synced()]);
+    // A third writer appends straight to PostgreSQL and raises the head, but its XADD never happens.
+    const writer = new Y.Doc();
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(onA.doc));
+    const updates: Uint8Array[] = [];
+    writer.on('update', (u: Uint8Array) => updates.push(u));
+    createLineInDoc(writer, { id: 'lost-entry', ledger: 'drift', group: 'tiltak', title: 'Uten strømoppføring', amounts: { '2026': '1' } });
+    const { lastSeq } = await a.storage.append({ docName: pkg, updates });
+    const resyncsBefore = a.cluster.fanout!.stats.resyncs + b.cluster.fanout!.stats.resyncs;
+    // Without it, an edit on A would arrive on B out of order; the head alone is enough.
+    createLineInDoc(onA.doc, { id: 'after', ledger: 'drift', group: 'tiltak', title: 'Etter', amounts: {} });
+    await waitFor(() => getLinesMap(onB.doc).has('lost-entry') && getLinesMap(onA.doc).has('lost-entry'), 10_000, 'the unpublished line on both');
+    expect(a.cluster.fanout!.stats.resyncs + b.cluster.fanout!.stats.resyncs).toBeGreaterThan(resyncsBefore);
+    expect(lastSeq).toBeGreaterThan(0);
+    await converged([onA.doc, onB.doc]);
+  });
+});
+
+describe('scale-out: Redis restarts under load', () => {
+  it('edits made on both instances while Redis is down reach everyone once it is back; nothing acknowledged is lost', async () => {
+    const redis = await startOwnRedis();
+    try {
+      const schema = freshSchema();
+      schemas.push(schema);
+      const prefix = freshPrefix();
+      const users = ['u0', 'u1'];
+      const a = await startInstance({ schema, prefix, users, redisUrl: redis.url });
+      const b = await startInstance({ schema, prefix, users, redisUrl: redis.url });
+      open.push(a, b);
+      const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
+      const onA = client(a, pkg, 'u0');
+      const onB = client(b, pkg, 'u1');
+      await Promise.all([onA.synced(), onB.synced()]);
+      let n = 0;
+      const writer = setInterval(() => {
+        n++;
+        createLineInDoc(onA.doc, { id: `a${n}`, ledger: 'drift', group: 'tiltak', title: `A ${n}`, amounts: {} });
+        createLineInDoc(onB.doc, { id: `b${n}`, ledger: 'drift', group: 'tiltak', title: `B ${n}`, amounts: {} });
+      }, 20);
+      try {
+        await waitFor(() => getLinesMap(onA.doc).has('b10') && getLinesMap(onB.doc).has('a10'), 10_000, 'traffic before the restart');
+        await redis.stop();
+        await new Promise((r) => setTimeout(r, 1_000));
+        await redis.start();
+        await new Promise((r) => setTimeout(r, 1_000));
+      } finally {
+        clearInterval(writer);
+      }
+      await converged([onA.doc, onB.doc], 20_000, 'convergence after the Redis restart');
+      expect(getLinesMap(onA.doc).size).toBe(2 * n);
+      expect(a.cluster.fanout!.stats.resyncs + b.cluster.fanout!.stats.resyncs).toBeGreaterThan(0);
+      // Everything the clients hold is in PostgreSQL.
+      const stored = await a.storage.load(pkg);
+      const fromDb = new Y.Doc();
+      if (stored.snapshot) Y.applyUpdate(fromDb, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(fromDb, u);
+      expect(getLinesMap(fromDb).size).toBe(2 * n);
+    } finally {
+      for (const c of clients) c.destroy();
+      clients = [];
+      for (const i of open) await i.close();
+      open = [];
+      await redis.stop();
+    }
+  });
+});
