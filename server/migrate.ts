@@ -36,6 +36,11 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { table: 'auth_tokens' },
   { table: 'auth_memberships' },
   { table: 'auth_login_failures' },
+  { table: 'agreement_signoffs' },
+  { table: 'agreement_versions', serial: 'seq' },
+  { table: 'agreement_proposals', serial: 'seq' },
+  { table: 'agreement_locks' },
+  { table: 'agreement_lock_log', serial: 'seq' },
 ];
 
 /** Tables of the document log, copied by `copyDocuments`; SQLite's own bookkeeping. */

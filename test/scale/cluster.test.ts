@@ -102,6 +102,26 @@ describe('scale-out: two instances on PostgreSQL and Redis', () => {
     await waitFor(() => onB.notices.some((n) => n.kind === 'read-only'), 5_000, 'read-only notice on B');
   });
 
+  it('a lock made on A reaches the open socket on B at once: B is told, and its writes are dropped until the unlock', async () => {
+    const [a, b] = await twoInstances(['u0', 'u1']);
+    const pkg = await sharedPackage([a, b], { u0: 'owner', u1: 'editor' });
+    const onB = client(b, pkg, 'u1');
+    await onB.synced();
+    const isLockNotice = (locked: boolean) => onB.notices.some((n) => (n as { kind: string; locked?: boolean }).kind === 'lock' && (n as { locked?: boolean }).locked === locked);
+    expect((await a.ts.http('POST', `/api/packages/${pkg}/lock`, { user: 'u0', json: { override: 'Vedtatt i gruppemøtet' } })).status).toBe(200);
+    await waitFor(() => isLockNotice(true), 5_000, 'the lock notice on B');
+    createLineInDoc(onB.doc, { id: 'while-locked', ledger: 'drift', group: 'tiltak', title: 'Etter låsing', amounts: { '2026': '1' } });
+    // The write B's instance dropped is neither stored nor reaches A.
+    await new Promise((r) => setTimeout(r, 500));
+    const stored = new Y.Doc();
+    const { snapshot, updates } = await a.storage.load(pkg);
+    if (snapshot) Y.applyUpdate(stored, snapshot);
+    for (const u of updates) Y.applyUpdate(stored, u);
+    expect(getLinesMap(stored).has('while-locked')).toBe(false);
+    expect((await a.ts.http('POST', `/api/packages/${pkg}/unlock`, { user: 'u0', json: { reason: 'Nytt forslag' } })).status).toBe(200);
+    await waitFor(() => isLockNotice(false), 5_000, 'the unlock notice on B');
+  });
+
   it('the audit on A follows lines B created: an amount change says from what, a deletion keeps the line to restore', async () => {
     const [a, b] = await twoInstances(['u0', 'u1']);
     const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });

@@ -57,6 +57,8 @@ describe('npm run migrate: SQLite → PostgreSQL', () => {
       await until(() => getMetaMap(watcher.doc).get('fundOpeningBalance') === '19', 5000, 'stored and relayed');
       watcher.destroy();
       p.destroy();
+      // A saved round (the agreement tables move too).
+      expect((await admin.post(`/api/packages/${id}/versions`, { name: 'Tilbud 1' })).status).toBe(201);
       packageIds = (((await (await admin.get('/api/packages')).json()) as { packages: Array<{ id: string }> }).packages).map((x) => x.id);
     } finally {
       await sqlite.close();
@@ -103,6 +105,10 @@ describe('npm run migrate: SQLite → PostgreSQL', () => {
         p.destroy();
       }
       expect((await admin.get(`/api/packages/${id}/audit`)).status).toBe(200);
+      const rounds = (await (await admin.get(`/api/packages/${id}/versions`)).json()) as { versions: Array<{ name: string }> };
+      expect(rounds.versions.map((v) => v.name)).toEqual(['Tilbud 1']);
+      // A new round after the copy gets a fresh sequence number (the serial moved past the copied rows).
+      expect((await admin.post(`/api/packages/${id}/versions`, { name: 'Tilbud 2' })).status).toBe(201);
     } finally {
       await onPg.close();
     }
