@@ -3,11 +3,11 @@
  * the live pre-export check for that choice, the footer fields (version name,
  * date, seal) and one download button per format with its progress and result.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ExportScope } from '../../shared/export/model';
 import { EXPORT_FORMATS } from '../../shared/protocol';
 import type { PackageLine } from '../../shared/types';
-import { ApiError } from '../app/api';
+import { ApiError, apiGet } from '../app/api';
 import { useExportCheck, type BalanceWorker } from '../app/balanceClient';
 import { formatBytes, isoFromNorwegianDate, norwegianFromIsoDate, todayIso } from '../app/format';
 import { downloadFile, type DownloadProgress } from '../app/transfer';
@@ -30,6 +30,17 @@ export function ExportCard({ packageId, worker, lines, onGoToLine }: ExportCardP
   // Shown and typed as dd.mm.åååå (the one date format); sent as ISO.
   const [date, setDate] = useState(() => norwegianFromIsoDate(todayIso()));
   const [sealed, setSealed] = useState(false);
+  // A sealed export is the round a lock saved: offered only while the package is locked.
+  const [locked, setLocked] = useState(false);
+  useEffect(() => {
+    let live = true;
+    apiGet<{ locked: boolean }>(`${base}/lock`)
+      .then((r) => live && setLocked(r.locked))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [base]);
   const [busy, setBusy] = useState<Record<string, DownloadProgress>>({});
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string; checksum?: string } | null>(null);
   const check = useExportCheck(worker, scope);
@@ -46,7 +57,7 @@ export function ExportCard({ packageId, worker, lines, onGoToLine }: ExportCardP
       }
       q.set('date', iso);
     }
-    if (sealed) q.set('sealed', '1');
+    if (sealed && locked) q.set('sealed', '1');
     setResult(null);
     setBusy((b) => ({ ...b, [format]: { loaded: 0, total: null } }));
     try {
@@ -88,9 +99,12 @@ export function ExportCard({ packageId, worker, lines, onGoToLine }: ExportCardP
           <input inputMode="numeric" placeholder={t('datePlaceholder')} value={date} onChange={(e) => setDate(e.target.value)} />
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={sealed} onChange={(e) => setSealed(e.target.checked)} />
+          <input type="checkbox" checked={sealed && locked} disabled={!locked} aria-describedby="export-sealed-hint" onChange={(e) => setSealed(e.target.checked)} />
           {t('exportSealed')}
         </label>
+        <p id="export-sealed-hint" className="hint">
+          {locked ? t('exportSealedHint') : t('exportSealedNeedsLock')}
+        </p>
       </div>
       {hasErrors && <p className="hint export-note">{t('exportUnbalancedNote')}</p>}
       <ul className="export-buttons">

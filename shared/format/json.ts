@@ -3,6 +3,7 @@ import { isCanonical } from '../money';
 import { GROUPS, LEDGERS, STATUSES } from '../types';
 import type { RichBlock } from '../doc/richtext';
 import type { RichPackage } from '../doc/richPackage';
+import { sortKeys } from './canonical';
 
 export type { RichPackage, RichPackageLine, RichPackageSection, RichVerbalInstruction } from '../doc/richPackage';
 
@@ -26,27 +27,7 @@ export interface JsonImportError {
 
 export type ReadPackageJsonResult = { ok: true; pkg: RichPackage } | { ok: false; errors: JsonImportError[] };
 
-/**
- * Serialises a value with object keys sorted at every level and no insignificant
- * whitespace, so equal packages give byte-identical text: the input of the
- * sealed export's checksum. Arrays keep their order (order is meaning).
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
+export { canonicalJson } from './canonical';
 
 /** Writes a rich package as a version-1 package file (pretty, keys sorted). */
 export function writePackageJson(pkg: RichPackage): string {

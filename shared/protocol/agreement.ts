@@ -278,7 +278,7 @@ export interface LockResponse {
 /**
  * What a lock seals (`GET /api/packages/:id/versions/:vid/seal`): the sign-offs at
  * that moment, the balance of the agreed package, and `checksum` = SHA-256 (hex)
- * of `canonicalJson` (shared/format/json.ts: keys sorted, no whitespace) of the
+ * of `canonicalJson` (shared/format/canonical.ts: keys sorted, no whitespace) of the
  * **agreed package**: the package file's `package` object (rich package: id, title,
  * years, planYears, parties, sections, decision, fund opening balance, baselines)
  * with only the agreed lines and verbal instructions, each with status `agreed` —

@@ -6,7 +6,7 @@
  * Pure: the server calls it with the stored sign-offs; a client may call it with
  * the sign-offs of `GET /agreement` to recompute as the document changes.
  */
-import { canonicalJson } from '../format/json';
+import { canonicalJson } from '../format/canonical';
 import { sha256Hex } from '../sha256';
 import type { PackageLine, Party, PlainPackage, Status, VerbalInstruction } from '../types';
 import type { AgreementItem, AgreementView, LockState, SignoffCounts, SignoffState, SignoffView } from '../protocol/agreement';
