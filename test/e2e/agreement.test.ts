@@ -87,6 +87,8 @@ describe('sign-off per party in the app', () => {
     // The overview says so too.
     await pages[0]!.getByRole('button', { name: 'Enighet', exact: true }).click();
     await expect.poll(() => pages[0]!.getByTestId('agreement-counts').textContent()).toContain('0 av 2 er enighet');
+    // The balance of the agreed items follows (the server's report, fetched again after the change): nothing is agreed.
+    await expect.poll(() => pages[0]!.locator('.agreement-panel').textContent(), { timeout: 15_000 }).not.toContain('+12,50');
     await pages[0]!.locator('.agreement-panel').screenshot({ path: screenshotPath('agreement-overview') });
   }, 120_000);
 
