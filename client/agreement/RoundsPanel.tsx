@@ -19,6 +19,7 @@ import { useLang, useT } from '../i18n';
 import { formatWhen } from './LockBanner';
 import { diffWords } from './textDiff';
 import { nameOf, useMembers } from './useMembers';
+import { YearColumnHeads } from '../package/YearColumnHeads';
 
 export interface RoundsPanelProps {
   conn: PackageConnection;
@@ -228,11 +229,7 @@ function RoundView({ round, pkg, balance, onClose }: { round: VersionInfo; pkg: 
           <thead>
             <tr>
               <th scope="col">{t('colLine')}</th>
-              {pkg.years.map((y) => (
-                <th scope="col" key={y} className="num">
-                  {y}
-                </th>
-              ))}
+              <YearColumnHeads years={pkg.years} />
             </tr>
           </thead>
           {byBlock(pkg.lines).map((b) => (
@@ -354,11 +351,7 @@ function DiffView({ conn, diff, fromPkg, fromName, toName, toNow, lines, years, 
             <thead>
               <tr>
                 <th scope="col">{t('colLine')}</th>
-                {cols.map((y) => (
-                  <th scope="col" key={y} className="num">
-                    {y}
-                  </th>
-                ))}
+                <YearColumnHeads years={cols} />
               </tr>
             </thead>
             {byBlock(rows.map((r) => ({ ...r, ledger: r.line.ledger, group: r.line.group }))).map((b) => (
@@ -422,11 +415,7 @@ function DiffView({ conn, diff, fromPkg, fromName, toName, toNow, lines, years, 
         <thead>
           <tr>
             <th scope="col">{t('ledger')}</th>
-            {cols.map((y) => (
-              <th scope="col" key={y} className="num">
-                {y}
-              </th>
-            ))}
+            <YearColumnHeads years={cols} />
           </tr>
         </thead>
         <tbody>

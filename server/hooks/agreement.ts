@@ -95,12 +95,10 @@ export class AgreementHub implements PackageEvents {
   }
 
   async lockChanged(packageId: string, relay = true): Promise<void> {
-    await this.refresh(packageId);
+    const [state, log] = await Promise.all([this.refresh(packageId), this.storage.listLockLog(packageId)]);
     if (relay) this.relay?.({ kind: 'lock', packageId });
-    const lock = await this.storage.getLock(packageId);
-    const log = await this.storage.listLockLog(packageId);
     const last = log.filter((e) => e.action === 'lock' || e.action === 'unlock').at(-1);
-    this.broadcast(packageId, { kind: 'lock', locked: lock.locked, by: last?.by ?? '', at: last?.at ?? new Date().toISOString(), ...(last?.reason ? { reason: last.reason } : {}) });
+    this.broadcast(packageId, { kind: 'lock', locked: state.locked, by: last?.by ?? '', at: last?.at ?? new Date().toISOString(), ...(last?.reason ? { reason: last.reason } : {}) });
   }
 
   async agreementChanged(packageId: string, what: AgreementWhat, relay = true): Promise<void> {
