@@ -46,7 +46,7 @@ describe('deleted lines', () => {
     await Promise.all([synced(e), synced(watcher)]);
     const id = createFullLine(e.doc);
     // Everything the editor wrote (the line is built in more than one transaction) has reached the owner.
-    await until(() => getLinesMap(watcher.doc).has(id) && Y.getState(watcher.doc, e.doc.clientID) === Y.getState(e.doc, e.doc.clientID), 5000, 'the line at the owner');
+    await until(() => getLinesMap(watcher.doc).has(id) && Y.getState(watcher.doc.store, e.doc.clientID) === Y.getState(e.doc.store, e.doc.clientID), 5000, 'the line at the owner');
     const original = readRichPackageFromDoc(watcher.doc, pkg).lines.find((l) => l.id === id)!;
     const originalOrder = getLinesMap(watcher.doc).get(id)!.get('order');
     expect(original.rich.length).toBeGreaterThan(3);
