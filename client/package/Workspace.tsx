@@ -42,6 +42,7 @@ import { SignoffBar } from '../agreement/SignoffBar';
 import { VerbalSignoff } from '../agreement/VerbalSignoff';
 import { ToMePanel } from '../agreement/ToMePanel';
 import { useAgreementLayer } from '../agreement/useAgreementLayer';
+import { acceptancesOf } from '../../shared/report/agreement';
 import '../agreement/agreement.css';
 
 // The import and export code (previews, the pre-export check, downloads) loads when its tab is opened.
@@ -76,6 +77,12 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
   const cellComments = useMemo(() => new Map([...commentCounts].flatMap(([k, n]) => (k.startsWith('cell:') ? [[k.slice(5).replace(/:(\d{4})$/, '|$1'), n] as const] : []))), [commentCounts]);
   const layer = useAgreementLayer({ conn, role: status.role, lines: snap.lines, parties, cellComments });
   const locked = layer.locked;
+  // The balance worker derives the `agreed` export check from the same sign-offs.
+  const agreementView = layer.data.view;
+  const balanceWorker = balance.worker;
+  useEffect(() => {
+    if (balanceWorker && agreementView) balanceWorker.post({ type: 'acceptances', acceptances: acceptancesOf(agreementView) });
+  }, [balanceWorker, agreementView]);
   const canEdit = (status.role === 'owner' || status.role === 'editor') && !status.readOnlyReason && !locked;
   const people = useMemo(() => peers.map((p) => p.user), [peers]);
   const conflicts = useConflicts(conn, people);

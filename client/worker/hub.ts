@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import type { ExportScope } from '../../shared/export/model';
 import type { PreExportCheck } from '../../shared/report/exportCheck';
 import { createBalanceReplica } from '../../shared/report/replica';
+import { NO_ACCEPTANCES, type Acceptances } from '../../shared/report/agreement';
 import { keepCellValues } from '../../shared/doc/schema';
 import type { TabToWorker, WorkerToTab } from './protocol';
 
@@ -58,6 +59,8 @@ export function createBalanceHub(schedule: (fn: () => void) => void = queueMicro
   // Like the tabs' replicas: overwritten amounts keep their value (keepCellValues).
   let doc = new Y.Doc({ gcFilter: keepCellValues });
   let replica = createBalanceReplica(doc);
+  // The latest sign-offs any tab passed on; a fresh replica (after a reset) starts from them too.
+  let acceptances: Acceptances = NO_ACCEPTANCES;
   const tabs = new Set<TabState>();
   /** Tabs connected before the last reset: what they still send is ignored. */
   const stale = new WeakSet<TabState>();
@@ -111,6 +114,7 @@ export function createBalanceHub(schedule: (fn: () => void) => void = queueMicro
       doc.destroy();
       doc = new Y.Doc({ gcFilter: keepCellValues });
       replica = createBalanceReplica(doc);
+      replica.setAcceptances(acceptances);
       stopReplica = replica.onChange(schedulePublish);
       last = null;
     },
@@ -139,6 +143,10 @@ export function createBalanceHub(schedule: (fn: () => void) => void = queueMicro
               tab.scope = msg.scope;
               tab.sentCheck = null;
               sendCheck(tab);
+              return;
+            case 'acceptances':
+              acceptances = msg.acceptances;
+              replica.setAcceptances(acceptances);
               return;
             case 'bye':
               leave();

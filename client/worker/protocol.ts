@@ -13,12 +13,14 @@
  * check of the scope a tab watches whenever that changed. A tab may ask again
  * (`hello`: the latest report and check, and the state vector, after it was
  * away), says which pre-export check it wants (`watch-check`, `scope: null` to
- * stop) and says `bye` before it closes its port or the page goes away (a
+ * stop), passes on the sign-offs it fetched (`acceptances`: the `agreed` check
+ * counts only what every party accepted as it reads now) and says `bye` before it closes its port or the page goes away (a
  * closed MessagePort tells the worker nothing).
  */
 import type { ExportScope } from '../../shared/export/model';
 import type { PreExportCheck } from '../../shared/report/exportCheck';
 import type { PackageReport } from '../../shared/report/packageReport';
+import type { Acceptances } from '../../shared/report/agreement';
 
 export type WorkerToTab =
   | {
@@ -41,4 +43,6 @@ export type TabToWorker =
   /** Whether the tab's document has completed its first sync with the server. */
   | { type: 'synced'; synced: boolean }
   | { type: 'watch-check'; scope: ExportScope | null }
+  /** The sign-offs as the server last reported them: what agreement (the `agreed` check) is derived from. */
+  | { type: 'acceptances'; acceptances: Acceptances }
   | { type: 'bye' };

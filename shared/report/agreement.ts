@@ -130,3 +130,40 @@ export function agreedPackage<P extends { lines: { id: string; status?: Status }
   const d = withDerivedAgreement(pkg, agreed);
   return { ...d, lines: d.lines.filter((l) => agreed.has(l.id)), verbal: d.verbal.filter((v) => agreed.has(v.id)) };
 }
+
+/**
+ * What a live replica needs of the sign-offs to derive agreement as the document
+ * changes: the package's parties (ids, as the server counted them) and, per
+ * item, the fingerprint each party's `accepted` sign-off was given on.
+ */
+export interface Acceptances {
+  parties: string[];
+  /** itemId → partyId → fingerprint the party accepted. */
+  accepted: Record<string, Record<string, string>>;
+}
+
+/** No sign-offs: nothing is agreed. */
+export const NO_ACCEPTANCES: Acceptances = { parties: [], accepted: {} };
+
+/** The acceptances of an agreement view (`GET /agreement`): every `accepted` sign-off, stale or not (staleness is re-derived). */
+export function acceptancesOf(view: Pick<AgreementView, 'parties' | 'items'>): Acceptances {
+  const accepted: Record<string, Record<string, string>> = {};
+  for (const [id, item] of Object.entries(view.items)) {
+    for (const [party, s] of Object.entries(item.signoffs)) {
+      if (s.state !== 'accepted') continue;
+      (accepted[id] ??= {})[party] = s.fingerprint;
+    }
+  }
+  return { parties: view.parties.map((p) => p.id), accepted };
+}
+
+/**
+ * Whether every party accepted the item's current content (`fingerprint`,
+ * computed only when every party has accepted something) — the rule of `agreementOf`.
+ */
+export function acceptedByAll(acc: Acceptances, itemId: string, fingerprint: () => string): boolean {
+  const mine = acc.accepted[itemId];
+  if (!mine || acc.parties.length === 0 || !acc.parties.every((p) => p in mine)) return false;
+  const fp = fingerprint();
+  return acc.parties.every((p) => mine[p] === fp);
+}

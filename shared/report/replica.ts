@@ -1,9 +1,10 @@
 import type * as Y from 'yjs';
 import type { BalanceMeta } from '../balance';
 import { readBaselinesFromDoc, type LedgerBaselines } from '../doc/baseline';
-import { entriesOf, entryOf, getLinesMap, getVerbalMap, observeLineChanges, readLineFromMap, readMetaFromDoc, type LineChanges } from '../doc/schema';
+import { getLinesMap, getVerbalMap, observeLineChanges, entryOf, readLineFromMap, readMetaFromDoc, readVerbalFromDoc, type LineChanges } from '../doc/schema';
 import type { ExportScope } from '../export/model';
-import { exportCheckOf, isAgreed, type PreExportCheck } from './exportCheck';
+import { acceptedByAll, fingerprintLine, fingerprintVerbal, NO_ACCEPTANCES, type Acceptances } from './agreement';
+import { exportCheckOf, type PreExportCheck } from './exportCheck';
 import { PackageReportBuilder, type PackageReport } from './packageReport';
 import { plainEqual } from './plainEqual';
 
@@ -17,6 +18,13 @@ export interface BalanceReplica {
   /** The current pre-export check of `scope`; the same object while it did not change. */
   check(scope: ExportScope): PreExportCheck;
   /**
+   * Sets the sign-offs agreement is derived from (shared/report/agreement.ts):
+   * a line or verbal instruction is agreed when every party accepted its current
+   * content; a status `agreed` in the document counts for nothing. Until called,
+   * nothing is agreed.
+   */
+  setAcceptances(acc: Acceptances): void;
+  /**
    * Calls `listener` after each transaction that may have changed the report
    * or a check (compare identities to know). Returns the unsubscribe function.
    */
@@ -25,9 +33,9 @@ export interface BalanceReplica {
   destroy(): void;
 }
 
-function countVerbalNotAgreed(doc: Y.Doc): number {
+function countVerbalNotAgreed(doc: Y.Doc, acc: Acceptances): number {
   let n = 0;
-  for (const [, m] of entriesOf(getVerbalMap(doc))) if (!isAgreed(m.get('status'))) n++;
+  for (const v of readVerbalFromDoc(doc)) if (!acceptedByAll(acc, v.id, () => fingerprintVerbal(v))) n++;
   return n;
 }
 
@@ -43,20 +51,22 @@ function balanceMetaOf(doc: Y.Doc): BalanceMeta {
  * Observes `doc` (a package document) and keeps its package report and its
  * pre-export checks current: each transaction's changed lines go to a
  * `PackageReportBuilder` over all lines and to one over the agreed lines (the
- * `agreed` export), meta and baseline changes are applied only when years,
+ * `agreed` export; agreed as derived from the sign-offs set by `setAcceptances`), meta and baseline changes are applied only when years,
  * plan years, opening balance or baseline really changed, and the verbal
  * instructions are recounted only when they change. Pure apart from the
  * observers it registers (no DOM, no timers): the balance worker wires it to
  * its provider and ports; coalescing transactions is up to the caller.
  * Guarantee (tested with two docs exchanging updates): `report()` equals
  * `packageReportOf` of the doc's current lines, meta and baseline, and
- * `check(scope)` equals `preExportCheck` of the doc's package.
+ * `check(scope)` equals `preExportCheck` of the doc's package with its agreement
+ * derived from the acceptances (`withDerivedAgreement`).
  */
 export function createBalanceReplica(doc: Y.Doc): BalanceReplica {
   const all = new PackageReportBuilder();
   const agreed = new PackageReportBuilder();
   const notAgreedLines = new Set<string>();
-  let verbalNotAgreed = countVerbalNotAgreed(doc);
+  let acceptances: Acceptances = NO_ACCEPTANCES;
+  let verbalNotAgreed = countVerbalNotAgreed(doc, acceptances);
   let baseline: LedgerBaselines = { drift: [], investering: [] };
   const listeners = new Set<() => void>();
   const checks = new Map<ExportScope, { report: PackageReport; lines: number; verbal: number; check: PreExportCheck }>();
@@ -83,7 +93,7 @@ export function createBalanceReplica(doc: Y.Doc): BalanceReplica {
     }
     const line = readLineFromMap(id, m);
     all.setLine(line);
-    if (isAgreed(line.status)) {
+    if (acceptedByAll(acceptances, id, () => fingerprintLine(line))) {
       agreed.setLine(line);
       notAgreedLines.delete(id);
     } else {
@@ -114,7 +124,7 @@ export function createBalanceReplica(doc: Y.Doc): BalanceReplica {
   const verbal = getVerbalMap(doc);
   // Typing in a verbal instruction's text is a verbal change too; only a changed count matters.
   const onVerbal = () => {
-    const n = countVerbalNotAgreed(doc);
+    const n = countVerbalNotAgreed(doc, acceptances);
     if (n === verbalNotAgreed) return;
     verbalNotAgreed = n;
     notify();
@@ -123,6 +133,14 @@ export function createBalanceReplica(doc: Y.Doc): BalanceReplica {
 
   return {
     report: () => all.report(),
+    setAcceptances(acc) {
+      // Tabs pass the sign-offs on at every fetch; only a change is worth a recount.
+      if (plainEqual(acc, acceptances)) return;
+      acceptances = acc;
+      for (const id of getLinesMap(doc).keys()) applyLine(id);
+      verbalNotAgreed = countVerbalNotAgreed(doc, acceptances);
+      notify();
+    },
     check(scope) {
       const report = (scope === 'agreed' ? agreed : all).report();
       const cached = checks.get(scope);

@@ -18,6 +18,8 @@ import { feedBalanceWorker, type WorkerFeed } from '../../client/worker/feed';
 import { createBalanceHub, type BalanceHub, type HubTab } from '../../client/worker/hub';
 import type { TabToWorker, WorkerToTab } from '../../client/worker/protocol';
 import { buildSeedDoc } from '../export/fixture';
+import type { PreExportCheck } from '../../shared/report/exportCheck';
+import { fingerprintLine } from '../../shared/report/agreement';
 
 /** Three documents kept equal as the server would: every update of one is applied to the others. */
 function relayed(first: Y.Doc): Y.Doc[] {
@@ -36,6 +38,9 @@ interface Tab {
   feed: WorkerFeed;
   hubTab: HubTab;
   reports: Array<Extract<WorkerToTab, { type: 'report' }>>;
+  checks: PreExportCheck[];
+  /** Posts a message as the tab's page would (beside the feed). */
+  post(msg: TabToWorker): void;
   /** Bytes of the updates this tab sent to the worker. */
   sentBytes: number;
   /** While true, what the tab posts is lost (a frozen page). */
@@ -49,7 +54,7 @@ const ports: MessagePort[] = [];
 function connectTab(hub: BalanceHub, doc: Y.Doc): Tab {
   const { port1: tabSide, port2: workerSide } = new MessageChannel();
   ports.push(tabSide, workerSide);
-  const tab: Tab = { reports: [], sentBytes: 0, frozen: false } as unknown as Tab;
+  const tab: Tab = { reports: [], checks: [], sentBytes: 0, frozen: false } as unknown as Tab;
   tab.feed = feedBalanceWorker(doc, (msg: TabToWorker) => {
     if (tab.frozen) return;
     if (msg.type === 'update') tab.sentBytes += msg.update.length;
@@ -58,7 +63,9 @@ function connectTab(hub: BalanceHub, doc: Y.Doc): Tab {
   tabSide.onmessage = (e: MessageEvent<WorkerToTab>) => {
     tab.feed.receive(e.data);
     if (e.data.type === 'report') tab.reports.push(e.data);
+    if (e.data.type === 'check') tab.checks.push(e.data.check);
   };
+  tab.post = (msg) => tabSide.postMessage(msg);
   tab.hubTab = hub.connect((msg) => workerSide.postMessage(msg));
   workerSide.onmessage = (e: MessageEvent<TabToWorker>) => tab.hubTab.receive(e.data);
   tab.close = () => {
@@ -187,5 +194,25 @@ describe('the balance worker fed by its tabs', () => {
     tabA.hubTab.receive({ type: 'hello' });
     expect(hub.tabCount()).toBe(1);
     await untilReportMatches(tabA, a!);
+  });
+
+  it("derives the agreed check from the sign-offs a tab passes on; another person's amount change makes them stale at once", async () => {
+    const [a, , c] = relayed(buildSeedDoc());
+    const hub = createBalanceHub();
+    const tabA = connectTab(hub, a!);
+    await untilReportMatches(tabA, a!);
+    tabA.post({ type: 'watch-check', scope: 'agreed' });
+    const pkg = readPackageFromDoc(a!, 'p');
+    const total = pkg.lines.length;
+    // Nothing is signed: every line is open, whatever status the document holds.
+    await until(() => tabA.checks.at(-1)?.notAgreed.lines === total, 'every line open');
+    const id = lineIdByTitle(a!, 'Matsentralen');
+    const fp = fingerprintLine(pkg.lines.find((l) => l.id === id)!);
+    const parties = pkg.parties.map((p) => p.id);
+    expect(parties.length).toBeGreaterThan(1);
+    tabA.post({ type: 'acceptances', acceptances: { parties, accepted: { [id]: Object.fromEntries(parties.map((p) => [p, fp])) } } });
+    await until(() => tabA.checks.at(-1)?.notAgreed.lines === total - 1, 'Matsentralen agreed');
+    setLineAmount(c!, lineIdByTitle(c!, 'Matsentralen'), '2024', '9');
+    await until(() => tabA.checks.at(-1)?.notAgreed.lines === total, 'Matsentralen open again after the change');
   });
 });

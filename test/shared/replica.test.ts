@@ -10,11 +10,12 @@ import fc from 'fast-check';
 import * as Y from 'yjs';
 import { readBaselineFromDoc, readBaselinesFromDoc, writeBaselineToDoc, type BaselineArea, type BaselineLedger } from '../../shared/doc/baseline';
 import { richTextFromPlain, writeRichTextToXml } from '../../shared/doc/richtext';
-import { createLineInDoc, createVerbalInDoc, deleteLineInDoc, getLinesMap, readPackageFromDoc, setLineAmount, setLineFields, writeMetaToDoc } from '../../shared/doc/schema';
+import { createLineInDoc, createVerbalInDoc, deleteLineInDoc, getLinesMap, getVerbalMap, readPackageFromDoc, setLineAmount, setLineFields, writeMetaToDoc } from '../../shared/doc/schema';
 import { setVerbalFields } from '../../shared/doc/sections';
 import { preExportCheck } from '../../shared/report/exportCheck';
 import { packageReportOf } from '../../shared/report/packageReport';
 import { createBalanceReplica } from '../../shared/report/replica';
+import { agreedIdsOf, agreementOf, fingerprintLine, fingerprintVerbal, NO_ACCEPTANCES, withDerivedAgreement, type Acceptances, type StoredSignoff } from '../../shared/report/agreement';
 import type { BalanceWarning } from '../../shared/types';
 
 const YEARS = ['2023', '2024', '2025'];
@@ -31,8 +32,17 @@ function linkedDocs(): { a: Y.Doc; b: Y.Doc } {
 // the warnings are compared as a set, everything else exactly.
 const byKey = (ws: BalanceWarning[]) => [...ws].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
 
-function expectFollows(a: Y.Doc, replica: ReturnType<typeof createBalanceReplica>): void {
-  const pkg = readPackageFromDoc(a, 'p');
+/** The sign-offs behind `acc`, as the server would store them. */
+function signoffsOf(acc: Acceptances): StoredSignoff[] {
+  return Object.entries(acc.accepted).flatMap(([itemId, byParty]) =>
+    Object.entries(byParty).map(([party, fingerprint]) => ({ itemId, party, state: 'accepted' as const, by: 'u', at: '2026-01-01T00:00:00Z', fingerprint })),
+  );
+}
+
+function expectFollows(a: Y.Doc, replica: ReturnType<typeof createBalanceReplica>, acc: Acceptances = NO_ACCEPTANCES): void {
+  // The reference: the server's rule (agreementOf) over the sign-offs, statuses derived from it.
+  const raw = readPackageFromDoc(a, 'p');
+  const pkg = withDerivedAgreement(raw, agreedIdsOf(agreementOf(raw, signoffsOf(acc))));
   const full = packageReportOf({ ...pkg, baseline: readBaselinesFromDoc(a) });
   const r = replica.report();
   expect({ ...r.balance, warnings: byKey(r.balance.warnings) }).toEqual({ ...full.balance, warnings: byKey(full.balance.warnings) });
@@ -79,14 +89,36 @@ describe('createBalanceReplica', () => {
     setLineAmount(a, skole, '2024', '2,5');
     setLineFields(a, skole, { status: 'agreed' });
     setLineFields(a, cut, { status: 'proposed' });
-    expect(replica.check('agreed').notAgreed.lines).toBe(1);
-    expect(replica.check('agreed').ok).toBe(false);
+    // A status set by hand agrees nothing: agreement comes from the sign-offs.
+    expect(replica.check('agreed').notAgreed.lines).toBe(2);
     expectFollows(a, replica);
 
     const verbal = createVerbalInDoc(a, { title: 'Utred' });
     expect(replica.check('all').notAgreed.verbal).toBe(1);
     setVerbalFields(a, verbal, { status: 'agreed' });
-    expect(replica.check('all').notAgreed.verbal).toBe(0);
+    expect(replica.check('all').notAgreed.verbal).toBe(1);
+    expectFollows(a, replica);
+    // Both parties accept Skolemat and the verbal instruction as they read now; only AP accepts Kutt.
+    writeMetaToDoc(a, { parties: [{ id: 'ap', name: 'AP', color: '#c00' }, { id: 'sv', name: 'SV', color: '#a0a' }] });
+    const pkg = readPackageFromDoc(a, 'p');
+    const skoleFp = fingerprintLine(pkg.lines.find((l) => l.id === skole)!);
+    const verbalFp = fingerprintVerbal(pkg.verbal[0]!);
+    const acc: Acceptances = { parties: ['ap', 'sv'], accepted: { [skole]: { ap: skoleFp, sv: skoleFp }, [verbal]: { ap: verbalFp, sv: verbalFp }, [cut]: { ap: fingerprintLine(pkg.lines.find((l) => l.id === cut)!) } } };
+    replica.setAcceptances(acc);
+    expect(replica.check('agreed').notAgreed).toEqual({ lines: 1, verbal: 0 });
+    expect(replica.check('agreed').report.ledgers.drift.byYear['2024']?.net).toBe('2.5');
+    expectFollows(a, replica, acc);
+    // A changed amount makes the acceptances stale at once: Skolemat is open again.
+    setLineAmount(a, skole, '2024', '3');
+    expect(replica.check('agreed').notAgreed.lines).toBe(2);
+    expectFollows(a, replica, acc);
+    setLineAmount(a, skole, '2024', '2,5');
+    expect(replica.check('agreed').notAgreed.lines).toBe(1);
+    // Typing in the verbal text makes its acceptances stale too.
+    a.transact(() => writeRichTextToXml(getVerbalMap(a).get(verbal)!.get('text') as Y.XmlText, richTextFromPlain('Utred saken')));
+    expect(replica.check('agreed').notAgreed.verbal).toBe(1);
+    expectFollows(a, replica, acc);
+    replica.setAcceptances(NO_ACCEPTANCES);
 
     writeMetaToDoc(a, { planYears: ['2025'], fundOpeningBalance: '1' });
     deleteLineInDoc(a, cut);
@@ -118,6 +150,7 @@ describe('createBalanceReplica', () => {
     | { kind: 'text'; pick: number; text: string }
     | { kind: 'delete'; pick: number }
     | { kind: 'verbal'; agreed: boolean }
+    | { kind: 'sign'; pick: number; parties: Array<'ap' | 'sv'> }
     | { kind: 'meta'; wide: boolean; opening: string }
     | { kind: 'baseline'; areas: BaselineArea[]; ledger: BaselineLedger };
   const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -127,6 +160,7 @@ describe('createBalanceReplica', () => {
     fc.record({ kind: fc.constant('text' as const), pick: fc.nat(), text: fc.constantFrom('', 'Koster 1 million.', 'Totalt 2,5 millioner.') }),
     fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
     fc.record({ kind: fc.constant('verbal' as const), agreed: fc.boolean() }),
+    fc.record({ kind: fc.constant('sign' as const), pick: fc.nat(), parties: fc.subarray(['ap' as const, 'sv' as const]) }),
     fc.record({ kind: fc.constant('meta' as const), wide: fc.boolean(), opening: fc.constantFrom('', '1', '10') }),
     fc.record({ kind: fc.constant('baseline' as const), areas: fc.constantFrom<BaselineArea[][]>([], [{ name: 'Skole', amounts: { '2023': '10' } }], [{ name: 'Helse', amounts: { '2024': '5', '2025': '6' } }]), ledger: fc.constantFrom<BaselineLedger>('drift', 'investering') }),
   );
@@ -135,8 +169,9 @@ describe('createBalanceReplica', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 25 }), (ops) => {
         const { a, b } = linkedDocs();
-        writeMetaToDoc(a, { years: YEARS, planYears: YEARS });
+        writeMetaToDoc(a, { years: YEARS, planYears: YEARS, parties: [{ id: 'ap', name: 'AP', color: '#c00' }, { id: 'sv', name: 'SV', color: '#a0a' }] });
         const replica = createBalanceReplica(b);
+        let acc: Acceptances = { parties: ['ap', 'sv'], accepted: {} };
         const ids = () => [...getLinesMap(a).keys()].sort();
         for (const op of ops) {
           const id = ids()[('pick' in op ? op.pick : 0) % Math.max(1, ids().length)];
@@ -145,11 +180,17 @@ describe('createBalanceReplica', () => {
           else if (op.kind === 'meta') writeMetaToDoc(a, { years: op.wide ? [...YEARS, '2026'] : YEARS, planYears: op.wide ? YEARS : ['2024'], fundOpeningBalance: op.opening || undefined });
           else if (op.kind === 'baseline') writeBaselineToDoc(a, op.areas, undefined, op.ledger);
           else if (id === undefined) continue;
+          else if (op.kind === 'sign') {
+            // The named parties accept the line as it reads now (sign-offs from before may be stale).
+            const fp = fingerprintLine(readPackageFromDoc(a, 'p').lines.find((l) => l.id === id)!);
+            acc = { ...acc, accepted: { ...acc.accepted, [id]: { ...acc.accepted[id], ...Object.fromEntries(op.parties.map((p) => [p, fp])) } } };
+            replica.setAcceptances(acc);
+          }
           else if (op.kind === 'amount') setLineAmount(a, id, op.year, op.typed);
           else if (op.kind === 'fields') setLineFields(a, id, { status: op.status, area: op.area, title: op.title });
           else if (op.kind === 'text') a.transact(() => writeRichTextToXml(getLinesMap(a).get(id)!.get('rationale') as Y.XmlText, richTextFromPlain(op.text)));
           else deleteLineInDoc(a, id);
-          expectFollows(a, replica);
+          expectFollows(a, replica, acc);
         }
       }),
       { numRuns: 60 },
