@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import * as Y from 'yjs';
 import { readRichPackageFromDoc, type RichPackage } from '../../shared/doc/richPackage';
 import { readPackageFromDoc, writeMetaToDoc } from '../../shared/doc/schema';
 import { selectExportedPackage } from '../../shared/export/model';
@@ -26,6 +27,7 @@ import { errorBody, partySchema, payloadTooLarge, readJsonBody } from '../auth/v
 import { packageChecksum } from '../export/index';
 import { PartiesOrigin, type AgreementHub } from '../hooks/agreement';
 import type { DocStorage, VersionRecord } from '../storage/types';
+import { docNameFor } from '../sync/registry';
 import type { PackageGrant } from './access';
 import type { PackageRouteDeps } from './deps';
 
@@ -46,6 +48,7 @@ export const AGREEMENT_MESSAGES = {
   notAgreed: 'Pakken kan ikke låses: ikke alt er det enighet om, eller driftsbudsjettet går ikke i balanse.',
   alreadyLocked: 'Pakken er allerede låst',
   notLocked: 'Pakken er ikke låst',
+  movedWhileLocking: 'Pakken ble endret mens den ble låst, så låsingen er angret. Se gjennom endringen og lås på nytt.',
 } as const;
 
 /** The caller's party in the package (from the membership), or null. */
@@ -65,6 +68,21 @@ export async function liveAgreement(deps: AgreementRouteDeps, packageId: string)
   const view = agreementOf(rich, signoffs, lock);
   const agreed = agreedIdsOf(view);
   return { rich: withDerivedAgreement(rich, agreed), view, agreed };
+}
+
+/**
+ * The package and its agreement as storage holds them now (not as this instance's
+ * room has them: another instance's writes are in storage before its clients see
+ * them) — what a lock compares its seal with once it holds.
+ */
+async function storedAgreement(deps: AgreementRouteDeps, packageId: string): Promise<{ data: string; items: AgreementView['items'] }> {
+  const [stored, signoffs, lock] = await Promise.all([deps.storage.load(docNameFor(packageId, 'content')), deps.storage.listSignoffs(packageId), deps.storage.getLock(packageId)]);
+  const doc = new Y.Doc();
+  for (const u of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) Y.applyUpdate(doc, u);
+  const rich = readRichPackageFromDoc(doc, packageId);
+  doc.destroy();
+  const view = agreementOf(rich, signoffs, lock);
+  return { data: writePackageJson(withDerivedAgreement(rich, agreedIdsOf(view))), items: view.items };
 }
 
 /** A stored version as the API lists it. */
@@ -236,6 +254,16 @@ export function agreementRoutes(deps: AgreementRouteDeps): Hono {
     const done = await storage.setLock(a.id, { locked: true, by, byName, at, ...(override ? { override } : {}), seal: version });
     if (!done) return c.json(errorBody(AGREEMENT_MESSAGES.alreadyLocked), 409);
     await agreement.lockChanged(a.id);
+    // A write or a sign-off may have landed between the read above and the lock. Storage
+    // refuses people's writes and sign-offs from the lock on, on every instance, so read
+    // what it holds: if the package or its sign-offs moved, the seal is not of what is
+    // locked — undo the lock, withdraw the seal, and let the owner look again.
+    const after = await storedAgreement(deps, a.id);
+    if (after.data !== data || JSON.stringify(after.items) !== JSON.stringify(view.items)) {
+      await storage.setLock(a.id, { locked: false, by, byName, at: new Date().toISOString(), reason: AGREEMENT_MESSAGES.movedWhileLocking, withdrawSeal: versionId });
+      await agreement.lockChanged(a.id);
+      return c.json(errorBody(AGREEMENT_MESSAGES.movedWhileLocking), 409);
+    }
     const answer: LockResponse = { lock: await storage.getLock(a.id), version: versionInfoOf(version), seal };
     return c.json(answer);
   });

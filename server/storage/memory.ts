@@ -14,6 +14,7 @@ import type {
   StoredDoc,
   VersionRecord,
 } from './types';
+import { PackageLockedError } from './types';
 
 interface MemDoc {
   snapshot: Uint8Array | null;
@@ -69,6 +70,7 @@ export class MemoryStorage implements DocStorage {
 
   async append(batch: AppendBatch): Promise<{ lastSeq: number }> {
     this.check();
+    if (batch.unlessLocked && this.locks.get(batch.unlessLocked)?.locked) throw new PackageLockedError(batch.unlessLocked);
     const d = this.doc(batch.docName);
     for (const u of batch.updates) d.updates.push({ seq: ++this.seq, data: u.slice() });
     if (batch.audit) this.audit.push(...batch.audit.map((e) => ({ ...e })));
@@ -219,6 +221,7 @@ export class MemoryStorage implements DocStorage {
     if ((this.locks.get(packageId)?.locked ?? false) === change.locked) return false;
     const { state, entry } = lockRowsOf(change);
     if (change.locked) await this.createVersion(change.seal);
+    else if (change.withdrawSeal) this.versions = this.versions.filter((v) => !(v.packageId === packageId && v.id === change.withdrawSeal));
     this.locks.set(packageId, state);
     this.lockLog.push({ packageId, entry });
     return true;

@@ -16,6 +16,7 @@ import type {
   StoredDoc,
   VersionRecord,
 } from './types';
+import { PackageLockedError } from './types';
 import {
   auditEntryFromRow,
   lockRowsOf,
@@ -213,6 +214,7 @@ export class SqliteStorage implements DocStorage {
       getProposal: db.prepare<[string, string], { data: string }>('SELECT data FROM agreement_proposals WHERE package_id = ? AND id = ?'),
       updateProposal: db.prepare<[string, string, string]>('UPDATE agreement_proposals SET data = ? WHERE package_id = ? AND id = ?'),
       getLock: db.prepare<[string], { data: string }>('SELECT data FROM agreement_locks WHERE package_id = ?'),
+      deleteVersion: db.prepare<[string, string]>('DELETE FROM agreement_versions WHERE package_id = ? AND id = ?'),
       setLock: db.prepare<[string, string]>('INSERT INTO agreement_locks (package_id, data) VALUES (?, ?) ON CONFLICT (package_id) DO UPDATE SET data = excluded.data'),
       insertLockLog: db.prepare<[string, string]>('INSERT INTO agreement_lock_log (package_id, data) VALUES (?, ?)'),
       listLockLog: db.prepare<[string], { data: string }>('SELECT data FROM agreement_lock_log WHERE package_id = ? ORDER BY seq'),
@@ -237,6 +239,7 @@ export class SqliteStorage implements DocStorage {
   }
 
   private appendTx = (batch: AppendBatch): { lastSeq: number } => {
+    if (batch.unlessLocked && this.lockOf(batch.unlessLocked).locked) throw new PackageLockedError(batch.unlessLocked);
     let lastSeq = 0;
     for (const u of batch.updates) {
       lastSeq = Number(this.stmts.insertUpdate.run(batch.docName, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid);
@@ -373,6 +376,7 @@ export class SqliteStorage implements DocStorage {
       if (this.lockOf(packageId).locked === change.locked) return false;
       const { state, entry } = lockRowsOf(change);
       if (change.locked) this.insertVersion(change.seal);
+      else if (change.withdrawSeal) this.stmts.deleteVersion.run(packageId, change.withdrawSeal);
       this.stmts.setLock.run(packageId, JSON.stringify(state));
       this.stmts.insertLockLog.run(packageId, JSON.stringify(entry));
       return true;

@@ -83,6 +83,21 @@ export interface AppendBatch {
   conflicts?: ConflictRecord[];
   /** When set, the package's `updatedAt` (and `title` when given) change in the same transaction. */
   touchPackage?: { id: string; at: string; title?: string };
+  /**
+   * The package whose lock this batch must respect (set for people's writes to a
+   * content document): when that package is locked, `append` stores nothing and
+   * rejects with `PackageLockedError`. Ordered against `setLock` in storage, so
+   * once a lock has committed no such append commits on any instance.
+   */
+  unlessLocked?: string;
+}
+
+/** `append` refused a batch because its package (`unlessLocked`) is locked. */
+export class PackageLockedError extends Error {
+  constructor(readonly packageId: string) {
+    super(`package ${packageId} is locked`);
+    this.name = 'PackageLockedError';
+  }
 }
 
 export interface DocStorage {
@@ -216,7 +231,12 @@ export interface ProposalResolution {
   note?: string;
 }
 
-/** `setLock`'s change: lock with its sealed version, or unlock with a reason. */
+/**
+ * `setLock`'s change: lock with its sealed version, or unlock with a reason. An
+ * unlock may withdraw the seal it undoes (`withdrawSeal`, the sealed version's id):
+ * that version is deleted in the same transaction — a lock undone at once because
+ * the package moved while it was being sealed leaves no sealed round behind.
+ */
 export type LockChange =
   | { locked: true; by: string; byName?: string; at: string; override?: string; seal: VersionRecord }
-  | { locked: false; by: string; byName?: string; at: string; reason: string };
+  | { locked: false; by: string; byName?: string; at: string; reason: string; withdrawSeal?: string };

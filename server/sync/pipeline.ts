@@ -4,7 +4,7 @@
  * and every outgoing message that contains them waits in the outbox until that
  * append has resolved. Also the compaction of the stored log into a snapshot.
  */
-import type { DocStorage } from '../storage/types';
+import { PackageLockedError, type DocStorage } from '../storage/types';
 import type { Connection, RoomLogger } from './connection';
 import { encodeSyncUpdate } from './frames';
 import { addRows, isEmptyRows, type BatchRows, type HookRoom, type HookRunner } from './hooks';
@@ -66,7 +66,7 @@ export class WritePipeline {
   /** Local sequence numbers: updates accepted, and of those, stored. */
   private appliedSeq = 0;
   private persistedSeq = 0;
-  private pending: Array<{ seq: number; update: Uint8Array }> = [];
+  private pending: Array<{ seq: number; update: Uint8Array; byPerson: boolean }> = [];
   private rows: BatchRows = {};
   private inFlight: Uint8Array[] = [];
   private outbox: OutboxEntry[] = [];
@@ -91,10 +91,14 @@ export class WritePipeline {
     this.logBytes = bytes;
   }
 
-  /** Queues an accepted update for storage and its broadcast (to all but `exclude`) for after it is stored. */
-  accept(update: Uint8Array, exclude: Connection | null, rows: BatchRows): void {
+  /**
+   * Queues an accepted update for storage and its broadcast (to all but `exclude`)
+   * for after it is stored. `byPerson`: a person's write (a connection's, or one a
+   * route made for someone), which storage refuses once the package is locked.
+   */
+  accept(update: Uint8Array, exclude: Connection | null, rows: BatchRows, byPerson = exclude !== null): void {
     const seq = ++this.appliedSeq;
-    this.pending.push({ seq, update });
+    this.pending.push({ seq, update, byPerson });
     if (!isEmptyRows(rows)) addRows(this.rows, rows);
     this.enqueue({ seq, data: encodeSyncUpdate(update), to: null, exclude });
     this.scheduleFlush();
@@ -174,9 +178,13 @@ export class WritePipeline {
       this.rows = {};
       const updates = batch.map((p) => p.update);
       this.inFlight = updates;
+      // People's writes to a content document respect the package lock in storage itself,
+      // so a write accepted here while another instance locks is never stored after the lock.
+      const { kind, packageId, docName } = this.opts.room;
+      const guard = kind === 'content' && batch.some((p) => p.byPerson) ? { unlessLocked: packageId } : {};
       let lastSeq: number;
       try {
-        lastSeq = (await this.append({ docName: this.opts.room.docName, updates, ...rows })).lastSeq;
+        lastSeq = (await this.append({ docName, updates, ...rows, ...guard })).lastSeq;
       } catch (err) {
         this.fail(err);
         throw err;
@@ -208,7 +216,8 @@ export class WritePipeline {
       try {
         return await this.opts.storage.append(batch);
       } catch (err) {
-        const delay = this.closed ? null : this.opts.retry(attempt, err);
+        // A lock is not an outage: retrying would be refused again.
+        const delay = this.closed || err instanceof PackageLockedError ? null : this.opts.retry(attempt, err);
         if (delay === null) throw err;
         this.opts.log.warn(`room ${this.opts.room.docName}: storage append failed (attempt ${attempt}); retrying in ${delay} ms`, err);
         await new Promise<void>((resolve) => this.opts.scheduler.setTimeout(resolve, delay));

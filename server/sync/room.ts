@@ -11,8 +11,9 @@ import { HookRunner, type HookRoom } from './hooks';
 import { MessageIntake } from './intake';
 import { KEEPALIVE_INTERVAL_MS, MAX_LOG_BYTES, MAX_LOG_UPDATES, ROOM_IDLE_TIMEOUT_MS, type RoomOptions, type RoomState } from './options';
 import { NO_RETRY, WritePipeline } from './pipeline';
+import { PackageLockedError } from '../storage/types';
 import { ProblemLog } from './problems';
-import { Replica } from './replica';
+import { Replica, userIdOfOrigin } from './replica';
 import { realScheduler, type SyncScheduler, type TimerHandle } from './scheduler';
 
 /**
@@ -67,7 +68,8 @@ export class Room implements HookRoom {
     this.conns = new ConnectionSet({ docName: this.docName, kind: this.kind, log: this.log, onClosed: (c) => this.disconnect(c.socket) });
     this.replica = new Replica({
       ...shared,
-      onAccepted: (update, origin, rows) => this.pipeline.accept(update, origin instanceof Connection ? origin : null, rows),
+      onAccepted: (update, origin, rows) =>
+        this.pipeline.accept(update, origin instanceof Connection ? origin : null, rows, origin instanceof Connection || userIdOfOrigin(origin) !== null),
       onRemote: (update) => this.pipeline.relay({ data: encodeSyncUpdate(update), to: null, exclude: null }),
     });
     this.pipeline = new WritePipeline({
@@ -77,7 +79,7 @@ export class Room implements HookRoom {
       merge: opts.merge ?? mergeInBackground,
       retry: opts.storageRetry ?? NO_RETRY,
       deliver: (m) => this.conns.deliver(m),
-      onFatal: () => this.closeAllAndUnload(CLOSE_STORAGE_FAILED, REASONS.storageFailed),
+      onFatal: (err) => this.closeAllAndUnload(CLOSE_STORAGE_FAILED, err instanceof PackageLockedError ? REASONS.lockedBeforeStored : REASONS.storageFailed),
       canCompact: () => this.state === 'live',
     });
     this.presence = new AwarenessHub({

@@ -73,6 +73,7 @@ export const REASONS = {
   sessionEnded: 'Økten din er avsluttet. Logg inn på nytt.',
   loadFailed: 'Dokumentet kunne ikke lastes. Prøv igjen senere.',
   storageFailed: 'Lagring feilet. Koble til på nytt.',
+  lockedBeforeStored: 'Pakken ble låst før de siste endringene ble lagret.',
   updateRefused: 'Endringen ble avvist av serveren og er ikke lagret. Last siden på nytt.',
   tooMuchQueued: 'For mange meldinger mens dokumentet ble lastet. Kobler til på nytt.',
   outdatedClient: 'Appen er oppdatert. Last inn siden på nytt.',

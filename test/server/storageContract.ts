@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { ConflictRecord, DocStorage, PackageRecord } from '../../server/storage/types';
+import { PackageLockedError, type ConflictRecord, type DocStorage, type PackageRecord } from '../../server/storage/types';
 
 export interface StorageFactory {
   create(): Promise<DocStorage>;
@@ -241,6 +241,15 @@ export function storageContract(name: string, factory: StorageFactory): void {
       expect(await s.getLock('p1')).toEqual({ locked: true, lockedBy: 'u1', lockedAt: at, versionId: 'v3' });
       expect(await s.getVersion('p1', 'v3')).toEqual(seal);
       expect(await s.getVersion('p1', 'v4')).toBeNull();
+      // People's writes to the locked package's content are refused in storage and store nothing;
+      // a server write without the guard (a schema upgrade), another package and comments still land.
+      const u = new Uint8Array([1, 2, 3]);
+      await expect(s.append({ docName: 'p1', updates: [u], unlessLocked: 'p1' })).rejects.toBeInstanceOf(PackageLockedError);
+      expect((await s.load('p1')).updates).toEqual([]);
+      await s.append({ docName: 'p1', updates: [u] });
+      await s.append({ docName: 'p2', updates: [u], unlessLocked: 'p2' });
+      expect((await s.load('p1')).updates.length).toBe(1);
+      expect((await s.load('p2')).updates.length).toBe(1);
       expect(await s.setLock('p1', { locked: false, by: 'u2', byName: 'Kari', at, reason: 'Feil i tallene' })).toBe(true);
       expect(await s.setLock('p1', { locked: false, by: 'u2', at, reason: 'igjen' })).toBe(false);
       expect(await s.getLock('p1')).toEqual({ locked: false });
@@ -251,6 +260,11 @@ export function storageContract(name: string, factory: StorageFactory): void {
         { action: 'parties', by: 'u1', at, reason: 'SV ut' },
       ]);
       expect(await s.listLockLog('p2')).toEqual([]);
+      // An unlock that withdraws the seal it undoes deletes that sealed version, and only it.
+      expect(await s.setLock('p1', { locked: true, by: 'u1', at, seal: { ...seal, id: 'v5' } })).toBe(true);
+      expect(await s.setLock('p1', { locked: false, by: 'u1', at, reason: 'Endret under låsing', withdrawSeal: 'v5' })).toBe(true);
+      expect(await s.getVersion('p1', 'v5')).toBeNull();
+      expect((await s.listVersions('p1')).map((x) => x.id)).toEqual(['v3', 'v2', 'v1']);
       await s.close();
     });
 

@@ -14,6 +14,7 @@ import type {
   StoredDoc,
   VersionRecord,
 } from '../types';
+import { PackageLockedError } from '../types';
 import { inTransaction } from './pool';
 import { auditEntryFromRow, lockRowsOf, packageFromRow, resolvedProposal, signoffOf, versionFromRow, versionMetaJson, type AuditRow, type PackageRow } from '../rows';
 
@@ -81,6 +82,12 @@ export class PostgresStorage implements DocStorage {
 
   async append(batch: AppendBatch): Promise<{ lastSeq: number }> {
     return inTransaction(this.pool, async (c) => {
+      if (batch.unlessLocked) {
+        // Shared against setLock's exclusive lock: an append either commits before a lock or sees it.
+        await c.query(`SELECT pg_advisory_xact_lock_shared(${LOCK_KEY_SQL})`, [batch.unlessLocked]);
+        const lock = await c.query<{ data: LockState }>('SELECT data FROM agreement_locks WHERE package_id = $1', [batch.unlessLocked]);
+        if (lock.rows[0]?.data.locked) throw new PackageLockedError(batch.unlessLocked);
+      }
       let lastSeq: number;
       const n = batch.updates.length;
       if (n > 0) {
@@ -302,6 +309,8 @@ export class PostgresStorage implements DocStorage {
       if (change.locked) {
         const v = change.seal;
         await c.query('INSERT INTO agreement_versions (package_id, id, meta, data, seal) VALUES ($1, $2, $3, $4, $5)', [v.packageId, v.id, versionMetaJson(v), v.data, v.seal ?? null]);
+      } else if (change.withdrawSeal) {
+        await c.query('DELETE FROM agreement_versions WHERE package_id = $1 AND id = $2', [packageId, change.withdrawSeal]);
       }
       await c.query('INSERT INTO agreement_locks (package_id, data) VALUES ($1, $2) ON CONFLICT (package_id) DO UPDATE SET data = EXCLUDED.data', [packageId, JSON.stringify(state)]);
       await c.query('INSERT INTO agreement_lock_log (package_id, data) VALUES ($1, $2)', [packageId, JSON.stringify(entry)]);
