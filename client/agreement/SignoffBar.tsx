@@ -34,7 +34,8 @@ export async function sendSignoffs(
     if (!(e instanceof ApiError)) return { kind: 'error', text: t('genericError', { message: (e as Error).message }) };
     if (e.status === 403) return { kind: 'error', text: t('bulkForbidden', { party: party.name }) };
     if (e.status === 404) return { kind: 'error', text: t('bulkUnknown') };
-    if (e.status === 409) return { kind: 'error', text: /låst|locked/i.test(e.message) ? t('bulkLocked') : `${t('bulkChanged')} (${e.message})` };
+    // A 409 lists the items that changed since they were seen (`changed`); without that list it is the lock.
+    if (e.status === 409) return { kind: 'error', text: Array.isArray((e.body as { changed?: unknown } | null)?.changed) ? t('bulkChanged') : t('bulkLocked') };
     return { kind: 'error', text: t('genericError', { message: e.message }) };
   }
 }
