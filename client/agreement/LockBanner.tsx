@@ -12,12 +12,11 @@ export function LockBanner({ lock, byName }: { lock: LockState; byName?: string 
   const lang = useLang();
   return (
     <div className="notice lock-banner" role="status" data-testid="lock-banner">
-      <span aria-hidden="true">🔒 </span>
-      {lock.lockedAt ? t('lockedBanner', { when: formatWhen(lock.lockedAt, lang), name: byName ?? lock.lockedBy ?? '?' }) : t('lockedBannerShort')}
+      {lock.lockedAt ? t('lockedBanner', { when: formatWhen(lock.lockedAt, lang), name: lock.lockedByName ?? byName ?? t('anOwner') }) : t('lockedBannerShort')}
       {lock.override && (
         <span className="muted">
           {' '}
-          ({t('lockOverrideLabel')}: {lock.override})
+          ({t('lockedWithReason')}: {lock.override})
         </span>
       )}
     </div>

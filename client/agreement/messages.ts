@@ -63,6 +63,8 @@ export const agreementMessages = {
   // Lock and seal
   lockedBanner: { nb: 'Pakken er låst {when} av {name}. Ingen kan endre innholdet før en eier låser den opp.', en: 'The package was locked {when} by {name}. Nobody can change the content until an owner unlocks it.' },
   lockedBannerShort: { nb: 'Pakken er låst. Ingen kan endre innholdet før en eier låser den opp.', en: 'The package is locked. Nobody can change the content until an owner unlocks it.' },
+  anOwner: { nb: 'en eier', en: 'an owner' },
+  lockedWithReason: { nb: 'låst uten full enighet, begrunnelse', en: 'locked without full agreement, reason' },
   lockHeading: { nb: 'Lås pakken', en: 'Lock the package' },
   lockIntro: {
     nb: 'Når alt er enighet og balansen går opp, låses pakken og en forseglet runde lagres med signeringene, balansen og en kontrollsum.',

@@ -53,7 +53,7 @@ export function versionFromRow(r: { package_id: string; id: string; meta: string
 export function lockRowsOf(change: LockChange): { state: LockState; entry: LockLogEntry } {
   if (change.locked) {
     return {
-      state: { locked: true, lockedBy: change.by, lockedAt: change.at, ...(change.override ? { override: change.override } : {}), versionId: change.seal.id },
+      state: { locked: true, lockedBy: change.by, ...(change.byName ? { lockedByName: change.byName } : {}), lockedAt: change.at, ...(change.override ? { override: change.override } : {}), versionId: change.seal.id },
       entry: { action: 'lock', by: change.by, ...(change.byName ? { byName: change.byName } : {}), at: change.at, ...(change.override ? { reason: change.override } : {}), versionId: change.seal.id },
     };
   }

@@ -225,6 +225,8 @@ export interface LockState {
   locked: boolean;
   /** When locked: who, when, the override reason if one was given, and the sealed round. */
   lockedBy?: string;
+  /** The locker's display name when locked (members who may not list members still see who locked). */
+  lockedByName?: string;
   lockedAt?: string;
   override?: string;
   versionId?: string;
