@@ -26,6 +26,7 @@ import { useSyncStatus } from '../offline/useSyncStatus';
 import { colorForParty, type PresenceUser } from '../presence/awareness';
 import { usePresence } from '../presence/usePresence';
 import { BaselinePanel } from './BaselinePanel';
+import { CellComments, type CellThread } from './CellComments';
 import { preloadEditors } from './TextField';
 import { LedgerTables } from './LedgerTables';
 import { LineDetails } from './LineDetails';
@@ -159,7 +160,25 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     [conn, goToLine, lang],
   );
 
+  // The comments of one amount cell, opened from the grid, shown in the details of its line.
+  const [cellThread, setCellThread] = useState<CellThread | null>(null);
+  const { selectLine } = selection;
+  const openCellComments = useCallback(
+    (lineId: string, year: Year) => {
+      selectLine(lineId, true);
+      setCellThread((cur) => ({ lineId, year, nonce: (cur?.nonce ?? 0) + 1 }));
+    },
+    [selectLine],
+  );
+  const closeCellComments = useCallback(
+    (backToCell: boolean) => {
+      if (backToCell && cellThread) goToLine(cellThread.lineId, cellThread.year);
+      setCellThread(null);
+    },
+    [cellThread, goToLine],
+  );
   const selectedLine = snap.lines.find((l) => l.id === selection.detailsLineId) ?? null;
+  const openCellThread = cellThread && selectedLine?.id === cellThread.lineId ? cellThread : null;
   // What the ledger tables and the sections view show of each line, and how they talk back.
   const gridProps: GridSharedProps = {
     conn,
@@ -176,6 +195,8 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     announce,
     onReadOnlyAttempt,
     agreement: layer.grid,
+    onOpenCellComments: openCellComments,
+    canComment: status.role === 'owner' || status.role === 'editor' || status.role === 'commenter',
   };
   const withGrids = tab === 'ledger' || tab === 'sections';
 
@@ -259,6 +280,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
             onDeleted={() => selection.selectLine(null)}
             onSelect={(lineId) => goToLine(lineId)}
             proposals={{ list: layer.data.proposals, canPropose: canEdit && !!conn.user.party, onChanged: layer.data.refresh }}
+            cellComments={openCellThread && selectedLine ? <CellComments key={`${openCellThread.lineId}|${openCellThread.year}`} conn={conn} thread={openCellThread} lineTitle={selectedLine.title} me={me} onClose={closeCellComments} /> : null}
           />
         )}
       </main>
