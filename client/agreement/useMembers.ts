@@ -29,10 +29,10 @@ export function useMembers(packageId: string): MemberView[] {
   return members;
 }
 
-/** The members as the mention picker offers them: user id and the name shown after `@` (the e-mail when there is no name). */
+/** The members as the mention picker offers them: user id, the name shown after `@` (the e-mail when there is no name) and party. */
 export function useMentionMembers(packageId: string): MentionMember[] {
   const members = useMembers(packageId);
-  return useMemo(() => members.map((m) => ({ userId: m.userId, name: m.name || m.email })), [members]);
+  return useMemo(() => members.map((m) => ({ userId: m.userId, name: m.name || m.email, party: m.party })), [members]);
 }
 
 /** A member's display name by user id (the id itself when unknown). */

@@ -51,6 +51,8 @@ export function MentionTextarea(props: MentionTextareaProps) {
     onDraft({ text: next.text, chosen: draft.chosen.some((c) => c.userId === m.userId) ? draft.chosen : [...draft.chosen, m] });
     setCaret(next.caret);
     setActive(0);
+    // The list stays closed for this `@`, now followed by the name, until another `@` is typed.
+    setClosedAt(query.start);
     requestAnimationFrame(() => {
       const el = ref.current;
       if (!el) return;
@@ -117,6 +119,7 @@ export function MentionTextarea(props: MentionTextareaProps) {
               onClick={() => pick(m)}
             >
               @{m.name}
+              {m.party && <span className="cm-mention-party"> {m.party}</span>}
             </li>
           ))}
         </ul>

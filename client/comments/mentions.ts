@@ -8,6 +8,8 @@
 export interface MentionMember {
   userId: string;
   name: string;
+  /** Shown beside the name in the picker (the member's party), when known. */
+  party?: string | null | undefined;
 }
 
 /** Longest query (characters after `@`) still read as a mention being typed. */

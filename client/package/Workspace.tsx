@@ -177,6 +177,14 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     },
     [cellThread, goToLine],
   );
+  // A thread of «Til meg»: its line, and for a comment on one amount, that cell's comments opened beside it.
+  const goToThread = useCallback(
+    (lineId: string, year?: Year) => {
+      goToLine(lineId, year);
+      if (year) openCellComments(lineId, year);
+    },
+    [goToLine, openCellComments],
+  );
   const selectedLine = snap.lines.find((l) => l.id === selection.detailsLineId) ?? null;
   const openCellThread = cellThread && selectedLine?.id === cellThread.lineId ? cellThread : null;
   // What the ledger tables and the sections view show of each line, and how they talk back.
@@ -255,7 +263,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
             <AgreementPanel conn={conn} data={layer.data} lines={snap.lines} verbal={snap.verbal} sections={snap.sections} parties={parties} isOwner={status.role === 'owner'} onGoToLine={goToLine} />
           )}
           {tab === 'rounds' && <RoundsPanel conn={conn} lines={snap.lines} parties={parties} years={years} canEdit={canEdit} canSave={status.role === 'owner' || status.role === 'editor'} />}
-          {tab === 'tome' && <ToMePanel conn={conn} onGoToLine={goToLine} />}
+          {tab === 'tome' && <ToMePanel conn={conn} onGoToLine={goToThread} />}
           {tab === 'conflicts' && <ConflictsPanel conn={conn} store={conflicts.store} snapshot={conflicts.snapshot} canEdit={canEdit} onGoToCell={goToLine} />}
           {tab === 'import' && (
             <Suspense fallback={<p className="muted">{t('loading')}</p>}>
