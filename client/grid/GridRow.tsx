@@ -203,7 +203,8 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
                     {extra.proposal.outdated ? t('proposalOutdatedShort', { value: extra.proposal.text, party: extra.proposal.party }) : t('proposalShort', { value: extra.proposal.text, party: extra.proposal.party })}
                   </span>
                 )}
-                {showFocus && p.canComment && (
+                {/* Not on an invalid cell, whose warning sits there (Shift+F2 still opens its comments). */}
+                {showFocus && p.canComment && !shown.invalid && (
                   <button
                     type="button"
                     className="cell-comment-add"
