@@ -105,5 +105,10 @@ describe('comments on one amount cell, with mentions', () => {
     await expect.poll(() => leadReply.locator('.cm-text').textContent(), { timeout: 15_000 }).toBe('@Ola Gruppeleder lønnsveksten er lagt inn fra høsten 2026.');
     expect(await leadReply.locator('mark.cm-mention').textContent()).toBe('@Ola Gruppeleder');
     await expect.poll(async () => (await mentionsOf(leader)).map((t) => t.inReplies.length)).toEqual([1]);
+    // Esc in the empty comment box closes the cell's comments and puts the leader back on the cell.
+    await cellPanel(lead).locator('.cm-new textarea').focus();
+    await lead.keyboard.press('Escape');
+    await expect.poll(() => cellPanel(lead).count()).toBe(0);
+    await expect.poll(() => cellOf(lead, TITLE, '2026').evaluate((el) => el === document.activeElement)).toBe(true);
   }, 120_000);
 });
