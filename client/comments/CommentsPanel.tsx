@@ -48,8 +48,6 @@ export interface CommentsPanelProps {
   onDraftPassageDone?: () => void;
   /** Whether a passage still exists in the text (false: "teksten er endret eller slettet"). */
   isPassageLive?: (anchor: CommentAnchor) => boolean;
-  /** Put the focus in the new comment's text box when shown (opened from the keyboard). */
-  autoFocus?: boolean;
   /** The package's members, offered after `@` and named in mentions (none: no picker). */
   members?: readonly MentionMember[];
 }
@@ -238,7 +236,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
         <form className="cm-form cm-new" onSubmit={add}>
           <label htmlFor={newId}>{draftPassage ? translate(lang, 'commentPassageDraft') : translate(lang, 'newComment')}</label>
           {draftPassage && <blockquote className="cm-quote">{displayQuote(draftPassage.quote)}</blockquote>}
-          <MentionTextarea id={newId} draft={draft} onDraft={setDraft} members={members} selfId={user.id} lang={lang} autoFocus={!!draftPassage || props.autoFocus === true} invalid={error !== null} />
+          <MentionTextarea id={newId} draft={draft} onDraft={setDraft} members={members} selfId={user.id} lang={lang} autoFocus={!!draftPassage} invalid={error !== null} />
           {error && (
             <p className="cm-error" role="alert">
               {error}
