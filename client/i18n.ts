@@ -181,8 +181,8 @@ const messages = {
   openCommentOne: { nb: '1 åpen kommentar', en: '1 open comment' },
   editingBy: { nb: '{name} redigerer', en: '{name} is editing' },
   noLines: { nb: 'Ingen linjer.', en: 'No lines.' },
-  gridHelp: { nb: 'Piltaster flytter, skriv for å endre, Enter lagrer, Esc avbryter, Delete tømmer. Lim inn blokker fra Excel. Alt+Shift+↑/↓ flytter linjen, Insert legger til en linje.', en: 'Arrows move, type to edit, Enter saves, Esc cancels, Delete clears. Paste blocks from Excel. Alt+Shift+↑/↓ moves the line, Insert adds a line.' },
-  gridHelpReadOnly: { nb: 'Piltaster flytter, Shift+piltaster merker, Ctrl+C kopierer til Excel.', en: 'Arrows move, Shift+arrows select, Ctrl+C copies to Excel.' },
+  gridHelp: { nb: 'Piltaster flytter, skriv for å endre, Enter lagrer, Esc avbryter, Delete tømmer. Lim inn blokker fra Excel. Alt+Shift+↑/↓ flytter linjen, Insert legger til en linje. Shift+F2 kommenterer beløpet.', en: 'Arrows move, type to edit, Enter saves, Esc cancels, Delete clears. Paste blocks from Excel. Alt+Shift+↑/↓ moves the line, Insert adds a line. Shift+F2 comments on the amount.' },
+  gridHelpReadOnly: { nb: 'Piltaster flytter, Shift+piltaster merker, Ctrl+C kopierer til Excel. Shift+F2 viser kommentarene til beløpet.', en: 'Arrows move, Shift+arrows select, Ctrl+C copies to Excel. Shift+F2 shows the comments on the amount.' },
   pasted: { nb: 'Limte inn {rows} × {cols} celler.', en: 'Pasted {rows} × {cols} cells.' },
   pasteInvalid: { nb: '{n} innlimte celler er ikke gyldige beløp og er merket.', en: '{n} pasted cells are not valid amounts and are marked.' },
   // Line details

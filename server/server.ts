@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
 import type { AuthProvider } from './auth/types';
 import { createApp } from './app';
 import type { PackageExporter } from './packages/export';
-import { AgreementHub, ConflictHub, packageHooks, type AgreementRelay } from './hooks';
+import { AgreementHub, ConflictHub, MemberDirectory, packageHooks, type AgreementRelay } from './hooks';
 
 /** Cluster bus kind of lock and agreement changes. */
 const BUS_AGREEMENT = 'agreement';
@@ -90,10 +90,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     if (from === cluster.instanceId || !change) return;
     agreement.applyRemote(change).catch((err: unknown) => log.warn(`agreement change from another instance failed: ${String(err)}`));
   });
+  // Who may be mentioned in a comment: the members of each package whose comments room is loaded, following every change.
+  const members = new MemberDirectory((packageId) => clustered.auth.listMemberIds(packageId));
   const rooms = new RoomRegistry({
     storage: opts.storage,
     log,
-    hooks: [...(opts.hooks ?? packageHooks({ conflicts, agreement })), ...cluster.hooks],
+    hooks: [...(opts.hooks ?? packageHooks({ conflicts, agreement, members })), ...cluster.hooks],
     ...(opts.storageRetry ? { storageRetry: opts.storageRetry } : {}),
     ...(opts.roomIdleTimeoutMs !== undefined ? { idleTimeoutMs: opts.roomIdleTimeoutMs } : {}),
     ...(opts.maxLogUpdates !== undefined ? { maxLogUpdates: opts.maxLogUpdates } : {}),
@@ -116,7 +118,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   });
   // The built client: hashed assets cached for good, the app shell revalidated, every other address gets the shell (SPA fallback).
   if (opts.clientDir) app.use('/*', serveClient(opts.clientDir));
-  const stopMembership = clustered.auth.onMembershipChange((change) => rooms.applyMembershipChange(change));
+  const stopMembership = clustered.auth.onMembershipChange((change) => {
+    members.apply(change);
+    rooms.applyMembershipChange(change);
+  });
   const unsubscribe = () => {
     stopMembership();
     clustered.stop();

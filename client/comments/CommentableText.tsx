@@ -19,6 +19,7 @@ import {
   type CommentAuthor,
 } from '../../shared/doc/comments';
 import { CommentsPanel, type DraftPassage } from './CommentsPanel';
+import type { MentionMember } from './mentions';
 import { useComments } from './useComments';
 
 export interface CommentableTextProps extends Omit<RichTextFieldProps, 'id' | 'onCommentPassage' | 'highlights'> {
@@ -33,6 +34,8 @@ export interface CommentableTextProps extends Omit<RichTextFieldProps, 'id' | 'o
   canModerate?: boolean;
   /** Start with the comments open (they open by themselves for a new passage). */
   commentsOpen?: boolean;
+  /** The package's members, for `@navn` mentions. */
+  members?: readonly MentionMember[];
 }
 
 /** Whether a stored passage still covers at least one character of the content doc. */
@@ -43,7 +46,7 @@ export function isPassageLiveInDoc(contentDoc: Y.Doc, anchor: CommentAnchor): bo
 }
 
 export function CommentableText(props: CommentableTextProps) {
-  const { kind, itemId, commentsDoc, commentUser, canComment, canModerate, commentsOpen, ...fieldProps } = props;
+  const { kind, itemId, commentsDoc, commentUser, canComment, canModerate, commentsOpen, members, ...fieldProps } = props;
   const lang = props.lang ?? 'nb';
   const target = useMemo(() => ({ kind, id: itemId }), [kind, itemId]);
   const comments = useComments(commentsDoc, target);
@@ -95,6 +98,7 @@ export function CommentableText(props: CommentableTextProps) {
               draftPassage={draft}
               onDraftPassageDone={() => setDraft(null)}
               isPassageLive={isPassageLive}
+              {...(members ? { members } : {})}
             />
           )}
         </div>

@@ -1,8 +1,9 @@
 /**
- * The comment threads of one item (a line, a verbal instruction, a section):
- * list, add, reply, resolve. Writes go only to the comments doc, so group
- * leaders (commenters) can comment while the content is read-only for them.
- * Viewers (canComment false) read only.
+ * The comment threads of one item (a line, a verbal instruction, a section, one
+ * amount cell): list, add, reply, resolve, and `@navn` mentions of members (the
+ * picker in ./MentionTextarea; a mention shows highlighted). Writes go only to the
+ * comments doc, so group leaders (commenters) can comment while the content is
+ * read-only for them. Viewers (canComment false) read only.
  */
 import { useId, useState, type FormEvent } from 'react';
 import type * as Y from 'yjs';
@@ -16,6 +17,8 @@ import {
   type PlainComment,
 } from '../../shared/doc/comments';
 import { translate, type Lang } from '../i18n';
+import { EMPTY_DRAFT, MentionTextarea, mentionsOf, type MentionDraft } from './MentionTextarea';
+import { splitMentions, type MentionMember } from './mentions';
 import { displayQuote } from './quote';
 import { useComments } from './useComments';
 import { formatDateTime } from '../app/format';
@@ -45,6 +48,28 @@ export interface CommentsPanelProps {
   onDraftPassageDone?: () => void;
   /** Whether a passage still exists in the text (false: "teksten er endret eller slettet"). */
   isPassageLive?: (anchor: CommentAnchor) => boolean;
+  /** The package's members, offered after `@` and named in mentions (none: no picker). */
+  members?: readonly MentionMember[];
+}
+
+const NO_MEMBERS: readonly MentionMember[] = [];
+
+/** A comment's or reply's text with the `@Name` of each member it mentions highlighted. */
+function EntryText({ text, mentions, members }: { text: string; mentions: string[] | undefined; members: readonly MentionMember[] }) {
+  const named = mentions ? members.filter((m) => mentions.includes(m.userId)) : [];
+  return (
+    <p className="cm-text">
+      {splitMentions(text, named).map((part, i) =>
+        part.mention ? (
+          <mark key={i} className="cm-mention">
+            {part.text}
+          </mark>
+        ) : (
+          part.text
+        ),
+      )}
+    </p>
+  );
 }
 
 /** The app's one date format with the time: «30.11.2026 14:05», in either language. */
@@ -70,23 +95,24 @@ function Thread(props: {
   canModerate: boolean;
   lang: Lang;
   isPassageLive: ((anchor: CommentAnchor) => boolean) | undefined;
+  members: readonly MentionMember[];
 }) {
-  const { comment: c, doc, user, canComment, lang } = props;
+  const { comment: c, doc, user, canComment, lang, members } = props;
   const canResolve = canComment && (c.authorId === user.id || props.canModerate);
   const [replyOpen, setReplyOpen] = useState(false);
-  const [reply, setReply] = useState('');
+  const [reply, setReply] = useState<MentionDraft>(EMPTY_DRAFT);
   const [error, setError] = useState<string | null>(null);
   const replyId = useId();
   const live = c.anchor && props.isPassageLive ? props.isPassageLive(c.anchor) : true;
 
   const sendReply = (e: FormEvent) => {
     e.preventDefault();
-    const r = addReplyToDoc(doc, c.id, { author: user, text: reply }, COMMENTS_LOCAL_ORIGIN);
+    const r = addReplyToDoc(doc, c.id, { author: user, text: reply.text, mentions: mentionsOf(reply) }, COMMENTS_LOCAL_ORIGIN);
     if (!r.ok) {
       setError(r.message);
       return;
     }
-    setReply('');
+    setReply(EMPTY_DRAFT);
     setError(null);
     setReplyOpen(false);
   };
@@ -101,13 +127,13 @@ function Thread(props: {
           {!live && <span className="cm-quote-note"> ({translate(lang, 'passageGone')})</span>}
         </blockquote>
       )}
-      <p className="cm-text">{c.text}</p>
+      <EntryText text={c.text} mentions={c.mentions} members={members} />
       {c.replies.length > 0 && (
         <ol className="cm-replies">
           {c.replies.map((r) => (
             <li key={r.id} className="cm-reply">
               <Author name={r.authorName} party={r.party} at={r.createdAt} />
-              <p className="cm-text">{r.text}</p>
+              <EntryText text={r.text} mentions={r.mentions} members={members} />
             </li>
           ))}
         </ol>
@@ -135,7 +161,7 @@ function Thread(props: {
       {canComment && replyOpen && (
         <form className="cm-form" onSubmit={sendReply}>
           <label htmlFor={replyId}>{translate(lang, 'replyLabel', { name: c.authorName })}</label>
-          <textarea id={replyId} rows={2} value={reply} autoFocus onChange={(e) => setReply(e.target.value)} aria-invalid={error !== null} />
+          <MentionTextarea id={replyId} draft={reply} onDraft={setReply} members={members} selfId={user.id} lang={lang} autoFocus invalid={error !== null} />
           {error && (
             <p className="cm-error" role="alert">
               {error}
@@ -156,8 +182,9 @@ function Thread(props: {
 export function CommentsPanel(props: CommentsPanelProps) {
   const { commentsDoc, target, targetLabel, user, canComment, lang = 'nb', draftPassage } = props;
   const comments = useComments(commentsDoc, target);
-  const [text, setText] = useState('');
+  const [draft, setDraft] = useState<MentionDraft>(EMPTY_DRAFT);
   const [error, setError] = useState<string | null>(null);
+  const members = props.members ?? NO_MEMBERS;
   const [showResolved, setShowResolved] = useState(false);
   const headingId = useId();
   const newId = useId();
@@ -170,8 +197,9 @@ export function CommentsPanel(props: CommentsPanelProps) {
       commentsDoc,
       {
         author: user,
-        text,
+        text: draft.text,
         target,
+        mentions: mentionsOf(draft),
         ...(draftPassage ? { anchor: draftPassage.anchor, quote: draftPassage.quote } : {}),
       },
       COMMENTS_LOCAL_ORIGIN,
@@ -180,7 +208,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
       setError(r.message);
       return;
     }
-    setText('');
+    setDraft(EMPTY_DRAFT);
     setError(null);
     props.onDraftPassageDone?.();
   };
@@ -193,7 +221,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
       </h3>
       {open.length === 0 && resolved.length === 0 && <p className="cm-empty">{translate(lang, 'noComments')}</p>}
       {open.map((c) => (
-        <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} canModerate={props.canModerate ?? false} lang={lang} isPassageLive={props.isPassageLive} />
+        <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} canModerate={props.canModerate ?? false} lang={lang} isPassageLive={props.isPassageLive} members={members} />
       ))}
       {resolved.length > 0 && (
         <button type="button" className="cm-toggle" aria-expanded={showResolved} onClick={() => setShowResolved((v) => !v)}>
@@ -202,13 +230,13 @@ export function CommentsPanel(props: CommentsPanelProps) {
       )}
       {showResolved &&
         resolved.map((c) => (
-          <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} canModerate={props.canModerate ?? false} lang={lang} isPassageLive={props.isPassageLive} />
+          <Thread key={c.id} comment={c} doc={commentsDoc} user={user} canComment={canComment} canModerate={props.canModerate ?? false} lang={lang} isPassageLive={props.isPassageLive} members={members} />
         ))}
       {canComment ? (
         <form className="cm-form cm-new" onSubmit={add}>
           <label htmlFor={newId}>{draftPassage ? translate(lang, 'commentPassageDraft') : translate(lang, 'newComment')}</label>
           {draftPassage && <blockquote className="cm-quote">{displayQuote(draftPassage.quote)}</blockquote>}
-          <textarea id={newId} rows={2} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={error !== null} autoFocus={!!draftPassage} />
+          <MentionTextarea id={newId} draft={draft} onDraft={setDraft} members={members} selfId={user.id} lang={lang} autoFocus={!!draftPassage} invalid={error !== null} />
           {error && (
             <p className="cm-error" role="alert">
               {error}

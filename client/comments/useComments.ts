@@ -7,16 +7,17 @@ import { observeComments, readCommentsFromDoc, type CommentTarget, type PlainCom
 export function useComments(doc: Y.Doc | null | undefined, target?: CommentTarget): PlainComment[] {
   const kind = target?.kind;
   const id = target?.id;
+  const year = target?.year;
   const [comments, setComments] = useState<PlainComment[]>(() => (doc ? readCommentsFromDoc(doc, target) : []));
   useEffect(() => {
     if (!doc) {
       setComments([]);
       return undefined;
     }
-    const t = kind && id ? { kind, id } : undefined;
+    const t = kind && id ? { kind, id, ...(year ? { year } : {}) } : undefined;
     const read = (): void => setComments(readCommentsFromDoc(doc, t));
     read();
     return observeComments(doc, read);
-  }, [doc, kind, id]);
+  }, [doc, kind, id, year]);
   return comments;
 }

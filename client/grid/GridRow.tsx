@@ -35,6 +35,8 @@ export interface RowEvents {
   onCellDoubleClick(row: number, col: number, text: string): void;
   onDraft(text: string): void;
   onInputBlur(): void;
+  /** The cell's comment marker or «Kommenter beløpet» was clicked. */
+  onOpenCellComments(lineId: string, year: Year): void;
 }
 
 export interface GridRowProps {
@@ -64,6 +66,8 @@ export interface GridRowProps {
   cellExtras?: Readonly<Record<string, CellExtra>> | undefined;
   /** Whether the line is chosen for a bulk action; null draws no checkbox. */
   checked: boolean | null;
+  /** Whether the focused amount cell offers «Kommenter beløpet» (the user may comment). */
+  canComment: boolean;
   events: RowEvents;
 }
 
@@ -199,10 +203,32 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
                     {extra.proposal.outdated ? t('proposalOutdatedShort', { value: extra.proposal.text, party: extra.proposal.party }) : t('proposalShort', { value: extra.proposal.text, party: extra.proposal.party })}
                   </span>
                 )}
+                {/* Not on an invalid cell, whose warning sits there (Shift+F2 still opens its comments). */}
+                {showFocus && p.canComment && !shown.invalid && (
+                  <button
+                    type="button"
+                    className="cell-comment-add"
+                    tabIndex={-1}
+                    aria-label={t('commentCellButton')}
+                    title={t('commentCellButton')}
+                    onClick={() => events.onOpenCellComments(line.id, column.year)}
+                  >
+                    <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true">
+                      <path d="M2 2h12v9H6l-4 3z" fill="currentColor" />
+                    </svg>
+                  </button>
+                )}
                 {extra?.comments ? (
-                  <span className="cell-comment-mark" title={extra.comments === 1 ? t('openCommentOne') : t('openComments', { n: extra.comments })}>
+                  <button
+                    type="button"
+                    className="cell-comment-mark"
+                    tabIndex={-1}
+                    data-comments={extra.comments}
+                    title={`${extra.comments === 1 ? t('openCommentOne') : t('openComments', { n: extra.comments })} — ${t('cellCommentsOpen')}`}
+                    onClick={() => events.onOpenCellComments(line.id, column.year)}
+                  >
                     <span className="sr-only">{extra.comments === 1 ? t('openCommentOne') : t('openComments', { n: extra.comments })}</span>
-                  </span>
+                  </button>
                 ) : null}
               </>
             )}

@@ -80,7 +80,7 @@ export function LedgerGrid(props: LedgerGridProps) {
 
   // Row callbacks that never change identity (they read the latest props through a
   // ref), so memoised rows skip re-rendering when their own line did not change.
-  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void; noteEditStart: (pos: CellPos) => void; onReadOnlyAttempt?: (() => void) | undefined; onCheck?: ((lineId: string, how: { range: boolean; toggle: boolean }) => void) | undefined }>({
+  const latest = useRef<{ onSelectLine: (id: string | null, immediate?: boolean) => void; canEdit: boolean; commitOnBlur: () => void; noteEditStart: (pos: CellPos) => void; onReadOnlyAttempt?: (() => void) | undefined; onCheck?: ((lineId: string, how: { range: boolean; toggle: boolean }) => void) | undefined; onOpenCellComments?: GridSharedProps['onOpenCellComments'] }>({
     onSelectLine: props.onSelectLine,
     canEdit,
     commitOnBlur: () => {},
@@ -111,6 +111,9 @@ export function LedgerGrid(props: LedgerGridProps) {
       },
       onInputBlur() {
         latest.current.commitOnBlur();
+      },
+      onOpenCellComments(lineId, year) {
+        latest.current.onOpenCellComments?.(lineId, year, 'pointer');
       },
     }),
     [],
@@ -186,6 +189,13 @@ export function LedgerGrid(props: LedgerGridProps) {
         props.onAddLine(block.template);
         return;
       }
+    }
+    // Shift+F2 (as in Excel) or Ctrl+Alt+M opens the comments of the focused amount cell, for everyone who may read them.
+    if (!state.editing && focusedLine && focusedColumn?.kind === 'year' && props.onOpenCellComments && ((e.key === 'F2' && e.shiftKey) || (e.ctrlKey && e.altKey && e.key.toLowerCase() === 'm'))) {
+      e.preventDefault();
+      e.stopPropagation();
+      props.onOpenCellComments(focusedLine.id, focusedColumn.year, 'keyboard');
+      return;
     }
     const r = gridKeyDown(state, e, dims, textOf(state.focus.row, state.focus.col));
     if (!r.handled) return;
@@ -283,7 +293,7 @@ export function LedgerGrid(props: LedgerGridProps) {
     setState({ ...s, editing: null });
   };
 
-  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur, noteEditStart, onReadOnlyAttempt: props.onReadOnlyAttempt, onCheck: props.agreement?.onCheck };
+  latest.current = { onSelectLine: props.onSelectLine, canEdit, commitOnBlur, noteEditStart, onReadOnlyAttempt: props.onReadOnlyAttempt, onCheck: props.agreement?.onCheck, onOpenCellComments: props.onOpenCellComments };
 
   const range = selectionRange(state);
   let rowIndex = -1;
@@ -370,6 +380,7 @@ export function LedgerGrid(props: LedgerGridProps) {
                   agreement={props.agreement?.lines.get(line.id)}
                   cellExtras={props.agreement?.cells.get(line.id)}
                   checked={props.agreement?.checked ? props.agreement.checked.has(line.id) : null}
+                  canComment={(props.canComment ?? false) && props.onOpenCellComments !== undefined}
                   events={rowEvents}
                 />
               );

@@ -55,6 +55,10 @@ export interface GridSharedProps {
   onReadOnlyAttempt?(): void;
   /** Sign-off marks, the bulk selection, counter-offers and cell comments (absent: none drawn). */
   agreement?: GridAgreement;
+  /** Opens the comments of one amount cell (`keyboard`: Shift+F2, the focus moves into them). Absent: cell comments are not offered. */
+  onOpenCellComments?(lineId: string, year: Year, how: 'keyboard' | 'pointer'): void;
+  /** Whether this user may write comments: the focused amount cell then offers «Kommenter beløpet». */
+  canComment?: boolean;
 }
 
 /** One party's sign-off on a line as the grid marks it (client/agreement). */

@@ -4,7 +4,7 @@
  * frame before → after from the baseline, its rationale, and the line
  * actions (move, duplicate, delete).
  */
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { formatAmount } from '../../shared/money';
 import { entryOf, getLinesMap, setLineFields, type LineFieldPatch } from '../../shared/doc/schema';
 import type { LedgerBaselines, LedgerFrames } from '../../shared/doc/baseline';
@@ -37,6 +37,8 @@ export interface LineDetailsProps {
   onSelect(lineId: string): void;
   /** Pending counter-offers of the package and whether this user may make and answer them. */
   proposals?: { list: ProposalView[]; canPropose: boolean; onChanged(): void };
+  /** The comments of one of this line's amount cells, when opened from the grid (shown first). */
+  cellComments?: ReactNode;
 }
 
 export function LineDetails(props: LineDetailsProps) {
@@ -67,6 +69,7 @@ export function LineDetails(props: LineDetailsProps) {
   return (
     <aside className="details" aria-labelledby={`${uid}-h`}>
       <h2 id={`${uid}-h`}>{line.title || t('untitled')}</h2>
+      {props.cellComments}
       <div className="details-actions" role="group" aria-label={t('lineDetails')}>
         <button type="button" className="secondary small" disabled={!canEdit || idx <= 0} onClick={() => moveLineInDoc(conn.doc, siblings, line.id, -1, conn.localOrigin)}>
           ↑ {t('moveUp')}

@@ -10,6 +10,7 @@ import type * as EditorsModuleNs from '../comments/CommentableText';
 import type { TextKind } from '../editor/ids';
 import type { PackageConnection } from '../app/connection';
 import { useLang, useT } from '../i18n';
+import { useMentionMembers } from '../agreement/useMembers';
 
 export interface TextFieldProps {
   conn: PackageConnection;
@@ -62,6 +63,7 @@ export function TextField({ conn, kind, itemId, item, field, label, me, canEdit 
   const lang = useLang();
   const t = useT();
   const [attempt, setAttempt] = useState(0);
+  const members = useMentionMembers(conn.packageId);
   // A new lazy component per attempt: React keeps a failed lazy load failed.
   const CommentableText = useMemo(() => lazyEditor(), [attempt]); // eslint-disable-line react-hooks/exhaustive-deps
   const x = item?.get(field);
@@ -97,6 +99,7 @@ export function TextField({ conn, kind, itemId, item, field, label, me, canEdit 
           commentUser={{ id: me.id, name: me.name, ...(me.party ? { party: me.party } : {}) }}
           canComment={conn.canComment}
           canModerate={conn.canEdit}
+          members={members}
         />
       </Suspense>
       </ChunkBoundary>

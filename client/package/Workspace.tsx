@@ -26,6 +26,7 @@ import { useSyncStatus } from '../offline/useSyncStatus';
 import { colorForParty, type PresenceUser } from '../presence/awareness';
 import { usePresence } from '../presence/usePresence';
 import { BaselinePanel } from './BaselinePanel';
+import { CellComments, type CellThread } from './CellComments';
 import { preloadEditors } from './TextField';
 import { LedgerTables } from './LedgerTables';
 import { LineDetails } from './LineDetails';
@@ -166,7 +167,33 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     [conn, goToLine, lang],
   );
 
+  // The comments of one amount cell, opened from the grid, shown in the details of its line.
+  const [cellThread, setCellThread] = useState<CellThread | null>(null);
+  const { selectLine } = selection;
+  const openCellComments = useCallback(
+    (lineId: string, year: Year) => {
+      selectLine(lineId, true);
+      setCellThread((cur) => ({ lineId, year, nonce: (cur?.nonce ?? 0) + 1 }));
+    },
+    [selectLine],
+  );
+  const closeCellComments = useCallback(
+    (backToCell: boolean) => {
+      if (backToCell && cellThread) goToLine(cellThread.lineId, cellThread.year);
+      setCellThread(null);
+    },
+    [cellThread, goToLine],
+  );
+  // A thread of «Til meg»: its line, and for a comment on one amount, that cell's comments opened beside it.
+  const goToThread = useCallback(
+    (lineId: string, year?: Year) => {
+      goToLine(lineId, year);
+      if (year) openCellComments(lineId, year);
+    },
+    [goToLine, openCellComments],
+  );
   const selectedLine = snap.lines.find((l) => l.id === selection.detailsLineId) ?? null;
+  const openCellThread = cellThread && selectedLine?.id === cellThread.lineId ? cellThread : null;
   // What the ledger tables and the sections view show of each line, and how they talk back.
   const gridProps: GridSharedProps = {
     conn,
@@ -183,6 +210,8 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
     announce,
     onReadOnlyAttempt,
     agreement: layer.grid,
+    onOpenCellComments: openCellComments,
+    canComment: status.role === 'owner' || status.role === 'editor' || status.role === 'commenter',
   };
   const withGrids = tab === 'ledger' || tab === 'sections';
 
@@ -241,7 +270,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
             <AgreementPanel conn={conn} data={layer.data} lines={snap.lines} verbal={snap.verbal} sections={snap.sections} parties={parties} isOwner={status.role === 'owner'} onGoToLine={goToLine} />
           )}
           {tab === 'rounds' && <RoundsPanel conn={conn} lines={snap.lines} parties={parties} years={years} canEdit={canEdit} canSave={status.role === 'owner' || status.role === 'editor'} />}
-          {tab === 'tome' && <ToMePanel conn={conn} onGoToLine={goToLine} />}
+          {tab === 'tome' && <ToMePanel conn={conn} onGoToLine={goToThread} />}
           {tab === 'conflicts' && <ConflictsPanel conn={conn} store={conflicts.store} snapshot={conflicts.snapshot} canEdit={canEdit} onGoToCell={goToLine} />}
           {tab === 'import' && (
             <Suspense fallback={<p className="muted">{t('loading')}</p>}>
@@ -266,6 +295,7 @@ export function Workspace({ conn }: { conn: PackageConnection }) {
             onDeleted={() => selection.selectLine(null)}
             onSelect={(lineId) => goToLine(lineId)}
             proposals={{ list: layer.data.proposals, canPropose: canEdit && !!conn.user.party, onChanged: layer.data.refresh }}
+            cellComments={openCellThread && selectedLine ? <CellComments key={`${openCellThread.lineId}|${openCellThread.year}`} conn={conn} thread={openCellThread} lineTitle={selectedLine.title} me={me} onClose={closeCellComments} /> : null}
           />
         )}
       </main>

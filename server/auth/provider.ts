@@ -97,6 +97,10 @@ export function createAccountsAuth(store: AuthStore, _opts: AccountsAuthOptions 
       }));
     },
 
+    async listMemberIds(packageId: string): Promise<string[]> {
+      return (await store.listMembers(packageId)).map((m) => m.userId);
+    },
+
     onMembershipChange(listener: (change: MembershipChange) => void): () => void {
       listeners.add(listener);
       return () => {

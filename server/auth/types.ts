@@ -25,6 +25,8 @@ export interface AuthProvider {
   afterPackageCreated(principal: Principal, packageId: string): Promise<void>;
   /** Package ids the principal is a member of, with role. */
   listMemberships(principal: Principal): Promise<MembershipSummary[]>;
+  /** The user ids of every member of a package (any role; an invited, not yet active member too). */
+  listMemberIds(packageId: string): Promise<string[]>;
   /** Subscribes to membership changes; returns the unsubscribe function. */
   onMembershipChange(listener: (change: MembershipChange) => void): () => void;
   /**

@@ -118,6 +118,7 @@ export function clusteredAuth(auth: AuthProvider, bus: ClusterBus): { auth: Auth
     canCreatePackage: (principal) => auth.canCreatePackage(principal),
     afterPackageCreated: (principal, packageId) => auth.afterPackageCreated(principal, packageId),
     listMemberships: (principal) => auth.listMemberships(principal),
+    listMemberIds: (packageId) => auth.listMemberIds(packageId),
     onMembershipChange: (listener) => bus.subscribe(BUS_MEMBERSHIP, (p) => listener(p as MembershipChange)),
     onSessionEnd: (listener) => bus.subscribe(BUS_SESSIONS_ENDED, (p) => listener(Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : [])),
     ...(auth.touchSession ? { touchSession: (id: string) => auth.touchSession!(id) } : {}),

@@ -17,12 +17,25 @@ type AnyType = Parameters<Y.Transaction['changed']['get']>[0];
 const COMMENT_KEYS = new Set(['id', 'authorId', 'authorName', 'party', 'text', 'createdAt', 'resolved', 'resolvedBy', 'resolvedAt', 'target', 'anchor', 'quote', 'replies', 'mentions']);
 const REPLY_KEYS = new Set(['id', 'authorId', 'authorName', 'party', 'text', 'createdAt', 'mentions']);
 
-/** `mentions` of a comment or reply, when present: a plain array of 1–`MAX_MENTIONS` distinct user ids. */
-function checkMentions(v: unknown, what: string): void {
+/** Whether a user is a member of a package, as the rooms know it (`MemberDirectory.isMember`). */
+export type IsMember = (packageId: string, userId: string) => boolean;
+
+/** What a check needs besides the change: who writes, and who may be mentioned in which package. */
+interface Checking {
+  principal: SyncPrincipal;
+  packageId: string;
+  /** Null: the server has no member list, so no mention can be checked and none is accepted. */
+  isMember: IsMember | null;
+}
+
+/** `mentions` of a comment or reply, when present: a plain array of 1–`MAX_MENTIONS` distinct user ids, each a member of the package. */
+function checkMentions(v: unknown, what: string, ck: Checking): void {
   if (v === undefined) return;
   if (!Array.isArray(v) || v.length === 0 || v.length > MAX_MENTIONS || !v.every((x) => isId(x)) || new Set(v).size !== v.length) {
     refuse(`${what} has malformed mentions (1–${MAX_MENTIONS} distinct user ids)`);
   }
+  const { isMember, packageId } = ck;
+  if (!isMember || !v.every((id) => isMember(packageId, id))) refuse(`${what} mentions someone who is not a member of the package`);
 }
 
 /** A comment's target: `{ kind: line|verbal|section, id }` or `{ kind: 'cell', id: lineId, year }`. */
@@ -80,14 +93,15 @@ function checkAuthor(v: { authorId?: unknown; authorName?: unknown; party?: unkn
   if ((v.party ?? null) !== principal.party) refuse(`${what} carries another party`);
 }
 
-function checkReply(v: unknown, principal: SyncPrincipal): { id: string } {
+function checkReply(v: unknown, ck: Checking): { id: string } {
+  const { principal } = ck;
   if (!isPlainObject(v)) refuse('a reply must be a plain object');
   for (const k of Object.keys(v)) if (!REPLY_KEYS.has(k)) refuse(`a reply has an unknown field`);
   if (!isId(v.id)) refuse('a reply needs an id');
   if (!isText(v.text)) refuse(`a reply needs text of 1–${COMMENT_MAX_CHARS} characters`);
   if (!isTimestamp(v.createdAt)) refuse('a reply needs a time');
   checkAuthor(v, principal, 'a reply');
-  checkMentions(v.mentions, 'a reply');
+  checkMentions(v.mentions, 'a reply', ck);
   return { id: v.id };
 }
 
@@ -102,7 +116,8 @@ function checkResolution(m: Y.Map<unknown>, principal: SyncPrincipal): void {
 }
 
 /** Checks a comment new in this change: its every field, its author, and the replies it arrives with. */
-function checkNewComment(key: string, v: unknown, principal: SyncPrincipal, received: Received): void {
+function checkNewComment(key: string, v: unknown, ck: Checking, received: Received): void {
+  const { principal } = ck;
   if (!(v instanceof Y.Map)) refuse('a comment must be a Y.Map');
   const m = v as Y.Map<unknown>;
   for (const k of m.keys()) if (!COMMENT_KEYS.has(k)) refuse('a comment has an unknown field');
@@ -114,7 +129,7 @@ function checkNewComment(key: string, v: unknown, principal: SyncPrincipal, rece
   checkResolution(m, principal);
   const target = m.get('target');
   if (!isTarget(target)) refuse('a comment needs a target { kind, id } (a cell: { kind: "cell", id, year })');
-  checkMentions(m.get('mentions'), 'a comment');
+  checkMentions(m.get('mentions'), 'a comment', ck);
   const anchor = m.get('anchor');
   if (anchor !== undefined) {
     if (!isPlainObject(anchor) || Object.keys(anchor).length !== 2) refuse('an anchor is { start, end }');
@@ -125,7 +140,7 @@ function checkNewComment(key: string, v: unknown, principal: SyncPrincipal, rece
   const replies = m.get('replies');
   if (!(replies instanceof Y.Array)) refuse('a comment needs a Y.Array of replies');
   received.comments.push({ id: key, target: `${target.kind}:${target.id}${target.kind === 'cell' ? `:${target.year}` : ''}` });
-  for (const r of (replies as Y.Array<unknown>).toArray()) received.replies.push({ ...checkReply(r, principal), commentId: key });
+  for (const r of (replies as Y.Array<unknown>).toArray()) received.replies.push({ ...checkReply(r, ck), commentId: key });
 }
 
 const before = (tr: Y.Transaction, item: Y.Item): boolean => item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
@@ -137,7 +152,8 @@ function mayDelete(authorId: unknown, principal: SyncPrincipal): boolean {
 }
 
 /** A key of the comments map changed: comments added, replaced or deleted. */
-function checkCommentsKey(comments: Y.Map<unknown>, key: string, principal: SyncPrincipal, tr: Y.Transaction, received: Received): void {
+function checkCommentsKey(comments: Y.Map<unknown>, key: string, ck: Checking, tr: Y.Transaction, received: Received): void {
+  const { principal } = ck;
   // The key's items, newest first, back to the one that stood before this change.
   for (let item: Y.Item | null = comments._map.get(key) ?? null; item !== null; item = item.left) {
     if (item.parentSub !== key) break;
@@ -150,7 +166,7 @@ function checkCommentsKey(comments: Y.Map<unknown>, key: string, principal: Sync
       }
       break;
     }
-    if (!item.deleted) checkNewComment(key, valueOf(item), principal, received);
+    if (!item.deleted) checkNewComment(key, valueOf(item), ck, received);
   }
 }
 
@@ -163,14 +179,15 @@ function checkCommentFields(m: Y.Map<unknown>, keys: ReadonlySet<string | null>,
 }
 
 /** The replies of an existing comment changed: new ones must be the connection's person's, deleted ones theirs (or an owner's). */
-function checkReplies(commentId: string, replies: Y.Array<unknown>, principal: SyncPrincipal, tr: Y.Transaction, received: Received): void {
+function checkReplies(commentId: string, replies: Y.Array<unknown>, ck: Checking, tr: Y.Transaction, received: Received): void {
+  const { principal } = ck;
   for (let item = replies._start; item !== null; item = item.right) {
     const existed = before(tr, item);
     if (existed && deletedNow(tr, item)) {
       for (const r of item.content.getContent()) if (!mayDelete(isPlainObject(r) ? r.authorId : undefined, principal)) refuse('only its author or an owner may delete a reply');
     } else if (!existed && !item.deleted) {
       if (!(item.content instanceof Y.ContentAny)) refuse('a reply must be a plain object');
-      for (const r of item.content.getContent()) received.replies.push({ ...checkReply(r, principal), commentId });
+      for (const r of item.content.getContent()) received.replies.push({ ...checkReply(r, ck), commentId });
     }
   }
 }
@@ -187,8 +204,9 @@ function pathOf(type: AnyType): { root: AnyType; path: Array<{ type: AnyType; ke
 }
 
 /** Checks one change of a connection to the comments document; throws `Refusal`. */
-function checkChangeOf(ctx: ChangeContext, received: Received): void {
+function checkChangeOf(ctx: ChangeContext, isMember: IsMember | null, received: Received): void {
   const { principal, transaction: tr } = ctx;
+  const ck: Checking = { principal, packageId: ctx.room.packageId, isMember };
   if (principal.role !== 'owner' && principal.role !== 'editor' && principal.role !== 'commenter') refuse('this role may not write comments');
   const comments = getCommentsMap(ctx.doc) as Y.Map<unknown>;
   for (const [type, keys] of tr.changed) {
@@ -197,7 +215,7 @@ function checkChangeOf(ctx: ChangeContext, received: Received): void {
     if (path.length === 0) {
       for (const key of keys) {
         if (key === null) refuse('the comments map is not a list');
-        checkCommentsKey(comments, key, principal, tr, received);
+        checkCommentsKey(comments, key, ck, tr, received);
       }
       continue;
     }
@@ -211,7 +229,7 @@ function checkChangeOf(ctx: ChangeContext, received: Received): void {
       continue;
     }
     if (path.length === 2 && path[1]!.key === 'replies' && path[1]!.type instanceof Y.Array) {
-      checkReplies(commentId, path[1]!.type as Y.Array<unknown>, principal, tr, received);
+      checkReplies(commentId, path[1]!.type as Y.Array<unknown>, ck, tr, received);
       continue;
     }
     refuse('a comment holds no other nested types');
@@ -222,7 +240,9 @@ function checkChangeOf(ctx: ChangeContext, received: Received): void {
  * The comments hook (comments documents). For every change of a connection: a new
  * comment or reply carries the connection's user id, display name and party
  * (`authorId`, `authorName`, `party`) and well-formed fields (text of 1–4,000
- * characters, a time, a target); text and authorship never change once written;
+ * characters, a time, a target, and `mentions` only of members of the package —
+ * `isMember`, the rooms' member directory; without one no mention is accepted);
+ * text and authorship never change once written;
  * only `resolved` changes — by the comment's author, an editor or an owner — with
  * `resolvedBy` the name of the person who resolves and `resolvedAt` a time (both
  * absent while open); a comment or reply is deleted only by its author or an
@@ -233,7 +253,8 @@ function checkChangeOf(ctx: ChangeContext, received: Received): void {
  * `createdAt` a client stored — an offline comment keeps its own time and is
  * accepted like any other.
  */
-export function commentsHook(): RoomHooks {
+export function commentsHook(opts: { isMember?: IsMember } = {}): RoomHooks {
+  const isMember = opts.isMember ?? null;
   const receivedBy = new WeakMap<Y.Transaction, Received>();
   return {
     name: 'comments',
@@ -244,7 +265,7 @@ export function commentsHook(): RoomHooks {
       if (ctx.room.kind !== 'comments' || ctx.principal.source !== 'connection') return;
       const received: Received = { comments: [], replies: [] };
       try {
-        checkChangeOf(ctx, received);
+        checkChangeOf(ctx, isMember, received);
       } catch (err) {
         if (err instanceof Refusal) return { refuse: err.message };
         throw err;

@@ -7,6 +7,7 @@ import { awarenessIdentityHook } from './awarenessIdentity';
 import { ConflictHub } from './cellConflicts';
 import { commentsHook } from './comments';
 import { lineAuditHook } from './lineAudit';
+import type { MemberDirectory } from './memberDirectory';
 import { originRowsHook } from './originRows';
 import { packageTouchHook } from './packageTouch';
 import { applicabilityHook, schemaHook } from './schema';
@@ -18,6 +19,8 @@ export interface PackageHooksOptions {
   conflicts?: ConflictHub;
   /** The agreement hub (lock and parties rules) the HTTP routes use too; without one, no agreement rules run. */
   agreement?: AgreementHub;
+  /** Who is a member of which package, for the comments' mentions; without one, no mention is accepted. */
+  members?: MemberDirectory;
 }
 
 /**
@@ -25,7 +28,8 @@ export interface PackageHooksOptions {
  * others read an upgraded document at load); the checks — an update that cannot be
  * applied at once is never applied (`applicabilityHook`), a content change must
  * follow the document schema (`schemaHook`), a comments change the comment rules
- * (`commentsHook`, which also records when each comment arrived); then the rows in
+ * (`commentsHook`, which also records when each comment arrived; a mention must name a
+ * member, from the member directory loaded before a comments room); then the rows in
  * the same batch as their change — the line audit trail (with a snapshot of every
  * deleted line, so it can be restored), the conflicts on amount cells, the package
  * touch (updatedAt and title) and the rows a server write brings
@@ -38,7 +42,8 @@ export function packageHooks(opts: PackageHooksOptions = {}): RoomHooks[] {
     applicabilityHook(),
     schemaHook(),
     ...(opts.agreement ? [opts.agreement.hook()] : []),
-    commentsHook(),
+    ...(opts.members ? [opts.members.hook()] : []),
+    commentsHook(opts.members ? { isMember: (packageId, userId) => opts.members!.isMember(packageId, userId) } : {}),
     lineAuditHook(),
     (opts.conflicts ?? new ConflictHub()).hook(),
     packageTouchHook(),
@@ -51,7 +56,8 @@ export { awarenessIdentityHook, presenceIdentityOf } from './awarenessIdentity';
 export { lineAuditHook } from './lineAudit';
 export { packageTouchHook } from './packageTouch';
 export { applicabilityHook, schemaHook, unappliableReason } from './schema';
-export { commentsHook } from './comments';
+export { commentsHook, type IsMember } from './comments';
+export { MemberDirectory, type MemberLister } from './memberDirectory';
 export { originRowsHook } from './originRows';
 export { schemaUpgradeHook, SCHEMA_UPGRADE_ORIGIN } from './schemaUpgrade';
 export { ConflictHub } from './cellConflicts';

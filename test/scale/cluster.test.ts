@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { addCommentToDoc, readCommentsFromDoc } from '../../shared/doc/comments';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
 import { connectClient, waitFor, type TestClient } from '../server/serverHarness';
 import { converged, freshPrefix, sharedPackage, startInstance, startOwnRedis, type Instance } from './clusterHarness';
@@ -100,6 +101,27 @@ describe('scale-out: two instances on PostgreSQL and Redis', () => {
     // Only A's accounts know of the change (as with a members route answered by A).
     a.auth.setRole('u1', pkg, 'viewer');
     await waitFor(() => onB.notices.some((n) => n.kind === 'read-only'), 5_000, 'read-only notice on B');
+  });
+
+  it('a member added on A may be mentioned at once in a comment written on B (the member list of B\'s comments room follows the bus); before, the mention is refused', async () => {
+    const [a, b] = await twoInstances(['u0', 'u1', 'u2']);
+    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'commenter' });
+    const cell = { kind: 'cell' as const, id: 'line-1', year: '2026' };
+    const author = { id: 'u1', name: 'u1' };
+    const watcher = client(a, `${pkg}/comments`, 'u0');
+    const first = client(b, `${pkg}/comments`, 'u1');
+    await Promise.all([watcher.synced(), first.synced()]);
+    addCommentToDoc(first.doc, { author, text: '@u2 før', target: cell, mentions: ['u2'] });
+    await waitFor(() => first.closes.some((c) => c.code === 4422), 5_000, 'the refusal on B');
+    first.destroy();
+    // Only A's accounts know of the change (as with a members route answered by A).
+    a.auth.setRole('u2', pkg, 'viewer');
+    const second = client(b, `${pkg}/comments`, 'u1');
+    await second.synced();
+    const r = addCommentToDoc(second.doc, { author, text: '@u2 etter', target: cell, mentions: ['u2'] });
+    await waitFor(() => readCommentsFromDoc(watcher.doc).some((c) => r.ok && c.id === r.id), 5_000, 'the comment on A');
+    expect(readCommentsFromDoc(watcher.doc).map((c) => c.text)).toEqual(['@u2 etter']);
+    expect(second.closes).toEqual([]);
   });
 
   it('a lock made on A reaches the open socket on B at once: B is told, and its writes are dropped until the unlock', async () => {

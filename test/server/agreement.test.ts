@@ -304,4 +304,49 @@ describe('comments on a cell and mentions', () => {
     bad.doc.transact(() => m.set('mentions', [1, 2]));
     await waitFor(() => bad.closes.some((x) => x.code === 4422), 5000, 'the refusal');
   });
+
+  it('a mention of someone who is not a member of the package is refused (comment and reply) and stored nowhere; membership changes count at once', async () => {
+    const { id, tiltak } = await setup();
+    const { addCommentToDoc, addReplyToDoc, readCommentsFromDoc } = await import('../../shared/doc/comments');
+    // «outsider» has an account and another package, but is no member of this one.
+    await ts.createPackage(PARTIES.json, { outsider: 'editor' });
+    const cell = { kind: 'cell' as const, id: tiltak, year: '2025' };
+    const com = { id: 'com', name: 'com', party: 'SV' };
+    const sv = { id: 'sv', name: 'sv', party: 'SV' };
+    const join = async (user: string): Promise<TestClient> => {
+      const c = connectClient(ts, `${id}/comments`, user);
+      clients.push(c);
+      await c.synced();
+      return c;
+    };
+    const mentionsOf = async (user: string) => ((await (await ts.http('GET', '/api/mentions', { user })).json()) as { threads: Array<{ commentId: string }> }).threads;
+    // The commenter and the editor write at once: the editor's honest comment (mentioning the commenter) lands, the commenter's mention of the outsider is refused.
+    const [cCom, cSv] = await Promise.all([join('com'), join('sv')]);
+    const refused = addCommentToDoc(cCom.doc, { author: com, text: '@outsider se på dette', target: cell, mentions: ['outsider'] });
+    const honest = addCommentToDoc(cSv.doc, { author: sv, text: '@com hva mener du?', target: cell, mentions: ['com'] });
+    expect(refused.ok && honest.ok).toBe(true);
+    await waitFor(() => cCom.closes.some((x) => x.code === 4422), 5000, 'the refusal of the comment');
+    cCom.destroy();
+    await until(async () => (await mentionsOf('com')).length === 1);
+    const honestId = honest.ok ? honest.id : '';
+    // A reply mentioning the outsider is refused as well; the honest thread is unchanged.
+    const cSv2 = await join('sv');
+    addReplyToDoc(cSv2.doc, honestId, { author: sv, text: '@outsider også', mentions: ['outsider'] });
+    await waitFor(() => cSv2.closes.some((x) => x.code === 4422), 5000, 'the refusal of the reply');
+    cSv2.destroy();
+    const fresh = await join('ap');
+    expect(readCommentsFromDoc(fresh.doc).map((c) => ({ id: c.id, replies: c.replies.length }))).toEqual([{ id: honestId, replies: 0 }]);
+    expect(readCommentsFromDoc(cSv.doc).map((c) => c.id)).toEqual([honestId]);
+    expect(await mentionsOf('outsider')).toEqual([]);
+    expect(cSv.closes).toEqual([]);
+
+    // Made a member while the room is loaded: mentioned at once. A removed member can no longer be.
+    ts.auth.setRole('outsider', id, 'viewer');
+    const cCom2 = await join('com');
+    const welcome = addCommentToDoc(cCom2.doc, { author: com, text: '@outsider velkommen', target: cell, mentions: ['outsider'] });
+    await until(async () => (await mentionsOf('outsider')).some((t) => welcome.ok && t.commentId === welcome.id));
+    ts.auth.setRole('ap', id, null);
+    addReplyToDoc(cCom2.doc, welcome.ok ? welcome.id : '', { author: com, text: '@ap', mentions: ['ap'] });
+    await waitFor(() => cCom2.closes.some((x) => x.code === 4422), 5000, 'the refusal of a removed member');
+  });
 });

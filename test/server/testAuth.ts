@@ -86,6 +86,9 @@ export function createTestAuth(): TestAuth {
         return { packageId, role, ...(party ? { party } : {}) };
       });
     },
+    async listMemberIds(packageId) {
+      return [...roles.entries()].filter(([, m]) => m.has(packageId)).map(([userId]) => userId);
+    },
     onMembershipChange(listener) {
       listeners.add(listener);
       return () => {

@@ -112,6 +112,19 @@ export function authProviderContract(name: string, make: () => ProviderUnderTest
       expect(await auth.listMemberships(await principalOf(await t.userWithSession()))).toEqual([]);
     });
 
+    it('listMemberIds: exactly the package’s members, any role; a removed member is gone at once', async () => {
+      const ann = await t.userWithSession();
+      const bob = await t.userWithSession();
+      const outsider = await t.userWithSession();
+      await t.setRole(ann.userId, 'pkg-m', 'editor');
+      await t.setRole(bob.userId, 'pkg-m', 'viewer');
+      await t.setRole(outsider.userId, 'pkg-other', 'owner');
+      expect((await auth.listMemberIds('pkg-m')).sort()).toEqual([ann.userId, bob.userId].sort());
+      await t.setRole(bob.userId, 'pkg-m', null);
+      expect(await auth.listMemberIds('pkg-m')).toEqual([ann.userId]);
+      expect(await auth.listMemberIds('pkg-none')).toEqual([]);
+    });
+
     it('onMembershipChange: every listener hears each change synchronously; after unsubscribing, that listener hears nothing', async () => {
       const ann = await t.userWithSession();
       const first: MembershipChange[] = [];
