@@ -8,24 +8,10 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteStorage } from '../../server/storage/sqlite';
-import type { AppendBatch } from '../../server/storage/types';
 import { createLineInDoc, getLinesMap, readLinesFromDoc } from '../../shared/doc/schema';
 import { parseStorageNotice, type StorageNotice } from '../../shared/protocol';
+import { SwitchableSqlite } from '../helpers/switchableStorage';
 import { connectClient, startTestServer, tempDir, waitFor, type TestClient, type TestServer } from './serverHarness';
-
-/** The real SQLite storage, with a switch that makes `append` fail (fault injection). */
-class SwitchableSqlite extends SqliteStorage {
-  refusing = false;
-  refusals = 0;
-  override async append(batch: AppendBatch) {
-    if (this.refusing) {
-      this.refusals++;
-      throw new Error('database unavailable (test)');
-    }
-    return super.append(batch);
-  }
-}
 
 let dir = '';
 let ts: TestServer | null = null;
