@@ -1,6 +1,6 @@
 /**
  * A storage outage on a real server (SQLite behind a switch that refuses appends):
- * writes wait and are retried, every connection is told that saving is delayed
+ * writes wait and are retried, every connection (content and comments) is told that saving is delayed
  * (a client that connects meanwhile right after its greeting), nobody receives an
  * unstored update, and once storage is back everyone is told it is saved, converges,
  * and everything is stored.
@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { addCommentToDoc, readCommentsFromDoc } from '../../shared/doc/comments';
 import { createLineInDoc, getLinesMap, readLinesFromDoc } from '../../shared/doc/schema';
 import { parseStorageNotice, type StorageNotice } from '../../shared/protocol';
 import { SwitchableSqlite } from '../helpers/switchableStorage';
@@ -46,8 +47,10 @@ describe('storage outage on one server', () => {
     const pkg = await ts.createPackage(undefined, { u1: 'editor', u2: 'editor', u3: 'viewer' });
     const a = connectClient(ts, pkg, 'u1');
     const b = connectClient(ts, pkg, 'u2');
-    clients.push(a, b);
-    await Promise.all([a.synced(), b.synced()]);
+    // The comments document is a room of its own: told about its own appends.
+    const comments = connectClient(ts, `${pkg}/comments`, 'u1');
+    clients.push(a, b, comments);
+    await Promise.all([a.synced(), b.synced(), comments.synced()]);
     line(a.doc, 'before');
     await waitFor(() => getLinesMap(b.doc).has('before'), 10_000, 'an edit before the outage');
 
@@ -68,7 +71,9 @@ describe('storage outage on one server', () => {
       line(b.doc, ofB[i]!);
       await new Promise((r) => setTimeout(r, 20));
     }
+    addCommentToDoc(comments.doc, { id: 'c1', author: { id: 'u1', name: 'u1' }, text: 'Hvorfor?', target: { kind: 'line', id: 'before' } });
     await waitFor(() => storageStates(a).includes('delayed') && storageStates(b).includes('delayed'), 10_000, "both clients told 'delayed'");
+    await waitFor(() => storageStates(comments).includes('delayed'), 10_000, "the comments client told 'delayed'");
     // A client that connects during the outage is told right after its greeting (its sync waits for storage).
     const late = connectClient(ts, pkg, 'u3');
     clients.push(late);
@@ -79,7 +84,7 @@ describe('storage outage on one server', () => {
     expect(storageStates(b)).toEqual(['delayed']);
     store.refusing = false;
 
-    await waitFor(() => [a, b, late].every((c) => storageStates(c).at(-1) === 'saved'), 10_000, "every client told 'saved'");
+    await waitFor(() => [a, b, late, comments].every((c) => storageStates(c).at(-1) === 'saved'), 10_000, "every client told 'saved'");
     expect(storageStates(a)).toEqual(['delayed', 'saved']);
     expect(storageStates(b)).toEqual(['delayed', 'saved']);
     await waitFor(() => [b, late].every((c) => linesJson(c.doc) === linesJson(a.doc)) && getLinesMap(a.doc).size === 7, 10_000, 'convergence');
@@ -92,5 +97,9 @@ describe('storage outage on one server', () => {
     if (stored.snapshot) Y.applyUpdate(fromStorage, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(fromStorage, u);
     expect(linesJson(fromStorage)).toBe(linesJson(a.doc));
+    const storedComments = await store.load(`${pkg}/comments`);
+    const commentsFromStorage = new Y.Doc();
+    for (const u of [...(storedComments.snapshot ? [storedComments.snapshot] : []), ...storedComments.updates]) Y.applyUpdate(commentsFromStorage, u);
+    expect(readCommentsFromDoc(commentsFromStorage).map((c) => c.id)).toEqual(['c1']);
   });
 });
