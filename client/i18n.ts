@@ -365,6 +365,8 @@ const messages = {
   offline: { nb: 'frakoblet', en: 'offline' },
   offlinePending: { nb: 'frakoblet — {n} endringer ikke sendt', en: 'offline — {n} changes not yet sent' },
   offlinePendingOne: { nb: 'frakoblet — 1 endring ikke sendt', en: 'offline — 1 change not yet sent' },
+  storageDelayed: { nb: 'Lagring forsinket — endringene venter på databasen', en: 'Saving delayed — your changes are waiting for the database' },
+  storageSaved: { nb: 'Lagret', en: 'Saved' },
   // Comments
   comments: { nb: 'Kommentarer', en: 'Comments' },
   commentsOn: { nb: 'Kommentarer til {target}', en: 'Comments on {target}' },

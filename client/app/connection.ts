@@ -30,6 +30,7 @@ import {
   PROTOCOL_VERSION_PARAM,
   parseConflictNotice,
   parseNotice,
+  parseStorageNotice,
   readNoticeText,
   type ConflictNotice,
   type Role,
@@ -55,7 +56,14 @@ export interface ConnectionStatus {
   closedCode: number | null;
   /** Set while the server cannot load the document (4500 before the first sync); the provider keeps retrying. */
   loadError: string | null;
+  /** The server said saving is delayed (its database is unreachable; the writes wait and retry), for either document. */
+  storageDelayed: boolean;
+  /** Set for `STORAGE_SAVED_MS` after a delay ended: the server stored what waited. */
+  storageSaved: boolean;
 }
+
+/** How long the header says "saved" after saving was delayed. */
+export const STORAGE_SAVED_MS = 4000;
 
 export interface PackageConnection {
   packageId: string;
@@ -149,7 +157,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   // The editor helper's shared manager (client/editor/undo.ts): grid and text in one history.
   const undoManager = createPackageUndoManager(doc, localOrigin);
 
-  let status: ConnectionStatus = { phase: 'connecting', synced: false, readOnlyReason: null, closedReason: null, closedCode: null, loadError: null, role };
+  let status: ConnectionStatus = { phase: 'connecting', synced: false, readOnlyReason: null, closedReason: null, closedCode: null, loadError: null, storageDelayed: false, storageSaved: false, role };
   const listeners = new Set<(s: ConnectionStatus) => void>();
   const update = (patch: Partial<ConnectionStatus>) => {
     status = { ...status, ...patch };
@@ -178,9 +186,45 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
   commentsProvider.on('closed', onClosedFor('comments'));
   const conflictListeners = new Set<(notice: ConflictNotice) => void>();
   const agreementListeners = new Set<(notice: AgreementNotice) => void>();
+  // Saving delayed, per document (each has its own room on the server): delayed while either is.
+  const delayed = new Map<WebsocketProvider, boolean>();
+  let savedTimer: ReturnType<typeof setTimeout> | null = null;
+  const setDelayed = (p: WebsocketProvider, on: boolean, saved: boolean) => {
+    const was = status.storageDelayed;
+    delayed.set(p, on);
+    const now = [...delayed.values()].some(Boolean);
+    if (now === was) return;
+    if (savedTimer) clearTimeout(savedTimer);
+    savedTimer = null;
+    const showSaved = !now && was && saved;
+    if (showSaved) {
+      savedTimer = setTimeout(() => {
+        savedTimer = null;
+        update({ storageSaved: false });
+      }, STORAGE_SAVED_MS);
+    }
+    update({ storageDelayed: now, storageSaved: showSaved });
+  };
+  /** Handles a storage notice of `p`; false when the text is another kind of notice. */
+  const storageNoticeOf = (p: WebsocketProvider, json: string): boolean => {
+    const notice = parseStorageNotice(json);
+    if (!notice) return false;
+    setDelayed(p, notice.state === 'delayed', notice.state === 'saved');
+    return true;
+  };
+  for (const p of [provider, commentsProvider]) {
+    // A new connection is told again if saving is still delayed.
+    p.on('status', ({ status: s }: { status: string }) => {
+      if (s !== 'connected' && delayed.get(p)) setDelayed(p, false, false);
+    });
+  }
+  commentsProvider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
+    const json = readNoticeText(decoder);
+    if (json !== null) storageNoticeOf(commentsProvider, json);
+  };
   provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
     const json = readNoticeText(decoder);
-    if (json === null) return;
+    if (json === null || storageNoticeOf(provider, json)) return;
     const conflict = parseConflictNotice(json);
     if (conflict) {
       for (const l of conflictListeners) l(conflict);
@@ -265,6 +309,7 @@ export function createPackageConnection(opts: ConnectOptions): PackageConnection
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
       listeners.clear();
+      if (savedTimer) clearTimeout(savedTimer);
       conflictListeners.clear();
       agreementListeners.clear();
       undoManager.destroy();

@@ -1,4 +1,4 @@
 export * from './syncTracker';
 export * from './persistence';
 export { useSyncStatus } from './useSyncStatus';
-export { SyncStatusBadge, syncStatusText } from './SyncStatusBadge';
+export { SyncStatusBadge, syncStatusText, type StorageBadge } from './SyncStatusBadge';

@@ -1,6 +1,6 @@
 /**
  * The workspace header: back link, the package title, the connection and sync
- * state, my role when I cannot edit, who is here, undo/redo, the members link
+ * state (with the server's "saving delayed" / "saved"), my role when I cannot edit, who is here, undo/redo, the members link
  * (owners), the language toggle and log-out; and below it the server's
  * read-only notice, the request to reload a tab older than the server (4426) and
  * the error of a document the server cannot load, when there is one.
@@ -41,7 +41,7 @@ export function PackageHeader({ conn, title, status, sync, canEdit, undo }: Pack
               {status.closedReason || t('accessLost')}
             </span>
           ) : (
-            <SyncStatusBadge status={sync} lang={lang} />
+            <SyncStatusBadge status={sync} lang={lang} storage={status.storageDelayed ? 'delayed' : status.storageSaved ? 'saved' : null} />
           )}
         </span>
         {!canEdit && <span className="pill pill-muted">{status.readOnlyReason ? t('readOnly') : t(`role_${status.role}`)}</span>}

@@ -4,7 +4,7 @@
  * and, after a refused change, hold every frame back until the replica is rebuilt.
  */
 import * as Y from 'yjs';
-import { CLOSE_MALFORMED, CLOSE_TRY_AGAIN_LATER, CLOSE_UPDATE_REFUSED, REASONS } from '../../shared/protocol';
+import { CLOSE_MALFORMED, CLOSE_TRY_AGAIN_LATER, CLOSE_UPDATE_REFUSED, REASONS, encodeStorageNotice, storageNotice } from '../../shared/protocol';
 import type { DocStorage } from '../storage/types';
 import type { AwarenessHub } from './awareness';
 import type { Connection, RoomLogger } from './connection';
@@ -130,11 +130,12 @@ export class MessageIntake {
     }
   }
 
-  /** Greets a connection: the server's sync step 1 and the current awareness states. */
+  /** Greets a connection: the server's sync step 1, the current awareness states, and the storage notice during an outage. */
   greet(c: Connection): void {
     this.opts.connections.send(c, encodeSyncStep1(Y.encodeStateVector(this.opts.replica.doc)));
     const states = this.opts.presence.allStatesFrame();
     if (states) this.opts.connections.send(c, states);
+    if (this.opts.pipeline.storageDelayed) this.opts.connections.send(c, encodeStorageNotice(storageNotice('delayed')));
   }
 
   /** Applies (or holds back) an update another instance stored. */

@@ -45,6 +45,17 @@ export const MAX_RESYNC_BYTES = 8 * 1024 * 1024;
 export const MAX_QUEUED_FRAMES = 256;
 /** See `MAX_QUEUED_FRAMES`. */
 export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/**
+ * What a room may hold waiting for storage — accepted updates not yet stored, and
+ * the messages held back until they are (their broadcasts, step-2 replies) — as a
+ * count of updates or `MAX_UNSTORED_BYTES`. Normally a batch is stored within a tick;
+ * these bound a room during a storage outage (appends retried). Past either the room
+ * gives up like on a fatal storage error: its clients are closed with 4501, reconnect
+ * and resend what the server lacks.
+ */
+export const MAX_UNSTORED_UPDATES = 50_000;
+/** See `MAX_UNSTORED_UPDATES`. */
+export const MAX_UNSTORED_BYTES = 64 * 1024 * 1024;
 /** Default time a room without clients stays loaded (the server passes `ROOM_IDLE_TIMEOUT_MS`). */
 export const ROOM_IDLE_TIMEOUT_MS = 30_000;
 
@@ -71,6 +82,10 @@ export interface RoomOptions {
   merge?: MergeFunction;
   /** Whether and when a failed append is retried (default: never; the room unloads). */
   storageRetry?: StorageRetryPolicy;
+  /** Default `MAX_UNSTORED_UPDATES`. */
+  maxUnstoredUpdates?: number;
+  /** Default `MAX_UNSTORED_BYTES`. */
+  maxUnstoredBytes?: number;
   /** Where malformed frames and dropped awareness are counted (default: a log of the room's own, flushed at unload). */
   problems?: ProblemLog;
   /** Default `AWARENESS_MIN_INTERVAL_MS`. */

@@ -4,6 +4,7 @@
  * and every outgoing message that contains them waits in the outbox until that
  * append has resolved. Also the compaction of the stored log into a snapshot.
  */
+import type { StorageState } from '../../shared/protocol';
 import { PackageLockedError, type DocStorage } from '../storage/types';
 import type { Connection, RoomLogger } from './connection';
 import { encodeSyncUpdate } from './frames';
@@ -47,6 +48,11 @@ export interface PipelineOptions {
   maxLogBytes: number;
   merge: MergeFunction;
   retry: StorageRetryPolicy;
+  /** Bounds on what waits for storage (`MAX_UNSTORED_UPDATES`, `MAX_UNSTORED_BYTES`): past either the room gives up as on a fatal storage error. */
+  maxUnstoredUpdates: number;
+  maxUnstoredBytes: number;
+  /** Saving is delayed (an append failed and will be retried; once per outage), or the retried append succeeded. */
+  onStorageState(state: StorageState): void;
   /** Sends one message now. */
   deliver(message: OutgoingMessage): void;
   /** Storage refused a write for good: the room must unload (the pipeline is already cleared). */
@@ -61,6 +67,10 @@ export interface PipelineOptions {
  * containing it (a broadcast or a step-2 reply queued after it) is delivered; the
  * outbox delivers in the order messages were queued; `afterStoreDocument` runs once
  * per stored batch; after a fatal storage error nothing queued is ever delivered.
+ * During an outage (appends retried) `onStorageState('delayed')` is called once and
+ * `onStorageState('saved')` after the append that ends it, once the outbox released
+ * what it stored; what waits meanwhile (updates, and messages held for them) is
+ * bounded, and past the bound the room gives up like on a fatal error.
  */
 export class WritePipeline {
   /** Local sequence numbers: updates accepted, and of those, stored. */
@@ -77,6 +87,12 @@ export class WritePipeline {
   private closed = false;
   private logCount = 0;
   private logBytes = 0;
+  /** Bytes of the pending updates, of the batch being appended, and of the outbox. */
+  private pendingBytes = 0;
+  private inFlightBytes = 0;
+  private outboxBytes = 0;
+  private delayed = false;
+  private overflowing = false;
 
   constructor(private readonly opts: PipelineOptions) {}
 
@@ -91,6 +107,11 @@ export class WritePipeline {
     this.logBytes = bytes;
   }
 
+  /** Whether an append failed and is being retried (the clients were told saving is delayed). */
+  get storageDelayed(): boolean {
+    return this.delayed;
+  }
+
   /**
    * Queues an accepted update for storage and its broadcast (to all but `exclude`)
    * for after it is stored. `byPerson`: a person's write (a connection's, or one a
@@ -99,6 +120,7 @@ export class WritePipeline {
   accept(update: Uint8Array, exclude: Connection | null, rows: BatchRows, byPerson = exclude !== null): void {
     const seq = ++this.appliedSeq;
     this.pending.push({ seq, update, byPerson });
+    this.pendingBytes += update.byteLength;
     if (!isEmptyRows(rows)) addRows(this.rows, rows);
     this.enqueue({ seq, data: encodeSyncUpdate(update), to: null, exclude });
     this.scheduleFlush();
@@ -143,6 +165,8 @@ export class WritePipeline {
     this.closed = true;
     this.outbox = [];
     this.pending = [];
+    this.pendingBytes = 0;
+    this.outboxBytes = 0;
     this.rows = {};
     for (const w of this.waiters.splice(0)) w.reject(new Error('room unloaded before the update was stored'));
   }
@@ -150,13 +174,37 @@ export class WritePipeline {
   private enqueue(e: OutboxEntry): void {
     if (this.closed) return;
     if (this.outbox.length === 0 && e.seq <= this.persistedSeq) this.opts.deliver(e);
-    else this.outbox.push(e);
+    else {
+      this.outbox.push(e);
+      this.outboxBytes += e.data.byteLength;
+      this.checkBound();
+    }
   }
 
   private releaseOutbox(): void {
     let i = 0;
-    while (i < this.outbox.length && this.outbox[i]!.seq <= this.persistedSeq) this.opts.deliver(this.outbox[i++]!);
+    while (i < this.outbox.length && this.outbox[i]!.seq <= this.persistedSeq) {
+      const e = this.outbox[i++]!;
+      this.outboxBytes -= e.data.byteLength;
+      this.opts.deliver(e);
+    }
     if (i > 0) this.outbox.splice(0, i);
+  }
+
+  /**
+   * What waits for storage must stay bounded however long an outage lasts: past
+   * either bound the room gives up (after this tick, not inside the caller's
+   * transaction), exactly like a fatal storage error — its clients reconnect (4501)
+   * and resend what the server lacks.
+   */
+  private checkBound(): void {
+    if (this.overflowing || this.closed) return;
+    const updates = this.pending.length + this.inFlight.length;
+    const bytes = this.pendingBytes + this.inFlightBytes + this.outboxBytes;
+    if (updates <= this.opts.maxUnstoredUpdates && bytes <= this.opts.maxUnstoredBytes) return;
+    this.overflowing = true;
+    const err = new Error(`${updates} updates (${bytes} bytes with the messages held for them) waiting for storage; the bound is ${this.opts.maxUnstoredUpdates} updates or ${this.opts.maxUnstoredBytes} bytes`);
+    this.opts.scheduler.afterTick(() => this.fail(err, 'too much waiting for storage'));
   }
 
   private scheduleFlush(): void {
@@ -178,6 +226,8 @@ export class WritePipeline {
       this.rows = {};
       const updates = batch.map((p) => p.update);
       this.inFlight = updates;
+      this.inFlightBytes = this.pendingBytes;
+      this.pendingBytes = 0;
       // People's writes to a content document respect the package lock in storage itself,
       // so a write accepted here while another instance locks is never stored after the lock.
       const { kind, packageId, docName } = this.opts.room;
@@ -190,6 +240,7 @@ export class WritePipeline {
         throw err;
       } finally {
         this.inFlight = [];
+        this.inFlightBytes = 0;
         this.flushing = null;
       }
       if (this.closed) return;
@@ -204,6 +255,10 @@ export class WritePipeline {
         w.resolve();
         return false;
       });
+      if (this.delayed) {
+        this.delayed = false;
+        this.opts.onStorageState('saved');
+      }
       if (this.pending.length > 0) this.scheduleFlush();
       else this.maybeCompact();
     })();
@@ -219,6 +274,10 @@ export class WritePipeline {
         // A lock is not an outage: retrying would be refused again.
         const delay = this.closed || err instanceof PackageLockedError ? null : this.opts.retry(attempt, err);
         if (delay === null) throw err;
+        if (!this.delayed) {
+          this.delayed = true;
+          this.opts.onStorageState('delayed');
+        }
         this.opts.log.warn(`room ${this.opts.room.docName}: storage append failed (attempt ${attempt}); retrying in ${delay} ms`, err);
         await new Promise<void>((resolve) => this.opts.scheduler.setTimeout(resolve, delay));
       }
@@ -230,9 +289,9 @@ export class WritePipeline {
    * must never be relayed, so everything queued is dropped and the room unloads:
    * its clients reconnect to a fresh room and resend what the server lacks.
    */
-  private fail(err: unknown): void {
+  private fail(err: unknown, what = 'storage append failed'): void {
     if (this.closed) return;
-    this.opts.log.error(`room ${this.opts.room.docName}: storage append failed; unloading`, err);
+    this.opts.log.error(`room ${this.opts.room.docName}: ${what}; unloading`, err);
     this.close();
     this.opts.onFatal(err);
   }

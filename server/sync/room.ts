@@ -1,7 +1,7 @@
 // The room: lifecycle and public surface over its parts (replica, pipeline, awareness, connections, intake).
 import * as Y from 'yjs';
 import type { DocKind, Role } from '../../shared/protocol';
-import { AWARENESS_MAX_STATE_BYTES, AWARENESS_MIN_INTERVAL_MS, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, CLOSE_STORAGE_FAILED, REASONS, closeReason } from '../../shared/protocol';
+import { AWARENESS_MAX_STATE_BYTES, AWARENESS_MIN_INTERVAL_MS, CLOSE_LOAD_FAILED, CLOSE_MALFORMED, CLOSE_STORAGE_FAILED, REASONS, closeReason, encodeStorageNotice, storageNotice } from '../../shared/protocol';
 import { mergeInBackground } from './compactor';
 import { AwarenessHub } from './awareness';
 import { Connection, type ConnectionInfo, type RoomLogger, type SyncSocket } from './connection';
@@ -9,7 +9,7 @@ import { ConnectionSet } from './connections';
 import { KEEPALIVE_FRAME, encodeSyncStep1, encodeSyncUpdate } from './frames';
 import { HookRunner, type HookRoom } from './hooks';
 import { MessageIntake } from './intake';
-import { KEEPALIVE_INTERVAL_MS, MAX_LOG_BYTES, MAX_LOG_UPDATES, ROOM_IDLE_TIMEOUT_MS, type RoomOptions, type RoomState } from './options';
+import { KEEPALIVE_INTERVAL_MS, MAX_LOG_BYTES, MAX_LOG_UPDATES, MAX_UNSTORED_BYTES, MAX_UNSTORED_UPDATES, ROOM_IDLE_TIMEOUT_MS, type RoomOptions, type RoomState } from './options';
 import { NO_RETRY, WritePipeline } from './pipeline';
 import { PackageLockedError } from '../storage/types';
 import { ProblemLog } from './problems';
@@ -24,7 +24,8 @@ import { realScheduler, type SyncScheduler, type TimerHandle } from './scheduler
  * (`Replica`), and a refused client update closes its sender with 4422 while nobody
  * else sees any of it (`MessageIntake`); a connection without write permission
  * never changes the doc and is told so once; a malformed message closes only its
- * sender (4400); awareness follows `AwarenessHub`'s rules.
+ * sender (4400); awareness follows `AwarenessHub`'s rules; while appends are
+ * retried every connection knows that saving is delayed (storage notices).
  */
 export class Room implements HookRoom {
   readonly docName: string;
@@ -78,6 +79,10 @@ export class Room implements HookRoom {
       maxLogBytes: opts.maxLogBytes ?? MAX_LOG_BYTES,
       merge: opts.merge ?? mergeInBackground,
       retry: opts.storageRetry ?? NO_RETRY,
+      maxUnstoredUpdates: opts.maxUnstoredUpdates ?? MAX_UNSTORED_UPDATES,
+      maxUnstoredBytes: opts.maxUnstoredBytes ?? MAX_UNSTORED_BYTES,
+      // Nothing of the document: to every greeted connection at once (a new one is told when greeted).
+      onStorageState: (state) => this.conns.deliver({ data: encodeStorageNotice(storageNotice(state)), to: null, exclude: null }),
       deliver: (m) => this.conns.deliver(m),
       onFatal: (err) => this.closeAllAndUnload(CLOSE_STORAGE_FAILED, err instanceof PackageLockedError ? REASONS.lockedBeforeStored : REASONS.storageFailed),
       canCompact: () => this.state === 'live',

@@ -28,7 +28,8 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 /**
  * Our extension: a server → client notice, `varuint 100, varstring JSON`. The
  * y-websocket provider ignores unknown types; our client registers a handler for it.
- * Sent rarely: when a connection's write is first dropped, and when its role changes.
+ * Sent rarely: when a connection's write is first dropped, when its role changes,
+ * and when saving is delayed and then done (./storage).
  */
 export const MESSAGE_NOTICE = 100;
 

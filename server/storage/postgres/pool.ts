@@ -22,9 +22,9 @@ export interface PgPoolOptions {
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * A bounded `pg` pool. An idle connection that breaks (the server restarted, the
- * network dropped) is reported through the pool's `error` event, which is handled
- * here so it never crashes the process; the next query opens a fresh connection.
+ * A bounded `pg` pool. A connection that breaks (the server restarted, the network
+ * dropped), idle or checked out, emits `error`, which is handled here so it never
+ * crashes the process; the next query opens a fresh connection.
  */
 export async function createPgPool(opts: PgPoolOptions): Promise<pg.Pool> {
   if (opts.schema !== undefined && !SCHEMA_RE.test(opts.schema)) throw new Error(`invalid schema name: ${opts.schema}`);
@@ -36,6 +36,13 @@ export async function createPgPool(opts: PgPoolOptions): Promise<pg.Pool> {
   });
   pool.on('error', () => {
     // An idle client died; the pool drops it and the next checkout connects again.
+  });
+  pool.on('connect', (client) => {
+    // A checked-out client whose connection breaks (PostgreSQL unreachable between or
+    // during its queries) emits 'error', and the pool listens only while it is idle:
+    // unhandled, that would crash the process. Its queries reject anyway, and on
+    // release the pool drops it (no longer queryable).
+    client.on('error', () => {});
   });
   if (opts.schema) {
     try {

@@ -126,4 +126,16 @@ describe('sync tracker', () => {
     expect(server.getText('t').toString()).toContain('offline1 offline2!');
     t2.destroy();
   });
+
+  it("shows the server's storage state: «Lagring forsinket» while delayed, «Lagret» once saved; offline wins over both", () => {
+    const synced = { state: 'synced', pending: 0 } as const;
+    const syncing = { state: 'syncing', pending: 2 } as const;
+    const offline = { state: 'offline', pending: 1 } as const;
+    expect(syncStatusText(syncing, 'nb', 'delayed')).toBe('Lagring forsinket — endringene venter på databasen');
+    expect(syncStatusText(syncing, 'en', 'delayed')).toBe('Saving delayed — your changes are waiting for the database');
+    expect(syncStatusText(synced, 'nb', 'saved')).toBe('Lagret');
+    expect(syncStatusText(synced, 'en', 'saved')).toBe('Saved');
+    expect(syncStatusText(synced, 'nb', null)).toBe('synkronisert');
+    expect(syncStatusText(offline, 'nb', 'delayed')).toBe('frakoblet — 1 endring ikke sendt');
+  });
 });

@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { installAccounts, type Accounts } from '../../../server/auth/install';
 import { startServer, type RunningServer } from '../../../server/server';
 import { SqliteStorage } from '../../../server/storage/sqlite';
+import type { StorageRetryPolicy } from '../../../server/sync';
 import type { Role } from '../../../shared/protocol';
 import { HttpOrigin } from '../../../server/packages/origin';
 import { createLineInDoc, createVerbalInDoc, type LineInput } from '../../../shared/doc/schema';
@@ -41,10 +42,17 @@ export function buildClient(): string {
   return out;
 }
 
-export async function startE2EServer(): Promise<E2EServer> {
+/** `storage` makes the SQLite storage of a file (a test's fault-injecting one); `storageRetry` as on a server with `DATABASE_URL`. */
+export interface E2EServerOptions {
+  storage?: (file: string) => SqliteStorage;
+  storageRetry?: StorageRetryPolicy;
+}
+
+export async function startE2EServer(opts: E2EServerOptions = {}): Promise<E2EServer> {
   const clientDir = buildClient();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-text-data-'));
-  const storage = new SqliteStorage(path.join(dir, 'e2e.sqlite'));
+  const file = path.join(dir, 'e2e.sqlite');
+  const storage = opts.storage ? opts.storage(file) : new SqliteStorage(file);
   let server: RunningServer | null = null;
   const accounts = installAccounts({ db: storage.db, storage, rooms: () => server?.rooms, publicOrigin: undefined, env: {} });
   server = await startServer({
@@ -56,6 +64,7 @@ export async function startE2EServer(): Promise<E2EServer> {
     publicOrigin: undefined,
     clientDir,
     log: quiet,
+    ...(opts.storageRetry ? { storageRetry: opts.storageRetry } : {}),
   });
   const running = server;
   return {

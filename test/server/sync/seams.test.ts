@@ -144,6 +144,29 @@ describe('storage retry (brief outage)', () => {
     expect(room.state).toBe('live');
   });
 
+  it('what waits for storage during an outage is bounded: past the bound the room gives up (4501) and nothing unstored was relayed', async () => {
+    const storage = new FlakyStorage();
+    const scheduler = new ManualScheduler();
+    const room = newRoom(storage, scheduler, { storageRetry: () => 1_000, maxUnstoredUpdates: 5 });
+    const a = new FakeClient(room, 'a', 'editor');
+    const b = new FakeClient(room, 'b', 'editor');
+    await synced(scheduler, a, b);
+    storage.failures = 1_000;
+    for (let i = 0; i < 5; i++) {
+      a.doc.getMap('m').set(`k${i}`, i);
+      scheduler.runTicks();
+      await settle();
+    }
+    // Five updates wait (one batch being retried, four pending): at the bound, still live.
+    expect(room.state).toBe('live');
+    a.doc.getMap('m').set('k5', 5);
+    scheduler.runTicks();
+    await settle();
+    expect(room.state).toBe('unloaded');
+    expect([a.closed?.code, b.closed?.code]).toEqual([4501, 4501]);
+    expect(b.doc.getMap('m').size).toBe(0);
+  });
+
   it('without a retry policy, a failed append unloads the room and closes every client with 4501 (as before)', async () => {
     const storage = new FlakyStorage();
     const scheduler = new ManualScheduler();
