@@ -30,7 +30,7 @@ export const SYNC_SCENARIOS: FanOutScenario[] = [
   { docs: 40, clients: 3, rate: 2 },
 ];
 export const SCENARIO_SECONDS = 4;
-/** After the last edit, how long we wait for stragglers before counting deliveries. */
+/** After the last edit, how long we wait at most for stragglers before counting deliveries. */
 export const DRAIN_MS = 1500;
 
 /** A provider of the fixture servers' user `user` (cookie `session=token-<user>`). */
@@ -63,6 +63,8 @@ export interface FanOutTarget {
   /** Which instance client `client` of doc `doc` connects to (default: the first). */
   place?: (doc: number, client: number) => number;
   probes?: Record<string, CpuProbe>;
+  /** How long to wait at most after the last edit for every edit to arrive (default `DRAIN_MS`). */
+  drainMs?: number;
 }
 
 export interface FanOutResult {
@@ -86,6 +88,20 @@ interface Client {
   instance: number;
   line?: string;
   timer?: ReturnType<typeof setInterval>;
+  /** Per line of another client: how many of its edits have arrived here (seen, or overwritten by a later one that was). */
+  arrived: Map<string, number>;
+}
+
+/** How many of the ascending `values` are ≤ `x`. */
+function countUpTo(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Runs one scenario against `target` and returns the raw figures. */
@@ -94,6 +110,8 @@ export async function runFanOut({ docs, clients, rate }: FanOutScenario, target:
   const latency = { all: [] as number[], same: [] as number[], cross: [] as number[] };
   /** The instance of each line's writer, by line id (a line belongs to one client). */
   const instanceOfLine = new Map<string, number>();
+  /** The values each line's writer has sent, in order (they increase). */
+  const sentOn = new Map<string, number[]>();
   let sent = 0;
   let delivered = 0;
   const all: Client[] = [];
@@ -103,26 +121,32 @@ export async function runFanOut({ docs, clients, rate }: FanOutScenario, target:
         const instance = place(d, c);
         const doc = new Y.Doc();
         const p = connect(target.instances[instance]!.port, `pkg${d}`, `u${c}`, doc);
+        const me: Client = { doc, p, instance, arrived: new Map() };
         // Every edit is an amount (a schema-valid write, checked by the server like a person's):
-        // the sender's clock as the value, read back by every other client.
+        // the sender's clock as the value, read back by every other client. An update merged
+        // from several (a batch read from Redis) carries only the last value of a cell: the
+        // edits it overwrote count as arrived, but only the value seen gives a latency sample.
         getLinesMap(doc).observeDeep((events, tr) => {
           if (tr.origin !== p) return;
           const now = performance.now();
           for (const ev of events) {
             const amounts = ev.target;
             if (!(amounts instanceof Y.Map) || !(amounts.parent instanceof Y.Map) || amounts.parent.get('amounts') !== amounts) continue;
-            const from = instanceOfLine.get(String(ev.path[0]));
+            const line = String(ev.path[0]);
+            const from = instanceOfLine.get(line);
             for (const key of (ev as Y.YMapEvent<unknown>).keysChanged) {
               const t = amounts.get(key);
               if (typeof t !== 'string') continue;
               const ms = now - Number(t);
               latency.all.push(ms);
               (from === instance ? latency.same : latency.cross).push(ms);
-              delivered++;
+              const upTo = countUpTo(sentOn.get(line) ?? [], Number(t));
+              delivered += Math.max(0, upTo - (me.arrived.get(line) ?? 0));
+              me.arrived.set(line, Math.max(upTo, me.arrived.get(line) ?? 0));
             }
           }
         });
-        all.push({ doc, p, instance });
+        all.push(me);
       }
     }
     await waitFor(() => all.every((c) => c.p.synced), 30_000, 'all clients synced');
@@ -130,6 +154,7 @@ export async function runFanOut({ docs, clients, rate }: FanOutScenario, target:
     for (const [i, c] of all.entries()) {
       c.line = createLineInDoc(c.doc, { ledger: 'drift', group: 'tiltak', title: `Benk ${i}`, amounts: {} });
       instanceOfLine.set(c.line, c.instance);
+      sentOn.set(c.line, []);
     }
     await waitFor(() => all.every((c) => getLinesMap(c.doc).size === clients), 30_000, 'every client sees every line');
     const probes = Object.entries(target.probes ?? {});
@@ -142,7 +167,9 @@ export async function runFanOut({ docs, clients, rate }: FanOutScenario, target:
       setTimeout(() => {
         c.timer = setInterval(() => {
           // Hundredths of a millisecond: a canonical amount (no exponent, no trailing zero).
-          setLineAmount(c.doc, c.line!, '2025', String(Math.round(performance.now() * 100) / 100));
+          const value = Math.round(performance.now() * 100) / 100;
+          sentOn.get(c.line!)!.push(value);
+          setLineAmount(c.doc, c.line!, '2025', String(value));
           sent++;
         }, 1000 / rate);
       }, start);
@@ -153,7 +180,9 @@ export async function runFanOut({ docs, clients, rate }: FanOutScenario, target:
     const after = target.instances.map((i) => procStats(i.pid));
     const probeCpuS: Record<string, number> = {};
     for (const [name, probe] of probes) probeCpuS[name] = await probe.stop();
-    await new Promise((r) => setTimeout(r, DRAIN_MS));
+    await waitFor(() => delivered >= sent * (clients - 1), target.drainMs ?? DRAIN_MS, 'drain').catch(() => {
+      // What has not arrived by now counts as not delivered.
+    });
     for (const l of Object.values(latency)) l.sort((a, b) => a - b);
     return {
       sent,

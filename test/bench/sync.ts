@@ -132,7 +132,7 @@ export async function runSyncBench(): Promise<BenchTable[]> {
       title: 'Sync: end-to-end propagation through the server (y-websocket providers in Node)',
       rows,
       notes: [
-        `${SCENARIO_SECONDS} s of edits per scenario, then ${DRAIN_MS} ms to drain; latency = send → applied at every other client of the doc.`,
+        `${SCENARIO_SECONDS} s of edits per scenario, then up to ${DRAIN_MS} ms to drain; latency = send → applied at every other client of the doc.`,
         'Server: SQLite (WAL, synchronous=NORMAL) in a child process; CPU % is of one core over the edit window.',
         'Clients run in the benchmark process on the same machine, so they compete with the server for the 2 cores.',
       ],
