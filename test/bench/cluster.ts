@@ -108,7 +108,8 @@ async function onPostgres(s: FanOutScenario, instances: 1 | 2, svc: Services): P
 }
 
 const pct = (cpuS: number, r: FanOutResult) => ((100 * cpuS) / r.editSeconds).toFixed(1);
-const perEdit = (cpuS: number, r: FanOutResult) => (r.sent === 0 ? '–' : ((1000 * cpuS) / r.sent).toFixed(2));
+const msPerEdit = (r: FanOutResult, cpuS: number) => (r.sent === 0 ? NaN : (1000 * cpuS) / r.sent);
+const perEdit = (cpuS: number, r: FanOutResult) => (r.sent === 0 ? '–' : msPerEdit(r, cpuS).toFixed(2));
 const serviceCpuS = (r: FanOutResult) => (r.probeCpuS.pg ?? 0) + (r.probeCpuS.redis ?? 0);
 
 function row(s: FanOutScenario, setup: Setup, r: Run): Record<string, string | number> {
@@ -134,7 +135,6 @@ function row(s: FanOutScenario, setup: Setup, r: Run): Record<string, string | n
 
 const p50 = (xs: number[]) => quantile(xs, 0.5);
 const signed = (x: number, digits: number) => (Number.isNaN(x) ? '–' : `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`);
-const msPerEdit = (r: FanOutResult, cpuS: number) => (r.sent === 0 ? NaN : (1000 * cpuS) / r.sent);
 
 /** What each hop costs in one scenario: differences between the setups of the same run. */
 function hopRow(s: FanOutScenario, r: Record<Setup, Run>): Record<string, string | number> {
