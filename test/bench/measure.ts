@@ -25,7 +25,8 @@ export interface BenchSection {
   run: () => BenchTable[] | Promise<BenchTable[]>;
 }
 
-function quantile(sorted: number[], q: number): number {
+/** The `q` quantile (0…1) of ascending `sorted` (nearest rank); NaN when empty. */
+export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[idx] as number;

@@ -11,6 +11,7 @@ import { runSyncBench } from './sync';
 import { runLatencyBench } from './e2e-latency';
 import { runFirstLoadBench } from './first-load';
 import { runSchemaBench } from './schema';
+import { runClusterBench } from './cluster';
 import { toMarkdown, type BenchSection } from './measure';
 
 /** The registry of benchmark sections, run in this order. */
@@ -20,6 +21,7 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { name: 'latency', run: runLatencyBench },
   { name: 'first-load', run: runFirstLoadBench },
   { name: 'schema', run: runSchemaBench },
+  { name: 'cluster', run: runClusterBench },
 ];
 
 async function main(): Promise<void> {

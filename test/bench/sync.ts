@@ -2,10 +2,10 @@
  * Sync benchmark: the collaboration server in its own process (so its CPU and RSS
  * can be read from /proc), real y-websocket providers in this process.
  *
- * 1. Fan-out: N docs × C clients × R edits/s per client for a few seconds. Every
- *    edit writes a fresh key with its send time; every other client of the doc
- *    records the end-to-end latency when the edit arrives (same clock, same
- *    process). Reports p50/p99 latency, delivered %, server CPU % and RSS.
+ * 1. Fan-out (test/bench/fanout.ts): N docs × C clients × R edits/s per client for
+ *    a few seconds. Every edit writes an amount holding its send time; every other
+ *    client of the doc records the end-to-end latency when the edit arrives (same
+ *    clock, same process). Reports p50/p99 latency, delivered %, server CPU % and RSS.
  * 2. Cold join of a package with 5,000 lines and 50,000 characters of rationale
  *    text: time for a fresh client until synced, with the room unloaded (server
  *    reads SQLite) and with the room live.
@@ -13,126 +13,34 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import { createLineInDoc, getLinesMap, setLineAmount, writeMetaToDoc } from '../../shared/doc/schema';
-import { cookieWebSocket } from '../server/serverHarness';
+import { createLineInDoc, getLinesMap, writeMetaToDoc } from '../../shared/doc/schema';
 import { spawnServer } from '../server/fixtures/spawnServer';
 import { procStats } from '../helpers/proc';
+import { stopServer } from '../reliability/support';
+import { connect, deliveredPct, DRAIN_MS, ms1, runFanOut, SCENARIO_SECONDS, SYNC_SCENARIOS, waitFor, type FanOutScenario } from './fanout';
 import type { BenchTable } from './measure';
 
-/** Fan-out scenarios: docs × clients per doc × edits per second per client. */
-export const SYNC_SCENARIOS: Array<{ docs: number; clients: number; rate: number }> = [
-  { docs: 1, clients: 2, rate: 10 },
-  { docs: 1, clients: 10, rate: 5 },
-  { docs: 10, clients: 5, rate: 4 },
-  { docs: 40, clients: 3, rate: 2 },
-];
-const SCENARIO_SECONDS = 4;
-/** After the last edit, how long we wait for stragglers before counting deliveries. */
-const DRAIN_MS = 1500;
 const COLD_JOIN_LINES = 5000;
 const COLD_JOIN_TEXT_CHARS = 50_000;
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-function connect(port: number, room: string, user: string, doc: Y.Doc): WebsocketProvider {
-  return new WebsocketProvider(`ws://127.0.0.1:${port}/ws`, room, doc, {
-    WebSocketPolyfill: cookieWebSocket(`session=token-${user}`),
-    disableBc: true,
-  });
-}
-
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function fanOut(docs: number, clients: number, rate: number): Promise<Record<string, string | number>> {
+async function fanOut(s: FanOutScenario): Promise<Record<string, string | number>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sync-'));
-  const { child, port } = await spawnServer(dir, clients, docs);
-  const latencies: number[] = [];
-  let sent = 0;
-  let delivered = 0;
-  const all: Array<{ doc: Y.Doc; p: WebsocketProvider; timer?: ReturnType<typeof setInterval> }> = [];
+  const { child, port } = await spawnServer(dir, s.clients, s.docs);
   try {
-    for (let d = 0; d < docs; d++) {
-      for (let c = 0; c < clients; c++) {
-        const doc = new Y.Doc();
-        const p = connect(port, `pkg${d}`, `u${c}`, doc);
-        // Every edit is an amount (a schema-valid write, checked by the server like a person's):
-        // the sender's clock as the value, read back by every other client.
-        getLinesMap(doc).observeDeep((events, tr) => {
-          if (tr.origin !== p) return;
-          const now = performance.now();
-          for (const ev of events) {
-            const amounts = ev.target;
-            if (!(amounts instanceof Y.Map) || !(amounts.parent instanceof Y.Map) || amounts.parent.get('amounts') !== amounts) continue;
-            for (const key of (ev as Y.YMapEvent<unknown>).keysChanged) {
-              const t = amounts.get(key);
-              if (typeof t === 'string') {
-                latencies.push(now - Number(t));
-                delivered++;
-              }
-            }
-          }
-        });
-        all.push({ doc, p });
-      }
-    }
-    await waitFor(() => all.every((c) => c.p.synced), 30_000, 'all clients synced');
-    // Each client edits a line of its own.
-    const lineOf = new Map(all.map((c, i) => [c, createLineInDoc(c.doc, { ledger: 'drift', group: 'tiltak', title: `Benk ${i}`, amounts: {} })]));
-    await waitFor(() => all.every((c) => getLinesMap(c.doc).size === clients), 30_000, 'every client sees every line');
-    const before = procStats(child.pid!);
-    const t0 = performance.now();
-    for (const c of all) {
-      // Stagger the clients so edits do not all fire in the same millisecond.
-      const start = Math.random() * (1000 / rate);
-      setTimeout(() => {
-        c.timer = setInterval(() => {
-          // Hundredths of a millisecond: a canonical amount (no exponent, no trailing zero).
-          setLineAmount(c.doc, lineOf.get(c)!, '2025', String(Math.round(performance.now() * 100) / 100));
-          sent++;
-        }, 1000 / rate);
-      }, start);
-    }
-    await new Promise((r) => setTimeout(r, SCENARIO_SECONDS * 1000));
-    for (const c of all) clearInterval(c.timer);
-    const editSeconds = (performance.now() - t0) / 1000;
-    const after = procStats(child.pid!);
-    await new Promise((r) => setTimeout(r, DRAIN_MS));
-    latencies.sort((a, b) => a - b);
-    const expected = sent * (clients - 1);
+    const r = await runFanOut(s, { instances: [{ port, pid: child.pid! }] });
     return {
-      docs,
-      'clients/doc': clients,
-      'edits/s/client': rate,
-      'edits/s total': Math.round(sent / editSeconds),
-      'p50 ms': quantile(latencies, 0.5).toFixed(1),
-      'p99 ms': quantile(latencies, 0.99).toFixed(1),
-      'delivered %': expected === 0 ? '–' : ((100 * delivered) / expected).toFixed(2),
-      'server CPU %': ((100 * (after.cpuS - before.cpuS)) / editSeconds).toFixed(1),
-      'server RSS MiB': after.rssMiB.toFixed(0),
+      docs: s.docs,
+      'clients/doc': s.clients,
+      'edits/s/client': s.rate,
+      'edits/s total': Math.round(r.sent / r.editSeconds),
+      'p50 ms': ms1(r.latency.all, 0.5),
+      'p99 ms': ms1(r.latency.all, 0.99),
+      'delivered %': deliveredPct(r),
+      'server CPU %': ((100 * r.cpuS) / r.editSeconds).toFixed(1),
+      'server RSS MiB': r.rssMiB.toFixed(0),
     };
   } finally {
-    for (const c of all) {
-      clearInterval(c.timer);
-      c.p.destroy();
-    }
     await stopServer(child);
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -168,7 +76,10 @@ async function timeJoin(port: number): Promise<{ ms: number; lines: number }> {
   await waitFor(() => p.synced && getLinesMap(doc).size === COLD_JOIN_LINES, 60_000, 'join');
   const ms = performance.now() - t0;
   p.destroy();
-  return { ms, lines: getLinesMap(doc).size };
+  const lines = getLinesMap(doc).size;
+  // The provider leaves its awareness (and the awareness's 3 s timer) to the doc.
+  doc.destroy();
+  return { ms, lines };
 }
 
 async function coldJoin(): Promise<Array<Record<string, string | number>>> {
@@ -188,6 +99,7 @@ async function coldJoin(): Promise<Array<Record<string, string | number>>> {
     const applyMs = performance.now() - a0;
     const watcher = await timeJoin(port);
     p.destroy();
+    up.destroy();
     // Warm: the room is live in the server.
     const warm = await timeJoin(port);
     // Cold: restart the server, so the room is loaded from SQLite on join.
@@ -213,14 +125,14 @@ export async function runSyncBench(): Promise<BenchTable[]> {
   // Every y-websocket provider in Node adds a process 'exit' listener; hundreds are expected here.
   process.setMaxListeners(1000);
   const rows: Array<Record<string, string | number>> = [];
-  for (const s of SYNC_SCENARIOS) rows.push(await fanOut(s.docs, s.clients, s.rate));
+  for (const s of SYNC_SCENARIOS) rows.push(await fanOut(s));
   const join = await coldJoin();
   return [
     {
       title: 'Sync: end-to-end propagation through the server (y-websocket providers in Node)',
       rows,
       notes: [
-        `${SCENARIO_SECONDS} s of edits per scenario, then ${DRAIN_MS} ms to drain; latency = send → applied at every other client of the doc.`,
+        `${SCENARIO_SECONDS} s of edits per scenario, then up to ${DRAIN_MS} ms to drain; latency = send → applied at every other client of the doc.`,
         'Server: SQLite (WAL, synchronous=NORMAL) in a child process; CPU % is of one core over the edit window.',
         'Clients run in the benchmark process on the same machine, so they compete with the server for the 2 cores.',
       ],

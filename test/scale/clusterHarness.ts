@@ -191,9 +191,9 @@ export async function converged(docs: readonly Y.Doc[], timeoutMs = 20_000, what
 }
 
 /** Starts test/scale/fixtures/clusterServer.ts in its own process; resolves with the child and its port once it listens. */
-export async function spawnInstance(schema: string, prefix: string, users = 4): Promise<{ child: ChildProcess; port: number }> {
+export async function spawnInstance(schema: string, prefix: string, users = 4, packages = 1): Promise<{ child: ChildProcess; port: number }> {
   const fixture = path.resolve('test/scale/fixtures/clusterServer.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, schema, prefix, String(users)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, schema, prefix, String(users), String(packages)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     const rl = readline.createInterface({ input: child.stdout! });
     rl.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
