@@ -86,6 +86,8 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
         const showFocus = isFocus && p.active;
         const inRange = p.rangeLeft >= 0 && col >= p.rangeLeft && col <= p.rangeRight;
         const editing = isFocus ? p.editing : null;
+        // The selected cell takes text that comes without a key press (LedgerGrid's `beforeinput`).
+        const editableCell = isFocus && p.canEdit && !editing;
         const yearKey = column.kind === 'year' ? column.year : 'title';
         const peer = peers.get(yearKey);
         const extra = column.kind === 'year' ? p.cellExtras?.[column.year] : undefined;
@@ -109,7 +111,7 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
             tabIndex={isFocus ? 0 : -1}
             // The selected cell takes text that comes without a key press (LedgerGrid's
             // `beforeinput`); a plain cell gets no input events at all.
-            {...(isFocus && p.canEdit && !editing ? { contentEditable: true, suppressContentEditableWarning: true, spellCheck: false } : {})}
+            {...(editableCell ? { contentEditable: true, suppressContentEditableWarning: true, spellCheck: false } : {})}
             className={cls}
             aria-selected={inRange || isFocus}
             aria-invalid={shown.invalid || undefined}
@@ -203,12 +205,16 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
                     {extra.proposal.outdated ? t('proposalOutdatedShort', { value: extra.proposal.text, party: extra.proposal.party }) : t('proposalShort', { value: extra.proposal.text, party: extra.proposal.party })}
                   </span>
                 )}
-                {/* Not on an invalid cell, whose warning sits there (Shift+F2 still opens its comments). */}
-                {showFocus && p.canComment && !shown.invalid && (
+                {/* Not on an invalid cell, whose warning sits there, and not inside the selected cell of
+                    an editor, which is contenteditable: an element in it leaves no caret for text that
+                    comes without a key press (U+2212 from a layout). Shift+F2 opens the comments there. */}
+                {showFocus && p.canComment && !shown.invalid && !editableCell && (
                   <button
                     type="button"
                     className="cell-comment-add"
                     tabIndex={-1}
+                    // Not part of the selected cell's editable text: typed text must reach the cell.
+                    contentEditable={false}
                     aria-label={t('commentCellButton')}
                     title={t('commentCellButton')}
                     onClick={() => events.onOpenCellComments(line.id, column.year)}
@@ -218,11 +224,16 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
                     </svg>
                   </button>
                 )}
-                {extra?.comments ? (
+                {extra?.comments && editableCell ? (
+                  <span className="cell-comment-mark" data-comments={extra.comments} title={`${extra.comments === 1 ? t('openCommentOne') : t('openComments', { n: extra.comments })} — ${t('cellCommentsOpen')}`} onClick={() => events.onOpenCellComments(line.id, column.year)}>
+                    <span className="sr-only">{extra.comments === 1 ? t('openCommentOne') : t('openComments', { n: extra.comments })}</span>
+                  </span>
+                ) : extra?.comments ? (
                   <button
                     type="button"
                     className="cell-comment-mark"
                     tabIndex={-1}
+                    contentEditable={false}
                     data-comments={extra.comments}
                     title={`${extra.comments === 1 ? t('openCommentOne') : t('openComments', { n: extra.comments })} — ${t('cellCommentsOpen')}`}
                     onClick={() => events.onOpenCellComments(line.id, column.year)}

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, cellOf, contextFor, openPackage, screenshotPath, startEnv, type Person, type TestEnv } from './harness';
+import { closeAll, ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, cellOf, contextFor, openPackage, screenshotPath, startEnv, type Person, type TestEnv } from './harness';
 import { connectProvider, synced, until, type TestProvider } from '../server/auth/target';
 import { createLineInDoc, createVerbalInDoc, getLinesMap, getVerbalMap } from '../../shared/doc/schema';
 
@@ -40,11 +40,7 @@ beforeAll(async () => {
   await until(() => getLinesMap(node.doc).size === 2, 5000, 'lines written');
 }, 180_000);
 
-afterAll(async () => {
-  node?.destroy();
-  for (const c of contexts) await c.close();
-  await env?.close();
-});
+afterAll(() => closeAll(env, contexts, [node]));
 
 const titleCell = (page: Page) => page.locator(`[data-line-title="${TITLE}"][data-col="title"]`);
 

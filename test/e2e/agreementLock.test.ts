@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
-import { ADMIN_EMAIL, addMember, cellOf, contextFor, openPackage, screenshotPath, startPackageEnv, type PackageEnv, type Person } from './harness';
+import { closeAll, ADMIN_EMAIL, addMember, cellOf, contextFor, openPackage, screenshotPath, startPackageEnv, type PackageEnv, type Person } from './harness';
 import { connectProvider, synced, until, type TestProvider } from '../server/auth/target';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
 
@@ -28,11 +28,7 @@ beforeAll(async () => {
   await until(() => getLinesMap(node.doc).size === 2, 5000, 'lines written');
 }, 180_000);
 
-afterAll(async () => {
-  node?.destroy();
-  for (const c of contexts) await c.close();
-  await pe?.env.close();
-});
+afterAll(() => closeAll(pe?.env, contexts, [node]));
 
 async function serverAmount(year: string): Promise<string | undefined> {
   const r = await pe.admin.request<{ lines: { title: string; amounts: Record<string, string> }[] }>('GET', `/api/packages/${pe.packageId}`);

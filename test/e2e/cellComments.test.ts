@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, cellOf, contextFor, createPackage, openPackage, screenshotPath, startEnv, type Person, type TestEnv } from './harness';
+import { closeAll, ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, addMember, cellOf, contextFor, createPackage, openPackage, screenshotPath, startEnv, type Person, type TestEnv } from './harness';
 import { connectProvider, synced, until, type TestProvider } from '../server/auth/target';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
 import type { MentionList } from '../../shared/protocol/agreement';
@@ -35,11 +35,7 @@ beforeAll(async () => {
   await until(() => getLinesMap(node.doc).size === 2, 5000, 'lines written');
 }, 180_000);
 
-afterAll(async () => {
-  node?.destroy();
-  for (const c of contexts) await c.close();
-  await env?.close();
-});
+afterAll(() => closeAll(env, contexts, [node]));
 
 async function pageFor(person: Person): Promise<Page> {
   const ctx = await contextFor(env, person, { width: 1440, height: 900 });

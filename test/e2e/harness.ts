@@ -224,3 +224,10 @@ export async function seriousAxeViolations(page: Page): Promise<AxeFinding[]> {
   });
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Closes what an e2e file opened: its Node-side providers, its browser contexts, then the environment. */
+export async function closeAll(env: TestEnv | undefined, contexts: readonly BrowserContext[], providers: ReadonlyArray<{ destroy(): void } | undefined> = []): Promise<void> {
+  for (const p of providers) p?.destroy();
+  for (const c of contexts) await c.close();
+  await env?.close();
+}

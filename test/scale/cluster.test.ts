@@ -4,43 +4,16 @@
  * role changes cross instances, hooks run once, and an update stored without being
  * published (a lost stream entry) still reaches every client through the gap check.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCommentToDoc, readCommentsFromDoc } from '../../shared/doc/comments';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
-import { connectClient, waitFor, type TestClient } from '../server/serverHarness';
-import { converged, freshPrefix, sharedPackage, startInstance, startOwnRedis, type Instance } from './clusterHarness';
-import { dropSchema, freshSchema } from './services';
+import { waitFor } from '../server/serverHarness';
+import { clusterScope, converged, sharedPackage, startOwnRedis, type Instance } from './clusterHarness';
 
-const schemas: string[] = [];
-let open: Instance[] = [];
-let clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients) c.destroy();
-  clients = [];
-  for (const i of open) await i.close();
-  open = [];
-});
-afterAll(async () => {
-  for (const s of schemas) await dropSchema(s);
-});
-
-async function twoInstances(users: string[]): Promise<[Instance, Instance]> {
-  const schema = freshSchema();
-  schemas.push(schema);
-  const prefix = freshPrefix();
-  const a = await startInstance({ schema, prefix, users });
-  const b = await startInstance({ schema, prefix, users });
-  open.push(a, b);
-  return [a, b];
-}
-
-function client(inst: Instance, pkg: string, user: string): TestClient {
-  const c = connectClient({ wsBase: inst.ts.wsBase, auth: inst.auth }, pkg, user);
-  clients.push(c);
-  return c;
-}
+const scope = clusterScope();
+const twoInstances = (users: string[]) => scope.twoInstances(users);
+const client = (inst: Instance, pkg: string, user: string) => scope.client(inst, pkg, user);
 
 describe('scale-out: two instances on PostgreSQL and Redis', () => {
   it('clients on both instances edit one package at once and converge; hooks ran once per change', async () => {
@@ -192,13 +165,8 @@ describe('scale-out: Redis restarts under load', () => {
   it('edits made on both instances while Redis is down reach everyone once it is back; nothing acknowledged is lost', async () => {
     const redis = await startOwnRedis();
     try {
-      const schema = freshSchema();
-      schemas.push(schema);
-      const prefix = freshPrefix();
       const users = ['u0', 'u1'];
-      const a = await startInstance({ schema, prefix, users, redisUrl: redis.url });
-      const b = await startInstance({ schema, prefix, users, redisUrl: redis.url });
-      open.push(a, b);
+      const [a, b] = await scope.twoInstances(users, { redisUrl: redis.url });
       const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
       const onA = client(a, pkg, 'u0');
       const onB = client(b, pkg, 'u1');
@@ -228,10 +196,7 @@ describe('scale-out: Redis restarts under load', () => {
       for (const u of stored.updates) Y.applyUpdate(fromDb, u);
       expect(getLinesMap(fromDb).size).toBe(2 * n);
     } finally {
-      for (const c of clients) c.destroy();
-      clients = [];
-      for (const i of open) await i.close();
-      open = [];
+      await scope.closeAll();
       await redis.stop();
     }
   });

@@ -5,6 +5,7 @@
  * tokens are `token-<userId>` on every instance. Also a Redis server of the test's
  * own (to restart) and a TCP proxy that can cut a connection path (to PostgreSQL).
  */
+import { afterAll, afterEach } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -18,8 +19,8 @@ import { createPgPool } from '../../server/storage/postgres/pool';
 import type { StorageRetryPolicy } from '../../server/sync';
 import type { Role } from '../../shared/protocol';
 import { createTestAuth, type TestAuth } from '../server/testAuth';
-import { quietLog, startTestServer, waitFor, type TestServer } from '../server/serverHarness';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './services';
+import { connectClient, quietLog, startTestServer, waitFor, type TestClient, type TestServer } from '../server/serverHarness';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, dropSchema, freshSchema } from './services';
 
 /** A fresh Redis key prefix, so parallel runs never see each other's streams. */
 export function freshPrefix(): string {
@@ -247,4 +248,58 @@ export async function startFailoverProxy(ports: readonly number[]): Promise<{ po
         server.close(() => resolve());
       }),
   };
+}
+
+/** What a scale test file opens, closed for it: instances and clients after each test, schemas after all. */
+export interface ClusterScope {
+  /** A fresh schema, dropped after the file's tests. */
+  schema(): string;
+  /** Starts an instance closed after the test. */
+  instance(o: InstanceOptions): Promise<Instance>;
+  /** Two instances on one fresh schema and key prefix. */
+  twoInstances(users: string[], o?: Partial<InstanceOptions>): Promise<[Instance, Instance]>;
+  /** A y-websocket client of `user` on `inst`, destroyed after the test. */
+  client(inst: Instance, roomname: string, user: string): TestClient;
+  /** Destroys the clients and closes the instances now (before a service they use goes away). */
+  closeAll(): Promise<void>;
+}
+
+/** Registers the file's after-hooks and returns the scope that tracks what its tests open. */
+export function clusterScope(): ClusterScope {
+  const schemas: string[] = [];
+  let instances: Instance[] = [];
+  let clients: TestClient[] = [];
+  afterEach(() => scope.closeAll());
+  afterAll(async () => {
+    for (const s of schemas) await dropSchema(s);
+  });
+  const scope: ClusterScope = {
+    async closeAll() {
+      for (const c of clients) c.destroy();
+      clients = [];
+      for (const i of instances) await i.close();
+      instances = [];
+    },
+    schema() {
+      const s = freshSchema();
+      schemas.push(s);
+      return s;
+    },
+    async instance(o) {
+      const inst = await startInstance(o);
+      instances.push(inst);
+      return inst;
+    },
+    async twoInstances(users, o = {}) {
+      const schema = scope.schema();
+      const prefix = freshPrefix();
+      return [await scope.instance({ schema, prefix, users, ...o }), await scope.instance({ schema, prefix, users, ...o })];
+    },
+    client(inst, roomname, user) {
+      const c = connectClient({ wsBase: inst.ts.wsBase, auth: inst.auth }, roomname, user);
+      clients.push(c);
+      return c;
+    },
+  };
+  return scope;
 }

@@ -7,25 +7,11 @@
  * dropped; a lock whose package moved while it was being sealed is undone (409)
  * and leaves no sealed round.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLineInDoc, setLineAmount } from '../../shared/doc/schema';
-import { connectClient, type TestClient } from '../server/serverHarness';
-import { freshPrefix, sharedPackage, startInstance, type Instance } from './clusterHarness';
-import { dropSchema, freshSchema } from './services';
+import { clusterScope, sharedPackage, type Instance } from './clusterHarness';
 
-const schemas: string[] = [];
-let open: Instance[] = [];
-let clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients) c.destroy();
-  clients = [];
-  for (const i of open) await i.close();
-  open = [];
-});
-afterAll(async () => {
-  for (const s of schemas) await dropSchema(s);
-});
+const scope = clusterScope();
 
 type Amounts = Record<string, string>;
 
@@ -36,24 +22,14 @@ async function amountsOn(inst: Instance, id: string): Promise<Amounts | undefine
   return pkg.lines[0]?.amounts;
 }
 
-function client(inst: Instance, pkg: string, user: string): TestClient {
-  const c = connectClient({ wsBase: inst.ts.wsBase, auth: inst.auth }, pkg, user);
-  clients.push(c);
-  return c;
-}
 
 for (const where of ['the same instance', 'the other instance'] as const) {
   describe(`lock while a partner types on ${where}`, () => {
     it('every lock that succeeds sealed exactly the locked content; one that raced a write is undone and leaves no sealed round', async () => {
-      const schema = freshSchema();
-      schemas.push(schema);
-      const prefix = freshPrefix();
-      const a = await startInstance({ schema, prefix, users: ['ap'] });
-      const b = await startInstance({ schema, prefix, users: ['ap'] });
-      open.push(a, b);
+      const [a, b] = await scope.twoInstances(['ap']);
       const id = await sharedPackage([a, b], { ap: 'editor' });
       const typingOn = where === 'the same instance' ? a : b;
-      const first = client(typingOn, id, 'ap');
+      const first = scope.client(typingOn, id, 'ap');
       await first.synced();
       const line = createLineInDoc(first.doc, { ledger: 'drift', group: 'tiltak', title: 'Lærere', amounts: { '2024': '1' } });
       for (let i = 0; (await amountsOn(a, id))?.['2024'] !== '1'; i++) {
@@ -65,7 +41,7 @@ for (const where of ['the same instance', 'the other instance'] as const) {
       let n = 2;
       for (let round = 0; round < 10; round++) {
         // A fresh writer each round (one whose writes were dropped while locked falls behind the server).
-        const writer = client(typingOn, id, 'ap');
+        const writer = scope.client(typingOn, id, 'ap');
         await writer.synced();
         const typing = setInterval(() => setLineAmount(writer.doc, line, '2024', String(n++)), 2);
         await new Promise((r) => setTimeout(r, 20 + round * 5));
