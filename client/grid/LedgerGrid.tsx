@@ -268,8 +268,7 @@ export function LedgerGrid(props: LedgerGridProps) {
   useEffect(() => {
     const table = tableRef.current;
     if (!table) return;
-    // The target may be an element inside the cell (its comment button), never another cell's.
-    const isCell = (t: EventTarget | null) => t instanceof Element && t.closest('[data-cell]') !== null;
+    const isCell = (t: EventTarget | null) => t instanceof HTMLElement && t.hasAttribute('data-cell');
     const onBeforeInput = (e: InputEvent) => {
       if (!isCell(e.target)) return;
       if (e.cancelable) e.preventDefault();
