@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Migration } from '../storage/postgres/migrations';
+import { inTransaction } from '../storage/postgres/pool';
 import { POSTGRES_DIALECT, type Sql, type SqlResult, type SqlRunner } from './sql';
 
 /**
@@ -106,23 +107,11 @@ export class PostgresRunner implements SqlRunner {
 
   async transaction<T>(work: () => Sql<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const client = await this.pool.connect();
-      let broken = false;
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-        const out = await this.drive(client, work());
-        await client.query('COMMIT');
-        return out;
+        return await inTransaction(this.pool, (client) => this.drive(client, work()), 'SERIALIZABLE');
       } catch (err) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
         if (attempt < MAX_SERIALIZATION_RETRIES && isRetryable(err)) continue;
         throw err;
-      } finally {
-        client.release(broken);
       }
     }
   }

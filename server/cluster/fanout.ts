@@ -30,6 +30,7 @@
  */
 import type { Redis } from 'ioredis';
 import * as Y from 'yjs';
+import { storedParts } from '../storage/stored';
 import type { DocStorage } from '../storage/types';
 import type { HookRoom, RoomHooks, RoomLogger } from '../sync';
 
@@ -377,7 +378,7 @@ export class RedisFanout {
         }
         const stored = await this.opts.storage.load(t.room.docName);
         if (this.tails.get(t.room.docName) !== t) return;
-        const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+        const parts = storedParts(stored);
         if (parts.length > 0) {
           const diff = Y.diffUpdate(Y.mergeUpdates(parts), Y.encodeStateVector(t.room.doc));
           t.room.applyRemoteUpdate(diff);

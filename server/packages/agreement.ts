@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import * as Y from 'yjs';
 import { readRichPackageFromDoc, type RichPackage } from '../../shared/doc/richPackage';
 import { readPackageFromDoc, writeMetaToDoc } from '../../shared/doc/schema';
 import { selectExportedPackage } from '../../shared/export/model';
@@ -27,6 +26,7 @@ import { errorBody, partySchema, payloadTooLarge, readJsonBody } from '../auth/v
 import { packageChecksum } from '../export/index';
 import { PartiesOrigin, type AgreementHub } from '../hooks/agreement';
 import type { DocStorage, VersionRecord } from '../storage/types';
+import { docFromStored } from '../storage/stored';
 import { docNameFor } from '../sync/registry';
 import type { PackageGrant } from './access';
 import type { PackageRouteDeps } from './deps';
@@ -77,8 +77,7 @@ export async function liveAgreement(deps: AgreementRouteDeps, packageId: string)
  */
 async function storedAgreement(deps: AgreementRouteDeps, packageId: string): Promise<{ data: string; items: AgreementView['items'] }> {
   const [stored, signoffs, lock] = await Promise.all([deps.storage.load(docNameFor(packageId, 'content')), deps.storage.listSignoffs(packageId), deps.storage.getLock(packageId)]);
-  const doc = new Y.Doc();
-  for (const u of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) Y.applyUpdate(doc, u);
+  const doc = docFromStored(stored);
   const rich = readRichPackageFromDoc(doc, packageId);
   doc.destroy();
   const view = agreementOf(rich, signoffs, lock);

@@ -5,6 +5,7 @@
  * append has resolved. Also the compaction of the stored log into a snapshot.
  */
 import type { StorageState } from '../../shared/protocol';
+import { storedParts } from '../storage/stored';
 import { PackageLockedError, type DocStorage } from '../storage/types';
 import type { Connection, RoomLogger } from './connection';
 import { encodeSyncUpdate } from './frames';
@@ -324,7 +325,7 @@ export class WritePipeline {
       try {
         const stored = await storage.load(room.docName);
         if (stored.updates.length === 0) return;
-        const snapshot = await merge(stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates);
+        const snapshot = await merge(storedParts(stored));
         await storage.compact(room.docName, snapshot, stored.lastSeq);
         this.logCount = Math.max(0, this.logCount - stored.updates.length);
         this.logBytes = Math.max(0, this.logBytes - stored.logBytes);

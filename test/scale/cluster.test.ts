@@ -10,10 +10,21 @@ import { addCommentToDoc, readCommentsFromDoc } from '../../shared/doc/comments'
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
 import { waitFor } from '../server/serverHarness';
 import { clusterScope, converged, sharedPackage, startOwnRedis, type Instance } from './clusterHarness';
+import { docFromStored } from '../../server/storage/stored';
 
 const scope = clusterScope();
 const twoInstances = (users: string[]) => scope.twoInstances(users);
 const client = (inst: Instance, pkg: string, user: string) => scope.client(inst, pkg, user);
+
+/** Two instances, one package with editors u0 and u1, u0's client on A and u1's on B, both synced. */
+async function editorOnEach() {
+  const [a, b] = await twoInstances(['u0', 'u1']);
+  const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
+  const onA = client(a, pkg, 'u0');
+  const onB = client(b, pkg, 'u1');
+  await Promise.all([onA.synced(), onB.synced()]);
+  return { a, b, pkg, onA, onB };
+}
 
 describe('scale-out: two instances on PostgreSQL and Redis', () => {
   it('clients on both instances edit one package at once and converge; hooks ran once per change', async () => {
@@ -42,19 +53,12 @@ describe('scale-out: two instances on PostgreSQL and Redis', () => {
     const audit = await a.storage.listAudit(pkg, 10_000);
     expect(audit.filter((e) => e.field === 'created').length).toBe(users.length * PER_CLIENT);
     // What the clients see is what PostgreSQL holds.
-    const stored = await a.storage.load(pkg);
-    const fromDb = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(fromDb, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(fromDb, u);
+    const fromDb = docFromStored(await a.storage.load(pkg));
     expect(getLinesMap(fromDb).toJSON()).toEqual(getLinesMap(cs[0]!.doc).toJSON());
   });
 
   it("a client on A sees B's edit live, and B's cursor (awareness)", async () => {
-    const [a, b] = await twoInstances(['u0', 'u1']);
-    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
-    const onA = client(a, pkg, 'u0');
-    const onB = client(b, pkg, 'u1');
-    await Promise.all([onA.synced(), onB.synced()]);
+    const { a, b, onA, onB } = await editorOnEach();
     const t0 = performance.now();
     createLineInDoc(onB.doc, { id: 'from-b', ledger: 'drift', group: 'tiltak', title: 'Fra B', amounts: { '2026': '12.5' } });
     await waitFor(() => getLinesMap(onA.doc).has('from-b'), 5_000, "B's line on A");
@@ -108,21 +112,14 @@ describe('scale-out: two instances on PostgreSQL and Redis', () => {
     createLineInDoc(onB.doc, { id: 'while-locked', ledger: 'drift', group: 'tiltak', title: 'Etter låsing', amounts: { '2026': '1' } });
     // The write B's instance dropped is neither stored nor reaches A.
     await new Promise((r) => setTimeout(r, 500));
-    const stored = new Y.Doc();
-    const { snapshot, updates } = await a.storage.load(pkg);
-    if (snapshot) Y.applyUpdate(stored, snapshot);
-    for (const u of updates) Y.applyUpdate(stored, u);
+    const stored = docFromStored(await a.storage.load(pkg));
     expect(getLinesMap(stored).has('while-locked')).toBe(false);
     expect((await a.ts.http('POST', `/api/packages/${pkg}/unlock`, { user: 'u0', json: { reason: 'Nytt forslag' } })).status).toBe(200);
     await waitFor(() => isLockNotice(false), 5_000, 'the unlock notice on B');
   });
 
   it('the audit on A follows lines B created: an amount change says from what, a deletion keeps the line to restore', async () => {
-    const [a, b] = await twoInstances(['u0', 'u1']);
-    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
-    const onA = client(a, pkg, 'u0');
-    const onB = client(b, pkg, 'u1');
-    await Promise.all([onA.synced(), onB.synced()]);
+    const { a, pkg, onA, onB } = await editorOnEach();
     createLineInDoc(onB.doc, { id: 'from-b', ledger: 'drift', group: 'tiltak', title: 'Fra B', amounts: { '2026': '1' } });
     await waitFor(() => getLinesMap(onA.doc).has('from-b'), 5_000, "B's line on A");
     ((getLinesMap(onA.doc).get('from-b') as Y.Map<unknown>).get('amounts') as Y.Map<string>).set('2026', '2');
@@ -139,11 +136,7 @@ describe('scale-out: two instances on PostgreSQL and Redis', () => {
   });
 
   it('an update that is stored but whose stream entry is lost reaches the clients of the other instance (head check → reload)', async () => {
-    const [a, b] = await twoInstances(['u0', 'u1']);
-    const pkg = await sharedPackage([a, b], { u0: 'editor', u1: 'editor' });
-    const onA = client(a, pkg, 'u0');
-    const onB = client(b, pkg, 'u1');
-    await Promise.all([onA.synced(), onB.synced()]);
+    const { a, b, pkg, onA, onB } = await editorOnEach();
     // A third writer appends straight to PostgreSQL and raises the head, but its XADD never happens.
     const writer = new Y.Doc();
     Y.applyUpdate(writer, Y.encodeStateAsUpdate(onA.doc));
@@ -190,10 +183,7 @@ describe('scale-out: Redis restarts under load', () => {
       expect(getLinesMap(onA.doc).size).toBe(2 * n);
       expect(a.cluster.fanout!.stats.resyncs + b.cluster.fanout!.stats.resyncs).toBeGreaterThan(0);
       // Everything the clients hold is in PostgreSQL.
-      const stored = await a.storage.load(pkg);
-      const fromDb = new Y.Doc();
-      if (stored.snapshot) Y.applyUpdate(fromDb, stored.snapshot);
-      for (const u of stored.updates) Y.applyUpdate(fromDb, u);
+      const fromDb = docFromStored(await a.storage.load(pkg));
       expect(getLinesMap(fromDb).size).toBe(2 * n);
     } finally {
       await scope.closeAll();

@@ -133,6 +133,23 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   return own;
 }
 
+/** Pipes `client` and `upstream` both ways, tracked in `sockets` until either side ends (then both are destroyed). */
+function splice(client: net.Socket, upstream: net.Socket, sockets: Set<net.Socket>): void {
+  sockets.add(client).add(upstream);
+  client.pipe(upstream);
+  upstream.pipe(client);
+  const end = () => {
+    client.destroy();
+    upstream.destroy();
+    sockets.delete(client);
+    sockets.delete(upstream);
+  };
+  for (const s of [client, upstream]) {
+    s.on('close', end);
+    s.on('error', end);
+  }
+}
+
 /** A TCP proxy to `targetPort` that can be cut (every connection dropped, new ones refused) and restored. */
 export interface CuttableProxy {
   port: number;
@@ -149,20 +166,7 @@ export async function startCuttableProxy(targetPort: number, targetHost = '127.0
       client.destroy();
       return;
     }
-    const upstream = net.connect(targetPort, targetHost);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const s of [client, upstream]) {
-      s.on('close', end);
-      s.on('error', end);
-    }
+    splice(client, net.connect(targetPort, targetHost), sockets);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
@@ -221,20 +225,8 @@ export async function startFailoverProxy(ports: readonly number[]): Promise<{ po
       });
       upstream.once('connect', () => {
         connected = true;
-        sockets.add(upstream);
-        client.pipe(upstream);
-        upstream.pipe(client);
+        splice(client, upstream, sockets);
         client.resume();
-        const end = () => {
-          client.destroy();
-          upstream.destroy();
-          sockets.delete(client);
-          sockets.delete(upstream);
-        };
-        for (const s of [client, upstream]) {
-          s.on('close', end);
-          s.on('error', end);
-        }
       });
     };
     tryTarget(0);

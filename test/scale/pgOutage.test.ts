@@ -9,7 +9,7 @@
  * between two queries) does not crash the process.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { PostgresStorage } from '../../server/storage/postgres/docStorage';
 import { createPgPool } from '../../server/storage/postgres/pool';
 import { createLineInDoc, getLinesMap } from '../../shared/doc/schema';
@@ -17,6 +17,7 @@ import { parseStorageNotice, type StorageState } from '../../shared/protocol';
 import { connectClient, waitFor, type TestClient } from '../server/serverHarness';
 import { converged, freshPrefix, linesJson, sharedPackage, startCuttableProxy, startInstance, type CuttableProxy, type Instance } from './clusterHarness';
 import { TEST_DATABASE_URL, dropSchema, freshSchema } from './services';
+import { docFromStored } from '../../server/storage/stored';
 
 const schemas: string[] = [];
 let open: Instance[] = [];
@@ -53,10 +54,7 @@ async function proxiedDatabase(): Promise<string> {
 async function loadFromPostgres(schema: string, docName: string): Promise<Y.Doc> {
   const storage = new PostgresStorage(await createPgPool({ connectionString: TEST_DATABASE_URL, schema, max: 1 }));
   try {
-    const stored = await storage.load(docName);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    const doc = docFromStored(await storage.load(docName));
     return doc;
   } finally {
     await storage.close();

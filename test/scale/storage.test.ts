@@ -6,6 +6,7 @@ import { DOC_MIGRATIONS, runMigrations } from '../../server/storage/postgres/mig
 import type { DocStorage } from '../../server/storage/types';
 import { storageContract } from '../server/storageContract';
 import { dropSchema, freshSchema, testPool } from './services';
+import { docFromStored } from '../../server/storage/stored';
 
 const schemas: string[] = [];
 const schemaOf = new WeakMap<DocStorage, string>();
@@ -60,9 +61,7 @@ describe('PostgreSQL storage across instances', () => {
     const compacting = (async () => {
       for (let round = 0; round < 10; round++) {
         const stored = await b.load('d');
-        const merged = new Y.Doc();
-        if (stored.snapshot) Y.applyUpdate(merged, stored.snapshot);
-        for (const u of stored.updates) Y.applyUpdate(merged, u);
+        const merged = docFromStored(stored);
         await a.compact('d', Y.encodeStateAsUpdate(merged), stored.lastSeq);
         compactions++;
       }
@@ -72,10 +71,7 @@ describe('PostgreSQL storage across instances', () => {
     expect(new Set(seqs).size).toBe(200);
     expect(Math.max(...seqs)).toBe(200);
     expect(compactions).toBe(10);
-    const final = await a.load('d');
-    const rebuilt = new Y.Doc();
-    if (final.snapshot) Y.applyUpdate(rebuilt, final.snapshot);
-    for (const u of final.updates) Y.applyUpdate(rebuilt, u);
+    const rebuilt = docFromStored(await a.load('d'));
     expect(rebuilt.getMap('m').toJSON()).toEqual(writer.getMap('m').toJSON());
     await a.close();
     await b.close();
@@ -121,9 +117,7 @@ describe('PostgreSQL storage across instances', () => {
     const compactor = (s: PostgresStorage) => async () => {
       for (let round = 0; round < 8; round++) {
         const stored = await s.load('d');
-        const merged = new Y.Doc();
-        if (stored.snapshot) Y.applyUpdate(merged, stored.snapshot);
-        for (const u of stored.updates) Y.applyUpdate(merged, u);
+        const merged = docFromStored(stored);
         await s.compact('d', Y.encodeStateAsUpdate(merged), stored.lastSeq);
       }
     };
@@ -134,9 +128,7 @@ describe('PostgreSQL storage across instances', () => {
     ]);
     for (const s of [a, b]) {
       const final = await s.load('d');
-      const rebuilt = new Y.Doc();
-      if (final.snapshot) Y.applyUpdate(rebuilt, final.snapshot);
-      for (const u of final.updates) Y.applyUpdate(rebuilt, u);
+      const rebuilt = docFromStored(final);
       expect(rebuilt.getMap('m').toJSON()).toEqual(writer.getMap('m').toJSON());
       expect(final.lastSeq).toBe(200);
     }

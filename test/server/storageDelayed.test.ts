@@ -13,6 +13,7 @@ import { createLineInDoc, getLinesMap, readLinesFromDoc } from '../../shared/doc
 import { parseStorageNotice, type StorageNotice } from '../../shared/protocol';
 import { SwitchableSqlite } from '../helpers/switchableStorage';
 import { connectClient, startTestServer, tempDir, waitFor, type TestClient, type TestServer } from './serverHarness';
+import { docFromStored } from '../../server/storage/stored';
 
 let dir = '';
 let ts: TestServer | null = null;
@@ -92,10 +93,7 @@ describe('storage outage on one server', () => {
     expect(storageNotices(a)[0]?.message).toBe('Lagring forsinket — endringene venter på databasen');
 
     // Everything the clients hold is stored: a fresh doc from storage has the same lines.
-    const stored = await store.load(pkg);
-    const fromStorage = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(fromStorage, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(fromStorage, u);
+    const fromStorage = docFromStored(await store.load(pkg));
     expect(linesJson(fromStorage)).toBe(linesJson(a.doc));
     const storedComments = await store.load(`${pkg}/comments`);
     const commentsFromStorage = new Y.Doc();

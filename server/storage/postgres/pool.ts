@@ -60,12 +60,13 @@ export async function createPgPool(opts: PgPoolOptions): Promise<pg.Pool> {
  * Runs `fn` in one transaction on one pooled connection: COMMIT when it resolves,
  * ROLLBACK when it throws (and rethrows). The connection goes back to the pool
  * either way; a connection that failed mid-transaction is destroyed, not reused.
+ * `isolation` raises the isolation level (default: READ COMMITTED).
  */
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, isolation?: 'SERIALIZABLE'): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query('BEGIN');
+    await client.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
     const out = await fn(client);
     await client.query('COMMIT');
     return out;
